@@ -1,0 +1,2 @@
+/** Postern agent module. */
+package dev.postern.agent;

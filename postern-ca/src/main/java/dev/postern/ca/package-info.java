@@ -1,0 +1,2 @@
+/** Postern ca module. */
+package dev.postern.ca;

@@ -1,0 +1,2 @@
+/** Postern cli module. */
+package dev.postern.cli;

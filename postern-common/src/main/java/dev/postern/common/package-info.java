@@ -1,0 +1,2 @@
+/** Postern common module. */
+package dev.postern.common;

@@ -1,0 +1,2 @@
+/** Postern server module. */
+package dev.postern.server;

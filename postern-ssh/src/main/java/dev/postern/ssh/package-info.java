@@ -1,0 +1,2 @@
+/** Postern ssh module. */
+package dev.postern.ssh;

@@ -1,0 +1,14 @@
+package dev.postern.store;
+
+import dev.postern.common.Role;
+import java.time.Instant;
+import java.util.Objects;
+
+/** A person's membership of an org; {@code email} is denormalised for listings. */
+public record Membership(long orgId, long personId, String email, Role role, Instant createdAt) {
+    public Membership {
+        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+}

@@ -1,0 +1,30 @@
+package dev.postern.store;
+
+import dev.postern.common.Role;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Organizations and their memberships. */
+public interface OrgStore {
+    /** Creates an org; throws {@link ConflictException} when the name is taken. */
+    Org create(String name, Instant at);
+
+    Optional<Org> byName(String name);
+
+    Optional<Org> byId(long id);
+
+    /** Orgs the person is a member of, by name. */
+    List<Org> forPerson(long personId);
+
+    /** Adds a member; throws {@link ConflictException} when already a member. */
+    Membership addMember(long orgId, long personId, Role role, Instant at);
+
+    /** Removes a membership; false when there was none. */
+    boolean removeMember(long orgId, long personId);
+
+    Optional<Membership> membership(long orgId, long personId);
+
+    /** Members ordered by e-mail. */
+    List<Membership> members(long orgId);
+}

@@ -1,0 +1,2 @@
+/** Postern store module. */
+package dev.postern.store;

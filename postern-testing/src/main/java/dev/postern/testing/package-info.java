@@ -1,0 +1,2 @@
+/** Postern testing module. */
+package dev.postern.testing;
