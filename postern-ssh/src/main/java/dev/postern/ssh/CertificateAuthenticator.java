@@ -196,10 +196,17 @@ public final class CertificateAuthenticator implements PublickeyAuthenticator {
                 ? ((InetSocketAddress) remote).getAddress().getHostAddress() : String.valueOf(remote);
         if (key instanceof OpenSshCertificate) {
             OpenSshCertificate cert = (OpenSshCertificate) key;
-            LOG.warn("auth refused: {}; login={} key_id=\"{}\" serial={} from={}", reason, login, cert.getId(),
+            LOG.warn("auth refused: {}; login={} key_id=\"{}\" serial={} from={}", reason, printable(login),
+                    printable(cert.getId()),
                     Long.toUnsignedString(cert.getSerial()), from);
         } else {
-            LOG.warn("auth refused: {}; login={} key={} from={}", reason, login, KeyUtils.getFingerPrint(key), from);
+            LOG.warn("auth refused: {}; login={} key={} from={}", reason, printable(login), KeyUtils.getFingerPrint(key),
+                    from);
         }
+    }
+
+    // Key ids and logins come from the client: keep them from forging extra log lines.
+    private static String printable(String s) {
+        return s == null ? "" : s.replaceAll("\\p{Cntrl}", "?");
     }
 }
