@@ -196,11 +196,11 @@ public final class CertificateAuthenticator implements PublickeyAuthenticator {
                 ? ((InetSocketAddress) remote).getAddress().getHostAddress() : String.valueOf(remote);
         if (key instanceof OpenSshCertificate) {
             OpenSshCertificate cert = (OpenSshCertificate) key;
-            LOG.warn("auth refused: {}; login={} key_id=\"{}\" serial={} from={}", reason, printable(login),
+            LOG.warn("auth refused: {}; login={} key_id=\"{}\" serial={} from={}", printable(reason), printable(login),
                     printable(cert.getId()),
                     Long.toUnsignedString(cert.getSerial()), from);
         } else {
-            LOG.warn("auth refused: {}; login={} key={} from={}", reason, printable(login), KeyUtils.getFingerPrint(key),
+            LOG.warn("auth refused: {}; login={} key={} from={}", printable(reason), printable(login), KeyUtils.getFingerPrint(key),
                     from);
         }
     }
