@@ -172,6 +172,11 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public MachineStore machines() {
+        return stores.machines;
+    }
+
+    @Override
     public <T> T inTransaction(Function<Store, T> work) {
         Objects.requireNonNull(work, "work");
         Connection c;

@@ -56,6 +56,11 @@ final class JdbcTransaction implements Store {
     }
 
     @Override
+    public MachineStore machines() {
+        return stores.machines;
+    }
+
+    @Override
     public <T> T inTransaction(Function<Store, T> work) {
         return work.apply(this);
     }

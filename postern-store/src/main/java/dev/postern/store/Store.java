@@ -29,6 +29,8 @@ public interface Store extends AutoCloseable {
 
     SettingStore settings();
 
+    MachineStore machines();
+
     /**
      * Runs {@code work} in one database transaction: committed when it returns, rolled back (nothing
      * changed) when it throws. The store passed to {@code work} is only valid inside the call; calling

@@ -1,6 +1,6 @@
 package dev.postern.store;
 
-/** The eight sub-stores bound to one source of connections (the pool, or one transaction). */
+/** The sub-stores bound to one source of connections (the pool, or one transaction). */
 final class SubStores {
     final PersonStore people;
     final TokenStore tokens;
@@ -10,6 +10,7 @@ final class SubStores {
     final CertificateStore certificates;
     final AuditStore audit;
     final SettingStore settings;
+    final MachineStore machines;
 
     SubStores(Connections db) {
         people = new JdbcPersonStore(db);
@@ -20,5 +21,6 @@ final class SubStores {
         certificates = new JdbcCertificateStore(db);
         audit = new JdbcAuditStore(db);
         settings = new JdbcSettingStore(db);
+        machines = new JdbcMachineStore(db);
     }
 }
