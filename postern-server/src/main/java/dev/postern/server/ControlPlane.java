@@ -63,7 +63,7 @@ public final class ControlPlane implements AutoCloseable {
             Bootstrap.Result boot = new Bootstrap(store, config.clock(), new Secrets())
                     .run(config.bootstrapEmail(), config.dataDir());
             Metrics metrics = new Metrics();
-            Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId());
+            Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId(), () -> null);
             http.start(config.httpHost(), config.httpPort());
             LOG.info("control plane listening on http://{}:{} (data {})", config.httpHost(), http.port(),
                     config.dataDir());
@@ -117,7 +117,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer, Metrics metrics,
-                                  long adminPersonId) {
+                                  long adminPersonId, java.util.function.Supplier<GatewayEndpoint> gateway) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
@@ -143,6 +143,7 @@ public final class ControlPlane implements AutoCloseable {
         new CertificateRoutes(store, auth, access, issuer).register(app);
         new RevocationRoutes(store, auth, access, audit, clock).register(app);
         new AuditRoutes(store, auth, access, adminPersonId).register(app);
+        new MachineRoutes(store, auth, access, authorities, audit, clock, gateway).register(app);
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(new ErrorBody(e.getMessage())));
         app.exception(HttpResponseException.class,
                 (e, ctx) -> ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage())));

@@ -1,0 +1,153 @@
+package dev.postern.server;
+
+import dev.postern.ca.HostCertRequest;
+import dev.postern.ca.Krl;
+import dev.postern.ca.SignedCertificate;
+import dev.postern.common.api.CreateJoinTokenRequest;
+import dev.postern.common.api.JoinRequest;
+import dev.postern.common.api.JoinResponse;
+import dev.postern.common.api.JoinTokenView;
+import dev.postern.common.api.MachineView;
+import dev.postern.store.App;
+import dev.postern.store.IssuedCertificate;
+import dev.postern.store.JoinToken;
+import dev.postern.store.Machine;
+import dev.postern.store.Org;
+import dev.postern.store.Store;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Machine join tokens, joining, and machine listings. */
+final class MachineRoutes {
+    static final String JOIN_PREFIX = "pjt_";
+    static final Duration HOST_CERT_VALIDITY = Duration.ofDays(365);
+    private final Store store;
+    private final TokenAuthenticator auth;
+    private final OrgAccess access;
+    private final Authorities authorities;
+    private final AuditTrail audit;
+    private final Clock clock;
+    private final Supplier<GatewayEndpoint> gateway;
+    private final SecureRandom random = new SecureRandom();
+
+    MachineRoutes(Store store, TokenAuthenticator auth, OrgAccess access, Authorities authorities, AuditTrail audit,
+                  Clock clock, Supplier<GatewayEndpoint> gateway) {
+        this.store = store;
+        this.auth = auth;
+        this.access = access;
+        this.authorities = authorities;
+        this.audit = audit;
+        this.clock = clock;
+        this.gateway = gateway;
+    }
+
+    void register(Javalin app) {
+        app.post("/v1/orgs/{org}/apps/{app}/join-tokens", this::createToken);
+        app.post("/v1/join", this::join);
+        app.get("/v1/orgs/{org}/apps/{app}/machines", ctx -> {
+            OrgAccess.Scope scope = access.member(auth.session(ctx), ctx.pathParam("org"));
+            App a = app(scope.org(), ctx.pathParam("app"));
+            ctx.json(store.machines().forApp(a.id()).stream().map(m -> view(m, a)).toList());
+        });
+    }
+
+    private void createToken(Context ctx) {
+        Caller caller = auth.session(ctx);
+        OrgAccess.Scope scope = access.admin(caller, ctx.pathParam("org"), "create machine join tokens");
+        App a = app(scope.org(), ctx.pathParam("app"));
+        CreateJoinTokenRequest req = Bodies.read(ctx, CreateJoinTokenRequest.class);
+        if (req.uses() < 1 || req.uses() > 1000) {
+            throw ApiException.badRequest("uses " + req.uses() + " is out of range; use 1 to 1000 (--uses)");
+        }
+        if (req.ttlSeconds() < 60 || req.ttlSeconds() > Duration.ofDays(30).toSeconds()) {
+            throw ApiException.badRequest("ttl " + req.ttlSeconds() + "s is out of range; use 1m to 30d (--ttl 1h)");
+        }
+        String token = JOIN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
+        Instant now = clock.instant();
+        Instant expires = now.plusSeconds(req.ttlSeconds());
+        store.inTransaction(tx -> {
+            tx.machines().createJoinToken(new JoinToken(Secrets.hash(token), scope.org().id(), a.id(), req.uses(),
+                    expires, caller.email(), now));
+            audit.record(tx, caller, scope.org().name(), "join-token.create", a.name(),
+                    "uses=" + req.uses() + " expires=" + expires);
+            return null;
+        });
+        ctx.status(201).json(new JoinTokenView(token, scope.org().name(), a.name(), req.uses(), expires));
+    }
+
+    private void join(Context ctx) {
+        String header = ctx.header("Authorization");
+        String secret = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
+        if (!secret.startsWith(JOIN_PREFIX)) {
+            throw ApiException.unauthorized("a machine join token (pjt_...) is required; create one with"
+                    + " 'postern tokens create machine --app APP'");
+        }
+        String hash = Secrets.hash(secret);
+        Instant now = clock.instant();
+        JoinToken token = store.machines().joinToken(hash).orElseThrow(() -> ApiException.unauthorized(
+                "unknown join token; create one with 'postern tokens create machine --app APP'"));
+        JoinRequest req = Bodies.read(ctx, JoinRequest.class);
+        String region = req.region() == null || req.region().isBlank() ? "local" : req.region().trim();
+        if (!region.matches("[a-z0-9-]{1,32}")) {
+            throw ApiException.badRequest("region '" + region + "' is not valid; use lower-case letters, digits, '-'");
+        }
+        Org org = store.orgs().byId(token.orgId()).orElseThrow();
+        App a = store.apps().forOrg(org.id()).stream().filter(x -> x.id() == token.appId()).findFirst().orElseThrow();
+        Authorities.Opened ca = authorities.open(store, org.id()).orElseThrow(() -> CaRoutes.noCa(org.name()));
+        GatewayEndpoint gw = gateway.get();
+        if (!store.machines().consumeJoinToken(hash, now)) {
+            throw ApiException.unauthorized("this join token is used up or expired (" + token.expiresAt()
+                    + "); create a new one with 'postern tokens create machine --app " + a.name() + "'");
+        }
+        String id = HexFormat.of().formatHex(bytes(7));
+        String name = id + ".vm." + a.name() + ".internal";
+        JoinResponse response = store.inTransaction(tx -> {
+            String address = OrgPrefix.address(org, tx.machines().nextMachineNumber());
+            long serial = tx.certificates().nextSerial();
+            SignedCertificate cert;
+            try {
+                cert = ca.host().signHost(new HostCertRequest(req.hostPublicKey() == null ? "" : req.hostPublicKey().trim(),
+                        serial, "postern-host:" + org.name() + ":" + name, List.of(name, a.name() + ".internal", address),
+                        now.minus(CertificateIssuer.BACKDATE), now.plus(HOST_CERT_VALIDITY)));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            tx.machines().create(new Machine(id, org.id(), a.id(), region, address, cert.publicKeyFingerprint(), now, now,
+                    false));
+            tx.audit().append(new dev.postern.store.AuditEvent(0, now, "machine:" + id, org.name(), "machine.join",
+                    name, ctx.ip(), "address=" + address + " region=" + region));
+            List<Long> revoked = tx.certificates().revoked(org.id()).stream().map(IssuedCertificate::serial).toList();
+            byte[] krl = Krl.write(ca.user().publicKeyLine(), revoked, revoked.size(), now,
+                    "postern revocations for org " + org.name());
+            return new JoinResponse(id, org.name(), a.name(), name, address, cert.certificateLine(),
+                    List.of(ca.user().publicKeyLine()), ca.host().publicKeyLine(),
+                    gw == null ? null : gw.address(), gw == null ? null : gw.hostKeyLine(),
+                    Base64.getEncoder().encodeToString(krl));
+        });
+        ctx.status(201).json(response);
+    }
+
+    private App app(Org org, String name) {
+        return store.apps().byName(org.id(), name).orElseThrow(() -> ApiException.notFound("app '" + name
+                + "' not found in org '" + org.name() + "'; see 'postern apps list --org " + org.name() + "'"));
+    }
+
+    private static MachineView view(Machine m, App a) {
+        return new MachineView(m.id(), a.name(), m.id() + ".vm." + a.name() + ".internal", m.region(), m.address(),
+                m.online() ? "online" : "offline", m.lastSeen());
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+}
