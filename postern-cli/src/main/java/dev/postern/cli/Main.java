@@ -5,6 +5,7 @@ import dev.postern.cli.auth.AuthCommand;
 import dev.postern.cli.orgs.AppsCommand;
 import dev.postern.cli.orgs.MembersCommand;
 import dev.postern.cli.orgs.OrgsCommand;
+import dev.postern.cli.server.ServerCommand;
 import dev.postern.cli.ssh.SshCommand;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -51,8 +52,9 @@ public final class Main {
     /** The top-level commands, in the order `postern --help` lists them. */
     static List<Object> subcommands(CliEnvironment env) {
         List<Object> commands = new ArrayList<>();
-        // ---- lead: add the server launcher here, e.g. commands.add(new dev.postern.cli.server.ServerCommand(...));
-        // ---- agent helper: add the agent launcher here, e.g. commands.add(new dev.postern.cli.agent.AgentCommand(...));
+        // ---- launchers (server: lead; agent: agent helper). Add dev.postern.cli.agent.AgentCommand here. ----
+        commands.add(new ServerCommand(env.posternHome(), env.variable("POSTERN_MASTER_KEY").orElse(null), env.out()));
+        // ---- end of launchers; client commands below ----
         commands.add(new AuthCommand(env));
         commands.add(new OrgsCommand(env));
         commands.add(new MembersCommand(env));

@@ -113,7 +113,7 @@ public final class ApiClient {
     private ApiException failure(int status, byte[] body) {
         String error = errorText(status, body);
         String message = error;
-        if (status == 401) {
+        if (status == 401 && !error.contains("postern auth login")) {
             message = error + "; log in again with 'postern auth login --server " + baseUrl + " --token T'";
         }
         return new ApiException(status, error, message);
