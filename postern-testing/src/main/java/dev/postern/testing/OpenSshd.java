@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Defaults: public keys/certificates only ({@code PasswordAuthentication no},
  * {@code KbdInteractiveAuthentication no}, {@code UsePAM no}), {@code PermitRootLogin prohibit-password},
- * {@code AuthorizedKeysFile none}, {@code StrictModes no}, {@code PidFile none}, {@code LogLevel VERBOSE}.
+ * {@code AuthorizedKeysFile none}, {@code StrictModes no}, {@code PidFile none}, {@code LogLevel VERBOSE},
+ * {@code Subsystem sftp internal-sftp} (left out when the extra lines define their own).
  * sshd keeps the first value it reads for a keyword, so {@code extraConfigLines} go before the defaults and
  * override them; they must not contain {@code Match} blocks. Run as root for logins as other users (sshd also
  * needs {@code /run/sshd}, which {@link #start} creates).
@@ -206,6 +207,10 @@ public final class OpenSshd implements AutoCloseable {
                 "PermitRootLogin prohibit-password",
                 "AuthorizedKeysFile none",
                 "LogLevel VERBOSE"));
+        // sshd refuses a second Subsystem line for the same name, so only add ours when the caller has none
+        if (extra.stream().noneMatch(l -> l.strip().toLowerCase(java.util.Locale.ROOT).startsWith("subsystem sftp"))) {
+            lines.add("Subsystem sftp internal-sftp");
+        }
         try {
             Files.write(config, lines, StandardCharsets.UTF_8);
         } catch (IOException e) {
