@@ -39,10 +39,12 @@ public final class ControlPlane implements AutoCloseable {
     private final Store store;
     private final Javalin http;
     private final Optional<String> bootstrapToken;
+    private final String host;
 
-    private ControlPlane(Store store, Javalin http, Optional<String> bootstrapToken) {
+    private ControlPlane(Store store, Javalin http, String host, Optional<String> bootstrapToken) {
         this.store = store;
         this.http = http;
+        this.host = host;
         this.bootstrapToken = bootstrapToken;
     }
 
@@ -65,7 +67,7 @@ public final class ControlPlane implements AutoCloseable {
             http.start(config.httpHost(), config.httpPort());
             LOG.info("control plane listening on http://{}:{} (data {})", config.httpHost(), http.port(),
                     config.dataDir());
-            return new ControlPlane(store, http, boot.token());
+            return new ControlPlane(store, http, config.httpHost(), boot.token());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -74,7 +76,6 @@ public final class ControlPlane implements AutoCloseable {
 
     /** The API's base URL, e.g. {@code http://127.0.0.1:7070}. */
     public String baseUrl() {
-        String host = http.jettyServer().getServerHost();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
     }
 

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Outside {@link #inTransaction} each sub-store call is its own auto-committed statement (or short
  * sequence of them, such as lookup-then-insert in {@code getOrCreate}). A {@link ConflictException} inside
- * a transaction leaves the transaction usable: conflicting inserts run under a savepoint.
+ * a transaction leaves the transaction usable: conflicting inserts run under a savepoint. Instants are
+ * kept to the microsecond (truncated), e-mails lower-case, serials come from a database sequence.
  */
 public final class JdbcStore implements Store {
     private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);

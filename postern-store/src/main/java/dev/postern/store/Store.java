@@ -31,11 +31,13 @@ public interface Store extends AutoCloseable {
 
     /**
      * Runs {@code work} in one database transaction: committed when it returns, rolled back (nothing
-     * changed) when it throws. The store passed to {@code work} is only valid inside the call.
+     * changed) when it throws. The store passed to {@code work} is only valid inside the call; calling
+     * {@code inTransaction} on it joins the running transaction. A {@link ConflictException} thrown inside
+     * may be caught by {@code work}, and the transaction stays usable.
      */
     <T> T inTransaction(Function<Store, T> work);
 
-    /** True when the database answers a trivial query within a second. */
+    /** True when the database answers a trivial query within a second; false, never an exception, otherwise. */
     boolean ping();
 
     @Override

@@ -68,7 +68,8 @@ public record StoreConfig(String jdbcUrl, String user, String password, int maxP
     /**
      * A config from a {@code --db} URL. {@code user} and {@code password} may be URL parameters
      * ({@code ?user=u&password=p} for PostgreSQL, {@code ;USER=u;PASSWORD=p} for H2); they are taken out of
-     * the URL into the config's fields.
+     * the URL into the config's fields. H2 file URLs get {@code WRITE_DELAY=0} (see {@link #h2}) unless they
+     * set {@code WRITE_DELAY} themselves.
      */
     public static StoreConfig parse(String jdbcUrl) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
@@ -88,6 +89,7 @@ public record StoreConfig(String jdbcUrl, String user, String password, int maxP
         StringBuilder rest = new StringBuilder(parts[0]);
         String user = H2_USER;
         String password = "";
+        boolean writeDelayGiven = false;
         for (int i = 1; i < parts.length; i++) {
             String part = parts[i];
             String key = part.contains("=") ? part.substring(0, part.indexOf('=')).strip().toUpperCase(Locale.ROOT) : "";
@@ -97,8 +99,12 @@ public record StoreConfig(String jdbcUrl, String user, String password, int maxP
             } else if (key.equals("PASSWORD")) {
                 password = value;
             } else if (!part.isEmpty()) {
+                writeDelayGiven |= key.equals("WRITE_DELAY");
                 rest.append(';').append(part);
             }
+        }
+        if (!writeDelayGiven && !parts[0].startsWith(H2_PREFIX + "mem:")) {
+            rest.append(";WRITE_DELAY=0"); // see h2(): commits must survive a crash unless told otherwise
         }
         return new StoreConfig(rest.toString(), user, password, DEFAULT_POOL_SIZE);
     }
