@@ -1,0 +1,66 @@
+package dev.postern.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a command may take from the outside world: environment variables, standard streams and the
+ * clock. Tests pass their own so commands run in-process without touching the real ~/.postern or ~/.ssh.
+ *
+ * <pre>{@code Main.run(new CliEnvironment(Map.of("HOME", tmp.toString()), System.in, out, err, clock), "orgs", "list")}</pre>
+ */
+public record CliEnvironment(Map<String, String> variables, InputStream in, PrintStream out, PrintStream err,
+                             Clock clock) {
+    public CliEnvironment {
+        variables = Map.copyOf(variables);
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(err, "err");
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The environment of this process: its variables, System streams and the system clock. */
+    public static CliEnvironment system() {
+        return new CliEnvironment(System.getenv(), System.in, System.out, System.err, Clock.systemUTC());
+    }
+
+    /** A variable's value; empty when unset or blank. */
+    public Optional<String> variable(String name) {
+        String value = variables.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** The person's home directory ({@code HOME}, else the JVM's user.home). */
+    public Path home() {
+        return Path.of(variable("HOME").orElse(System.getProperty("user.home")));
+    }
+
+    /** Where the client keeps its config: {@code POSTERN_HOME}, default {@code ~/.postern}. */
+    public Path posternHome() {
+        return variable("POSTERN_HOME").map(Path::of).orElse(home().resolve(".postern"));
+    }
+
+    /** True when {@code POSTERN_DEBUG} asks for stack traces. */
+    public boolean debug() {
+        return variable("POSTERN_DEBUG").filter(v -> !v.equals("0") && !v.equalsIgnoreCase("false")).isPresent();
+    }
+
+    /**
+     * Expands a leading {@code ~/} (for paths that reached us quoted, so the shell did not) and makes the
+     * path absolute.
+     */
+    public Path expandPath(String text) {
+        if (text.equals("~")) {
+            return home();
+        }
+        if (text.startsWith("~/")) {
+            return home().resolve(text.substring(2));
+        }
+        return Path.of(text).toAbsolutePath();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.postern.cli.client;
+
+import dev.postern.cli.CliException;
+import dev.postern.cli.ExitCodes;
+
+/** The server did not answer at all: refused, timed out, or the host name does not resolve. */
+public final class ServerUnreachableException extends CliException {
+    private static final long serialVersionUID = 1L;
+
+    public ServerUnreachableException(String url, Throwable cause) {
+        super(ExitCodes.UNREACHABLE, "cannot reach the Postern server at " + url + " (" + describe(cause)
+                + "); is it running? Start one with 'postern server', or log in to another with "
+                + "'postern auth login --server URL --token T'", cause);
+    }
+
+    private static String describe(Throwable cause) {
+        String name = cause.getClass().getSimpleName();
+        if (name.equals("ConnectException")) {
+            return "connection refused";
+        }
+        if (name.equals("HttpConnectTimeoutException")) {
+            return "connect timed out";
+        }
+        if (name.equals("UnresolvedAddressException")) {
+            return "unknown host";
+        }
+        return cause.getMessage() == null ? name : cause.getMessage();
+    }
+}

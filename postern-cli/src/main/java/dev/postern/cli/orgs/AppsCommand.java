@@ -1,0 +1,67 @@
+package dev.postern.cli.orgs;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.postern.cli.CliEnvironment;
+import dev.postern.cli.ExitCodes;
+import dev.postern.cli.MissingSubcommandException;
+import dev.postern.cli.Output;
+import dev.postern.cli.client.ApiClient;
+import dev.postern.cli.client.Session;
+import dev.postern.common.api.AppView;
+import dev.postern.common.api.CreateAppRequest;
+import java.util.List;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code postern apps create|list}: the groups of machines inside an org. */
+@Command(name = "apps", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
+        description = "Create and list the apps of an org.")
+public final class AppsCommand implements Runnable {
+    private final CliEnvironment env;
+
+    @Spec
+    CommandSpec spec;
+
+    public AppsCommand(CliEnvironment env) {
+        this.env = env;
+    }
+
+    @Override
+    public void run() {
+        throw new MissingSubcommandException(spec.commandLine());
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an app.")
+    int create(@Parameters(paramLabel = "NAME", description = "lower-case letters, digits and '-'") String name,
+               @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org) {
+        String checked = Names.check("app name", name);
+        Session session = Session.require(env);
+        String o = session.org(org, "postern apps create " + checked + " --org ORG");
+        AppView app = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/apps", new CreateAppRequest(checked),
+                AppView.class);
+        env.out().println("Created app " + app.name() + " in org " + app.org() + ".");
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List an org's apps.")
+    int list(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+             @Option(names = "--json", description = "Print JSON.") boolean json) {
+        Session session = Session.require(env);
+        String o = session.org(org, "postern apps list --org ORG");
+        List<AppView> apps = session.api().get("/v1/orgs/" + ApiClient.segment(o) + "/apps",
+                new TypeReference<List<AppView>>() { });
+        if (json) {
+            Output.json(env.out(), apps);
+        } else if (apps.isEmpty()) {
+            env.out().println("No apps in " + o + " yet; create one with 'postern apps create NAME --org " + o + "'.");
+        } else {
+            Output.table(env.out(), List.of("NAME", "ORG", "CREATED"), apps.stream()
+                    .map(a -> List.of(a.name(), a.org(), Output.time(a.createdAt()))).collect(Collectors.toList()));
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.postern.cli.orgs;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.postern.cli.CliEnvironment;
+import dev.postern.cli.CliException;
+import dev.postern.cli.ExitCodes;
+import dev.postern.cli.MissingSubcommandException;
+import dev.postern.cli.Output;
+import dev.postern.cli.client.ApiClient;
+import dev.postern.cli.client.Session;
+import dev.postern.common.Role;
+import dev.postern.common.api.AddMemberRequest;
+import dev.postern.common.api.AddMemberResponse;
+import dev.postern.common.api.MemberView;
+import java.util.List;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code postern members add|remove|list}: who belongs to an org, and invites for new people. */
+@Command(name = "members", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
+        description = "Add, remove and list the members of an org.")
+public final class MembersCommand implements Runnable {
+    private final CliEnvironment env;
+
+    @Spec
+    CommandSpec spec;
+
+    public MembersCommand(CliEnvironment env) {
+        this.env = env;
+    }
+
+    @Override
+    public void run() {
+        throw new MissingSubcommandException(spec.commandLine());
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Add a person and print the one-time invite token they log in with.")
+    int add(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+            @Option(names = "--email", required = true, paramLabel = "E") String email,
+            @Option(names = "--role", paramLabel = "R", defaultValue = "member",
+                    description = "owner, admin or member (default: ${DEFAULT-VALUE})") String role) {
+        String checkedEmail = Emails.check(email);
+        Role checkedRole = role(role);
+        Session session = Session.require(env);
+        String o = session.org(org, "postern members add --org ORG --email " + checkedEmail);
+        AddMemberResponse added = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/members",
+                new AddMemberRequest(checkedEmail, checkedRole.wire()), AddMemberResponse.class);
+        env.out().println("Added " + added.email() + " to " + o + " as " + added.role() + ".");
+        env.out().println("Send them this command (the token works once, until "
+                + Output.time(added.inviteExpiresAt()) + "):");
+        env.out().println("  postern auth login --server " + session.config().server() + " --token "
+                + added.inviteToken());
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Remove a person from an org (their certificates stay valid until revoked: "
+                    + "'postern ssh revoke --email E').")
+    int remove(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+               @Option(names = "--email", required = true, paramLabel = "E") String email) {
+        String checkedEmail = Emails.check(email);
+        Session session = Session.require(env);
+        String o = session.org(org, "postern members remove --org ORG --email " + checkedEmail);
+        session.api().delete("/v1/orgs/" + ApiClient.segment(o) + "/members/" + ApiClient.segment(checkedEmail));
+        env.out().println("Removed " + checkedEmail + " from " + o + ". Revoke their certificates with "
+                + "'postern ssh revoke " + o + " --email " + checkedEmail + "'.");
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List an org's members.")
+    int list(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+             @Option(names = "--json", description = "Print JSON.") boolean json) {
+        Session session = Session.require(env);
+        String o = session.org(org, "postern members list --org ORG");
+        List<MemberView> members = session.api().get("/v1/orgs/" + ApiClient.segment(o) + "/members",
+                new TypeReference<List<MemberView>>() { });
+        if (json) {
+            Output.json(env.out(), members);
+        } else {
+            Output.table(env.out(), List.of("EMAIL", "ROLE", "ADDED"), members.stream()
+                    .map(m -> List.of(m.email(), m.role(), Output.time(m.addedAt()))).collect(Collectors.toList()));
+        }
+        return ExitCodes.OK;
+    }
+
+    private static Role role(String text) {
+        try {
+            return Role.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--role " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.postern.cli.orgs;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.postern.cli.CliEnvironment;
+import dev.postern.cli.ExitCodes;
+import dev.postern.cli.MissingSubcommandException;
+import dev.postern.cli.Output;
+import dev.postern.cli.client.Session;
+import dev.postern.common.api.CreateOrgRequest;
+import dev.postern.common.api.OrgView;
+import java.util.List;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code postern orgs create|list}. */
+@Command(name = "orgs", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
+        description = "Create and list organizations.")
+public final class OrgsCommand implements Runnable {
+    private final CliEnvironment env;
+
+    @Spec
+    CommandSpec spec;
+
+    public OrgsCommand(CliEnvironment env) {
+        this.env = env;
+    }
+
+    @Override
+    public void run() {
+        throw new MissingSubcommandException(spec.commandLine());
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create an org; you become its owner.")
+    int create(@Parameters(paramLabel = "NAME", description = "lower-case letters, digits and '-'") String name) {
+        String checked = Names.check("org name", name);
+        Session session = Session.require(env);
+        OrgView org = session.api().post("/v1/orgs", new CreateOrgRequest(checked), OrgView.class);
+        env.out().println("Created org " + org.name() + " (you are " + org.role() + "). Next: 'postern ssh establish "
+                + org.name() + "' creates its SSH certificate authority.");
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the orgs you belong to.")
+    int list(@Option(names = "--json", description = "Print JSON.") boolean json) {
+        List<OrgView> orgs = Session.require(env).api().get("/v1/orgs", new TypeReference<List<OrgView>>() { });
+        if (json) {
+            Output.json(env.out(), orgs);
+        } else if (orgs.isEmpty()) {
+            env.out().println("No orgs yet; create one with 'postern orgs create NAME'.");
+        } else {
+            Output.table(env.out(), List.of("NAME", "ROLE", "CA", "CREATED"), orgs.stream()
+                    .map(o -> List.of(o.name(), o.role(), o.hasCa() ? "yes" : "no", Output.time(o.createdAt())))
+                    .collect(Collectors.toList()));
+        }
+        return ExitCodes.OK;
+    }
+
+}
