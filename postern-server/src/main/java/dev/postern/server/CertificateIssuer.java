@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,8 @@ final class CertificateIssuer {
         List<String> principals = principals(subject, req.principals());
         Authorities.Opened ca = authorities.open(store, scope.org().id()).orElseThrow(() -> ApiException.precondition(
                 "org '" + orgName + "' has no SSH CA yet; create it with 'postern ssh establish " + orgName + "'"));
-        Instant now = clock.instant();
+        // certificates carry whole seconds; the log should show the same instants
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant validAfter = now.minus(BACKDATE);
         Instant validBefore = now.plus(Duration.ofHours(req.hours()));
         Signed signed = store.inTransaction(tx -> {
