@@ -1,0 +1,66 @@
+package dev.postern.ssh;
+
+import java.util.List;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+
+/**
+ * Locks down a MINA {@link SshServer} the Postern way. After {@link #lockDown}, the server:
+ * <ul>
+ * <li>offers exactly one user-auth method, "publickey", decided by a {@link CertificateAuthenticator}
+ * (certificates only; no password, keyboard-interactive, host-based or GSSAPI); a successful login leaves a
+ * {@link CertificateGrant} on the session under {@link CertificateGrant#KEY};</li>
+ * <li>uses {@link CryptoPolicy} and identifies itself as "SSH-2.0-Postern";</li>
+ * <li>presents the {@link HostKeys} (and its host certificate when there is one);</li>
+ * <li>applies {@link ServerLimits}: auth attempts and open channels per connection, auth and idle
+ * timeouts.</li>
+ * </ul>
+ * What the server then does (shell, exec, SFTP, forwarding, their permissions) is left to the caller, who
+ * sets those factories before or after this call; this call does not touch them.
+ *
+ * <pre>{@code
+ * SshServer server = SshServer.setUpDefaultServer();
+ * ServerSetup.lockDown(server, new CertificateAuthenticator(policy), HostKeys.loadOrCreate(dataDir));
+ * server.setHost("127.0.0.1");
+ * server.setPort(0);
+ * server.setCommandFactory(...);
+ * server.start();
+ * }</pre>
+ *
+ * <p>Why a custom "publickey" method: MINA's own one checks certificate validity against the JVM clock with
+ * no skew allowance before the authenticator runs; ours leaves every certificate check to the
+ * authenticator (see {@code CertificateUserAuth}).
+ */
+public final class ServerSetup {
+    private ServerSetup() {
+    }
+
+    /** {@link #lockDown(SshServer, CertificateAuthenticator, HostKeys, ServerLimits)} with default limits. */
+    public static void lockDown(SshServer server, CertificateAuthenticator authenticator, HostKeys hostKeys) {
+        lockDown(server, authenticator, hostKeys, ServerLimits.defaults());
+    }
+
+    /** Applies authentication, algorithm policy, host keys and limits to {@code server} (before it starts). */
+    public static void lockDown(SshServer server, CertificateAuthenticator authenticator, HostKeys hostKeys,
+                                ServerLimits limits) {
+        if (server.isStarted()) {
+            throw new IllegalStateException("lock the server down before starting it");
+        }
+        server.setUserAuthFactories(List.of(CertificateUserAuth.FACTORY));
+        server.setPublickeyAuthenticator(authenticator);
+        server.setPasswordAuthenticator(null);
+        server.setKeyboardInteractiveAuthenticator(null);
+        server.setHostBasedAuthenticator(null);
+        server.setGSSAuthenticator(null);
+        CoreModuleProperties.AUTH_METHODS.remove(server);
+        CoreModuleProperties.WELCOME_BANNER.remove(server);
+
+        CryptoPolicy.applyTo(server);
+        hostKeys.applyTo(server);
+
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, limits.maxAuthRequests());
+        CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, limits.maxChannelsPerConnection());
+        CoreModuleProperties.AUTH_TIMEOUT.set(server, limits.authTimeout());
+        CoreModuleProperties.IDLE_TIMEOUT.set(server, limits.idleTimeout());
+    }
+}
