@@ -112,6 +112,9 @@ final class Reactor implements AutoCloseable {
                 }
             }
         }
+        for (Runnable r = tasks.poll(); r != null; r = tasks.poll()) {
+            run(r); // hang-ups queued by a closing server still reach their sessions
+        }
         Posix.close(wake[0]);
         Posix.close(wake[1]);
     }
