@@ -185,8 +185,8 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
             status = s;
             if (hungUp) {
                 writeEnd("hangup");
-            } else if (pty != null) {
-                outPump.drainAndFinish();
+            } else if (pty != null && !outPump.isDone()) {
+                outPump.drainAndFinish(); // the master may already have reported EIO; then finish below
             } else {
                 maybeFinish();
             }
