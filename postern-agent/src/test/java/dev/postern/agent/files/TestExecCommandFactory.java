@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
@@ -21,13 +22,20 @@ import org.apache.sshd.server.command.CommandFactory;
  */
 public final class TestExecCommandFactory implements CommandFactory {
     private final UserDirectory users;
+    private final List<String> commands = new CopyOnWriteArrayList<>();
 
     public TestExecCommandFactory(UserDirectory users) {
         this.users = users;
     }
 
+    /** Every command this factory was asked to run, in order. */
+    public List<String> commands() {
+        return List.copyOf(commands);
+    }
+
     @Override
     public Command createCommand(ChannelSession channel, String command) throws IOException {
+        commands.add(command);
         CertificateGrant grant = channel.getServerSession().getAttribute(CertificateGrant.KEY);
         LocalUser user = users.lookup(grant.login()).orElseThrow(() -> new IOException("no user " + grant.login()));
         List<String> argv = new ArrayList<>();

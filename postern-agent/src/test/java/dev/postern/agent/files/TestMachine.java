@@ -34,8 +34,11 @@ public final class TestMachine implements AutoCloseable {
     private final UserDirectory users;
     private final SshServer server;
     private final Path knownHosts;
+    private final TestExecCommandFactory exec;
 
-    private TestMachine(Path dir, TestCa ca, UserDirectory users, SshServer server, Path knownHosts) {
+    private TestMachine(Path dir, TestCa ca, UserDirectory users, SshServer server, Path knownHosts,
+                        TestExecCommandFactory exec) {
+        this.exec = exec;
         this.dir = dir;
         this.ca = ca;
         this.users = users;
@@ -73,7 +76,8 @@ public final class TestMachine implements AutoCloseable {
         server.setPublickeyAuthenticator(new FakeCertificateAuthenticator(ca.publicKey()));
         server.setKeyboardInteractiveAuthenticator(null);
         server.setPasswordAuthenticator(null);
-        FileTransfer.install(server, users, new TestExecCommandFactory(users));
+        TestExecCommandFactory exec = new TestExecCommandFactory(users);
+        FileTransfer.install(server, users, exec);
         Forwarding.install(server, users, Files.createDirectories(dir.resolve("agent-sockets")));
         Files.setPosixFilePermissions(dir.resolve("agent-sockets"), PosixFilePermissions.fromString("rwx--x--x"));
         server.start();
@@ -81,7 +85,7 @@ public final class TestMachine implements AutoCloseable {
         int port = ((InetSocketAddress) server.getBoundAddresses().iterator().next()).getPort();
         Path knownHosts = keys.resolve("known_hosts");
         Files.writeString(knownHosts, "[127.0.0.1]:" + port + " " + Files.readString(keys.resolve("host.pub")));
-        return new TestMachine(dir, ca, users, server, knownHosts);
+        return new TestMachine(dir, ca, users, server, knownHosts, exec);
     }
 
     public TestCa ca() {
@@ -94,6 +98,11 @@ public final class TestMachine implements AutoCloseable {
 
     public SshServer server() {
         return server;
+    }
+
+    /** The commands that reached the exec path (scp served in-process never does). */
+    public List<String> execCommands() {
+        return exec.commands();
     }
 
     public Path dir() {
