@@ -48,6 +48,8 @@ final class AgentSocketFactory implements SshAgentFactory {
         }
         LocalUser user = users.lookup(grant.login()).orElseThrow(
                 () -> new IOException("agent forwarding refused: no local user '" + grant.login() + "'"));
-        return AgentSocket.open(service, tmp, user, agentUid == 0 && user.uid() != 0);
+        AgentSocket socket = AgentSocket.open(service, tmp, user, agentUid == 0 && user.uid() != 0);
+        service.getSession().setAttribute(Forwarding.AGENT_SOCKET, socket.getId());
+        return socket;
     }
 }

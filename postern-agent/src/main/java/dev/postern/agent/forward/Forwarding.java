@@ -8,13 +8,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.channel.RequestHandler;
 import org.apache.sshd.common.forward.DefaultForwarderFactory;
 import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.ServiceFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.global.CancelTcpipForwardHandler;
 import org.apache.sshd.server.global.TcpipForwardHandler;
+import org.apache.sshd.server.session.ServerConnectionServiceFactory;
 
 /**
  * Port, agent and X11 forwarding for the agent, each decided by the session's
@@ -36,9 +41,13 @@ import org.apache.sshd.server.global.TcpipForwardHandler;
  * <pre>{@code
  * Forwarding.install(server, UserDirectory.system());
  * }</pre>
- * The exec/shell code must pass the session {@code Environment}'s SSH_AUTH_SOCK on to the user's process.
+ * The exec/shell code must give the user's process {@code SSH_AUTH_SOCK=<agentSocket(session)>} when
+ * present: MINA also adds it to the channel's {@code Environment}, but there it sits next to variables the
+ * client chose, so take it from {@link #agentSocket(Session)} instead.
  */
 public final class Forwarding {
+    /** Session attribute: path of this connection's forwarded agent socket, once the client asked for one. */
+    static final AttributeKey<String> AGENT_SOCKET = new AttributeKey<>();
     private Forwarding() {
     }
 
@@ -61,8 +70,18 @@ public final class Forwarding {
         }
         server.setChannelFactories(withPermittedDirectTcpip(server.getChannelFactories()));
         server.setGlobalRequestHandlers(withForwardHandlers(server.getGlobalRequestHandlers()));
+        server.setServiceFactories(withPlainRefusals(server.getServiceFactories()));
         server.setAgentFactory(new AgentSocketFactory(users, tmp, effectiveUid()));
         server.addPortForwardingEventListener(new ForwardAuditListener());
+    }
+
+    /**
+     * The forwarded agent socket of this connection (the SSH_AUTH_SOCK value for its sessions), if the client
+     * asked for agent forwarding and the certificate permits it. MINA handles auth-agent-req before the
+     * shell or exec request of the same channel, so this is set by the time a session starts.
+     */
+    public static Optional<String> agentSocket(Session session) {
+        return Optional.ofNullable(session.getAttribute(AGENT_SOCKET));
     }
 
     private static List<ChannelFactory> withPermittedDirectTcpip(List<? extends ChannelFactory> current) {
@@ -71,6 +90,22 @@ public final class Forwarding {
             current.stream().filter(f -> !"direct-tcpip".equals(f.getName())).forEach(factories::add);
         }
         factories.add(new PermittedDirectTcpipFactory());
+        return factories;
+    }
+
+    /**
+     * Swaps MINA's stock "ssh-connection" service for one that sends our refusal text; a connection service
+     * someone else customised is left alone (refusals then read "Generic error while opening channel").
+     */
+    private static List<ServiceFactory> withPlainRefusals(List<? extends ServiceFactory> current) {
+        List<ServiceFactory> factories = new ArrayList<>();
+        List<? extends ServiceFactory> base = current == null || current.isEmpty()
+                ? SshServer.DEFAULT_SERVICE_FACTORIES : current;
+        for (ServiceFactory f : base) {
+            boolean stock = f.getClass() == ServerConnectionServiceFactory.class
+                    || f == ServerConnectionServiceFactory.INSTANCE;
+            factories.add(stock ? new PlainRefusalConnectionService.Factory() : f);
+        }
         return factories;
     }
 

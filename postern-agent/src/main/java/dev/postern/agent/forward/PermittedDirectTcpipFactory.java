@@ -48,6 +48,7 @@ final class PermittedDirectTcpipFactory extends TcpipServerChannel.TcpipFactory 
             int port = buffer.getInt();
             LOG.info("local forward to {}:{} refused for {}: {}", host, port,
                     GrantForwardingFilter.who(getSession()), REFUSAL);
+            PlainRefusalConnectionService.recordRefusal(getSession(), getRecipient(), REFUSAL);
             OpenFuture f = new DefaultOpenFuture(this, this);
             f.setException(new SshChannelOpenException(getChannelId(),
                     SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, REFUSAL));

@@ -1,5 +1,6 @@
 package dev.postern.agent.files;
 
+import dev.postern.agent.forward.Forwarding;
 import dev.postern.ssh.CertificateGrant;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,21 +45,23 @@ public final class TestExecCommandFactory implements CommandFactory {
                     + user.groups().stream().map(String::valueOf).collect(Collectors.joining(","))));
         }
         argv.addAll(List.of("/bin/sh", "-c", command));
-        return new ProcessCommand(argv, user);
+        return new ProcessCommand(argv, user, Forwarding.agentSocket(channel.getServerSession()).orElse(null));
     }
 
     private static final class ProcessCommand implements Command {
         private final List<String> argv;
         private final LocalUser user;
+        private final String agentSocket;
         private InputStream in;
         private OutputStream out;
         private OutputStream err;
         private ExitCallback exit;
         private volatile Process process;
 
-        ProcessCommand(List<String> argv, LocalUser user) {
+        ProcessCommand(List<String> argv, LocalUser user, String agentSocket) {
             this.argv = argv;
             this.user = user;
+            this.agentSocket = agentSocket;
         }
 
         @Override
@@ -66,6 +69,10 @@ public final class TestExecCommandFactory implements CommandFactory {
             ProcessBuilder pb = new ProcessBuilder(argv).directory(user.home().toFile());
             Map<String, String> e = pb.environment();
             e.putAll(env.getEnv());
+            e.remove("SSH_AUTH_SOCK"); // only the one the agent created, never one the client named
+            if (agentSocket != null) {
+                e.put("SSH_AUTH_SOCK", agentSocket);
+            }
             e.put("HOME", user.home().toString());
             e.put("USER", user.name());
             e.put("LOGNAME", user.name());

@@ -146,7 +146,12 @@ public final class TestMachine implements AutoCloseable {
     public ProcessResult ssh(Path identity, String login, List<String> extra, byte[] stdin, Map<String, String> env,
                              String... remote) {
         List<String> cmd = new ArrayList<>(List.of("ssh"));
-        cmd.addAll(clientOptions(identity, login));
+        List<String> options = clientOptions(identity, login);
+        if (env.containsKey("SSH_AUTH_SOCK")) {
+            // the client only forwards an agent it may use itself
+            options.set(options.indexOf("IdentityAgent=none"), "IdentityAgent=" + env.get("SSH_AUTH_SOCK"));
+        }
+        cmd.addAll(options);
         cmd.addAll(extra);
         cmd.add("127.0.0.1");
         cmd.addAll(List.of(remote));
