@@ -1,5 +1,8 @@
 package dev.postern.agent;
 
+import dev.postern.agent.files.FileTransfer;
+import dev.postern.agent.files.UserDirectory;
+import dev.postern.agent.forward.Forwarding;
 import dev.postern.agent.session.Entrypoint;
 import dev.postern.agent.session.Sessions;
 import dev.postern.ssh.CertificateAuthenticator;
@@ -102,8 +105,12 @@ public final class Agent implements AutoCloseable {
         ServerSetup.lockDown(server, authenticator, hostKeys, config.limits());
         server.setChannelFactories(List.of(sessions.channelFactory()));
         server.setShellFactory(sessions.shellFactory());
-        server.setCommandFactory(sessions.commandFactory());
         server.setSubsystemFactories(List.of());
+        // files and forwards look users up in the same passwd file as sessions (and its sibling group file)
+        UserDirectory users = new UserDirectory(config.accounts().passwdFile(),
+                config.accounts().passwdFile().resolveSibling("group"));
+        FileTransfer.install(server, users, sessions.commandFactory()); // sets the command factory: scp, else exec
+        Forwarding.install(server, users); // after the channel factories: adds direct-tcpip
         server.setHost(config.listenHost());
         server.setPort(config.listenPort());
         return server;

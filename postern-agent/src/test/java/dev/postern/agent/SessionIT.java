@@ -103,6 +103,22 @@ class SessionIT {
     }
 
     @Test
+    void sftpIsServedByTheAgent() throws IOException {
+        java.nio.file.Files.writeString(dir.resolve("up.txt"), "payload\n");
+        List<String> cmd = new java.util.ArrayList<>(fx.sshCommand("root", cert, List.of()));
+        cmd.set(0, "sftp");
+        int p = cmd.indexOf("-p");
+        cmd.set(p, "-P");
+        cmd.add(1, "-b");
+        cmd.add(2, "-");
+        ProcessResult r = dev.postern.testing.Processes.run(SessionFixture.TIMEOUT, cmd,
+                ("put " + dir.resolve("up.txt") + " " + dir.resolve("down.txt") + "\n").getBytes(), java.util.Map.of(),
+                null);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(java.nio.file.Files.readString(dir.resolve("down.txt"))).isEqualTo("payload\n");
+    }
+
+    @Test
     void droppedPtyClientLeavesNoProcessBehind() throws IOException {
         assertDroppedClientLeavesNothing(List.of("-tt"), "4242");
     }

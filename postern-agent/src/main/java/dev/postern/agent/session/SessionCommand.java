@@ -151,7 +151,8 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
             Map<String, String> childEnv = SessionEnvironment.build(services.baseEnv(), user,
                     channel.getSession().getClientAddress(), channel.getSession().getIoSession().getLocalAddress(),
                     ptyRequest, pty == null ? null : pty.slave, channel.clientEnv(),
-                    grant.forceCommand().isPresent() ? (requested == null ? "" : requested) : null);
+                    grant.forceCommand().isPresent() ? (requested == null ? "" : requested) : null,
+                    env.getEnv().get("SSH_AUTH_SOCK")); // set only by a permitted auth-agent-req
             String cwd = Files.isDirectory(Path.of(user.entry().home())) ? user.entry().home() : "/";
             child = Spawner.spawn(new SpawnSpec(argv.get(0), argv, childEnv, cwd,
                     pty == null ? null : pty.slave, false));

@@ -17,7 +17,7 @@ final class SessionEnvironment {
 
     static Map<String, String> build(Map<String, String> base, LoginUser user, SocketAddress client,
                                      SocketAddress server, PtyRequest pty, String ttyName,
-                                     Map<String, String> clientEnv, String originalCommand) {
+                                     Map<String, String> clientEnv, String originalCommand, String agentSocket) {
         Map<String, String> env = new TreeMap<>(base);
         // the agent's own connection variables do not describe this session
         env.keySet().removeIf(k -> k.startsWith("SSH_") || k.equals("TERM"));
@@ -38,6 +38,9 @@ final class SessionEnvironment {
                 env.put(k, v);
             }
         });
+        if (agentSocket != null) {
+            env.put("SSH_AUTH_SOCK", agentSocket);
+        }
         if (originalCommand != null) {
             env.put("SSH_ORIGINAL_COMMAND", originalCommand);
         }
