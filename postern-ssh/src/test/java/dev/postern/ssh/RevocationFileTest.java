@@ -1,0 +1,94 @@
+package dev.postern.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.postern.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A KRL file is re-read when it changes, and a bad update keeps the last good list. */
+class RevocationFileTest {
+    @TempDir
+    Path dir;
+    TestCa ca;
+    OpenSshCertificate serial5;
+    OpenSshCertificate serial6;
+    MutableClock clock = MutableClock.atWallTime();
+    Path krl;
+
+    @BeforeEach
+    void setUp() {
+        ca = new TestCa(dir, "ca");
+        Path user = ca.newUserKey("u");
+        serial5 = TestCa.read(ca.sign(user, "five", "-n", "a", "-z", "5"));
+        serial6 = TestCa.read(ca.sign(user, "six", "-n", "a", "-z", "6"));
+        krl = dir.resolve("revoked.krl");
+    }
+
+    private void writeKrl(String spec) throws Exception {
+        Path specFile = Files.createTempFile(dir, "spec", "");
+        Files.writeString(specFile, spec);
+        Path tmp = dir.resolve("new.krl");
+        Files.deleteIfExists(tmp);
+        TestCa.run(List.of("ssh-keygen", "-k", "-f", tmp.toString(), "-s", ca.caPublicKeyFile().toString(),
+                specFile.toString()));
+        // Different sizes or mtimes are what the file watcher looks at; bump mtime to be safe on coarse clocks.
+        Files.move(tmp, krl, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(krl, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() + (long) (Math.random() * 100_000)));
+    }
+
+    @Test
+    void changesAreSeenAfterTheCheckInterval() throws Exception {
+        writeKrl("serial: 5\n");
+        RevocationFile file = RevocationFile.required(krl, clock);
+        assertThat(file.get().isRevoked(serial5)).isTrue();
+        assertThat(file.get().isRevoked(serial6)).isFalse();
+
+        writeKrl("serial: 5\nserial: 6\nid: other\n");
+        assertThat(file.get().isRevoked(serial6)).as("not re-read within the interval").isFalse();
+        clock.advance(RevocationFile.CHECK_INTERVAL);
+        assertThat(file.get().isRevoked(serial6)).isTrue();
+    }
+
+    @Test
+    void garbledOrMissingFileKeepsTheLastGoodList() throws Exception {
+        writeKrl("serial: 5\n");
+        RevocationFile file = RevocationFile.required(krl, clock);
+        Files.writeString(krl, "garbage that is not a KRL");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(file.get().isRevoked(serial5)).isTrue();
+        Files.delete(krl);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(file.get().isRevoked(serial5)).isTrue();
+        writeKrl("serial: 6\n");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(file.get().isRevoked(serial5)).isFalse();
+        assertThat(file.get().isRevoked(serial6)).isTrue();
+    }
+
+    @Test
+    void missingFileAtStartIsEmptyOnlyWhenOptional() throws Exception {
+        assertThatThrownBy(() -> RevocationFile.required(krl, clock))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
+        RevocationFile file = RevocationFile.optional(krl, clock);
+        assertThat(file.get().isRevoked(serial5)).isFalse();
+        writeKrl("serial: 5\n");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(file.get().isRevoked(serial5)).isTrue();
+    }
+
+    @Test
+    void garbledFileAtStartIsAnError() throws Exception {
+        Files.writeString(krl, "serial: 5\n");
+        assertThatThrownBy(() -> RevocationFile.optional(krl, clock))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a KRL");
+    }
+}
