@@ -1,0 +1,194 @@
+package dev.postern.agent;
+
+import dev.postern.agent.files.FileTransfer;
+import dev.postern.agent.files.UserDirectory;
+import dev.postern.agent.forward.Forwarding;
+import dev.postern.agent.session.Entrypoint;
+import dev.postern.agent.session.Sessions;
+import dev.postern.ssh.CertificateAuthenticator;
+import dev.postern.ssh.HostKeys;
+import dev.postern.ssh.OpenSshKeys;
+import dev.postern.ssh.RevocationFile;
+import dev.postern.ssh.RevocationList;
+import dev.postern.ssh.ServerSetup;
+import dev.postern.ssh.TrustPolicy;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.sshd.server.SshServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-machine SSH server in direct mode: it listens where told, accepts only user certificates of the
+ * trusted CA, and runs shells and commands as the login user with the entrypoint's environment. When given
+ * an entrypoint it supervises it, and the entrypoint keeps running even if the SSH server cannot start.
+ *
+ * <pre>{@code
+ * try (Agent agent = Agent.start(config)) {
+ *     System.exit(agent.awaitEntrypoint());
+ * }
+ * }</pre>
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final Entrypoint entrypoint;
+    private final SshServer server;
+    private final Sessions sessions;
+    private final Exception serverFailure;
+
+    private Agent(AgentConfig config, Entrypoint entrypoint, SshServer server, Sessions sessions,
+                  Exception serverFailure) {
+        this.config = config;
+        this.entrypoint = entrypoint;
+        this.server = server;
+        this.sessions = sessions;
+        this.serverFailure = serverFailure;
+    }
+
+    /**
+     * Starts the entrypoint (if any), then the SSH server. Returns once the server listens.
+     *
+     * @throws IOException when the entrypoint cannot start, or the SSH server cannot start and there is no
+     *     entrypoint to keep running
+     */
+    public static Agent start(AgentConfig config) throws IOException {
+        Entrypoint entrypoint = config.entrypoint().isEmpty() ? null
+                : Entrypoint.start(config.entrypoint(), config.environment());
+        Sessions sessions = null;
+        SshServer server = null;
+        try {
+            sessions = Sessions.start(config.accounts(), config.environment(), config.clock(), config.killGrace());
+            server = newServer(config, sessions);
+            server.start();
+            LOG.info("postern agent listening on {}:{}", config.listenHost(), boundPort(server));
+            return new Agent(config, entrypoint, server, sessions, null);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(server, sessions);
+            if (entrypoint == null) {
+                throw e;
+            }
+            LOG.error("the SSH server could not start ({}); the entrypoint (pid {}) keeps running without it",
+                    e.getMessage(), entrypoint.pid(), e);
+            return new Agent(config, entrypoint, null, null, e);
+        }
+    }
+
+    private static SshServer newServer(AgentConfig config, Sessions sessions) throws IOException {
+        if (!Files.isDirectory(config.dataDir())) {
+            Files.createDirectories(config.dataDir(),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        List<PublicKey> caKeys = OpenSshKeys.readPublicKeys(config.trustedUserCaFile());
+        if (caKeys.isEmpty()) {
+            throw new IllegalArgumentException("--trusted-user-ca " + config.trustedUserCaFile()
+                    + " holds no public key; put the org's user CA public key line in it");
+        }
+        RevocationList none = RevocationList.empty();
+        Supplier<RevocationList> revocations = config.revokedFile()
+                .<Supplier<RevocationList>>map(f -> RevocationFile.required(f, config.clock()))
+                .orElse(() -> none);
+        CertificateAuthenticator authenticator = new CertificateAuthenticator(
+                TrustPolicy.of(() -> caKeys, revocations, config.clock()));
+        HostKeys hostKeys = HostKeys.loadOrCreate(config.dataDir(), config.hostCertFile());
+
+        SshServer server = SshServer.setUpDefaultServer();
+        ServerSetup.lockDown(server, authenticator, hostKeys, config.limits());
+        server.setChannelFactories(List.of(sessions.channelFactory()));
+        server.setShellFactory(sessions.shellFactory());
+        server.setSubsystemFactories(List.of());
+        // files and forwards look users up in the same passwd file as sessions (and its sibling group file)
+        UserDirectory users = new UserDirectory(config.accounts().passwdFile(),
+                config.accounts().passwdFile().resolveSibling("group"));
+        FileTransfer.install(server, users, sessions.commandFactory()); // sets the command factory: scp, else exec
+        Forwarding.install(server, users); // after the channel factories: adds direct-tcpip
+        server.setHost(config.listenHost());
+        server.setPort(config.listenPort());
+        return server;
+    }
+
+    /** The port the SSH server listens on (useful when configured with port 0). */
+    public int port() {
+        if (server == null) {
+            throw new IllegalStateException("the SSH server is not running: " + serverFailure.getMessage());
+        }
+        return boundPort(server);
+    }
+
+    /** Why the SSH server is not running, when the agent kept only its entrypoint alive. */
+    public Optional<Exception> serverFailure() {
+        return Optional.ofNullable(serverFailure);
+    }
+
+    /** Whether this agent supervises an entrypoint. */
+    public boolean hasEntrypoint() {
+        return entrypoint != null;
+    }
+
+    /**
+     * Waits for the entrypoint to exit and returns its exit status (128 + signal number when killed).
+     *
+     * @throws IllegalStateException when the agent has no entrypoint
+     */
+    public int awaitEntrypoint() throws InterruptedException {
+        if (entrypoint == null) {
+            throw new IllegalStateException("this agent has no entrypoint; pass one after '--'");
+        }
+        return entrypoint.await();
+    }
+
+    /** Forwards a signal number (e.g. 15, SIGTERM) to the entrypoint; does nothing without one. */
+    public void signalEntrypoint(int signal) {
+        if (entrypoint != null) {
+            entrypoint.signal(signal);
+        }
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    /** Stops the SSH server (ending its sessions), then the entrypoint (SIGTERM, SIGKILL after 10 s). */
+    @Override
+    public void close() {
+        closeQuietly(server, sessions);
+        if (entrypoint != null) {
+            try {
+                entrypoint.stop(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static int boundPort(SshServer server) {
+        for (SocketAddress a : server.getBoundAddresses()) {
+            if (a instanceof InetSocketAddress i) {
+                return i.getPort();
+            }
+        }
+        return server.getPort();
+    }
+
+    private static void closeQuietly(SshServer server, Sessions sessions) {
+        if (server != null) {
+            try {
+                server.stop(true);
+            } catch (IOException e) {
+                LOG.warn("stopping the SSH server failed: {}", e.getMessage());
+            }
+        }
+        if (sessions != null) {
+            sessions.close();
+        }
+    }
+}

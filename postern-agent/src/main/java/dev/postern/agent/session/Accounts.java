@@ -1,0 +1,31 @@
+package dev.postern.agent.session;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where the agent looks up users and shells, and whose identity it runs with. {@link #system()} is what
+ * production uses; tests point the paths elsewhere to simulate an image without a shell, or pretend to run
+ * as a non-root user.
+ *
+ * @param passwdFile the passwd database, normally /etc/passwd
+ * @param fallbackShell the shell used when the user's own is missing, normally /bin/sh
+ * @param setpriv the program that drops to the user's uid, gid and groups when the agent runs as root
+ * @param agentUid the agent's effective uid
+ */
+public record Accounts(Path passwdFile, Path fallbackShell, Path setpriv, int agentUid) {
+    public Accounts {
+        Objects.requireNonNull(passwdFile, "passwdFile");
+        Objects.requireNonNull(fallbackShell, "fallbackShell");
+        Objects.requireNonNull(setpriv, "setpriv");
+        if (agentUid < 0) {
+            throw new IllegalArgumentException("agentUid " + agentUid + " is negative; pass the agent's euid");
+        }
+    }
+
+    /** /etc/passwd, /bin/sh, setpriv from util-linux, and the agent's real effective uid. */
+    public static Accounts system() {
+        return new Accounts(Path.of("/etc/passwd"), Path.of("/bin/sh"), Path.of("/usr/bin/setpriv"),
+                Libc.C.geteuid());
+    }
+}

@@ -1,0 +1,113 @@
+package dev.postern.agent.session;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import java.util.function.Consumer;
+
+/**
+ * A child started by {@link Spawner}: its pid (also its session and process-group id), a pidfd, and the
+ * parent's ends of its pipes (-1 when it has a PTY or inherited stdio). Not thread-safe; the session owns it.
+ */
+final class ChildProcess {
+    final int pid;
+    private final int pidfd;
+    final int stdin;
+    final int stdout;
+    final int stderr;
+    private volatile ExitStatus status;
+
+    ChildProcess(int pid, int pidfd, int stdin, int stdout, int stderr) {
+        this.pid = pid;
+        this.pidfd = pidfd;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** Calls {@code onExit} on the reactor thread once the child has ended and been reaped. */
+    void whenExited(Reactor reactor, Consumer<ExitStatus> onExit) {
+        if (pidfd < 0) {
+            Thread waiter = new Thread(() -> {
+                ExitStatus s = waitBlocking();
+                reactor.execute(() -> onExit.accept(s));
+            }, "postern-wait-" + pid);
+            waiter.setDaemon(true);
+            waiter.start();
+            return;
+        }
+        reactor.register(new Reactor.Handler() {
+            private boolean done;
+
+            @Override
+            public int fd() {
+                return pidfd;
+            }
+
+            @Override
+            public short interest() {
+                return done ? 0 : Libc.POLLIN;
+            }
+
+            @Override
+            public void ready(short revents) {
+                ExitStatus s = reap(Libc.WNOHANG);
+                if (s != null && !done) {
+                    done = true;
+                    reactor.unregister(this);
+                    Posix.close(pidfd);
+                    onExit.accept(s);
+                }
+            }
+        });
+    }
+
+    /** Waits for the child to end (blocking the calling thread) and reaps it. */
+    ExitStatus waitBlocking() {
+        ExitStatus s = reap(0);
+        return s != null ? s : status;
+    }
+
+    /** The exit status once reaped, else null. */
+    ExitStatus status() {
+        return status;
+    }
+
+    /** Sends {@code signal} to the whole session of the child, unless it has been reaped already. */
+    void signalSession(int signal) {
+        if (status == null) {
+            Posix.signalSession(pid, signal);
+        } else {
+            // the leader is gone (its pid may be reused), but its session members may live on
+            for (int member : Posix.sessionMembers(pid)) {
+                Libc.C.kill(member, signal);
+            }
+        }
+    }
+
+    private ExitStatus reap(int flags) {
+        if (status != null) {
+            return status;
+        }
+        Memory info = new Memory(128);
+        info.clear();
+        while (true) {
+            try {
+                Libc.C.waitid(Libc.P_PID, pid, info, Libc.WEXITED | flags);
+                break;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Libc.EINTR) {
+                    status = ExitStatus.exited(255); // ECHILD: someone else reaped it; should not happen
+                    return status;
+                }
+            }
+        }
+        if (info.getInt(16) == 0) {
+            return null; // WNOHANG and still running (si_pid is 0)
+        }
+        int code = info.getInt(8);
+        int value = info.getInt(24);
+        status = code == Libc.CLD_EXITED ? ExitStatus.exited(value)
+                : ExitStatus.killed(value, code == Libc.CLD_DUMPED);
+        return status;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.postern.agent.session;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What to start: an executable path, its argv (argv[0] included), its complete environment and working
+ * directory, and how its stdio is wired.
+ *
+ * @param ptySlave path of the PTY slave to open as stdin/stdout/stderr (which makes it the controlling
+ *     terminal of the child's new session), or null for three pipes
+ * @param inheritStdio true to leave the agent's own stdin/stdout/stderr to the child (the entrypoint)
+ */
+record SpawnSpec(String path, List<String> argv, Map<String, String> env, String cwd, String ptySlave,
+                 boolean inheritStdio) {
+    SpawnSpec {
+        Objects.requireNonNull(path, "path");
+        argv = List.copyOf(argv);
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("argv of " + path + " is empty; argv[0] is required");
+        }
+        env = Map.copyOf(env);
+        Objects.requireNonNull(cwd, "cwd");
+        if (ptySlave != null && inheritStdio) {
+            throw new IllegalArgumentException("a child cannot both inherit stdio and use the pty " + ptySlave);
+        }
+    }
+
+    String[] envArray() {
+        String[] out = new String[env.size() + 1];
+        int i = 0;
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            out[i++] = e.getKey() + "=" + e.getValue();
+        }
+        return out; // last element stays null: the C array terminator
+    }
+
+    String[] argvArray() {
+        String[] out = argv.toArray(new String[argv.size() + 1]);
+        out[argv.size()] = null;
+        return out;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.postern.agent.session;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Maps a login name to the user a session runs as. The passwd file is parsed by us (no NSS): images are
+ * minimal, and re-reading a small file per session picks up users added after the agent started.
+ */
+final class UserDirectory {
+    private final Accounts accounts;
+
+    UserDirectory(Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    Optional<PasswdEntry> lookup(String name) {
+        return entries().stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Resolves {@code login} to a runnable user.
+     *
+     * @throws LoginRefusedException when the user is unknown, is not the agent's own user while the agent is
+     *     not root, or has no shell at all
+     */
+    LoginUser resolve(String login) throws LoginRefusedException {
+        PasswdEntry entry = lookup(login).orElseThrow(() -> new LoginRefusedException(
+                "postern: unknown user " + login + " on this machine: not in " + accounts.passwdFile()
+                        + "; log in as an existing user (e.g. -l root) or add the user to the image", 1));
+        List<String> prefix;
+        if (accounts.agentUid() == 0) {
+            prefix = entry.uid() == 0 ? List.of() : List.of(accounts.setpriv().toString(),
+                    "--reuid=" + entry.uid(), "--regid=" + entry.gid(), "--init-groups", "--");
+            if (!prefix.isEmpty() && !Files.isExecutable(accounts.setpriv())) {
+                throw new LoginRefusedException("postern: cannot switch to user " + login + ": "
+                        + accounts.setpriv() + " not found; install util-linux in the image", 1);
+            }
+        } else if (entry.uid() == accounts.agentUid()) {
+            prefix = List.of();
+        } else {
+            String self = entries().stream().filter(e -> e.uid() == accounts.agentUid()).map(PasswdEntry::name)
+                    .findFirst().orElse("uid " + accounts.agentUid());
+            throw new LoginRefusedException("postern: this agent runs as " + self + " (not root), so it can only"
+                    + " log you in as " + self + ", not as " + login, 1);
+        }
+        return new LoginUser(entry, shellOf(entry), prefix);
+    }
+
+    private String shellOf(PasswdEntry entry) throws LoginRefusedException {
+        if (!entry.shell().isEmpty() && Files.isExecutable(Path.of(entry.shell()))) {
+            return entry.shell();
+        }
+        if (Files.isExecutable(accounts.fallbackShell())) {
+            return accounts.fallbackShell().toString();
+        }
+        String own = entry.shell().isEmpty() ? "" : " (and " + entry.name() + "'s shell " + entry.shell()
+                + " is missing too)";
+        throw new LoginRefusedException("no shell in this image: " + accounts.fallbackShell() + " not found" + own
+                + "; add a shell to the image, or use sftp/scp, which need none", 127);
+    }
+
+    private List<PasswdEntry> entries() {
+        try {
+            return Files.readAllLines(accounts.passwdFile()).stream().map(PasswdEntry::parse)
+                    .flatMap(Optional::stream).toList();
+        } catch (IOException e) {
+            return List.of(); // no passwd file: every login is unknown, and says so
+        }
+    }
+}

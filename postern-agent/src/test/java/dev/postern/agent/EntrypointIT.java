@@ -1,0 +1,65 @@
+package dev.postern.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postern.agent.session.Accounts;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The supervised entrypoint: its exit status, signal forwarding, and life without an SSH server. */
+class EntrypointIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void agentReportsTheEntrypointsExitStatus() throws Exception {
+        try (SessionFixture fx = new SessionFixture(dir, Accounts.system(), List.of("sh", "-c", "exit 5"))) {
+            assertThat(fx.agent.awaitEntrypoint()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void sigtermIsForwardedAndTheStatusReflectsIt() throws Exception {
+        try (SessionFixture fx = new SessionFixture(dir, Accounts.system(),
+                List.of("sh", "-c", "trap 'exit 42' TERM; while :; do sleep 0.05; done"))) {
+            // bounded: the trap must be installed before the signal arrives
+            SessionFixture.await("entrypoint shell is looping",
+                    () -> !SessionFixture.processesRunning("sleep", "0.05").isEmpty());
+            fx.agent.signalEntrypoint(15);
+            assertThat(fx.agent.awaitEntrypoint()).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void entrypointKeepsRunningWhenTheSshServerCannotStart() throws Exception {
+        SessionFixture.keygen(dir.resolve("ca"));
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            AgentConfig config = AgentConfig.builder(dir.resolve("data"), dir.resolve("ca.pub"))
+                    .listen("127.0.0.1", taken.getLocalPort()).environment(SessionFixture.ENV)
+                    .entrypoint(List.of("sh", "-c", "echo $POSTERN_APP_MARKER > " + dir.resolve("out") + "; exit 9"))
+                    .build();
+            try (Agent agent = Agent.start(config)) {
+                assertThat(agent.serverFailure()).isPresent();
+                assertThat(agent.awaitEntrypoint()).isEqualTo(9);
+                assertThat(Files.readString(dir.resolve("out"))).isEqualTo("from-the-entrypoint\n");
+            }
+        }
+    }
+
+    @Test
+    void withoutEntrypointAServerFailureIsThrown() throws IOException {
+        SessionFixture.keygen(dir.resolve("ca"));
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            AgentConfig config = AgentConfig.builder(dir.resolve("data"), dir.resolve("ca.pub"))
+                    .listen("127.0.0.1", taken.getLocalPort()).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Agent.start(config))
+                    .isInstanceOf(IOException.class);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.postern.agent.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postern.testing.ProcessResult;
+import dev.postern.testing.Processes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real OpenSSH sftp client against FileTransfer's SFTP subsystem, as non-root alice. */
+class SftpIT {
+    @TempDir
+    static Path dir;
+    static TestMachine machine;
+    static Path alice;
+    static Path local;
+
+    @BeforeAll
+    static void start() throws IOException {
+        machine = TestMachine.start(dir);
+        alice = machine.ca().issue("alice", "alice");
+        local = Files.createDirectories(dir.resolve("local"));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        machine.close();
+    }
+
+    static ProcessResult sftp(Path identity, String login, String batch) throws IOException {
+        Path batchFile = Files.createTempFile(local, "batch", ".txt");
+        Files.writeString(batchFile, batch);
+        List<String> cmd = new ArrayList<>(List.of("sftp"));
+        cmd.addAll(machine.clientOptions(identity, login));
+        cmd.addAll(List.of("-b", batchFile.toString(), "127.0.0.1"));
+        return Processes.run(Duration.ofSeconds(120), cmd, null, Map.of(), local);
+    }
+
+    @Test
+    void startsInTheUsersHomeFromPasswd() throws IOException {
+        ProcessResult r = sftp(alice, "alice", "pwd\n");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).contains("Remote working directory: " + machine.aliceHome());
+    }
+
+    @Test
+    void putAndGetOf100MegabytesAreByteIdenticalAndOwnedByTheUser() throws IOException {
+        Path big = local.resolve("big.bin");
+        Digests.randomFile(big, 100L << 20, 42);
+        String sha = Digests.sha256(big);
+
+        ProcessResult r = sftp(alice, "alice", "put big.bin\nget big.bin back.bin\n");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        Path remote = machine.aliceHome().resolve("big.bin");
+        assertThat(Digests.sha256(remote)).isEqualTo(sha);
+        assertThat(Digests.sha256(local.resolve("back.bin"))).isEqualTo(sha);
+        assertThat(Digests.owner(remote)).isEqualTo(TestMachine.ALICE_UID);
+        Files.delete(remote);
+        Files.delete(big);
+        Files.delete(local.resolve("back.bin"));
+    }
+
+    @Test
+    void theKernelChecksTheUsersPermissionsNotTheAgents() throws IOException {
+        Path secret = dir.resolve("home/root-only.txt");
+        Files.writeString(secret, "root's secret");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+
+        ProcessResult read = sftp(alice, "alice", "get " + secret + " stolen.txt\n");
+        ProcessResult write = sftp(alice, "alice", "put " + writeLocal("x.txt") + " " + dir.resolve("home/new.txt") + "\n");
+
+        assertThat(read.exitCode()).as(read.toString()).isNotZero();
+        assertThat(read.stderr()).containsIgnoringCase("permission denied");
+        assertThat(local.resolve("stolen.txt")).doesNotExist();
+        assertThat(write.exitCode()).as(write.toString()).isNotZero();
+        assertThat(dir.resolve("home/new.txt")).doesNotExist();
+    }
+
+    @Test
+    void aLoginWithoutLocalAccountIsRefusedInPlainWords() throws IOException {
+        Path bob = machine.ca().issue("bob", "bob");
+
+        ProcessResult r = sftp(bob, "bob", "pwd\n");
+
+        assertThat(r.exitCode()).as(r.toString()).isNotZero();
+        assertThat(r.stderr()).contains("file transfer refused: no local user 'bob'");
+    }
+
+    private static Path writeLocal(String name) throws IOException {
+        return Files.writeString(local.resolve(name), "hello");
+    }
+}

@@ -1,0 +1,47 @@
+package dev.postern.cli.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postern.testing.Processes;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class AgentCommandIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void exitCodeIsTheEntrypoints() {
+        Processes.run(Duration.ofSeconds(30), List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+                dir.resolve("ca").toString()));
+        int code = new CommandLine(new AgentCommand()).execute("--trusted-user-ca", dir.resolve("ca.pub").toString(),
+                "--data", dir.resolve("data").toString(), "--listen", "127.0.0.1:0", "--", "sh", "-c", "exit 6");
+        assertThat(code).isEqualTo(6);
+    }
+
+    @Test
+    void badFlagsAreExplained() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new AgentCommand());
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute("--trusted-user-ca", dir.resolve("missing.pub").toString(), "--data",
+                dir.toString(), "--listen", "127.0.0.1:0");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--trusted-user-ca " + dir.resolve("missing.pub") + " cannot be read");
+    }
+
+    @Test
+    void listenNeedsAPort() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new AgentCommand());
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("--trusted-user-ca", "x", "--data", dir.toString(), "--listen", "localhost")).isEqualTo(2);
+        assertThat(err.toString()).contains("--listen localhost needs ADDR:PORT");
+    }
+}
