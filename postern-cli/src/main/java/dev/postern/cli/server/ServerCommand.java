@@ -1,0 +1,86 @@
+package dev.postern.cli.server;
+
+import dev.postern.server.ControlPlane;
+import dev.postern.server.ControlPlaneConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code postern server}: runs the control plane until interrupted. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = {"Run the control plane: HTTP API and the organizations' SSH certificate authorities.",
+                "State lives in an embedded H2 database in --data, or in PostgreSQL with --db."})
+public final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: ~/.postern/server)")
+    Path data;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+            description = "PostgreSQL URL, e.g. jdbc:postgresql://127.0.0.1:5432/postern?user=postern"
+                    + " (default: embedded H2 in --data)")
+    String db;
+
+    @Option(names = "--http", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:7070",
+            description = "Where the API listens (default: ${DEFAULT-VALUE}; use 0.0.0.0:PORT only on purpose)")
+    String http;
+
+    @Option(names = "--bootstrap-email", paramLabel = "EMAIL", defaultValue = ControlPlaneConfig.DEFAULT_BOOTSTRAP_EMAIL,
+            description = "E-mail of the first admin, created on first start (default: ${DEFAULT-VALUE})")
+    String bootstrapEmail;
+
+    private final Path home;
+    private final String masterKeyEnv;
+    private final PrintStream out;
+
+    /** For picocli: reads POSTERN_HOME and POSTERN_MASTER_KEY from the environment. */
+    public ServerCommand() {
+        this(defaultHome(), System.getenv("POSTERN_MASTER_KEY"), System.out);
+    }
+
+    public ServerCommand(Path posternHome, String masterKeyEnv, PrintStream out) {
+        this.home = posternHome;
+        this.masterKeyEnv = masterKeyEnv;
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        HostPort listen = HostPort.parse("--http", http);
+        Path dataDir = data != null ? data : home.resolve("server");
+        ControlPlaneConfig config = new ControlPlaneConfig(dataDir.toAbsolutePath(), db, listen.host(), listen.port(),
+                Clock.systemUTC(), masterKeyEnv, bootstrapEmail);
+        ControlPlane plane = ControlPlane.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            plane.close();
+            stopped.countDown();
+        }, "postern-server-shutdown"));
+        out.println("Postern server listening on " + plane.baseUrl());
+        out.println("Data: " + config.dataDir() + (db == null ? " (embedded H2)" : " (database " + redact(db) + ")"));
+        plane.bootstrapToken().ifPresent(token -> {
+            out.println();
+            out.println("First start: created admin " + config.bootstrapEmail() + ". One-time bootstrap token (also in "
+                    + config.dataDir().resolve("bootstrap-token") + "):");
+            out.println("  " + token);
+            out.println("Log in with:");
+            out.println("  postern auth login --server " + plane.baseUrl() + " --token " + token);
+        });
+        out.println();
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    private static Path defaultHome() {
+        String env = System.getenv("POSTERN_HOME");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".postern");
+    }
+}

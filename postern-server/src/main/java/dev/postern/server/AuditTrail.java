@@ -1,0 +1,20 @@
+package dev.postern.server;
+
+import dev.postern.store.AuditEvent;
+import dev.postern.store.Store;
+import java.time.Clock;
+
+/** Writes audit records: who did what to what, when and from where. Never secrets. */
+final class AuditTrail {
+    private final Clock clock;
+
+    AuditTrail(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Appends within the caller's transaction ({@code store} may be a transactional view). */
+    void record(Store store, Caller caller, String org, String action, String target, String detail) {
+        store.audit().append(new AuditEvent(0, clock.instant(), caller.email(), org, action, target, caller.source(),
+                detail));
+    }
+}

@@ -1,0 +1,137 @@
+package dev.postern.server;
+
+import dev.postern.ca.SignedCertificate;
+import dev.postern.ca.UserCertRequest;
+import dev.postern.common.Role;
+import dev.postern.common.api.CertificateView;
+import dev.postern.common.api.IssueRequest;
+import dev.postern.common.api.IssueResponse;
+import dev.postern.store.IssuedCertificate;
+import dev.postern.store.Membership;
+import dev.postern.store.Person;
+import dev.postern.store.Store;
+import io.micrometer.core.instrument.Counter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Checks a certificate request against the caller's rights, signs it and logs it durably. */
+final class CertificateIssuer {
+    static final int MIN_HOURS = 1;
+    static final int MAX_HOURS = 72;
+    /** validAfter is set this far in the past so that a slightly slow machine clock accepts a new certificate. */
+    static final Duration BACKDATE = Duration.ofMinutes(1);
+    private static final Pattern LOGIN = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
+
+    private final Store store;
+    private final OrgAccess access;
+    private final Authorities authorities;
+    private final AuditTrail audit;
+    private final Clock clock;
+    private final Counter issued;
+
+    CertificateIssuer(Store store, OrgAccess access, Authorities authorities, AuditTrail audit, Clock clock,
+                      Counter issued) {
+        this.store = store;
+        this.access = access;
+        this.authorities = authorities;
+        this.audit = audit;
+        this.clock = clock;
+        this.issued = issued;
+    }
+
+    IssueResponse issue(Caller caller, String orgName, IssueRequest req) {
+        OrgAccess.Scope scope = access.member(caller, orgName);
+        if (req.hours() < MIN_HOURS || req.hours() > MAX_HOURS) {
+            throw ApiException.badRequest("hours " + req.hours() + " is out of range; use " + MIN_HOURS + " to "
+                    + MAX_HOURS + " (default 24)");
+        }
+        if (req.publicKey() == null || req.publicKey().isBlank()) {
+            throw ApiException.badRequest("publicKey is required: the OpenSSH public key line of the key to certify");
+        }
+        Membership subject = subject(caller, scope, req.email());
+        List<String> principals = principals(subject, req.principals());
+        Authorities.Opened ca = authorities.open(store, scope.org().id()).orElseThrow(() -> ApiException.precondition(
+                "org '" + orgName + "' has no SSH CA yet; create it with 'postern ssh establish " + orgName + "'"));
+        Instant now = clock.instant();
+        Instant validAfter = now.minus(BACKDATE);
+        Instant validBefore = now.plus(Duration.ofHours(req.hours()));
+        Signed signed = store.inTransaction(tx -> {
+            long serial = tx.certificates().nextSerial();
+            String keyId = "postern:" + orgName + ":" + subject.email() + ":" + serial;
+            SignedCertificate cert;
+            try {
+                cert = ca.user().signUser(new UserCertRequest(req.publicKey().trim(), serial, keyId, principals,
+                        validAfter, validBefore, UserCertRequest.defaultExtensions(), Map.of()));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            IssuedCertificate entry = new IssuedCertificate(serial, scope.org().id(), subject.personId(), keyId,
+                    principals, cert.publicKeyFingerprint(), validAfter, validBefore, caller.email(), now, null, null);
+            tx.certificates().record(entry);
+            audit.record(tx, caller, orgName, "certificate.issue", keyId,
+                    "principals=" + String.join(",", principals) + " hours=" + req.hours()
+                            + " key=" + cert.publicKeyFingerprint());
+            return new Signed(entry, cert.certificateLine());
+        });
+        issued.increment();
+        return new IssueResponse(view(signed.entry(), subject.email()), signed.line());
+    }
+
+    /** The log entry and the certificate line, out of the transaction together. */
+    private record Signed(IssuedCertificate entry, String line) {
+    }
+
+    private Membership subject(Caller caller, OrgAccess.Scope scope, String email) {
+        if (email == null || email.isBlank() || Emails.normalize(email).equals(caller.email())) {
+            return scope.membership();
+        }
+        String normalized;
+        try {
+            normalized = Emails.normalize(email);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (!scope.admin()) {
+            throw ApiException.forbidden("only owners and admins of org '" + scope.org().name()
+                    + "' may issue certificates for someone else; leave EMAIL out to issue your own");
+        }
+        String notMember = "'" + normalized + "' is not a member of org '" + scope.org().name() + "'; add them with"
+                + " 'postern members add --org " + scope.org().name() + " --email " + normalized + " --role member'";
+        Person person = store.people().byEmail(normalized).orElseThrow(() -> ApiException.badRequest(notMember));
+        return store.orgs().membership(scope.org().id(), person.id())
+                .orElseThrow(() -> ApiException.badRequest(notMember));
+    }
+
+    private static List<String> principals(Membership subject, List<String> requested) {
+        List<String> out = new ArrayList<>();
+        if (requested == null || requested.isEmpty()) {
+            out.add(subject.role().isAdmin() ? "root" : Emails.loginName(subject.email()));
+            return out;
+        }
+        for (String p : requested) {
+            String name = p == null ? "" : p.trim();
+            if (!LOGIN.matcher(name).matches()) {
+                throw ApiException.badRequest("username '" + p + "' is not a valid login name; use lower-case"
+                        + " letters, digits, '_', '.', '-' (e.g. -u root,deploy)");
+            }
+            if (name.equals("root") && subject.role() == Role.MEMBER) {
+                throw ApiException.forbidden("members may not be issued the 'root' principal; ask an owner or admin"
+                        + " to raise your role, or pass another --username");
+            }
+            if (!out.contains(name)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    static CertificateView view(IssuedCertificate c, String email) {
+        return new CertificateView(c.serial(), c.keyId(), email, c.principals(), c.publicKeyFingerprint(),
+                c.validAfter(), c.validBefore(), c.issuedBy(), c.issuedAt(), c.revoked(), c.revokedAt(), c.revokedBy());
+    }
+}

@@ -1,0 +1,172 @@
+package dev.postern.server;
+
+import dev.postern.ca.KeySealer;
+import dev.postern.ca.MasterKey;
+import dev.postern.ca.SealException;
+import dev.postern.common.Json;
+import dev.postern.common.api.ErrorBody;
+import dev.postern.store.JdbcStore;
+import dev.postern.store.Store;
+import dev.postern.store.StoreConfig;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane: HTTP API, certificate authority and store, built from a {@link ControlPlaneConfig}.
+ *
+ * <pre>{@code
+ * try (ControlPlane cp = ControlPlane.start(ControlPlaneConfig.local(dir, Clock.systemUTC()))) {
+ *     System.out.println(cp.baseUrl() + " " + cp.bootstrapToken().orElse("(already bootstrapped)"));
+ * }
+ * }</pre>
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    private static final String MASTER_KEY_CHECK = "master-key-check";
+    private static final byte[] CHECK_PLAINTEXT = "postern master key check v1".getBytes(StandardCharsets.US_ASCII);
+
+    private final Store store;
+    private final Javalin http;
+    private final Optional<String> bootstrapToken;
+    private final String host;
+
+    private ControlPlane(Store store, Javalin http, String host, Optional<String> bootstrapToken) {
+        this.store = store;
+        this.http = http;
+        this.host = host;
+        this.bootstrapToken = bootstrapToken;
+    }
+
+    /**
+     * Opens the store, checks the master key against it (a wrong key stops here and changes nothing),
+     * creates the first admin on first start, and starts the API.
+     */
+    public static ControlPlane start(ControlPlaneConfig config) {
+        createPrivateDir(config.dataDir());
+        StoreConfig storeConfig = config.jdbcUrl() == null ? StoreConfig.h2(config.dataDir())
+                : StoreConfig.parse(config.jdbcUrl());
+        Store store = JdbcStore.open(storeConfig);
+        try {
+            KeySealer sealer = new KeySealer(masterKey(config, store));
+            checkMasterKey(store, sealer);
+            Bootstrap.Result boot = new Bootstrap(store, config.clock(), new Secrets())
+                    .run(config.bootstrapEmail(), config.dataDir());
+            Metrics metrics = new Metrics();
+            Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId());
+            http.start(config.httpHost(), config.httpPort());
+            LOG.info("control plane listening on http://{}:{} (data {})", config.httpHost(), http.port(),
+                    config.dataDir());
+            return new ControlPlane(store, http, config.httpHost(), boot.token());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The API's base URL, e.g. {@code http://127.0.0.1:7070}. */
+    public String baseUrl() {
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
+    }
+
+    /** The one-time bootstrap token, present only on the very first start of a data dir. */
+    public Optional<String> bootstrapToken() {
+        return bootstrapToken;
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.stop();
+        } finally {
+            store.close();
+        }
+    }
+
+    private static byte[] masterKey(ControlPlaneConfig config, Store store) {
+        Path file = config.dataDir().resolve("master.key");
+        if (config.masterKeyEnv() == null && !Files.exists(file) && store.settings().get(MASTER_KEY_CHECK).isPresent()) {
+            throw new IllegalStateException("the master key is missing: " + file + " does not exist but the database"
+                    + " holds keys sealed with one; restore master.key or set POSTERN_MASTER_KEY. Nothing was changed");
+        }
+        return MasterKey.loadOrCreate(file, config.masterKeyEnv());
+    }
+
+    private static void checkMasterKey(Store store, KeySealer sealer) {
+        Optional<byte[]> check = store.settings().get(MASTER_KEY_CHECK);
+        if (check.isPresent()) {
+            try {
+                sealer.open(check.get(), MASTER_KEY_CHECK);
+            } catch (SealException e) {
+                throw new IllegalStateException("wrong master key: it does not open the keys in this database"
+                        + " (check POSTERN_MASTER_KEY or <data>/master.key). Nothing was changed", e);
+            }
+        } else {
+            store.settings().putIfAbsent(MASTER_KEY_CHECK, sealer.seal(CHECK_PLAINTEXT, MASTER_KEY_CHECK));
+        }
+    }
+
+    private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer, Metrics metrics,
+                                  long adminPersonId) {
+        Javalin app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            cfg.http.maxRequestSize = 64 * 1024;
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(2000));
+        });
+        var clock = config.clock();
+        var auth = new TokenAuthenticator(store, clock);
+        var access = new OrgAccess(store);
+        var audit = new AuditTrail(clock);
+        var secrets = new Secrets();
+        var authorities = new Authorities(sealer, clock);
+        var issuer = new CertificateIssuer(store, access, authorities, audit, clock, metrics.certificatesIssued());
+        app.get("/health", ctx -> {
+            boolean up = store.ping();
+            ctx.status(up ? 200 : 503).json(Map.of("status", up ? "ok" : "store not answering"));
+        });
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+        new AuthRoutes(store, auth, audit, secrets, clock).register(app);
+        new OrgRoutes(store, auth, access, audit, secrets, clock).register(app);
+        new AppRoutes(store, auth, access, audit, clock).register(app);
+        new CaRoutes(store, auth, access, authorities, audit).register(app);
+        new CertificateRoutes(store, auth, access, issuer).register(app);
+        new RevocationRoutes(store, auth, access, audit, clock).register(app);
+        new AuditRoutes(store, auth, access, adminPersonId).register(app);
+        app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(new ErrorBody(e.getMessage())));
+        app.exception(HttpResponseException.class,
+                (e, ctx) -> ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage())));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.matchedPath(), e);
+            ctx.status(500).json(new ErrorBody("internal error; the server log has the details"));
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                ctx.json(new ErrorBody("no such API path: " + ctx.method() + " " + ctx.path() + "; see docs/API.md"));
+            }
+        });
+        app.after(ctx -> metrics.request(ctx.method().name(), ctx.endpointHandlerPath(), ctx.statusCode()));
+        return app;
+    }
+
+    static void createPrivateDir(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data dir " + dir + ": " + e.getMessage()
+                    + "; pass --data DIR with a writable directory", e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.postern.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Validated settings of a control plane.
+ *
+ * @param dataDir where the master key, the embedded database and the bootstrap token live
+ * @param jdbcUrl null for the embedded H2 database in {@code dataDir}, else a {@code jdbc:postgresql:} URL
+ * @param httpHost address the API listens on (loopback by default; 0.0.0.0 only when asked)
+ * @param httpPort 0 picks a free port
+ * @param masterKeyEnv the value of POSTERN_MASTER_KEY, or null to use {@code <dataDir>/master.key}
+ * @param bootstrapEmail e-mail of the first admin, created on first start
+ */
+public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, int httpPort, Clock clock,
+                                 String masterKeyEnv, String bootstrapEmail) {
+    /** Default e-mail of the first administrator. */
+    public static final String DEFAULT_BOOTSTRAP_EMAIL = "admin@localhost";
+
+    public ControlPlaneConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(httpHost, "httpHost");
+        Objects.requireNonNull(clock, "clock");
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("--http port " + httpPort + " is out of range; use 0..65535");
+        }
+        if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:") && !jdbcUrl.startsWith("jdbc:h2:")) {
+            throw new IllegalArgumentException("--db '" + jdbcUrl
+                    + "' is not supported; use --db jdbc:postgresql://HOST:5432/DB or omit --db for the embedded H2");
+        }
+        if (bootstrapEmail == null || bootstrapEmail.isBlank()) {
+            bootstrapEmail = DEFAULT_BOOTSTRAP_EMAIL;
+        }
+        bootstrapEmail = Emails.normalize(bootstrapEmail);
+    }
+
+    /** Loopback defaults for tests: any free port, embedded H2. */
+    public static ControlPlaneConfig local(Path dataDir, Clock clock) {
+        return new ControlPlaneConfig(dataDir, null, "127.0.0.1", 0, clock, null, DEFAULT_BOOTSTRAP_EMAIL);
+    }
+
+    @Override
+    public String toString() {
+        return "ControlPlaneConfig[dataDir=" + dataDir + ", db=" + (jdbcUrl == null ? "embedded H2" : "external")
+                + ", http=" + httpHost + ":" + httpPort + "]";
+    }
+}

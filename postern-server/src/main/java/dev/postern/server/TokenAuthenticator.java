@@ -1,0 +1,62 @@
+package dev.postern.server;
+
+import dev.postern.store.ApiToken;
+import dev.postern.store.Person;
+import dev.postern.store.Store;
+import dev.postern.store.TokenKind;
+import io.javalin.http.Context;
+import java.time.Clock;
+
+/** Turns the {@code Authorization: Bearer} header into a {@link Caller}, or refuses with 401. */
+final class TokenAuthenticator {
+    private static final String LOGIN_HINT = "log in with 'postern auth login --server URL --token TOKEN'";
+    private final Store store;
+    private final Clock clock;
+
+    TokenAuthenticator(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** The caller of a request that needs a session token. */
+    Caller session(Context ctx) {
+        ApiToken token = lookup(ctx);
+        if (token.kind() != TokenKind.SESSION) {
+            throw ApiException.unauthorized("this is a one-time token; exchange it first: " + LOGIN_HINT);
+        }
+        return caller(ctx, token);
+    }
+
+    /** The caller of a login, who presents an unused one-time token; the token is consumed. */
+    Caller consumeOneTime(Context ctx) {
+        ApiToken token = lookup(ctx);
+        if (token.kind() != TokenKind.INVITE) {
+            throw ApiException.badRequest("this token is already a session token; you are logged in");
+        }
+        if (token.usedAt() != null || !store.tokens().markUsed(token.hash(), clock.instant())) {
+            throw ApiException.unauthorized("this one-time token was already used; ask an org admin for a new invite"
+                    + " ('postern members add')");
+        }
+        return caller(ctx, token);
+    }
+
+    private ApiToken lookup(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.startsWith("Bearer ")) {
+            throw ApiException.unauthorized("no API token: " + LOGIN_HINT);
+        }
+        String secret = header.substring("Bearer ".length()).trim();
+        ApiToken token = store.tokens().byHash(Secrets.hash(secret)).orElseThrow(
+                () -> ApiException.unauthorized("the API token is not valid (wrong, revoked or logged out): " + LOGIN_HINT));
+        if (!clock.instant().isBefore(token.expiresAt())) {
+            throw ApiException.unauthorized("the API token expired at " + token.expiresAt() + ": " + LOGIN_HINT);
+        }
+        return token;
+    }
+
+    private Caller caller(Context ctx, ApiToken token) {
+        Person person = store.people().byId(token.personId()).orElseThrow(
+                () -> ApiException.unauthorized("the person of this token no longer exists"));
+        return new Caller(person, token.hash(), ctx.ip());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.postern.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Apps in table {@code apps}, unique by (org, name). */
+final class JdbcAppStore implements AppStore {
+    private static final String INSERT = "INSERT INTO apps (org_id, name, created_at) VALUES (?, ?, ?)";
+    private static final String BY_NAME = "SELECT id, org_id, name, created_at FROM apps WHERE org_id = ? AND name = ?";
+    private static final String FOR_ORG = "SELECT id, org_id, name, created_at FROM apps WHERE org_id = ? ORDER BY name";
+
+    private final Connections db;
+
+    JdbcAppStore(Connections db) {
+        this.db = db;
+    }
+
+    @Override
+    public App create(long orgId, String name, Instant at) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(at, "at");
+        long id = db.with("create app '" + name + "' in org " + orgId,
+                c -> Connections.unique(c, db.transactional(), "app '" + name + "' already exists in org " + orgId,
+                        conn -> Connections.insertReturningId(conn, INSERT, ps -> {
+                            ps.setLong(1, orgId);
+                            ps.setString(2, name);
+                            Columns.setInstant(ps, 3, at);
+                        })));
+        return new App(id, orgId, name, Columns.stored(at));
+    }
+
+    @Override
+    public Optional<App> byName(long orgId, String name) {
+        Objects.requireNonNull(name, "name");
+        return db.one("look up app '" + name + "' in org " + orgId, BY_NAME, ps -> {
+            ps.setLong(1, orgId);
+            ps.setString(2, name);
+        }, JdbcAppStore::row);
+    }
+
+    @Override
+    public List<App> forOrg(long orgId) {
+        return db.list("list the apps of org " + orgId, FOR_ORG, ps -> ps.setLong(1, orgId), JdbcAppStore::row);
+    }
+
+    private static App row(ResultSet rs) throws SQLException {
+        return new App(rs.getLong("id"), rs.getLong("org_id"), rs.getString("name"), Columns.instant(rs, "created_at"));
+    }
+}

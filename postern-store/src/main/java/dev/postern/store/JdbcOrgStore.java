@@ -1,0 +1,113 @@
+package dev.postern.store;
+
+import dev.postern.common.Role;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Orgs in table {@code orgs}, memberships in {@code memberships}. */
+final class JdbcOrgStore implements OrgStore {
+    private static final String INSERT = "INSERT INTO orgs (name, created_at) VALUES (?, ?)";
+    private static final String BY_NAME = "SELECT id, name, created_at FROM orgs WHERE name = ?";
+    private static final String BY_ID = "SELECT id, name, created_at FROM orgs WHERE id = ?";
+    private static final String FOR_PERSON = "SELECT o.id, o.name, o.created_at FROM orgs o"
+            + " JOIN memberships m ON m.org_id = o.id WHERE m.person_id = ? ORDER BY o.name";
+    private static final String ADD_MEMBER = "INSERT INTO memberships (org_id, person_id, role, created_at)"
+            + " VALUES (?, ?, ?, ?)";
+    private static final String REMOVE_MEMBER = "DELETE FROM memberships WHERE org_id = ? AND person_id = ?";
+    private static final String MEMBER_COLUMNS = "SELECT m.org_id, m.person_id, p.email, m.role, m.created_at"
+            + " FROM memberships m JOIN people p ON p.id = m.person_id";
+    private static final String MEMBERSHIP = MEMBER_COLUMNS + " WHERE m.org_id = ? AND m.person_id = ?";
+    private static final String MEMBERS = MEMBER_COLUMNS + " WHERE m.org_id = ? ORDER BY p.email";
+
+    private final Connections db;
+
+    JdbcOrgStore(Connections db) {
+        this.db = db;
+    }
+
+    @Override
+    public Org create(String name, Instant at) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(at, "at");
+        long id = db.with("create org '" + name + "'",
+                c -> Connections.unique(c, db.transactional(), "org '" + name + "' already exists",
+                        conn -> Connections.insertReturningId(conn, INSERT, ps -> {
+                            ps.setString(1, name);
+                            Columns.setInstant(ps, 2, at);
+                        })));
+        return new Org(id, name, Columns.stored(at));
+    }
+
+    @Override
+    public Optional<Org> byName(String name) {
+        Objects.requireNonNull(name, "name");
+        return db.one("look up org '" + name + "'", BY_NAME, ps -> ps.setString(1, name), JdbcOrgStore::org);
+    }
+
+    @Override
+    public Optional<Org> byId(long id) {
+        return db.one("look up org " + id, BY_ID, ps -> ps.setLong(1, id), JdbcOrgStore::org);
+    }
+
+    @Override
+    public List<Org> forPerson(long personId) {
+        return db.list("list the orgs of person " + personId, FOR_PERSON, ps -> ps.setLong(1, personId),
+                JdbcOrgStore::org);
+    }
+
+    @Override
+    public Membership addMember(long orgId, long personId, Role role, Instant at) {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(at, "at");
+        String what = "add person " + personId + " to org " + orgId;
+        return db.with(what, c -> {
+            Connections.unique(c, db.transactional(), "person " + personId + " is already a member of org " + orgId,
+                    conn -> Connections.executeUpdate(conn, ADD_MEMBER, ps -> {
+                        ps.setLong(1, orgId);
+                        ps.setLong(2, personId);
+                        ps.setString(3, role.name());
+                        Columns.setInstant(ps, 4, at);
+                    }));
+            return Connections.queryOne(c, MEMBERSHIP, ps -> {
+                ps.setLong(1, orgId);
+                ps.setLong(2, personId);
+            }, JdbcOrgStore::membership).orElseThrow(() -> new StoreException(
+                    "cannot " + what + ": the membership vanished right after it was added"));
+        });
+    }
+
+    @Override
+    public boolean removeMember(long orgId, long personId) {
+        return db.update("remove person " + personId + " from org " + orgId, REMOVE_MEMBER, ps -> {
+            ps.setLong(1, orgId);
+            ps.setLong(2, personId);
+        }) == 1;
+    }
+
+    @Override
+    public Optional<Membership> membership(long orgId, long personId) {
+        return db.one("look up the membership of person " + personId + " in org " + orgId, MEMBERSHIP, ps -> {
+            ps.setLong(1, orgId);
+            ps.setLong(2, personId);
+        }, JdbcOrgStore::membership);
+    }
+
+    @Override
+    public List<Membership> members(long orgId) {
+        return db.list("list the members of org " + orgId, MEMBERS, ps -> ps.setLong(1, orgId),
+                JdbcOrgStore::membership);
+    }
+
+    private static Org org(ResultSet rs) throws SQLException {
+        return new Org(rs.getLong("id"), rs.getString("name"), Columns.instant(rs, "created_at"));
+    }
+
+    private static Membership membership(ResultSet rs) throws SQLException {
+        return new Membership(rs.getLong("org_id"), rs.getLong("person_id"), rs.getString("email"),
+                Role.valueOf(rs.getString("role")), Columns.instant(rs, "created_at"));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.postern.store;
+
+/** The eight sub-stores bound to one source of connections (the pool, or one transaction). */
+final class SubStores {
+    final PersonStore people;
+    final TokenStore tokens;
+    final OrgStore orgs;
+    final AppStore apps;
+    final AuthorityStore authorities;
+    final CertificateStore certificates;
+    final AuditStore audit;
+    final SettingStore settings;
+
+    SubStores(Connections db) {
+        people = new JdbcPersonStore(db);
+        tokens = new JdbcTokenStore(db);
+        orgs = new JdbcOrgStore(db);
+        apps = new JdbcAppStore(db);
+        authorities = new JdbcAuthorityStore(db);
+        certificates = new JdbcCertificateStore(db);
+        audit = new JdbcAuditStore(db);
+        settings = new JdbcSettingStore(db);
+    }
+}
