@@ -16,8 +16,8 @@ final class Splice {
     }
 
     static void forward(AbstractChannel from, ChannelOutput to, byte[] data, int off, long len) throws IOException {
-        ByteArrayBuffer copy = new ByteArrayBuffer(data, off, (int) len, false);
-        copy = new ByteArrayBuffer(copy.getCompactData());
+        // A copy: MINA reuses the array it decoded the packet into.
+        ByteArrayBuffer copy = ByteArrayBuffer.getCompactClone(data, off, (int) len);
         to.write(copy).addListener(f -> {
             if (!f.isWritten()) {
                 from.close(false);

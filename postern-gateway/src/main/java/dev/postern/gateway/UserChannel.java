@@ -1,5 +1,6 @@
 package dev.postern.gateway;
 
+import dev.postern.ssh.ChannelOpenRefusal;
 import dev.postern.ssh.ChannelOutput;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -8,7 +9,6 @@ import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.ChannelFactory;
-import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -99,9 +99,7 @@ final class UserChannel extends AbstractServerChannel {
     }
 
     private OpenFuture fail(OpenFuture f, int reason, String message) {
-        f.setException(new SshChannelOpenException(getChannelId(), reason, message));
-        close(true);
-        return f;
+        return ChannelOpenRefusal.refuse(this, reason, message);
     }
 
     @Override

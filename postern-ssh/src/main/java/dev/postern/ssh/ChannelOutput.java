@@ -9,7 +9,9 @@ import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.future.CloseFuture;
 import org.apache.sshd.common.future.DefaultCloseFuture;
 import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.session.helpers.PacketBuffer;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 /**
  * Non-blocking, ordered writes of channel data that respect the peer's window: MINA's
@@ -58,6 +60,11 @@ public final class ChannelOutput {
 
     /** Queues {@code buffer}'s readable bytes; the future completes when they were sent. */
     public IoWriteFuture write(Buffer buffer) throws IOException {
+        if (buffer instanceof PacketBuffer) {
+            // ChannelAsyncOutputStream takes a PacketBuffer for a channel-data packet prepared by its caller and
+            // writes the channel header over its first bytes; an inner SSH session's packet is not one of those.
+            buffer = ByteArrayBuffer.getCompactClone(buffer.array(), buffer.rpos(), buffer.available());
+        }
         return queue.writeBuffer(buffer);
     }
 

@@ -6,11 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
@@ -47,11 +45,7 @@ final class SshOverChannel extends AbstractServerChannel {
         }
         if (refusal.isPresent()) {
             log.warn("refused channel to {}:{}: {}", host, port, refusal.get());
-            OpenFuture f = new DefaultOpenFuture(this, this);
-            f.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
-                    refusal.get()));
-            close(true);
-            return f;
+            return ChannelOpenRefusal.refuse(this, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, refusal.get());
         }
         out = new ChannelOutput(this, this::sendEof);
         // super.doInit sends SSH_MSG_CHANNEL_OPEN_CONFIRMATION: the inner server may only speak after it.
