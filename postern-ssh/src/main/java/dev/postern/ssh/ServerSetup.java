@@ -3,6 +3,7 @@ package dev.postern.ssh;
 import java.util.List;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 
 /**
  * Locks down a MINA {@link SshServer} the Postern way. After {@link #lockDown}, the server:
@@ -59,6 +60,9 @@ public final class ServerSetup {
         hostKeys.applyTo(server);
 
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, limits.maxAuthRequests());
+        server.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE,
+                new BoundedConnectionServiceFactory(limits.maxChannelsPerConnection())));
+        // MINA's own limit stays as a backstop; ours answers first with a clean open failure.
         CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, limits.maxChannelsPerConnection());
         CoreModuleProperties.AUTH_TIMEOUT.set(server, limits.authTimeout());
         CoreModuleProperties.IDLE_TIMEOUT.set(server, limits.idleTimeout());

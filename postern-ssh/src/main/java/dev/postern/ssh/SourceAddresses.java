@@ -23,6 +23,8 @@ final class SourceAddresses {
     static boolean matches(String list, InetAddress client) throws CertificateRefusedException {
         byte[] addr = client.getAddress();
         boolean any = false;
+        boolean matched = false;
+        // The whole list is validated even after a match: a malformed entry refuses the certificate.
         for (String raw : list.split(",", -1)) {
             String entry = raw.trim();
             if (entry.isEmpty()) {
@@ -44,13 +46,13 @@ final class SourceAddresses {
                 }
             }
             if (net.length == addr.length && prefixEquals(net, addr, bits)) {
-                return true;
+                matched = true;
             }
         }
         if (!any) {
             throw new CertificateRefusedException("empty source-address option");
         }
-        return false;
+        return matched;
     }
 
     private static byte[] parse(String host, String list) throws CertificateRefusedException {
