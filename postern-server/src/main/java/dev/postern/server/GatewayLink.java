@@ -25,6 +25,8 @@ final class GatewayLink implements AutoCloseable {
         if (config.gatewayPort() < 0) {
             return new GatewayLink(Optional.empty(), directory);
         }
+        // this process holds no tunnels yet: online flags left by a gateway that died are stale
+        store.machines().setAllOffline(clock.instant());
         Path keys = config.dataDir().resolve("gateway");
         ControlPlane.createPrivateDir(keys);
         GatewayConfig gc = new GatewayConfig(config.gatewayHost(), config.gatewayPort(), keys, Optional.empty(),
