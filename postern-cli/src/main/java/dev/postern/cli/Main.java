@@ -2,6 +2,8 @@ package dev.postern.cli;
 
 import dev.postern.cli.audit.AuditCommand;
 import dev.postern.cli.auth.AuthCommand;
+import dev.postern.cli.machines.MachinesCommand;
+import dev.postern.cli.machines.TokensCommand;
 import dev.postern.cli.orgs.AppsCommand;
 import dev.postern.cli.orgs.MembersCommand;
 import dev.postern.cli.orgs.OrgsCommand;
@@ -59,6 +61,8 @@ public final class Main {
         commands.add(new OrgsCommand(env));
         commands.add(new MembersCommand(env));
         commands.add(new AppsCommand(env));
+        commands.add(new TokensCommand(env));
+        commands.add(new MachinesCommand(env));
         commands.add(new SshCommand(env));
         commands.add(new AuditCommand(env));
         return commands;
