@@ -16,16 +16,16 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 
 /** Joins a machine the way an agent does (POST /v1/join), for tests that need machines before agents join. */
-final class Joins {
+public final class Joins {
     private Joins() {
     }
 
-    static JoinResponse join(ControlPlane plane, String token, String region) {
-        return join(plane, token, newHostKey(), region);
+    public static JoinResponse join(ControlPlane plane, String token, String region) {
+        return join(plane, token, PublicKeyEntry.toString(newHostKey().getPublic()), region);
     }
 
-    static JoinResponse join(ControlPlane plane, String token, KeyPair hostKey, String region) {
-        HttpResponse<byte[]> r = post(plane, token, PublicKeyEntry.toString(hostKey.getPublic()), region);
+    public static JoinResponse join(ControlPlane plane, String token, String hostKeyLine, String region) {
+        HttpResponse<byte[]> r = post(plane, token, hostKeyLine, region);
         if (r.statusCode() != 201) {
             throw new AssertionError("join answered " + r.statusCode() + ": " + new String(r.body()));
         }
