@@ -7,6 +7,7 @@ import dev.postern.cli.machines.TokensCommand;
 import dev.postern.cli.orgs.AppsCommand;
 import dev.postern.cli.orgs.MembersCommand;
 import dev.postern.cli.orgs.OrgsCommand;
+import dev.postern.cli.proxy.ProxyCommand;
 import dev.postern.cli.server.ServerCommand;
 import dev.postern.cli.ssh.SshCommand;
 import java.io.PrintWriter;
@@ -64,6 +65,7 @@ public final class Main {
         commands.add(new TokensCommand(env));
         commands.add(new MachinesCommand(env));
         commands.add(new SshCommand(env));
+        commands.add(new ProxyCommand(env));
         commands.add(new AuditCommand(env));
         return commands;
     }

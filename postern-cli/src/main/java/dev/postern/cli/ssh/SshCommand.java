@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "ssh", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
         description = "The org's SSH certificate authority (establish, issue, log, revoke) and connections to machines (console).",
         subcommands = {EstablishCommand.class, IssueCommand.class, LogCommand.class, RevokeCommand.class,
-            ConsoleCommand.class})
+            ConsoleCommand.class, ConfigCommand.class, SftpCommand.class})
 public final class SshCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -107,6 +107,48 @@ class MachineConnectionIT {
         }
     }
 
+    @Test
+    void proxyForwardReachesATcpServiceOnTheMachinesLoopback() throws Exception {
+        try (java.net.ServerSocket service = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             MachineConnection c = MachineConnection.open(p.route(), identity, "root", p.clock, TIMEOUT);
+             dev.postern.cli.proxy.ProxyCommand.Forward f = dev.postern.cli.proxy.ProxyCommand.Forward.start(
+                     c.session(), "127.0.0.1", 0, service.getLocalPort())) {
+            Thread server = new Thread(() -> {
+                try (java.net.Socket s = service.accept()) {
+                    s.getOutputStream().write("hello from the machine\n".getBytes(StandardCharsets.UTF_8));
+                } catch (java.io.IOException ignored) {
+                    // the assertion below reports it
+                }
+            });
+            server.start();
+            try (java.net.Socket client = new java.net.Socket("127.0.0.1", f.localPort())) {
+                client.setSoTimeout((int) TIMEOUT.toMillis());
+                String line = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+                        StandardCharsets.UTF_8)).readLine();
+                assertThat(line).isEqualTo("hello from the machine");
+            }
+            server.join(TIMEOUT.toMillis());
+        }
+    }
+
+    @Test
+    void sftpPutFindGetOverTheSameConnection() throws Exception {
+        java.nio.file.Path src = java.nio.file.Files.createDirectories(tmp.resolve("src/sub"));
+        java.nio.file.Files.writeString(src.resolve("a.txt"), "alpha");
+        java.nio.file.Files.write(src.getParent().resolve("big.bin"), new byte[300_000]);
+        String remote = tmp.resolve("remote").toString();
+        try (MachineConnection c = MachineConnection.open(p.route(), identity, "root", p.clock, TIMEOUT);
+             org.apache.sshd.sftp.client.SftpClient sftp = org.apache.sshd.sftp.client.SftpClientFactory.instance()
+                     .createSftpClient(c.session())) {
+            dev.postern.cli.ssh.TransfersAccess t = new dev.postern.cli.ssh.TransfersAccess(sftp);
+            t.put(tmp.resolve("src"), remote, true);
+            assertThat(t.find(remote)).containsExactly(remote, remote + "/big.bin", remote + "/sub", remote + "/sub/a.txt");
+            t.get(remote, tmp.resolve("back"), true);
+        }
+        assertThat(java.nio.file.Files.readString(tmp.resolve("back/sub/a.txt"))).isEqualTo("alpha");
+        assertThat(java.nio.file.Files.size(tmp.resolve("back/big.bin"))).isEqualTo(300_000);
+    }
+
     record Ran(int status, String out) {
     }
 
