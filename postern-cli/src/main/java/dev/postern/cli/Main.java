@@ -2,6 +2,7 @@ package dev.postern.cli;
 
 import dev.postern.cli.audit.AuditCommand;
 import dev.postern.cli.auth.AuthCommand;
+import dev.postern.cli.demo.DemoCommand;
 import dev.postern.cli.machines.MachinesCommand;
 import dev.postern.cli.machines.TokensCommand;
 import dev.postern.cli.orgs.AppsCommand;
@@ -57,6 +58,7 @@ public final class Main {
         List<Object> commands = new ArrayList<>();
         // ---- launchers (server: lead; agent: agent helper). Add dev.postern.cli.agent.AgentCommand here. ----
         commands.add(new ServerCommand(env.posternHome(), env.variable("POSTERN_MASTER_KEY").orElse(null), env.out()));
+        commands.add(new DemoCommand(env));
         // ---- end of launchers; client commands below ----
         commands.add(new AuthCommand(env));
         commands.add(new OrgsCommand(env));
@@ -68,6 +70,15 @@ public final class Main {
         commands.add(new ProxyCommand(env));
         commands.add(new AuditCommand(env));
         return commands;
+    }
+
+    /** True when {@code postern COMMAND} exists and has {@code option} (lets callers adapt to what is built). */
+    public static boolean hasOption(String command, String option) {
+        CliEnvironment quiet = new CliEnvironment(java.util.Map.of(), java.io.InputStream.nullInputStream(),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), java.time.Clock.systemUTC());
+        CommandLine sub = commandLine(quiet).getSubcommands().get(command);
+        return sub != null && sub.getCommandSpec().findOption(option) != null;
     }
 
     private static int badUsage(CommandLine.ParameterException e, String[] args) {
