@@ -9,6 +9,7 @@ import dev.postern.cli.orgs.AppsCommand;
 import dev.postern.cli.orgs.MembersCommand;
 import dev.postern.cli.orgs.OrgsCommand;
 import dev.postern.cli.proxy.ProxyCommand;
+import dev.postern.cli.agent.AgentCommand;
 import dev.postern.cli.server.ServerCommand;
 import dev.postern.cli.ssh.SshCommand;
 import java.io.PrintWriter;
@@ -56,8 +57,9 @@ public final class Main {
     /** The top-level commands, in the order `postern --help` lists them. */
     static List<Object> subcommands(CliEnvironment env) {
         List<Object> commands = new ArrayList<>();
-        // ---- launchers (server: lead; agent: agent helper). Add dev.postern.cli.agent.AgentCommand here. ----
+        // ---- launchers: the control plane and the in-machine agent ----
         commands.add(new ServerCommand(env.posternHome(), env.variable("POSTERN_MASTER_KEY").orElse(null), env.out()));
+        commands.add(new AgentCommand());
         commands.add(new DemoCommand(env));
         // ---- end of launchers; client commands below ----
         commands.add(new AuthCommand(env));

@@ -3,6 +3,7 @@ package dev.postern.store;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,6 +15,8 @@ final class JdbcAuthorityStore implements AuthorityStore {
             + " host_ca_public_key, host_ca_sealed_key, created_at, org_id) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String FOR_ORG = "SELECT org_id, user_ca_public_key, user_ca_sealed_key, host_ca_public_key,"
             + " host_ca_sealed_key, created_at FROM org_authorities WHERE org_id = ?";
+    private static final String ALL = "SELECT org_id, user_ca_public_key, user_ca_sealed_key, host_ca_public_key,"
+            + " host_ca_sealed_key, created_at FROM org_authorities ORDER BY org_id";
 
     private final Connections db;
 
@@ -43,6 +46,11 @@ final class JdbcAuthorityStore implements AuthorityStore {
     @Override
     public Optional<OrgAuthority> forOrg(long orgId) {
         return db.one("look up the CA of org " + orgId, FOR_ORG, ps -> ps.setLong(1, orgId), JdbcAuthorityStore::row);
+    }
+
+    @Override
+    public List<OrgAuthority> all() {
+        return db.list("list every org's CA", ALL, ps -> { }, JdbcAuthorityStore::row);
     }
 
     private static int write(Connection c, String sql, OrgAuthority a) throws SQLException {

@@ -305,6 +305,12 @@ abstract class StoreContractTest implements MachineStoreContract {
         assertThat(replaced.userCaSealedKey()).containsExactly(4);
         assertThat(replaced.hostCaSealedKey()).containsExactly(5);
         assertThat(replaced.createdAt()).isEqualTo(now());
+
+        Org other = org("other");
+        store.authorities().put(new OrgAuthority(other.id(), "ssh-ed25519 AAAAuser3", new byte[] {6},
+                "ssh-ed25519 AAAAhost3", new byte[] {7}, now()));
+        assertThat(store.authorities().all()).extracting(OrgAuthority::orgId).containsExactly(acme.id(), other.id());
+        assertThat(store.authorities().all().get(0).userCaPublicKey()).isEqualTo("ssh-ed25519 AAAAuser2");
     }
 
     // ---- certificates

@@ -1,0 +1,66 @@
+package dev.postern.agent.join;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches the org's KRL from the control plane every few seconds and replaces the local copy when it changed;
+ * the agent's revocation file re-reads it. When the control plane is unreachable the last list stays in force.
+ */
+public final class RevocationPoller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RevocationPoller.class);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "postern-krl-poll");
+        t.setDaemon(true);
+        return t;
+    });
+    private final URI uri;
+    private final MachineFiles files;
+    private volatile boolean warned;
+
+    public RevocationPoller(MachineIdentity id, MachineFiles files, Duration interval) {
+        this.uri = URI.create(id.server() + "/v1/orgs/" + id.org() + "/revocations.krl");
+        this.files = files;
+        timer.scheduleWithFixedDelay(this::poll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void poll() {
+        try {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IOException("HTTP " + r.statusCode());
+            }
+            byte[] current = java.nio.file.Files.exists(files.revocations())
+                    ? java.nio.file.Files.readAllBytes(files.revocations()) : new byte[0];
+            if (!Arrays.equals(current, r.body())) {
+                MachineFiles.write(files.revocations(), r.body());
+                LOG.info("revocation list updated from {}", uri);
+            }
+            warned = false;
+        } catch (IOException | RuntimeException e) {
+            if (!warned) {
+                LOG.warn("cannot refresh revocations from {} ({}); the last list stays in force", uri, e.getMessage());
+                warned = true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
