@@ -74,15 +74,6 @@ public final class Main {
         return commands;
     }
 
-    /** True when {@code postern COMMAND} exists and has {@code option} (lets callers adapt to what is built). */
-    public static boolean hasOption(String command, String option) {
-        CliEnvironment quiet = new CliEnvironment(java.util.Map.of(), java.io.InputStream.nullInputStream(),
-                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
-                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), java.time.Clock.systemUTC());
-        CommandLine sub = commandLine(quiet).getSubcommands().get(command);
-        return sub != null && sub.getCommandSpec().findOption(option) != null;
-    }
-
     private static int badUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
         PrintWriter err = command.getErr();

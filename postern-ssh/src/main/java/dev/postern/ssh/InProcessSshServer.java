@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.io.DefaultIoServiceFactoryFactory;
 import org.apache.sshd.common.io.IoHandler;
 import org.apache.sshd.common.io.IoService;
 import org.apache.sshd.common.io.IoServiceEventListener;
@@ -74,6 +75,10 @@ public final class InProcessSshServer implements AutoCloseable {
         if (server.getScheduledExecutorService() == null) {
             server.setScheduledExecutorService(ThreadUtils.newSingleThreadScheduledExecutor("postern-inprocess-timer"),
                     true);
+        }
+        // start() would set this; without it, a session's outgoing connections (direct-tcpip, ssh -L) fail
+        if (server.getIoServiceFactoryFactory() == null) {
+            server.setIoServiceFactoryFactory(DefaultIoServiceFactoryFactory.getDefaultIoServiceFactoryFactoryInstance());
         }
         SessionFactory factory = server.getSessionFactory();
         if (factory == null) {

@@ -101,7 +101,15 @@ final class SshOverChannel extends AbstractServerChannel {
     protected void doWriteData(byte[] data, int off, long len) throws IOException {
         StreamIoSession s = inner;
         if (s != null) {
-            s.receive(data, off, (int) len);
+            try {
+                s.receive(data, off, (int) len);
+            } catch (IOException | RuntimeException e) {
+                // The inner session failed and closed itself. End this channel only: an exception here must
+                // never reach the carrying connection (a machine's tunnel carries everyone's sessions).
+                log.warn("in-process SSH session on {} failed: {}", this, e.toString());
+                close(false);
+                return;
+            }
         }
         // The inner session has decoded these bytes (synchronously): make room for more.
         if (getLocalWindow().isOpen()) {

@@ -25,9 +25,13 @@ public record DemoConfig(CliEnvironment env, Path dataDir, int machines, List<St
         javaCommand = List.copyOf(javaCommand);
     }
 
-    /** The JVM running now, with its class path: children run the same build. */
+    /**
+     * The JVM running now, with its class path: children run the same build. Agents are small long-running
+     * servers: a small heap, the serial collector and C1 only make them start fast and stay small.
+     */
     public static List<String> sameJvm() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-cp", DemoPlane.currentClassPath().orElse("."));
+        return List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
+                DemoPlane.currentClassPath().orElse("."));
     }
 }

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class DemoPlane implements AutoCloseable {
+    private static final Duration MACHINES_ONLINE = Duration.ofSeconds(60);
+    private static final Pattern ONLINE = Pattern.compile("\"state\"\\s*:\\s*\"online\"");
     public static final String ORG = "demo";
     public static final String APP = "demo";
     static final Duration CHILD_STOP = Duration.ofSeconds(5);
@@ -78,13 +80,15 @@ public final class DemoPlane implements AutoCloseable {
             if (conf.exit != 0) {
                 notes.add("no ssh config yet: " + conf.err.strip());
             }
-            if (agentJoinSupported()) {
+            if (config.machines() > 0) {
                 String token = demo.token(config.machines());
                 for (int i = 1; i <= config.machines(); i++) {
                     agents.add(demo.startAgent(i, token));
                 }
-            } else {
-                notes.add("no demo machines yet: this build's 'postern agent' cannot join with --join-token");
+                if (!demo.awaitOnline(config.machines(), MACHINES_ONLINE)) {
+                    notes.add("not every demo machine is online after " + MACHINES_ONLINE.toSeconds() + " s; see the"
+                            + " agent logs in " + config.dataDir());
+                }
             }
             return demo;
         } catch (RuntimeException e) {
@@ -133,9 +137,22 @@ public final class DemoPlane implements AutoCloseable {
         }
     }
 
-    /** True once {@code postern agent} can join with a token (the agent helper's part of issue 4). */
-    static boolean agentJoinSupported() {
-        return Main.hasOption("agent", "--join-token");
+    /** Polls the machine list until {@code count} machines are online or {@code limit} passes. */
+    private boolean awaitOnline(int count, Duration limit) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < end) {
+            Run list = run("machines", "list", "--app", APP, "--org", ORG, "--json");
+            if (list.exit == 0 && ONLINE.matcher(list.out).results().count() >= count) {
+                return true;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     private Process startAgent(int n, String token) {
