@@ -77,8 +77,11 @@ class TunnelPlaneIT {
     }
 
     @Test
-    void stockSshScpAndRsyncReachEachMachineThroughTheGatewayWithStrictHostChecking() throws Exception {
-        Path config = sshConfig(dir.resolve("id"));
+    void stockSshScpAndRsyncWorkWithTheGeneratedConfigAndStrictHostChecking() throws Exception {
+        ok(admin, "ssh", "issue", "demo", "--dotssh");
+        ok(admin, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
+        Path config = admin.posternHome().resolve("ssh/demo-demo.conf");
+        assertThat(Files.readString(config)).contains("StrictHostKeyChecking yes", "ProxyJump");
         for (String id : ids) {
             ProcessResult r = ssh(config, "root@" + id + ".vm.demo.internal", "echo ok; cat /proc/self/cgroup >/dev/null");
             assertThat(r.exitCode()).as(r.toString()).isZero();
