@@ -64,7 +64,9 @@ public final class Bench {
                     }
                 } catch (Exception e) {
                     e.printStackTrace();
-                    rows.add(Measurement.notRun(b.number(), b.title(), "failed: " + e));
+                    String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                    rows.add(Measurement.notRun(b.number(), b.title(), "failed: " + e.getClass().getSimpleName() + ": "
+                            + why.substring(0, Math.min(200, why.length()))));
                 }
                 log("   (" + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s)");
             }

@@ -60,9 +60,9 @@ final class MinaClient implements AutoCloseable {
         }
     }
 
-    /** A new authenticated connection as root. */
+    /** A new authenticated connection as the bench user. */
     ClientSession connect() throws IOException {
-        ClientSession session = client.connect("root", "127.0.0.1", server.port()).verify(TIMEOUT).getSession();
+        ClientSession session = client.connect(BenchUser.NAME, "127.0.0.1", server.port()).verify(TIMEOUT).getSession();
         session.addPublicKeyIdentity(identity);
         session.auth().verify(TIMEOUT);
         return session;

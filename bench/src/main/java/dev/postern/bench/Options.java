@@ -23,7 +23,7 @@ record Options(boolean quick, Set<Integer> only, boolean jfr, List<String> agent
      * The agent's JVM flags when POSTERN_AGENT_JAVA_OPTS is not set: the same as the {@code postern} launcher
      * gives {@code postern agent} (see docs/BENCHMARKS.md for why each).
      */
-    static final String DEFAULT_AGENT_JAVA_OPTS = "";
+    static final String DEFAULT_AGENT_JAVA_OPTS = "-XX:+UseSerialGC -Xms8m -Xmx256m -Xss512k";
 
     Options {
         only = Set.copyOf(only);

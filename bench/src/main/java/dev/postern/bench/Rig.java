@@ -42,9 +42,10 @@ final class Rig implements AutoCloseable {
     final SshServerProcess sshd;
     final Path knownHosts;
     private final List<Child> children;
+    private final BenchUser user;
 
     private Rig(Options options, Path work, Path userCa, Path userKey, Path userCert, Api api, String email,
-                SshServerProcess agent, SshServerProcess sshd, Path knownHosts, List<Child> children) {
+                SshServerProcess agent, SshServerProcess sshd, Path knownHosts, List<Child> children, BenchUser user) {
         this.options = options;
         this.work = work;
         this.userCa = userCa;
@@ -56,11 +57,15 @@ final class Rig implements AutoCloseable {
         this.sshd = sshd;
         this.knownHosts = knownHosts;
         this.children = children;
+        this.user = user;
     }
 
     static Rig start(Options options) throws IOException {
         Path work = Files.createTempDirectory(Path.of("/dev/shm"), "postern-bench-");
+        // the bench user must reach its SFTP directory inside; keys inside stay 0600
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
         List<Child> children = new ArrayList<>();
+        BenchUser user = BenchUser.ensure();
         Rig partial = null;
         try {
             int httpPort = freePort();
@@ -81,20 +86,22 @@ final class Rig implements AutoCloseable {
 
             Path userKey = keygen(work, "id_ed25519");
             IssueResponse issued = api.post("/v1/orgs/" + ORG + "/certificates", new IssueRequest(login.email(),
-                    Files.readString(userKey.resolveSibling("id_ed25519.pub")).strip(), List.of("root"), 24),
+                    Files.readString(userKey.resolveSibling("id_ed25519.pub")).strip(), List.of(BenchUser.NAME), 24),
                     IssueResponse.class);
             Path userCert = work.resolve("id_ed25519-cert.pub");
             Files.writeString(userCert, issued.certificate().strip() + "\n");
 
-            partial = new Rig(options, work, userCa, userKey, userCert, api, login.email(), null, null, null, children);
+            partial = new Rig(options, work, userCa, userKey, userCert, api, login.email(), null, null, null, children,
+                    user);
             SshServerProcess agent = partial.startAgent("agent");
             SshServerProcess sshd = partial.startSshd("sshd");
             Path knownHosts = work.resolve("known_hosts");
             Files.write(knownHosts, List.of(agent.knownHostsLine(), sshd.knownHostsLine()));
             return new Rig(options, work, userCa, userKey, userCert, api, login.email(), agent, sshd, knownHosts,
-                    children);
+                    children, user);
         } catch (IOException | RuntimeException e) {
             closeAll(children, work);
+            user.close();
             throw e;
         }
     }
@@ -135,7 +142,7 @@ final class Rig implements AutoCloseable {
                 "HostKey " + hostKey,
                 "TrustedUserCAKeys " + userCa,
                 "AuthorizedKeysFile none",
-                "PermitRootLogin prohibit-password",
+                "PermitRootLogin no",
                 "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no",
                 "UsePAM no",
@@ -177,6 +184,7 @@ final class Rig implements AutoCloseable {
     @Override
     public void close() {
         closeAll(children, work);
+        user.close();
     }
 
     private static void closeAll(List<Child> children, Path work) {

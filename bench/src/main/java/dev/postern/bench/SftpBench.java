@@ -33,13 +33,14 @@ final class SftpBench implements Benchmark {
         int rounds = rig.options.quick() ? 2 : 3;
         Path payload = Payload.of(rig, size);
         Ssh ssh = Ssh.of(rig);
+        Path remoteDir = BenchUser.writableDir(rig.work, "sftp-remote");
         List<Double> putP = new ArrayList<>();
         List<Double> putO = new ArrayList<>();
         List<Double> getP = new ArrayList<>();
         List<Double> getO = new ArrayList<>();
         for (int r = 0; r < rounds && (r == 0 || !deadline.passed()); r++) {
             for (SshServerProcess s : List.of(rig.agent, rig.sshd)) {
-                Path remote = rig.work.resolve("sftp-remote-" + s.label() + ".bin");
+                Path remote = remoteDir.resolve(s.label() + ".bin");
                 Path local = rig.work.resolve("sftp-local-" + s.label() + ".bin");
                 double put = transfer(rig, ssh, s, "put " + payload + " " + remote, size);
                 checkSize(remote, size);

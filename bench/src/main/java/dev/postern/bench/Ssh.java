@@ -31,21 +31,21 @@ final class Ssh {
         return new Ssh(key, cert, file);
     }
 
-    /** {@code ssh ... root@127.0.0.1 COMMAND}. */
+    /** {@code ssh ... postern-bench@127.0.0.1 COMMAND}. */
     List<String> ssh(SshServerProcess server, String cipher, String command) {
         List<String> cmd = new ArrayList<>(List.of("ssh", "-p", String.valueOf(server.port())));
         cmd.addAll(options(cipher));
-        cmd.add("root@127.0.0.1");
+        cmd.add(BenchUser.NAME + "@127.0.0.1");
         cmd.add(command);
         return cmd;
     }
 
-    /** {@code sftp -b BATCH ... root@127.0.0.1}. */
+    /** {@code sftp -b BATCH ... postern-bench@127.0.0.1}. */
     List<String> sftp(SshServerProcess server, String cipher, Path batch) {
         List<String> cmd = new ArrayList<>(List.of("sftp", "-q", "-b", batch.toString(), "-P",
                 String.valueOf(server.port())));
         cmd.addAll(options(cipher));
-        cmd.add("root@127.0.0.1");
+        cmd.add(BenchUser.NAME + "@127.0.0.1");
         return cmd;
     }
 
