@@ -5,8 +5,13 @@ import dev.postern.agent.files.UserDirectory;
 import dev.postern.agent.forward.Forwarding;
 import dev.postern.agent.session.Entrypoint;
 import dev.postern.agent.session.Sessions;
+import dev.postern.agent.tunnel.Backoff;
+import dev.postern.agent.tunnel.GatewayTrust;
+import dev.postern.agent.tunnel.TunnelClient;
+import dev.postern.agent.tunnel.TunnelConfig;
 import dev.postern.ssh.CertificateAuthenticator;
 import dev.postern.ssh.HostKeys;
+import dev.postern.ssh.InProcessSshServer;
 import dev.postern.ssh.OpenSshKeys;
 import dev.postern.ssh.RevocationFile;
 import dev.postern.ssh.RevocationList;
@@ -22,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.server.SshServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +51,13 @@ public final class Agent implements AutoCloseable {
     private final SshServer server;
     private final Sessions sessions;
     private final Exception serverFailure;
+    private final InProcessSshServer inProcess;
+    private final TunnelClient tunnel;
 
     private Agent(AgentConfig config, Entrypoint entrypoint, SshServer server, Sessions sessions,
-                  Exception serverFailure) {
+                  Exception serverFailure, InProcessSshServer inProcess, TunnelClient tunnel) {
+        this.inProcess = inProcess;
+        this.tunnel = tunnel;
         this.config = config;
         this.entrypoint = entrypoint;
         this.server = server;
@@ -68,10 +78,21 @@ public final class Agent implements AutoCloseable {
         SshServer server = null;
         try {
             sessions = Sessions.start(config.accounts(), config.environment(), config.clock(), config.killGrace());
-            server = newServer(config, sessions);
-            server.start();
-            LOG.info("postern agent listening on {}:{}", config.listenHost(), boundPort(server));
-            return new Agent(config, entrypoint, server, sessions, null);
+            HostKeys hostKeys = HostKeys.loadOrCreate(config.dataDir(), config.hostCertFile());
+            server = newServer(config, sessions, hostKeys);
+            InProcessSshServer inProcess = null;
+            TunnelClient tunnel = null;
+            if (config.tunnel().isPresent()) {
+                inProcess = InProcessSshServer.of(server);
+                tunnel = TunnelClient.start(tunnelConfig(config, config.tunnel().get(), hostKeys), inProcess);
+                LOG.info("postern agent dialing out to the gateway {}:{} as {}", config.tunnel().get().gatewayHost(),
+                        config.tunnel().get().gatewayPort(), config.tunnel().get().machineId());
+            }
+            if (config.listens()) {
+                server.start();
+                LOG.info("postern agent listening on {}:{}", config.listenHost(), boundPort(server));
+            }
+            return new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel);
         } catch (IOException | RuntimeException e) {
             closeQuietly(server, sessions);
             if (entrypoint == null) {
@@ -79,11 +100,19 @@ public final class Agent implements AutoCloseable {
             }
             LOG.error("the SSH server could not start ({}); the entrypoint (pid {}) keeps running without it",
                     e.getMessage(), entrypoint.pid(), e);
-            return new Agent(config, entrypoint, null, null, e);
+            return new Agent(config, entrypoint, null, null, e, null, null);
         }
     }
 
-    private static SshServer newServer(AgentConfig config, Sessions sessions) throws IOException {
+    private static TunnelConfig tunnelConfig(AgentConfig config, AgentTunnel t, HostKeys hostKeys) {
+        OpenSshCertificate cert = hostKeys.certificate().orElseThrow(() -> new IllegalArgumentException(
+                "tunnel mode needs the machine's host certificate (--host-cert); join again to get one"));
+        return new TunnelConfig(t.gatewayHost(), t.gatewayPort(), t.machineId(), t.app(), hostKeys.keyPair(), cert,
+                GatewayTrust.pinned(OpenSshKeys.parsePublicKey(t.gatewayHostKeyLine())), Duration.ofSeconds(15),
+                Backoff.DEFAULT, config.clock());
+    }
+
+    private static SshServer newServer(AgentConfig config, Sessions sessions, HostKeys hostKeys) throws IOException {
         if (!Files.isDirectory(config.dataDir())) {
             Files.createDirectories(config.dataDir(),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -99,8 +128,6 @@ public final class Agent implements AutoCloseable {
                 .orElse(() -> none);
         CertificateAuthenticator authenticator = new CertificateAuthenticator(
                 TrustPolicy.of(() -> caKeys, revocations, config.clock()));
-        HostKeys hostKeys = HostKeys.loadOrCreate(config.dataDir(), config.hostCertFile());
-
         SshServer server = SshServer.setUpDefaultServer();
         ServerSetup.lockDown(server, authenticator, hostKeys, config.limits());
         server.setChannelFactories(List.of(sessions.channelFactory()));
@@ -116,8 +143,16 @@ public final class Agent implements AutoCloseable {
         return server;
     }
 
+    /** Whether the reverse tunnel to the gateway is up (false in direct mode). */
+    public boolean tunnelOnline() {
+        return tunnel != null && tunnel.isOnline();
+    }
+
     /** The port the SSH server listens on (useful when configured with port 0). */
     public int port() {
+        if (!config.listens()) {
+            throw new IllegalStateException("this agent runs in tunnel mode and listens on no port");
+        }
         if (server == null) {
             throw new IllegalStateException("the SSH server is not running: " + serverFailure.getMessage());
         }
@@ -160,6 +195,12 @@ public final class Agent implements AutoCloseable {
     /** Stops the SSH server (ending its sessions), then the entrypoint (SIGTERM, SIGKILL after 10 s). */
     @Override
     public void close() {
+        if (tunnel != null) {
+            tunnel.close();
+        }
+        if (inProcess != null) {
+            inProcess.close();
+        }
         closeQuietly(server, sessions);
         if (entrypoint != null) {
             try {

@@ -32,11 +32,13 @@ import java.util.Optional;
  * @param accounts where users and shells are looked up, and as whom the agent runs
  * @param limits per-connection limits
  * @param killGrace how long a hung-up session may survive SIGHUP before SIGKILL
+ * @param tunnel when present, the agent dials out to this gateway; with {@code listenPort} -1 it then opens no
+ *     listening socket at all
  */
 public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path trustedUserCaFile,
                           Optional<Path> hostCertFile, Optional<Path> revokedFile, List<String> entrypoint,
                           Map<String, String> environment, Accounts accounts, Clock clock, ServerLimits limits,
-                          Duration killGrace) {
+                          Duration killGrace, Optional<AgentTunnel> tunnel) {
     public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
     public static final int DEFAULT_LISTEN_PORT = 22;
 
@@ -45,7 +47,8 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
         if (listenHost.isBlank()) {
             throw new IllegalArgumentException("--listen has an empty address; use e.g. 127.0.0.1:22");
         }
-        if (listenPort < 0 || listenPort > 65535) {
+        Objects.requireNonNull(tunnel, "tunnel");
+        if (listenPort < -1 || listenPort > 65535 || listenPort == -1 && tunnel.isEmpty()) {
             throw new IllegalArgumentException("--listen port " + listenPort + " is out of range; use 1-65535");
         }
         Objects.requireNonNull(dataDir, "dataDir");
@@ -87,6 +90,11 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
         }
     }
 
+    /** Whether the agent opens a listening socket (not in pure tunnel mode). */
+    public boolean listens() {
+        return listenPort >= 0;
+    }
+
     /** A builder with the defaults: 127.0.0.1:22, no host certificate, no KRL, no entrypoint. */
     public static Builder builder(Path dataDir, Path trustedUserCaFile) {
         return new Builder(dataDir, trustedUserCaFile);
@@ -106,6 +114,7 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
         private Clock clock = Clock.systemUTC();
         private ServerLimits limits = ServerLimits.defaults();
         private Duration killGrace = Duration.ofSeconds(2);
+        private AgentTunnel tunnel;
 
         private Builder(Path dataDir, Path trustedUserCaFile) {
             this.dataDir = dataDir;
@@ -158,10 +167,17 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
             return this;
         }
 
+        /** Tunnel mode through {@code t}; combine with {@code listen(host, -1)} for no listening socket. */
+        public Builder tunnel(AgentTunnel t) {
+            this.tunnel = t;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(listenHost, listenPort, dataDir, trustedUserCaFile,
                     Optional.ofNullable(hostCertFile), Optional.ofNullable(revokedFile), entrypoint, environment,
-                    accounts != null ? accounts : Accounts.system(), clock, limits, killGrace);
+                    accounts != null ? accounts : Accounts.system(), clock, limits, killGrace,
+                    Optional.ofNullable(tunnel));
         }
     }
 }

@@ -2,9 +2,13 @@ package dev.postern.cli;
 
 import dev.postern.cli.audit.AuditCommand;
 import dev.postern.cli.auth.AuthCommand;
+import dev.postern.cli.demo.DemoCommand;
+import dev.postern.cli.machines.MachinesCommand;
+import dev.postern.cli.machines.TokensCommand;
 import dev.postern.cli.orgs.AppsCommand;
 import dev.postern.cli.orgs.MembersCommand;
 import dev.postern.cli.orgs.OrgsCommand;
+import dev.postern.cli.proxy.ProxyCommand;
 import dev.postern.cli.agent.AgentCommand;
 import dev.postern.cli.server.ServerCommand;
 import dev.postern.cli.ssh.SshCommand;
@@ -56,12 +60,16 @@ public final class Main {
         // ---- launchers: the control plane and the in-machine agent ----
         commands.add(new ServerCommand(env.posternHome(), env.variable("POSTERN_MASTER_KEY").orElse(null), env.out()));
         commands.add(new AgentCommand());
+        commands.add(new DemoCommand(env));
         // ---- end of launchers; client commands below ----
         commands.add(new AuthCommand(env));
         commands.add(new OrgsCommand(env));
         commands.add(new MembersCommand(env));
         commands.add(new AppsCommand(env));
+        commands.add(new TokensCommand(env));
+        commands.add(new MachinesCommand(env));
         commands.add(new SshCommand(env));
+        commands.add(new ProxyCommand(env));
         commands.add(new AuditCommand(env));
         return commands;
     }

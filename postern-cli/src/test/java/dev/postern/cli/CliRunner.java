@@ -50,12 +50,17 @@ public final class CliRunner {
     }
 
     public Result run(String... args) {
+        return runWithInput(new byte[0], args);
+    }
+
+    /** As {@link #run} with {@code stdin} as the command's standard input. */
+    public Result runWithInput(byte[] stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            exit = Main.run(new CliEnvironment(env, new ByteArrayInputStream(new byte[0]), o, e, clock), args);
+            exit = Main.run(new CliEnvironment(env, new ByteArrayInputStream(stdin), o, e, clock), args);
         }
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -64,7 +64,7 @@ class MainTest {
     void aGroupWithoutCommandIsUsageErrorListingItsCommands() {
         CliRunner.Result r = cli.run("ssh");
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("postern: 'postern ssh' needs a command: one of establish, issue, log, revoke");
+        assertThat(r.err()).contains("postern: 'postern ssh' needs a command: one of establish, issue, log, revoke, console, config, sftp");
         assertThat(cli.run().exit()).isEqualTo(ExitCodes.USAGE);
     }
 

@@ -14,7 +14,11 @@ final class AuditTrail {
 
     /** Appends within the caller's transaction ({@code store} may be a transactional view). */
     void record(Store store, Caller caller, String org, String action, String target, String detail) {
-        store.audit().append(new AuditEvent(0, clock.instant(), caller.email(), org, action, target, caller.source(),
-                detail));
+        record(store, caller, caller.email(), org, action, target, detail);
+    }
+
+    /** As {@link #record} for an actor that is not a person (a machine), named by {@code actor}. */
+    void record(Store store, Caller caller, String actor, String org, String action, String target, String detail) {
+        store.audit().append(new AuditEvent(0, clock.instant(), actor, org, action, target, caller.source(), detail));
     }
 }

@@ -15,8 +15,11 @@ final class CaRoutes {
     private final OrgAccess access;
     private final Authorities authorities;
     private final AuditTrail audit;
+    private final Runnable changed;
 
-    CaRoutes(Store store, TokenAuthenticator auth, OrgAccess access, Authorities authorities, AuditTrail audit) {
+    CaRoutes(Store store, TokenAuthenticator auth, OrgAccess access, Authorities authorities, AuditTrail audit,
+             Runnable changed) {
+        this.changed = changed;
         this.store = store;
         this.auth = auth;
         this.access = access;
@@ -43,6 +46,7 @@ final class CaRoutes {
                         "user CA " + fresh.userCaPublicKey() + "; host CA " + fresh.hostCaPublicKey());
                 return exists;
             });
+            changed.run();
             ctx.status(201).json(view(org, fresh, replaced));
         });
         app.get("/v1/orgs/{org}/ca", ctx -> {

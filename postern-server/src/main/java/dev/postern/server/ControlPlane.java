@@ -40,11 +40,13 @@ public final class ControlPlane implements AutoCloseable {
     private final Javalin http;
     private final Optional<String> bootstrapToken;
     private final String host;
+    private final GatewayLink gateway;
 
-    private ControlPlane(Store store, Javalin http, String host, Optional<String> bootstrapToken) {
+    private ControlPlane(Store store, Javalin http, String host, Optional<String> bootstrapToken, GatewayLink gateway) {
         this.store = store;
         this.http = http;
         this.host = host;
+        this.gateway = gateway;
         this.bootstrapToken = bootstrapToken;
     }
 
@@ -63,11 +65,17 @@ public final class ControlPlane implements AutoCloseable {
             Bootstrap.Result boot = new Bootstrap(store, config.clock(), new Secrets())
                     .run(config.bootstrapEmail(), config.dataDir());
             Metrics metrics = new Metrics();
-            Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId(), () -> null);
-            http.start(config.httpHost(), config.httpPort());
-            LOG.info("control plane listening on http://{}:{} (data {})", config.httpHost(), http.port(),
-                    config.dataDir());
-            return new ControlPlane(store, http, config.httpHost(), boot.token());
+            GatewayLink gateway = GatewayLink.start(config, store, config.clock());
+            try {
+                Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId(), gateway);
+                http.start(config.httpHost(), config.httpPort());
+                LOG.info("control plane listening on http://{}:{} (data {})", config.httpHost(), http.port(),
+                        config.dataDir());
+                return new ControlPlane(store, http, config.httpHost(), boot.token(), gateway);
+            } catch (RuntimeException e) {
+                gateway.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -84,10 +92,16 @@ public final class ControlPlane implements AutoCloseable {
         return bootstrapToken;
     }
 
+    /** The SSH gateway's {@code host:port}, or empty when this plane runs none. */
+    public Optional<String> gatewayAddress() {
+        return Optional.ofNullable(gateway.endpoint()).map(GatewayEndpoint::address);
+    }
+
     @Override
     public void close() {
         try {
             http.stop();
+            gateway.close();
         } finally {
             store.close();
         }
@@ -117,7 +131,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer, Metrics metrics,
-                                  long adminPersonId, java.util.function.Supplier<GatewayEndpoint> gateway) {
+                                  long adminPersonId, GatewayLink gateway) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
@@ -139,11 +153,18 @@ public final class ControlPlane implements AutoCloseable {
         new AuthRoutes(store, auth, audit, secrets, clock).register(app);
         new OrgRoutes(store, auth, access, audit, secrets, clock).register(app);
         new AppRoutes(store, auth, access, audit, clock).register(app);
-        new CaRoutes(store, auth, access, authorities, audit).register(app);
+        new CaRoutes(store, auth, access, authorities, audit, gateway::authoritiesChanged).register(app);
         new CertificateRoutes(store, auth, access, issuer).register(app);
-        new RevocationRoutes(store, auth, access, audit, clock).register(app);
+        new RevocationRoutes(store, auth, access, audit, clock, gateway::revocationsChanged).register(app);
         new AuditRoutes(store, auth, access, adminPersonId).register(app);
-        new MachineRoutes(store, auth, access, authorities, audit, clock, gateway).register(app);
+        new MachineRoutes(store, auth, access, authorities, audit, clock, gateway::endpoint).register(app);
+        app.get("/v1/gateway", ctx -> {
+            GatewayEndpoint gw = gateway.endpoint();
+            if (gw == null) {
+                throw ApiException.notFound("this server runs no SSH gateway; restart it with --gateway ADDR:PORT");
+            }
+            ctx.json(new dev.postern.common.api.GatewayView(gw.address(), gw.hostKeyLine()));
+        });
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(new ErrorBody(e.getMessage())));
         app.exception(HttpResponseException.class,
                 (e, ctx) -> ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage())));

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param httpPort 0 picks a free port
  * @param masterKeyEnv the value of POSTERN_MASTER_KEY, or null to use {@code <dataDir>/master.key}
  * @param bootstrapEmail e-mail of the first admin, created on first start
+ * @param gatewayHost address the SSH gateway listens on (loopback by default)
+ * @param gatewayPort 0 picks a free port; -1 runs no gateway
  */
 public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, int httpPort, Clock clock,
-                                 String masterKeyEnv, String bootstrapEmail) {
+                                 String masterKeyEnv, String bootstrapEmail, String gatewayHost, int gatewayPort) {
     /** Default e-mail of the first administrator. */
     public static final String DEFAULT_BOOTSTRAP_EMAIL = "admin@localhost";
 
@@ -25,6 +27,10 @@ public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, 
         Objects.requireNonNull(clock, "clock");
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("--http port " + httpPort + " is out of range; use 0..65535");
+        }
+        Objects.requireNonNull(gatewayHost, "gatewayHost");
+        if (gatewayPort < -1 || gatewayPort > 65535) {
+            throw new IllegalArgumentException("--gateway port " + gatewayPort + " is out of range; use 0..65535");
         }
         if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:") && !jdbcUrl.startsWith("jdbc:h2:")) {
             throw new IllegalArgumentException("--db '" + jdbcUrl
@@ -36,7 +42,13 @@ public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, 
         bootstrapEmail = Emails.normalize(bootstrapEmail);
     }
 
-    /** Loopback defaults for tests: any free port, embedded H2. */
+    /** A plane whose gateway listens on a free loopback port. */
+    public ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, int httpPort, Clock clock,
+                              String masterKeyEnv, String bootstrapEmail) {
+        this(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail, "127.0.0.1", 0);
+    }
+
+    /** Loopback defaults for tests: any free ports, embedded H2. */
     public static ControlPlaneConfig local(Path dataDir, Clock clock) {
         return new ControlPlaneConfig(dataDir, null, "127.0.0.1", 0, clock, null, DEFAULT_BOOTSTRAP_EMAIL);
     }
@@ -44,6 +56,6 @@ public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, 
     @Override
     public String toString() {
         return "ControlPlaneConfig[dataDir=" + dataDir + ", db=" + (jdbcUrl == null ? "embedded H2" : "external")
-                + ", http=" + httpHost + ":" + httpPort + "]";
+                + ", http=" + httpHost + ":" + httpPort + ", gateway=" + gatewayHost + ":" + gatewayPort + "]";
     }
 }

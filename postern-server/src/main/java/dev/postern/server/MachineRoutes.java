@@ -1,7 +1,6 @@
 package dev.postern.server;
 
 import dev.postern.ca.HostCertRequest;
-import dev.postern.ca.Krl;
 import dev.postern.ca.SignedCertificate;
 import dev.postern.common.api.CreateJoinTokenRequest;
 import dev.postern.common.api.JoinRequest;
@@ -9,7 +8,6 @@ import dev.postern.common.api.JoinResponse;
 import dev.postern.common.api.JoinTokenView;
 import dev.postern.common.api.MachineView;
 import dev.postern.store.App;
-import dev.postern.store.IssuedCertificate;
 import dev.postern.store.JoinToken;
 import dev.postern.store.Machine;
 import dev.postern.store.Org;
@@ -122,11 +120,9 @@ final class MachineRoutes {
             }
             tx.machines().create(new Machine(id, org.id(), a.id(), region, address, cert.publicKeyFingerprint(), now, now,
                     false));
-            tx.audit().append(new dev.postern.store.AuditEvent(0, now, "machine:" + id, org.name(), "machine.join",
-                    name, ctx.ip(), "address=" + address + " region=" + region));
-            List<Long> revoked = tx.certificates().revoked(org.id()).stream().map(IssuedCertificate::serial).toList();
-            byte[] krl = Krl.write(ca.user().publicKeyLine(), revoked, revoked.size(), now,
-                    "postern revocations for org " + org.name());
+            audit.record(tx, new Caller(null, null, ctx.ip()), "machine:" + id, org.name(), "machine.join", name,
+                    "address=" + address + " region=" + region);
+            byte[] krl = OrgKrl.build(tx, org.name(), tx.authorities().forOrg(org.id()).orElseThrow());
             return new JoinResponse(id, org.name(), a.name(), name, address, cert.certificateLine(),
                     List.of(ca.user().publicKeyLine()), ca.host().publicKeyLine(),
                     gw == null ? null : gw.address(), gw == null ? null : gw.hostKeyLine(),

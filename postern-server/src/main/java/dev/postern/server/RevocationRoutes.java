@@ -1,6 +1,5 @@
 package dev.postern.server;
 
-import dev.postern.ca.Krl;
 import dev.postern.common.api.RevokeRequest;
 import dev.postern.common.api.RevokeResponse;
 import dev.postern.store.IssuedCertificate;
@@ -23,8 +22,11 @@ final class RevocationRoutes {
     private final OrgAccess access;
     private final AuditTrail audit;
     private final Clock clock;
+    private final java.util.function.Consumer<String> changed;
 
-    RevocationRoutes(Store store, TokenAuthenticator auth, OrgAccess access, AuditTrail audit, Clock clock) {
+    RevocationRoutes(Store store, TokenAuthenticator auth, OrgAccess access, AuditTrail audit, Clock clock,
+                     java.util.function.Consumer<String> changed) {
+        this.changed = changed;
         this.store = store;
         this.auth = auth;
         this.access = access;
@@ -40,7 +42,12 @@ final class RevocationRoutes {
             if ((req.serial() == null) == (req.email() == null || req.email().isBlank())) {
                 throw ApiException.badRequest("pass exactly one of --serial N and --email E");
             }
-            ctx.json(req.serial() != null ? bySerial(caller, scope, req.serial()) : byEmail(caller, scope, req.email()));
+            RevokeResponse revoked = req.serial() != null ? bySerial(caller, scope, req.serial())
+                    : byEmail(caller, scope, req.email());
+            if (!revoked.serials().isEmpty()) {
+                changed.accept(scope.org().name());
+            }
+            ctx.json(revoked);
         });
         app.get("/v1/orgs/{org}/revocations", ctx -> {
             Org org = CaRoutes.publicOrg(store, ctx.pathParam("org"));
@@ -49,10 +56,7 @@ final class RevocationRoutes {
         app.get("/v1/orgs/{org}/revocations.krl", ctx -> {
             Org org = CaRoutes.publicOrg(store, ctx.pathParam("org"));
             OrgAuthority ca = store.authorities().forOrg(org.id()).orElseThrow(() -> CaRoutes.noCa(org.name()));
-            List<Long> serials = store.certificates().revoked(org.id()).stream().map(IssuedCertificate::serial).toList();
-            byte[] krl = Krl.write(ca.userCaPublicKey(), serials, serials.size(), clock.instant(),
-                    "postern revocations for org " + org.name());
-            ctx.contentType("application/octet-stream").result(krl);
+            ctx.contentType("application/octet-stream").result(OrgKrl.build(store, org.name(), ca));
         });
     }
 

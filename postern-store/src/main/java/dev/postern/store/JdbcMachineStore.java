@@ -22,6 +22,7 @@ final class JdbcMachineStore implements MachineStore {
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM machines WHERE id = ?";
     private static final String FOR_APP = "SELECT " + COLUMNS + " FROM machines WHERE app_id = ? ORDER BY id";
     private static final String NEXT_NUMBER = "SELECT nextval('machine_number_seq')";
+    private static final String ALL_OFFLINE = "UPDATE machines SET online = FALSE, last_seen = ? WHERE online = TRUE";
     private static final String SET_ONLINE = "UPDATE machines SET online = ?, last_seen = ? WHERE id = ?";
 
     private final Connections db;
@@ -104,6 +105,11 @@ final class JdbcMachineStore implements MachineStore {
             Columns.setInstant(ps, 2, at);
             ps.setString(3, id);
         }) == 1;
+    }
+
+    @Override
+    public int setAllOffline(Instant at) {
+        return db.update("mark every machine offline", ALL_OFFLINE, ps -> Columns.setInstant(ps, 1, at));
     }
 
     private static Machine row(ResultSet rs) throws SQLException {

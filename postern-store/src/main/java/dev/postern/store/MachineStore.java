@@ -28,4 +28,10 @@ public interface MachineStore {
 
     /** Records tunnel up/down; {@code lastSeen} becomes {@code at}. False when the machine is unknown. */
     boolean setOnline(String id, boolean online, Instant at);
+
+    /**
+     * Marks every machine offline (a starting gateway holds no tunnels yet; flags left by a crashed one are
+     * stale). Returns how many were online.
+     */
+    int setAllOffline(Instant at);
 }

@@ -85,6 +85,12 @@ interface MachineStoreContract {
         assertThat(a1.lastSeen()).isEqualTo(t1);
         assertThat(a1.address()).isEqualTo("fd00::1");
         assertThat(store().machines().byId("nope")).isEmpty();
+
+        Instant t2 = t1.plusSeconds(60);
+        assertThat(store().machines().setAllOffline(t2)).isEqualTo(1);
+        assertThat(store().machines().byId("a1").orElseThrow().online()).isFalse();
+        assertThat(store().machines().byId("a1").orElseThrow().lastSeen()).isEqualTo(t2);
+        assertThat(store().machines().byId("b2").orElseThrow().lastSeen()).as("offline ones untouched").isEqualTo(t0);
     }
 
     @Test

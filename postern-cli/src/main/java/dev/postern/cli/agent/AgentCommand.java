@@ -2,11 +2,23 @@ package dev.postern.cli.agent;
 
 import dev.postern.agent.Agent;
 import dev.postern.agent.AgentConfig;
+import dev.postern.agent.AgentTunnel;
+import dev.postern.agent.join.JoinClient;
+import dev.postern.agent.join.MachineFiles;
+import dev.postern.agent.join.MachineIdentity;
+import dev.postern.agent.join.RevocationPoller;
+import dev.postern.cli.server.HostPort;
+import dev.postern.ssh.HostKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -18,11 +30,14 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * {@code postern agent}: runs the in-machine SSH server in direct mode, optionally supervising the
- * machine's entrypoint; the exit code is the entrypoint's when there is one.
+ * {@code postern agent}: runs the in-machine SSH server, optionally supervising the machine's entrypoint; the
+ * exit code is the entrypoint's when there is one. Two modes:
  *
  * <pre>
- * postern agent --trusted-user-ca /etc/postern/user_ca.pub --data /var/lib/postern -- nginx -g 'daemon off;'
+ * # tunnel mode: join once with a token, then dial out to the gateway; no listening socket
+ * postern agent --server https://postern.example --join-token pjt_... --data /var/lib/postern -- nginx
+ * # direct mode: listen where told, trust the given CA
+ * postern agent --trusted-user-ca /etc/postern/user_ca.pub --listen 127.0.0.1:22 --data /var/lib/postern
  * </pre>
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
@@ -32,12 +47,26 @@ public final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--trusted-user-ca", required = true, paramLabel = "FILE",
-            description = "User CA public key lines (as sshd's TrustedUserCAKeys).")
+    @Option(names = "--server", paramLabel = "URL",
+            description = "Tunnel mode: the control plane to join (once, with --join-token) and whose gateway to dial.")
+    String server;
+
+    @Option(names = "--join-token", paramLabel = "TOKEN",
+            description = "One-time machine join token ('postern tokens create machine --app APP'); needed only on"
+                    + " the first start, the identity is kept in --data.")
+    String joinToken;
+
+    @Option(names = "--region", paramLabel = "REGION", defaultValue = "local",
+            description = "Region label shown by 'postern machines list' (default ${DEFAULT-VALUE}).")
+    String region;
+
+    @Option(names = "--trusted-user-ca", paramLabel = "FILE",
+            description = "Direct mode: user CA public key lines (as sshd's TrustedUserCAKeys).")
     Path trustedUserCa;
 
-    @Option(names = "--listen", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:22",
-            description = "Where to listen (default ${DEFAULT-VALUE}); 0.0.0.0 only if you ask for it.")
+    @Option(names = "--listen", paramLabel = "ADDR:PORT",
+            description = "Where to listen (direct mode default 127.0.0.1:22; tunnel mode listens nowhere unless"
+                    + " given); 0.0.0.0 only if you ask for it.")
     String listen;
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Where the host key is kept.")
@@ -56,42 +85,88 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         AgentConfig config;
+        RevocationPoller poller = null;
         try {
-            int colon = listen.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("--listen " + listen + " needs ADDR:PORT, e.g. 127.0.0.1:22");
+            AgentConfig.Builder builder;
+            if (server != null) {
+                MachineFiles files = new MachineFiles(data);
+                MachineIdentity id = files.load().orElseGet(() -> join(files));
+                builder = AgentConfig.builder(data, files.userCaKeys()).hostCertFile(files.hostCertificate())
+                        .revokedFile(files.revocations())
+                        .tunnel(AgentTunnel.of(id.gateway(), id.machineId(), id.app(), id.gatewayHostKey()));
+                if (listen == null) {
+                    builder.listen(AgentConfig.DEFAULT_LISTEN_HOST, -1);
+                }
+                err.println("postern agent: machine " + id.name() + " (" + id.address() + "), dialing out to "
+                        + id.gateway());
+                err.flush();
+                poller = new RevocationPoller(id, files, POLL);
+            } else {
+                if (trustedUserCa == null) {
+                    throw new IllegalArgumentException("pass --server URL --join-token T (tunnel mode) or"
+                            + " --trusted-user-ca FILE (direct mode)");
+                }
+                builder = AgentConfig.builder(data, trustedUserCa).hostCertFile(hostCert).revokedFile(revoked);
+                if (listen == null) {
+                    listen = AgentConfig.DEFAULT_LISTEN_HOST + ":" + AgentConfig.DEFAULT_LISTEN_PORT;
+                }
             }
-            String host = listen.substring(0, colon).replaceAll("^\\[(.*)]$", "$1");
-            int port;
-            try {
-                port = Integer.parseInt(listen.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--listen " + listen + " has no numeric port; use e.g. 127.0.0.1:22");
+            if (listen != null) {
+                listen(builder);
             }
-            config = AgentConfig.builder(data, trustedUserCa).listen(host, port).hostCertFile(hostCert)
-                    .revokedFile(revoked).entrypoint(entrypoint).build();
-        } catch (IllegalArgumentException e) {
+            config = builder.entrypoint(entrypoint).build();
+        } catch (IllegalArgumentException | JoinClient.JoinException | UncheckedIOException e) {
+            if (poller != null) {
+                poller.close();
+            }
             err.println("postern agent: " + e.getMessage());
             err.flush();
             return 2;
         }
-        try (Agent agent = Agent.start(config)) {
-            if (agent.hasEntrypoint()) {
-                List<Restore> previous = forward(agent::signalEntrypoint);
-                try {
-                    return agent.awaitEntrypoint();
-                } finally {
-                    previous.forEach(Restore::run);
-                }
-            }
-            CountDownLatch stop = new CountDownLatch(1);
-            List<Restore> previous = forward(signal -> stop.countDown());
+        try (RevocationPoller closePoller = poller; Agent agent = Agent.start(config)) {
+            return run(agent);
+        }
+    }
+
+    /** How often a tunnel-mode agent fetches its org's revocation list (acceptance: refused within 5 s). */
+    private static final Duration POLL = Duration.ofSeconds(2);
+
+    private MachineIdentity join(MachineFiles files) {
+        if (joinToken == null || joinToken.isBlank()) {
+            throw new IllegalArgumentException("--join-token is required on the first start (nothing in " + data
+                    + " yet); create one with 'postern tokens create machine --app APP'");
+        }
+        try {
+            Files.createDirectories(data, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create --data " + data + ": " + e.getMessage(), e);
+        }
+        HostKeys keys = HostKeys.loadOrCreate(data, Optional.empty());
+        return new JoinClient().join(server, joinToken, keys.publicKeyLine(), region, files);
+    }
+
+    private void listen(AgentConfig.Builder builder) {
+        HostPort at = HostPort.parse("--listen", listen);
+        builder.listen(at.host(), at.port());
+    }
+
+    private int run(Agent agent) throws InterruptedException {
+        if (agent.hasEntrypoint()) {
+            List<Restore> previous = forward(agent::signalEntrypoint);
             try {
-                stop.await();
-                return 0;
+                return agent.awaitEntrypoint();
             } finally {
                 previous.forEach(Restore::run);
             }
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        List<Restore> previous = forward(signal -> stop.countDown());
+        try {
+            stop.await();
+            return 0;
+        } finally {
+            previous.forEach(Restore::run);
         }
     }
 

@@ -6,11 +6,11 @@ import dev.postern.cli.CliException;
  * The client-side check of org and app names: only what can never be a name (blank, whitespace, '/'), so a
  * swapped argument fails before any request. The server owns the full rule and explains it.
  */
-final class Names {
+public final class Names {
     private Names() {
     }
 
-    static String check(String what, String name) {
+    public static String check(String what, String name) {
         String n = name == null ? "" : name.trim();
         if (n.isEmpty() || n.length() > 63 || n.contains("/") || n.chars().anyMatch(Character::isWhitespace)) {
             throw CliException.usage(what + " '" + name + "' is not valid; use 1 to 63 lower-case letters, digits "

@@ -27,6 +27,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Where the API listens (default: ${DEFAULT-VALUE}; use 0.0.0.0:PORT only on purpose)")
     String http;
 
+    @Option(names = "--gateway", paramLabel = "ADDR:PORT|off", defaultValue = "127.0.0.1:2222",
+            description = "Where the SSH gateway listens for machine tunnels and people (default: ${DEFAULT-VALUE};"
+                    + " 'off' runs none)")
+    String gateway;
+
     @Option(names = "--bootstrap-email", paramLabel = "EMAIL", defaultValue = ControlPlaneConfig.DEFAULT_BOOTSTRAP_EMAIL,
             description = "E-mail of the first admin, created on first start (default: ${DEFAULT-VALUE})")
     String bootstrapEmail;
@@ -50,8 +55,10 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         HostPort listen = HostPort.parse("--http", http);
         Path dataDir = data != null ? data : home.resolve("server");
+        boolean noGateway = "off".equalsIgnoreCase(gateway.trim());
+        HostPort gw = noGateway ? new HostPort("127.0.0.1", -1) : HostPort.parse("--gateway", gateway);
         ControlPlaneConfig config = new ControlPlaneConfig(dataDir.toAbsolutePath(), db, listen.host(), listen.port(),
-                Clock.systemUTC(), masterKeyEnv, bootstrapEmail);
+                Clock.systemUTC(), masterKeyEnv, bootstrapEmail, gw.host(), gw.port());
         ControlPlane plane = ControlPlane.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -59,6 +66,7 @@ public final class ServerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "postern-server-shutdown"));
         out.println("Postern server listening on " + plane.baseUrl());
+        plane.gatewayAddress().ifPresent(a -> out.println("SSH gateway on " + a));
         out.println("Data: " + config.dataDir() + (db == null ? " (embedded H2)" : " (database " + redact(db) + ")"));
         plane.bootstrapToken().ifPresent(token -> {
             out.println();

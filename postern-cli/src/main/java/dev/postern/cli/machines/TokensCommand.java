@@ -1,0 +1,71 @@
+package dev.postern.cli.machines;
+
+import dev.postern.cli.CliEnvironment;
+import dev.postern.cli.CliException;
+import dev.postern.cli.ExitCodes;
+import dev.postern.cli.MissingSubcommandException;
+import dev.postern.cli.Output;
+import dev.postern.cli.client.ApiClient;
+import dev.postern.cli.client.Session;
+import dev.postern.cli.orgs.Names;
+import dev.postern.common.api.CreateJoinTokenRequest;
+import dev.postern.common.api.JoinTokenView;
+import java.io.PrintStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code postern tokens create machine --app A [--org O] [--uses N] [--ttl 1h]}: join tokens for agents. */
+@Command(name = "tokens", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
+        description = "Create tokens: 'tokens create machine' lets agents join an app.")
+public final class TokensCommand implements Runnable {
+    private final CliEnvironment env;
+
+    @Spec
+    CommandSpec spec;
+
+    public TokensCommand(CliEnvironment env) {
+        this.env = env;
+    }
+
+    @Override
+    public void run() {
+        throw new MissingSubcommandException(spec.commandLine());
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = {"Create a machine join token (shown once).",
+                "Run the printed 'postern agent' line on each machine that should join the app."})
+    int create(@Parameters(paramLabel = "KIND", description = "what the token is for: machine") String kind,
+               @Option(names = "--app", required = true, paramLabel = "A", description = "the app machines join") String app,
+               @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+               @Option(names = "--uses", paramLabel = "N", defaultValue = "1",
+                       description = "how many machines may join with it, 1..1000 (default ${DEFAULT-VALUE})") int uses,
+               @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h",
+                       description = "how long it is valid: 30m, 1h, 7d, ... up to 30d (default ${DEFAULT-VALUE})")
+               String ttl) {
+        if (!"machine".equals(kind)) {
+            throw CliException.usage("unknown token kind '" + kind + "'; the only kind is 'machine', e.g. "
+                    + "'postern tokens create machine --app web'");
+        }
+        if (uses < 1 || uses > 1000) {
+            throw CliException.usage("--uses " + uses + " is out of range; a token admits 1 to 1000 machines");
+        }
+        Ttl t = Ttl.parse(ttl);
+        String a = Names.check("--app", app);
+        Session session = Session.require(env);
+        String o = session.org(org, "postern tokens create machine --app " + a + " --org ORG");
+        JoinTokenView token = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/apps/" + ApiClient.segment(a)
+                + "/join-tokens", new CreateJoinTokenRequest(uses, t.seconds()), JoinTokenView.class);
+        PrintStream out = env.out();
+        out.println("Join token for app " + token.app() + " in org " + token.org() + " (" + token.uses()
+                + (token.uses() == 1 ? " machine" : " machines") + ", expires " + Output.time(token.expiresAt()) + "):");
+        out.println(token.token());
+        out.println();
+        out.println("On the machine, run:");
+        out.println("postern agent --server " + session.config().server() + " --join-token " + token.token());
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.postern.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postern.cli.CliEnvironment;
+import dev.postern.cli.CliRunner;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code postern demo}'s plane: the person is logged in to a fresh server with org demo, app demo and a CA. */
+class DemoPlaneIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void setsUpOrgAppCaAndLogsThePersonIn() {
+        Path home = tmp.resolve("home");
+        CliEnvironment env = new CliEnvironment(Map.of("HOME", home.toString(), "POSTERN_HOME", home.resolve(".postern").toString()),
+                new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC());
+        Path data = tmp.resolve("data");
+        CliRunner person = new CliRunner(home, Clock.systemUTC());
+        try (DemoPlane demo = DemoPlane.start(new DemoConfig(env, data, 0, DemoConfig.sameJvm(), true))) {
+            CliRunner.Result apps = person.run("apps", "list", "--org", "demo");
+            assertThat(apps.exit()).as(apps.toString()).isZero();
+            assertThat(apps.out()).contains("demo");
+            assertThat(person.run("ssh", "log", "demo").out()).contains("root");
+            assertThat(home.resolve(".ssh/id_postern")).exists();
+            assertThat(home.resolve(".ssh/id_postern-cert.pub")).exists();
+            assertThat(person.run("machines", "list", "--app", "demo").exit()).isZero();
+        }
+        assertThat(Files.exists(data)).as("temporary data dir removed").isFalse();
+    }
+}

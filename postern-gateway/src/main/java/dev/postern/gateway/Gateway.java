@@ -1,0 +1,143 @@
+package dev.postern.gateway;
+
+import dev.postern.ssh.CertificateAuthenticator;
+import dev.postern.ssh.HostKeys;
+import dev.postern.ssh.ServerLimits;
+import dev.postern.ssh.ServerSetup;
+import dev.postern.ssh.TrustPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.apache.sshd.common.session.SessionHeartbeatController.HeartbeatType;
+import org.apache.sshd.common.session.helpers.AbstractSession;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.common.global.KeepAliveHandler;
+import org.apache.sshd.server.global.NoMoreSessionsHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SSH gateway: machines dial in and keep a reverse tunnel ({@code tcpip-forward} of their own name); people
+ * jump through it ({@code ssh -J}) with {@code direct-tcpip} channels that are spliced onto a machine's tunnel.
+ * See {@code package-info.java} for the picture and the rules.
+ *
+ * <pre>{@code
+ * try (Gateway gw = Gateway.start(GatewayConfig.of(directory, dataDir.resolve("gateway"), clock))) {
+ *     System.out.println("gateway on " + gw.address());
+ *     ...
+ *     gw.revocationsChanged("acme");   // after a revoke: ends the sessions it applies to
+ * }
+ * }</pre>
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private final GatewayConfig config;
+    private final SshServer server;
+    private final Tunnels tunnels;
+    private final HostKeys hostKeys;
+
+    private Gateway(GatewayConfig config, SshServer server, Tunnels tunnels, HostKeys hostKeys) {
+        this.config = config;
+        this.server = server;
+        this.tunnels = tunnels;
+        this.hostKeys = hostKeys;
+    }
+
+    /**
+     * Listens on the configured address.
+     *
+     * @throws UncheckedIOException when the address cannot be bound (e.g. the port is taken)
+     */
+    public static Gateway start(GatewayConfig config) {
+        Objects.requireNonNull(config, "config");
+        HostKeys hostKeys = HostKeys.loadOrCreate(config.hostKeyDir(), config.hostCertificate());
+        Tunnels tunnels = new Tunnels(config.directory(), config.clock());
+        SshServer server = SshServer.setUpDefaultServer();
+        // lockDown installs the certificate-only "publickey" method; the gateway's own authenticator then
+        // replaces the placeholder that trusts nobody.
+        CertificateAuthenticator nobody = new CertificateAuthenticator(TrustPolicy.fixed(List.of(), config.clock()));
+        ServerLimits defaults = ServerLimits.defaults();
+        ServerSetup.lockDown(server, nobody, hostKeys, new ServerLimits(defaults.maxAuthRequests(),
+                defaults.maxChannelsPerConnection(), defaults.authTimeout(), Duration.ofHours(1)));
+        server.setPublickeyAuthenticator(new GatewayAuthenticator(config.directory(), config.clock()));
+        Router router = new Router(config.directory(), tunnels);
+        server.setChannelFactories(List.of(UserChannel.factory(router)));
+        server.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
+                new ForwardRequestHandler(tunnels)));
+        server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+        server.setSessionHeartbeat(HeartbeatType.IGNORE, config.keepAlive());
+        // A machine's agent sends keepalives every interval; three missed ones and its tunnel is declared gone.
+        server.addSessionListener(new MachineIdleTimeout(config.keepAlive().multipliedBy(3)));
+        server.setHost(config.host());
+        server.setPort(config.port());
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for SSH on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage() + "; pick another --gateway address", e);
+        }
+        LOG.info("gateway listening on {}:{}", config.host(), server.getPort());
+        return new Gateway(config, server, tunnels, hostKeys);
+    }
+
+    /** Where it listens (the real port when the config asked for 0). */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(config.host(), server.getPort());
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The gateway's host key as an OpenSSH line, for clients to pin ({@code known_hosts}). */
+    public String hostKeyLine() {
+        return hostKeys.publicKeyLine();
+    }
+
+    /** Ids of the machines whose tunnel is up here now. */
+    public List<String> onlineMachines() {
+        return tunnels.onlineIds();
+    }
+
+    /**
+     * Re-checks every live connection of {@code org} (machines and people) against the directory's current
+     * revocation list and membership, and closes those no longer allowed. Call it when a revocation or a member
+     * removal is pushed; logins and channel opens check by themselves.
+     *
+     * @return how many connections were closed
+     */
+    public int revocationsChanged(String org) {
+        int closed = 0;
+        for (AbstractSession session : server.getActiveSessions()) {
+            GatewayLogin login = session.getAttribute(GatewayLogin.KEY);
+            if (login == null || !login.org().equals(org)) {
+                continue;
+            }
+            boolean revoked = config.directory().revocations(org).isRevoked(login.certificate());
+            boolean member = !(login instanceof GatewayLogin.Person)
+                    || config.directory().isMember(org, ((GatewayLogin.Person) login).email());
+            if (revoked || !member) {
+                LOG.warn("closing connection of key_id=\"{}\" serial={}: {}",
+                        GatewayAuthenticator.printable(login.certificate().getId()),
+                        Long.toUnsignedString(login.certificate().getSerial()),
+                        revoked ? "certificate revoked" : "no longer a member");
+                session.close(true);
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop(true);
+        } catch (IOException e) {
+            LOG.warn("gateway did not stop cleanly: {}", e.toString());
+        }
+    }
+}

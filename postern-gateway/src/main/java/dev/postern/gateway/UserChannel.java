@@ -1,0 +1,142 @@
+package dev.postern.gateway;
+
+import dev.postern.ssh.ChannelOpenRefusal;
+import dev.postern.ssh.ChannelOutput;
+import java.io.IOException;
+import java.net.SocketAddress;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.Closeable;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.channel.AbstractServerChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A person's {@code direct-tcpip} channel (RFC 4254 section 7.2, what {@code ssh -J} opens), spliced in process
+ * to a {@link MachineChannel} on the machine's tunnel. No TCP connection is made: the bytes go from one SSH
+ * connection to the other, still encrypted end to end by the inner session between the person and the agent.
+ */
+final class UserChannel extends AbstractServerChannel {
+    static final String TYPE = "direct-tcpip";
+    private static final Logger LOG = LoggerFactory.getLogger(UserChannel.class);
+    private final Router router;
+    private volatile ChannelOutput out;
+    private volatile MachineChannel peer;
+
+    UserChannel(Router router) {
+        super("", java.util.List.of(), null);
+        this.router = router;
+    }
+
+    static ChannelFactory factory(Router router) {
+        return new ChannelFactory() {
+            @Override
+            public String getName() {
+                return TYPE;
+            }
+
+            @Override
+            public org.apache.sshd.common.channel.Channel createChannel(Session session) {
+                return new UserChannel(router);
+            }
+        };
+    }
+
+    ChannelOutput output() {
+        return out;
+    }
+
+    @Override
+    protected OpenFuture doInit(Buffer buffer) {
+        String host = buffer.getString();
+        int port = buffer.getInt();
+        buffer.getString(); // originator: we know the real one, the session's remote address
+        buffer.getInt();
+        OpenFuture f = new DefaultOpenFuture(this, this);
+        Session session = getSession();
+        GatewayLogin login = session.getAttribute(GatewayLogin.KEY);
+        Tunnels.Tunnel tunnel;
+        try {
+            tunnel = router.route(login, host, port);
+        } catch (Router.Refusal r) {
+            LOG.warn("channel refused: {} ({}); key_id=\"{}\" target={}:{} from={}", r.getMessage(), r.detail,
+                    login == null ? "" : GatewayAuthenticator.printable(login.certificate().getId()),
+                    GatewayAuthenticator.printable(host), port, session.getRemoteAddress());
+            return fail(f, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, r.getMessage());
+        }
+        out = new ChannelOutput(this, this::sendEof);
+        SocketAddress origin = session.getRemoteAddress();
+        MachineChannel machine = new MachineChannel(tunnel.machine().hostName(), origin, this);
+        peer = machine;
+        String id = tunnel.machine().id();
+        try {
+            ConnectionService service = tunnel.session().getService(ConnectionService.class);
+            service.registerChannel(machine);
+            machine.open().addListener(opened -> {
+                if (opened.isOpened()) {
+                    // Sends SSH_MSG_CHANNEL_OPEN_CONFIRMATION to the person; data may flow from here on.
+                    signalChannelOpenSuccess();
+                    f.setOpened();
+                    machine.addCloseFutureListener(c -> close(false));
+                    addCloseFutureListener(c -> machine.close(false));
+                    LOG.info("{} connected to machine {} from {}", ((GatewayLogin.Person) login).email(), id, origin);
+                } else {
+                    LOG.warn("machine {} refused the tunnel channel: {}", id, String.valueOf(opened.getException()));
+                    fail(f, SshConstants.SSH_OPEN_CONNECT_FAILED, "machine " + id + " refused the connection");
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot open a channel on the tunnel of machine {}: {}", id, e.toString());
+            machine.close(true);
+            return fail(f, SshConstants.SSH_OPEN_CONNECT_FAILED, "machine " + id + " is offline");
+        }
+        return f;
+    }
+
+    private OpenFuture fail(OpenFuture f, int reason, String message) {
+        return ChannelOpenRefusal.refuse(this, reason, message);
+    }
+
+    @Override
+    public void handleWindowAdjust(Buffer buffer) throws IOException {
+        super.handleWindowAdjust(buffer);
+        ChannelOutput o = out;
+        if (o != null) {
+            o.onWindowExpanded();
+        }
+    }
+
+    @Override
+    protected boolean mayWrite() {
+        return !isClosed();
+    }
+
+    @Override
+    protected void doWriteData(byte[] data, int off, long len) throws IOException {
+        Splice.forward(this, peer.output(), data, off, len);
+    }
+
+    @Override
+    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
+        throw new IOException("direct-tcpip carries no extended data");
+    }
+
+    @Override
+    public void handleEof() throws IOException {
+        super.handleEof();
+        MachineChannel p = peer;
+        if (p != null && p.output() != null) {
+            p.output().finish();
+        }
+    }
+
+    @Override
+    protected Closeable getInnerCloseable() {
+        return super.getInnerCloseable();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.postern.server;
+
+import dev.postern.gateway.Gateway;
+import dev.postern.gateway.GatewayConfig;
+import dev.postern.store.Store;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The control plane's SSH gateway, if it runs one, and the hooks the API calls when CA keys or revocations
+ * change so that the gateway stops trusting revoked certificates within seconds (live sessions included).
+ */
+final class GatewayLink implements AutoCloseable {
+    private final Optional<Gateway> gateway;
+    private final StoreGatewayDirectory directory;
+
+    private GatewayLink(Optional<Gateway> gateway, StoreGatewayDirectory directory) {
+        this.gateway = gateway;
+        this.directory = directory;
+    }
+
+    static GatewayLink start(ControlPlaneConfig config, Store store, Clock clock) {
+        StoreGatewayDirectory directory = new StoreGatewayDirectory(store);
+        if (config.gatewayPort() < 0) {
+            return new GatewayLink(Optional.empty(), directory);
+        }
+        // this process holds no tunnels yet: online flags left by a gateway that died are stale
+        store.machines().setAllOffline(clock.instant());
+        Path keys = config.dataDir().resolve("gateway");
+        ControlPlane.createPrivateDir(keys);
+        GatewayConfig gc = new GatewayConfig(config.gatewayHost(), config.gatewayPort(), keys, Optional.empty(),
+                directory, clock, GatewayConfig.DEFAULT_KEEPALIVE);
+        return new GatewayLink(Optional.of(Gateway.start(gc)), directory);
+    }
+
+    /** Where machines dial and people jump through; null when this plane runs no gateway. */
+    GatewayEndpoint endpoint() {
+        return gateway.map(g -> new GatewayEndpoint(hostPort(g), g.hostKeyLine())).orElse(null);
+    }
+
+    void authoritiesChanged() {
+        directory.authoritiesChanged();
+    }
+
+    void revocationsChanged(String org) {
+        directory.revocationsChanged(org);
+        gateway.ifPresent(g -> g.revocationsChanged(org));
+    }
+
+    private static String hostPort(Gateway g) {
+        String host = g.address().getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + g.port();
+    }
+
+    @Override
+    public void close() {
+        gateway.ifPresent(Gateway::close);
+    }
+}
