@@ -37,8 +37,8 @@ final class GatewayBench implements Benchmark {
             return List.of(Measurement.notRun(number, title(), "gateway not available ('postern server --help' has"
                     + " no --gateway; the gateway branch has not landed on main)"));
         }
-        return List.of(Measurement.notRun(number, title(), "gateway present, but this harness has no driver for it"
-                + " yet (see docs/BENCHMARKS.md)"));
+        return List.of(Measurement.notRun(number, title(), "gateway available, but the harness has no driver for"
+                + " this benchmark yet (docs/BENCHMARKS.md, 'Not measured yet')"));
     }
 
     static boolean available(Rig rig) throws IOException {
