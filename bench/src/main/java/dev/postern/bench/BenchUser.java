@@ -42,9 +42,39 @@ final class BenchUser implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Ends what still runs as the bench user (sshd leaves a non-pty session's command running when the
+     * connection closes): every such process was started by this run, and is ended by its pid.
+     */
+    static void endLeftovers() {
+        try {
+            String uid = Proc.run(T, List.of("id", "-u", NAME)).output().strip();
+            if (!uid.matches("\\d+")) {
+                return;
+            }
+            try (var procs = Files.list(Path.of("/proc"))) {
+                procs.filter(p -> p.getFileName().toString().matches("\\d+")).forEach(p -> {
+                    try {
+                        String owner = Files.readAllLines(p.resolve("status")).stream()
+                                .filter(l -> l.startsWith("Uid:")).findFirst().orElse("").split("\\s+")[1];
+                        if (owner.equals(uid)) {
+                            ProcessHandle.of(Long.parseLong(p.getFileName().toString()))
+                                    .ifPresent(ProcessHandle::destroyForcibly);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // exited meanwhile
+                    }
+                });
+            }
+        } catch (IOException e) {
+            System.err.println("bench: could not look for processes of " + NAME + ": " + e.getMessage());
+        }
+    }
+
     @Override
     public void close() {
         try {
+            endLeftovers();
             Proc.run(T, List.of("rm", "-rf", HOME.toString()));
             if (created) {
                 Proc.run(T, List.of("userdel", NAME));

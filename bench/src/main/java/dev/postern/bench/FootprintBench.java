@@ -11,7 +11,9 @@ import org.apache.sshd.client.session.ClientSession;
 /**
  * 6: agent footprint against sshd. Start to ready: from exec of the server to its first SSH identification
  * line on the port (fresh processes, alternating). Memory (see {@link Memory}) of a fresh server of each kind:
- * idle after one login; with 50 idle sessions (one connection each, running {@code sleep}); and with 50 more
+ * idle after one login; with 50 idle sessions (one connection each, running {@code cat > /dev/null} with no
+ * input: it ends with the channel on both servers, where a {@code sleep} would outlive sshd's non-pty sessions);
+ * and with 50 more
  * active ones (one connection each, running {@code cat}, the client sending 1 KiB to each every 100 ms and
  * draining the echo).
  */
@@ -68,7 +70,7 @@ final class FootprintBench implements Benchmark {
         for (int i = 0; i < 2; i++) {
             try (MinaClient client = MinaClient.to(rig, both.get(i)); Load load = new Load()) {
                 for (int s = 0; s < SESSIONS; s++) {
-                    load.hold(client.connect(), "sleep 600", false);
+                    load.hold(client.connect(), "cat > /dev/null", false);
                 }
                 Child.sleepMillis(1000);
                 withIdle[i] = Memory.of(both.get(i));
