@@ -1,0 +1,61 @@
+package dev.postern.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.postern.common.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A minimal client of the control plane's HTTP API (docs/API.md), safe to share between threads. */
+final class Api {
+    private static final ObjectMapper JSON = Json.mapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+    private final String token;
+
+    Api(String baseUrl, String token) {
+        this.baseUrl = baseUrl;
+        this.token = token;
+    }
+
+    Api withToken(String newToken) {
+        return new Api(baseUrl, newToken);
+    }
+
+    <T> T post(String path, Object body, Class<T> type) throws IOException {
+        byte[] bytes = body == null ? new byte[0] : JSON.writeValueAsBytes(body);
+        HttpRequest request = request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+        return send(request, type);
+    }
+
+    <T> T get(String path, Class<T> type) throws IOException {
+        return send(request(path).GET().build(), type);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    private <T> T send(HttpRequest request, Class<T> type) throws IOException {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during " + request.uri(), e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException(request.method() + " " + request.uri() + " answered " + response.statusCode() + ": "
+                    + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return JSON.readValue(response.body(), type);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.postern.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Where and what was measured: machine, JDK, OpenSSH, commit, date, mode; recorded with every result. */
+final class RunInfo {
+    private RunInfo() {
+    }
+
+    static Map<String, String> collect(Options options, Instant started) {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("date", started.toString());
+        info.put("mode", options.quick() ? "quick" : "full");
+        info.put("commit", git(options.repo(), "rev-parse", "--short=12", "HEAD")
+                + (git(options.repo(), "status", "--porcelain", "--untracked-files=no").isBlank() ? "" : " (with uncommitted changes)"));
+        info.put("cpu", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        info.put("memory", memTotal());
+        info.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        info.put("os", osRelease());
+        info.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        info.put("openssh", first(run(List.of("ssh", "-V"))));
+        info.put("agent JVM flags", options.agentJavaOpts().isEmpty() ? "(none: JDK defaults)"
+                : String.join(" ", options.agentJavaOpts()));
+        return info;
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private static String memTotal() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024 / 1024 + " GiB").findFirst().orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String osRelease() {
+        try {
+            return Files.readAllLines(Path.of("/etc/os-release")).stream().filter(l -> l.startsWith("PRETTY_NAME="))
+                    .map(l -> l.substring(12).replace("\"", "")).findFirst().orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String git(Path repo, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", repo.toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd).strip();
+    }
+
+    private static String run(List<String> cmd) {
+        try {
+            return Proc.run(Duration.ofSeconds(10), cmd).output();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String first(String text) {
+        return text.lines().findFirst().orElse("?").strip();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.postern.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * 2: bulk channel throughput: {@code ssh -c CIPHER host 'cat > /dev/null' < payload}, for aes128-gcm and
+ * chacha20-poly1305, alternating servers; MB/s = payload bytes / wall time of the ssh process (which includes
+ * connecting; about 1% of a 1 GiB run).
+ */
+final class ThroughputBench implements Benchmark {
+    static final List<String> CIPHERS = List.of("aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com");
+
+    @Override
+    public int number() {
+        return 2;
+    }
+
+    @Override
+    public String title() {
+        return "bulk channel throughput";
+    }
+
+    @Override
+    public Duration budget(Options options) {
+        return options.quick() ? Duration.ofSeconds(25) : Duration.ofSeconds(150);
+    }
+
+    @Override
+    public List<Measurement> run(Rig rig, Deadline deadline) throws IOException {
+        long size = rig.options.quick() ? 128L << 20 : 1L << 30;
+        int rounds = rig.options.quick() ? 2 : 3;
+        Path payload = Payload.of(rig, size);
+        Ssh ssh = Ssh.of(rig);
+        // one unmeasured transfer per cipher and side first: the agent's JIT compiles the crypto and I/O paths
+        Path warmup = Payload.of(rig, 32L << 20);
+        for (String cipher : CIPHERS) {
+            mbPerSecond(ssh, rig.agent, cipher, warmup, 32L << 20);
+            mbPerSecond(ssh, rig.sshd, cipher, warmup, 32L << 20);
+        }
+        List<Measurement> out = new ArrayList<>();
+        for (String cipher : CIPHERS) {
+            Deadline share = deadline.within(deadline.left().dividedBy(CIPHERS.size() - CIPHERS.indexOf(cipher)));
+            List<Double> postern = new ArrayList<>();
+            List<Double> openssh = new ArrayList<>();
+            for (int r = 0; r < rounds && (r == 0 || !share.passed()); r++) {
+                postern.add(mbPerSecond(ssh, rig.agent, cipher, payload, size));
+                openssh.add(mbPerSecond(ssh, rig.sshd, cipher, payload, size));
+            }
+            double p = Stats.median(postern);
+            double o = Stats.median(openssh);
+            out.add(new Measurement(2, "throughput " + cipher.replace("@openssh.com", ""), "MB/s", p, o,
+                    "ratio >= 1.0", p / o >= 1.0, "median of " + postern.size() + " x " + Payload.mib(size)
+                    + ", ssh 'cat > /dev/null' < file, after a 32 MiB warm-up"));
+        }
+        return out;
+    }
+
+    static double mbPerSecond(Ssh ssh, SshServerProcess server, String cipher, Path payload, long size)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(ssh.ssh(server, cipher, "cat > /dev/null"));
+        pb.redirectInput(payload.toFile());
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().remove("SSH_AUTH_SOCK");
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("bulk transfer to " + server.label() + " took over 120 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException("interrupted", e);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (p.exitValue() != 0) {
+            throw new IOException("bulk transfer to " + server.label() + " exited with " + p.exitValue());
+        }
+        return size / 1e6 / seconds;
+    }
+}
