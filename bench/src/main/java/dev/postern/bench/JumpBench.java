@@ -49,7 +49,7 @@ final class JumpBench implements Benchmark {
     @Override
     public List<Measurement> run(Rig rig, Deadline deadline) throws Exception {
         int count = rig.options.quick() ? 20 : 100;
-        long size = rig.options.quick() ? 256L << 20 : 1L << 30;
+        long size = rig.options.quick() ? 64L << 20 : 1L << 30;
         int rounds = rig.options.quick() ? 1 : 2;
 
         ControlPlaneProcess plane = rig.plane;

@@ -29,7 +29,7 @@ final class TunnelHoldBench implements Benchmark {
 
     @Override
     public Duration budget(Options options) {
-        return options.quick() ? Duration.ofSeconds(90) : Duration.ofSeconds(240);
+        return options.quick() ? Duration.ofSeconds(60) : Duration.ofSeconds(270);
     }
 
     static int tunnels(Options options) {
@@ -39,7 +39,7 @@ final class TunnelHoldBench implements Benchmark {
     @Override
     public List<Measurement> run(Rig rig, Deadline deadline) throws Exception {
         int count = tunnels(rig.options);
-        Duration window = rig.options.quick() ? Duration.ofSeconds(15) : Duration.ofSeconds(60);
+        Duration window = rig.options.quick() ? Duration.ofSeconds(10) : Duration.ofSeconds(60);
         ControlPlaneProcess plane = ControlPlaneProcess.start(rig.options, rig.work, "hold-plane", ORG, rig::track);
         SshServerProcess sshd = null;
         try {

@@ -19,8 +19,10 @@ import org.apache.sshd.client.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.keyverifier.RequiredServerKeyVerifier;
+import org.apache.sshd.client.kex.DHGClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -33,7 +35,7 @@ import org.apache.sshd.core.CoreModuleProperties;
  * Postern's algorithm policy, the gateway's host key pinned, login as its own joined machine (user name = machine
  * id) with its host key and HOST certificate, {@code tcpip-forward <id>.vm.<app>.internal:22} with want-reply, and
  * a keepalive every 15 s with want-reply (three unanswered end it). Toward sshd every connection is what
- * {@code ssh -N -R 127.0.0.1:0:... -o ServerAliveInterval=15} does: login with the bench user's certificate,
+ * {@code ssh -N -R 127.0.0.1:0:... -o ServerAliveInterval=15} does (with curve25519-sha256): login with the bench user's certificate,
  * {@code tcpip-forward 127.0.0.1:0} (sshd binds a real listening port for it, as for any {@code -R}), and a
  * {@code keepalive@openssh.com} every 15 s. Nobody opens channels: the tunnels are idle.
  */
@@ -76,6 +78,9 @@ final class TunnelLoad implements AutoCloseable {
     static TunnelLoad reverseForwards(SshServerProcess sshd, KeyPair userIdentity, int count, Deadline deadline)
             throws Exception {
         SshClient client = client(sshd.hostKeyLine(), "keepalive@openssh.com");
+        // curve25519-sha256 rather than the policy's sntrup761x25519 that sshd 9.2 would pick: the same idle state,
+        // but without BouncyCastle's slow sntrup761 key generation in the harness for every connection
+        client.setKeyExchangeFactories(List.of(DHGClient.newFactory(BuiltinDHFactories.curve25519)));
         TunnelLoad load = new TunnelLoad(client);
         load.openAll(count, deadline, (c, i) -> {
             ClientSession s = c.connect(BenchUser.NAME, "127.0.0.1", sshd.port()).verify(TIMEOUT).getSession();
