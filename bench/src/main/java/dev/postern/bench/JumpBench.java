@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * 4: through a jump host vs straight to the server, stock {@code ssh} on both sides.
@@ -72,16 +75,20 @@ final class JumpBench implements Benchmark {
             Path config = writeConfig(rig, plane, machine, jump, target, forwardPort, agentPort);
             Paths paths = new Paths(config, machine.name());
 
+            Failures failures = new Failures();
             for (int i = 0; i < WARMUP; i++) {
-                connect(paths.posternJump());
-                connect(paths.opensshJump());
+                failures.connect(paths.posternJump(), Paths.LABELS.get(0));
+                failures.connect(paths.opensshJump(), Paths.LABELS.get(2));
             }
             List<Double> p = new ArrayList<>();
             List<Double> o = new ArrayList<>();
             Deadline connectShare = deadline.within(deadline.left().dividedBy(2));
             for (int i = 0; i < count && !connectShare.passed(); i++) {
-                p.add(connect(paths.posternJump()));
-                o.add(connect(paths.opensshJump()));
+                failures.connect(paths.posternJump(), Paths.LABELS.get(0)).ifPresent(p::add);
+                failures.connect(paths.opensshJump(), Paths.LABELS.get(2)).ifPresent(o::add);
+                if (failures.count() > count / 10 + 1) {
+                    throw new IOException(failures.count() + " connections failed; the first: " + failures.first());
+                }
             }
 
             Path warm = Payload.of(rig, 32L << 20);
@@ -96,7 +103,7 @@ final class JumpBench implements Benchmark {
                             size));
                 }
             }
-            return measurements(p, o, mbs, size);
+            return measurements(p, o, mbs, size, failures);
         } finally {
             rig.stop(reverse);
             rig.stop(jump);
@@ -105,7 +112,8 @@ final class JumpBench implements Benchmark {
         }
     }
 
-    private static List<Measurement> measurements(List<Double> p, List<Double> o, List<List<Double>> mbs, long size) {
+    private static List<Measurement> measurements(List<Double> p, List<Double> o, List<List<Double>> mbs, long size,
+                                                  Failures failures) {
         double p50 = Stats.median(p);
         double o50 = Stats.median(o);
         double pJump = Stats.median(mbs.get(0));
@@ -119,7 +127,7 @@ final class JumpBench implements Benchmark {
                 new Measurement(4, "connect+auth+exec true via jump host, p50", "ms", p50, o50, "ratio <= 1.0",
                         p50 / o50 <= 1.0, p.size() + " serial connections each (after " + WARMUP + " warm-up), "
                         + "alternating; ssh -F config with ProxyJump; Postern: gateway + tunnel-mode agent; OpenSSH: "
-                        + "ssh -J through an sshd to an sshd behind ssh -R"),
+                        + "ssh -J through an sshd to an sshd behind ssh -R" + failures.describe()),
                 new Measurement(4, "connect+auth+exec true via jump host, p99", "ms", Stats.percentile(p, 99),
                         Stats.percentile(o, 99), "", null, ""),
                 new Measurement(4, "throughput via jump host " + cipher, "MB/s", pJump, oJump, "", null, how),
@@ -136,10 +144,38 @@ final class JumpBench implements Benchmark {
         return cmd;
     }
 
-    private static double connect(List<String> path) throws IOException {
-        List<String> cmd = new ArrayList<>(path);
-        cmd.add("true");
-        return Proc.check(Duration.ofSeconds(30), cmd).millis();
+    /** Connections that failed: counted and reported rather than ending the benchmark at the first one. */
+    private static final class Failures {
+        private final Map<String, Integer> byPath = new TreeMap<>();
+        private String first = "";
+
+        Optional<Double> connect(List<String> path, String label) throws IOException {
+            List<String> cmd = new ArrayList<>(path);
+            cmd.add("true");
+            Proc.Run r = Proc.run(Duration.ofSeconds(30), cmd);
+            if (r.exitCode() == 0) {
+                return Optional.of(r.millis());
+            }
+            byPath.merge(label, 1, Integer::sum);
+            String why = label + ": exit " + r.exitCode() + ": " + r.output().strip().replace('\n', ' ');
+            if (first.isEmpty()) {
+                first = why;
+            }
+            Bench.log("   connection failed: " + why);
+            return Optional.empty();
+        }
+
+        int count() {
+            return byPath.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        String first() {
+            return first;
+        }
+
+        String describe() {
+            return byPath.isEmpty() ? "" : "; FAILED connections (left out): " + byPath + ", the first: " + first;
+        }
     }
 
     private static MachineView awaitOnline(ControlPlaneProcess plane, Deadline until, Child agent) throws IOException {
