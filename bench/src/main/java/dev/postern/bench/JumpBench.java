@@ -51,9 +51,9 @@ final class JumpBench implements Benchmark {
 
     @Override
     public List<Measurement> run(Rig rig, Deadline deadline) throws Exception {
-        int count = rig.options.quick() ? 20 : 100;
-        long size = rig.options.quick() ? 64L << 20 : 1L << 30;
-        int rounds = rig.options.quick() ? 1 : 2;
+        int count = rig.options.quick() ? 10 : 60;
+        long size = rig.options.quick() ? 32L << 20 : 1L << 30;
+        int rounds = 1;
 
         ControlPlaneProcess plane = rig.plane;
         String apps = "/v1/orgs/" + plane.org() + "/apps";
@@ -93,14 +93,13 @@ final class JumpBench implements Benchmark {
 
             Path warm = Payload.of(rig, 32L << 20);
             for (List<String> path : paths.all()) {
-                ThroughputBench.mbPerSecond(sink(path), "warm-up", warm, 32L << 20);
+                failures.transfer(path, "warm-up", warm, 32L << 20);
             }
             Path payload = Payload.of(rig, size);
             List<List<Double>> mbs = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             for (int r = 0; r < rounds && (r == 0 || !deadline.passed()); r++) {
                 for (int i = 0; i < 4; i++) {
-                    mbs.get(i).add(ThroughputBench.mbPerSecond(sink(paths.all().get(i)), Paths.LABELS.get(i), payload,
-                            size));
+                    mbs.get(i).add(failures.transfer(paths.all().get(i), Paths.LABELS.get(i), payload, size));
                 }
             }
             return measurements(p, o, mbs, size, failures);
@@ -163,6 +162,22 @@ final class JumpBench implements Benchmark {
             }
             Bench.log("   connection failed: " + why);
             return Optional.empty();
+        }
+
+        /** A bulk transfer; one that fails (at connect: exit 255) is tried again, up to 3 times in all. */
+        double transfer(List<String> path, String label, Path payload, long size) throws IOException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return ThroughputBench.mbPerSecond(sink(path), label, payload, size);
+                } catch (IOException e) {
+                    byPath.merge(label + " (transfer)", 1, Integer::sum);
+                    first = first.isEmpty() ? label + ": " + e.getMessage() : first;
+                    Bench.log("   transfer failed: " + label + ": " + e.getMessage());
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
         }
 
         int count() {
