@@ -31,11 +31,12 @@ final class AuthRoutes {
 
     void register(Javalin app) {
         app.post("/v1/auth/login", ctx -> {
-            Caller caller = auth.consumeOneTime(ctx);
+            Caller caller = auth.oneTime(ctx);
             String token = secrets.newToken();
             Instant now = clock.instant();
             Instant expires = now.plus(SESSION_TTL);
             store.inTransaction(tx -> {
+                auth.consume(tx, caller);
                 tx.tokens().create(new ApiToken(Secrets.hash(token), caller.person().id(), TokenKind.SESSION, now,
                         expires, null));
                 audit.record(tx, caller, null, "token.login", caller.email(), "session token issued");

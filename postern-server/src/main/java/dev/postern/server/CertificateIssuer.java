@@ -121,9 +121,11 @@ final class CertificateIssuer {
                 throw ApiException.badRequest("username '" + p + "' is not a valid login name; use lower-case"
                         + " letters, digits, '_', '.', '-' (e.g. -u root,deploy)");
             }
-            if (name.equals("root") && subject.role() == Role.MEMBER) {
-                throw ApiException.forbidden("members may not be issued the 'root' principal; ask an owner or admin"
-                        + " to raise your role, or pass another --username");
+            String own = Emails.loginName(subject.email());
+            if (subject.role() == Role.MEMBER && !name.equals(own)) {
+                // any other name could be a sudo-capable account, someone else's login or a uid-0 alias
+                throw ApiException.forbidden("members may only be issued their own login name '" + own + "', not '"
+                        + name + "'; ask an owner or admin of the org to raise your role");
             }
             if (!out.contains(name)) {
                 out.add(name);

@@ -8,6 +8,7 @@ import dev.postern.agent.join.MachineFiles;
 import dev.postern.agent.join.MachineIdentity;
 import dev.postern.agent.join.RevocationPoller;
 import dev.postern.cli.server.HostPort;
+import dev.postern.common.ServerUrls;
 import dev.postern.ssh.HostKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -89,6 +90,8 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             AgentConfig.Builder builder;
             if (server != null) {
+                server = ServerUrls.normalize(server);
+                ServerUrls.requireSafe(server, System.getenv(ServerUrls.ALLOW_HTTP) != null);
                 MachineFiles files = new MachineFiles(data);
                 MachineIdentity id = files.load().orElseGet(() -> join(files));
                 builder = AgentConfig.builder(data, files.userCaKeys()).hostCertFile(files.hostCertificate())
