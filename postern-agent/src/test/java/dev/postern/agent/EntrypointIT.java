@@ -19,18 +19,18 @@ class EntrypointIT {
 
     @Test
     void agentReportsTheEntrypointsExitStatus() throws Exception {
-        try (SessionFixture fx = new SessionFixture(dir, Accounts.system(), List.of("sh", "-c", "exit 5"))) {
+        try (AgentFixture fx = new AgentFixture(dir, Accounts.system(), List.of("sh", "-c", "exit 5"))) {
             assertThat(fx.agent.awaitEntrypoint()).isEqualTo(5);
         }
     }
 
     @Test
     void sigtermIsForwardedAndTheStatusReflectsIt() throws Exception {
-        try (SessionFixture fx = new SessionFixture(dir, Accounts.system(),
+        try (AgentFixture fx = new AgentFixture(dir, Accounts.system(),
                 List.of("sh", "-c", "trap 'exit 42' TERM; while :; do sleep 0.05; done"))) {
             // bounded: the trap must be installed before the signal arrives
-            SessionFixture.await("entrypoint shell is looping",
-                    () -> !SessionFixture.processesRunning("sleep", "0.05").isEmpty());
+            AgentFixture.await("entrypoint shell is looping",
+                    () -> !AgentFixture.processesRunning("sleep", "0.05").isEmpty());
             fx.agent.signalEntrypoint(15);
             assertThat(fx.agent.awaitEntrypoint()).isEqualTo(42);
         }
@@ -38,10 +38,10 @@ class EntrypointIT {
 
     @Test
     void entrypointKeepsRunningWhenTheSshServerCannotStart() throws Exception {
-        SessionFixture.keygen(dir.resolve("ca"));
+        AgentFixture.keygen(dir.resolve("ca"));
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             AgentConfig config = AgentConfig.builder(dir.resolve("data"), dir.resolve("ca.pub"))
-                    .listen("127.0.0.1", taken.getLocalPort()).environment(SessionFixture.ENV)
+                    .listen("127.0.0.1", taken.getLocalPort()).environment(AgentFixture.ENV)
                     .entrypoint(List.of("sh", "-c", "echo $POSTERN_APP_MARKER > " + dir.resolve("out") + "; exit 9"))
                     .build();
             try (Agent agent = Agent.start(config)) {
@@ -54,7 +54,7 @@ class EntrypointIT {
 
     @Test
     void withoutEntrypointAServerFailureIsThrown() throws IOException {
-        SessionFixture.keygen(dir.resolve("ca"));
+        AgentFixture.keygen(dir.resolve("ca"));
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             AgentConfig config = AgentConfig.builder(dir.resolve("data"), dir.resolve("ca.pub"))
                     .listen("127.0.0.1", taken.getLocalPort()).build();
