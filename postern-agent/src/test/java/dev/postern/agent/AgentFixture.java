@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
@@ -33,7 +34,8 @@ public final class AgentFixture implements AutoCloseable {
     public final Path userKey;
     public final Agent agent;
     public final Path knownHosts;
-    private int certs;
+    /** Numbers certificates across fixtures, so restarts on one directory never reuse a file or serial. */
+    private static final AtomicInteger CERTS = new AtomicInteger();
 
     public AgentFixture(Path dir, Accounts accounts) {
         this(dir, accounts, List.of());
@@ -79,10 +81,7 @@ public final class AgentFixture implements AutoCloseable {
      * @param principals the {@code -n} list, or null for a certificate without principals
      */
     public Path cert(Path ca, String principals, String... options) {
-        int n;
-        synchronized (this) {
-            n = ++certs;
-        }
+        int n = CERTS.incrementAndGet();
         Path pub = dir.resolve("cert" + n + ".pub");
         try {
             Files.copy(dir.resolve("id_user.pub"), pub);
