@@ -3,12 +3,15 @@ package dev.postern.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.agent.session.Accounts;
+import dev.postern.testing.ProcessResult;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +24,21 @@ class EntrypointIT {
     void agentReportsTheEntrypointsExitStatus() throws Exception {
         try (AgentFixture fx = new AgentFixture(dir, Accounts.system(), List.of("sh", "-c", "exit 5"))) {
             assertThat(fx.agent.awaitEntrypoint()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aVariableGivenToTheEntrypointIsVisibleInASession() throws Exception {
+        Map<String, String> env = new HashMap<>(AgentFixture.ENV);
+        env.put("APP_DATABASE", "db-primary-7");
+        Path seen = dir.resolve("entrypoint-saw");
+        try (AgentFixture fx = new AgentFixture(dir, b -> b.accounts(Accounts.system()).environment(env)
+                .entrypoint(List.of("sh", "-c", "echo \"$APP_DATABASE\" > " + seen + ".tmp; mv " + seen + ".tmp "
+                        + seen + "; exec sleep 4246")))) {
+            AgentFixture.await("the entrypoint wrote its environment", () -> Files.exists(seen));
+            ProcessResult r = fx.ssh(fx.cert("root"), "echo \"$APP_DATABASE\"");
+            assertThat(Files.readString(seen)).isEqualTo("db-primary-7\n");
+            assertThat(r.stdout()).as(r.toString()).isEqualTo("db-primary-7\n");
         }
     }
 

@@ -63,6 +63,17 @@ class UsersIT {
     }
 
     @Test
+    void aUserKnownOnlyToTheAgentsPasswdGetsItsGroupsFromTheAgentsGroupFile() {
+        // alice is in the agent's passwd and group files, not in this machine's: setpriv must not ask NSS
+        try (AgentFixture fx = new AgentFixture(dir, TestUsers.withAlice(dir))) {
+            ProcessResult r = fx.ssh("alice", fx.cert("alice"), java.util.List.of(), "id -u; id -g; id -G; pwd", null);
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.stdout()).isEqualTo(TestUsers.ALICE_UID + "\n" + TestUsers.ALICE_UID + "\n"
+                    + TestUsers.ALICE_UID + " " + TestUsers.SHARED_GID + "\n" + TestUsers.aliceHome(dir) + "\n");
+        }
+    }
+
+    @Test
     void unknownUserGetsAClearRefusal() throws IOException {
         try (AgentFixture fx = new AgentFixture(dir, accounts("root:x:0:0:root:/root:/bin/sh\n", "/bin/sh", 0))) {
             ProcessResult r = fx.ssh("ghost", fx.cert("ghost"), java.util.List.of(), "true", null);
