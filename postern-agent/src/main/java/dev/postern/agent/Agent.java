@@ -133,9 +133,8 @@ public final class Agent implements AutoCloseable {
         server.setChannelFactories(List.of(sessions.channelFactory()));
         server.setShellFactory(sessions.shellFactory());
         server.setSubsystemFactories(List.of());
-        // files and forwards look users up in the same passwd file as sessions (and its sibling group file)
-        UserDirectory users = new UserDirectory(config.accounts().passwdFile(),
-                config.accounts().passwdFile().resolveSibling("group"));
+        // files and forwards look users up in the same passwd and group files as sessions
+        UserDirectory users = new UserDirectory(config.accounts().passwdFile(), config.accounts().groupFile());
         FileTransfer.install(server, users, sessions.commandFactory()); // sets the command factory: scp, else exec
         Forwarding.install(server, users); // after the channel factories: adds direct-tcpip
         server.setHost(config.listenHost());

@@ -2,6 +2,8 @@ package dev.postern.agent.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postern.agent.AgentFixture;
+import dev.postern.agent.TestUsers;
 import dev.postern.testing.ProcessResult;
 import dev.postern.testing.Processes;
 import java.io.IOException;
@@ -17,31 +19,31 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real OpenSSH sftp client against FileTransfer's SFTP subsystem, as non-root alice. */
+/** The real OpenSSH sftp client against the real agent's SFTP subsystem, as non-root alice. */
 class SftpIT {
     @TempDir
     static Path dir;
-    static TestMachine machine;
+    static AgentFixture fx;
     static Path alice;
     static Path local;
 
     @BeforeAll
     static void start() throws IOException {
-        machine = TestMachine.start(dir);
-        alice = machine.ca().issue("alice", "alice");
+        fx = new AgentFixture(dir, TestUsers.withAlice(dir));
+        alice = fx.cert("alice");
         local = Files.createDirectories(dir.resolve("local"));
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        machine.close();
+    static void stop() {
+        fx.close();
     }
 
-    static ProcessResult sftp(Path identity, String login, String batch) throws IOException {
+    static ProcessResult sftp(Path cert, String login, String batch) throws IOException {
         Path batchFile = Files.createTempFile(local, "batch", ".txt");
         Files.writeString(batchFile, batch);
         List<String> cmd = new ArrayList<>(List.of("sftp"));
-        cmd.addAll(machine.clientOptions(identity, login));
+        cmd.addAll(fx.clientOptions(login, cert));
         cmd.addAll(List.of("-b", batchFile.toString(), "127.0.0.1"));
         return Processes.run(Duration.ofSeconds(120), cmd, null, Map.of(), local);
     }
@@ -51,7 +53,7 @@ class SftpIT {
         ProcessResult r = sftp(alice, "alice", "pwd\n");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.stdout()).contains("Remote working directory: " + machine.aliceHome());
+        assertThat(r.stdout()).contains("Remote working directory: " + TestUsers.aliceHome(dir));
     }
 
     @Test
@@ -63,10 +65,11 @@ class SftpIT {
         ProcessResult r = sftp(alice, "alice", "put big.bin\nget big.bin back.bin\n");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        Path remote = machine.aliceHome().resolve("big.bin");
+        Path remote = TestUsers.aliceHome(dir).resolve("big.bin");
+        assertThat(Files.size(remote)).isEqualTo(100L << 20);
         assertThat(Digests.sha256(remote)).isEqualTo(sha);
         assertThat(Digests.sha256(local.resolve("back.bin"))).isEqualTo(sha);
-        assertThat(Digests.owner(remote)).isEqualTo(TestMachine.ALICE_UID);
+        assertThat(Digests.owner(remote)).isEqualTo(TestUsers.ALICE_UID);
         Files.delete(remote);
         Files.delete(big);
         Files.delete(local.resolve("back.bin"));
@@ -74,12 +77,13 @@ class SftpIT {
 
     @Test
     void theKernelChecksTheUsersPermissionsNotTheAgents() throws IOException {
-        Path secret = dir.resolve("home/root-only.txt");
+        Path secret = Files.createDirectories(dir.resolve("rootonly")).resolve("root-only.txt");
         Files.writeString(secret, "root's secret");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
 
         ProcessResult read = sftp(alice, "alice", "get " + secret + " stolen.txt\n");
-        ProcessResult write = sftp(alice, "alice", "put " + writeLocal("x.txt") + " " + dir.resolve("home/new.txt") + "\n");
+        ProcessResult write = sftp(alice, "alice", "put " + writeLocal("x.txt") + " " + dir.resolve("home/new.txt")
+                + "\n");
 
         assertThat(read.exitCode()).as(read.toString()).isNotZero();
         assertThat(read.stderr()).containsIgnoringCase("permission denied");
@@ -90,7 +94,7 @@ class SftpIT {
 
     @Test
     void aLoginWithoutLocalAccountIsRefusedInPlainWords() throws IOException {
-        Path bob = machine.ca().issue("bob", "bob");
+        Path bob = fx.cert("bob");
 
         ProcessResult r = sftp(bob, "bob", "pwd\n");
 

@@ -126,8 +126,21 @@ public final class AgentCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        // Handlers go in before the entrypoint starts: a SIGTERM that arrives while the SSH server is still
+        // starting must reach the entrypoint too, not kill the JVM and orphan it.
+        SignalRelay relay = new SignalRelay();
+        List<Restore> previous = forward(relay);
         try (RevocationPoller closePoller = poller; Agent agent = Agent.start(config)) {
-            return run(agent);
+            if (agent.hasEntrypoint()) {
+                relay.attach(agent::signalEntrypoint);
+                return agent.awaitEntrypoint();
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            relay.attach(signal -> stop.countDown());
+            stop.await();
+            return 0;
+        } finally {
+            previous.forEach(Restore::run);
         }
     }
 
@@ -154,27 +167,29 @@ public final class AgentCommand implements Callable<Integer> {
         builder.listen(at.host(), at.port());
     }
 
-    private int run(Agent agent) throws InterruptedException {
-        if (agent.hasEntrypoint()) {
-            List<Restore> previous = forward(agent::signalEntrypoint);
-            try {
-                return agent.awaitEntrypoint();
-            } finally {
-                previous.forEach(Restore::run);
-            }
-        }
-        CountDownLatch stop = new CountDownLatch(1);
-        List<Restore> previous = forward(signal -> stop.countDown());
-        try {
-            stop.await();
-            return 0;
-        } finally {
-            previous.forEach(Restore::run);
-        }
-    }
-
     private interface SignalSink {
         void accept(int signal);
+    }
+
+    /** Holds signals that arrive before there is anything to forward them to, then forwards them in order. */
+    private static final class SignalRelay implements SignalSink {
+        private final List<Integer> early = new ArrayList<>();
+        private SignalSink target;
+
+        @Override
+        public synchronized void accept(int signal) {
+            if (target == null) {
+                early.add(signal);
+            } else {
+                target.accept(signal);
+            }
+        }
+
+        synchronized void attach(SignalSink sink) {
+            target = sink;
+            early.forEach(sink::accept);
+            early.clear();
+        }
     }
 
     private record Restore(Signal signal, SignalHandler handler) {
