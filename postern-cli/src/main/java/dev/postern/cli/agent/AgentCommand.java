@@ -163,7 +163,7 @@ public final class AgentCommand implements Callable<Integer> {
     }
 
     private void listen(AgentConfig.Builder builder) {
-        HostPort at = HostPort.parse("--listen", listen);
+        HostPort at = HostPort.parse("--listen", listen, "127.0.0.1:22");
         builder.listen(at.host(), at.port());
     }
 

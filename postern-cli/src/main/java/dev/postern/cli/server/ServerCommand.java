@@ -60,7 +60,7 @@ public final class ServerCommand implements Callable<Integer> {
         HostPort listen = HostPort.parse("--http", http);
         Path dataDir = data != null ? data : home.resolve("server");
         boolean noGateway = "off".equalsIgnoreCase(gateway.trim());
-        HostPort gw = noGateway ? new HostPort("127.0.0.1", -1) : HostPort.parse("--gateway", gateway);
+        HostPort gw = noGateway ? new HostPort("127.0.0.1", -1) : HostPort.parse("--gateway", gateway, "127.0.0.1:2222");
         ControlPlaneConfig config = new ControlPlaneConfig(dataDir.toAbsolutePath(), db, listen.host(), listen.port(),
                 Clock.systemUTC(), masterKeyEnv, bootstrapEmail, gw.host(), gw.port(), gatewayAdvertise);
         ControlPlane plane = ControlPlane.start(config);
