@@ -34,7 +34,7 @@ final class UserDirectory {
     LoginUser resolve(String login) throws LoginRefusedException {
         PasswdEntry entry = lookup(login).orElseThrow(() -> new LoginRefusedException(
                 "postern: unknown user " + login + " on this machine: not in " + accounts.passwdFile()
-                        + "; log in as an existing user (e.g. -l root) or add the user to the image", 1));
+                        + "; log in as an existing user (e.g. postern ssh console -u root, or ssh root@...) or add the user to the image", 1));
         List<String> prefix;
         if (accounts.agentUid() == 0) {
             // explicit groups from our own group file rather than --init-groups, which asks NSS for the

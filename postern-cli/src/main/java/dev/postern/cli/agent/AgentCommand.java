@@ -52,9 +52,10 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Tunnel mode: the control plane to join (once, with --join-token) and whose gateway to dial.")
     String server;
 
-    @Option(names = "--join-token", paramLabel = "TOKEN",
-            description = "One-time machine join token ('postern tokens create machine --app APP'); needed only on"
-                    + " the first start, the identity is kept in --data.")
+    @Option(names = "--join-token", paramLabel = "TOKEN", defaultValue = "${env:POSTERN_JOIN_TOKEN}",
+            description = "One-time machine join token ('postern tokens create machine --app APP'), or the"
+                    + " POSTERN_JOIN_TOKEN variable (keeps it out of 'ps'); needed only on the first start, the"
+                    + " identity is kept in --data.")
     String joinToken;
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = "local",
@@ -70,7 +71,9 @@ public final class AgentCommand implements Callable<Integer> {
                     + " given); 0.0.0.0 only if you ask for it.")
     String listen;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Where the host key is kept.")
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "Where the agent keeps its host key (0600) and, once joined, its identity, host certificate,"
+                    + " CA keys and revocation list.")
     Path data;
 
     @Option(names = "--host-cert", paramLabel = "FILE", description = "Host certificate to present.")
