@@ -56,8 +56,9 @@ final class AuthRoutes {
         app.get("/v1/whoami", ctx -> {
             Caller caller = auth.session(ctx);
             List<OrgRole> orgs = store.orgs().forPerson(caller.person().id()).stream()
-                    .map(o -> new OrgRole(o.name(), store.orgs().membership(o.id(), caller.person().id())
-                            .map(m -> m.role().wire()).orElse("member")))
+                    .map(o -> store.orgs().membership(o.id(), caller.person().id()).map(m -> new OrgRole(o.name(),
+                            m.role().wire(), CertificateIssuer.defaultLogin(m))).orElse(null))
+                    .filter(java.util.Objects::nonNull)
                     .toList();
             ctx.json(new WhoAmI(caller.email(), orgs));
         });

@@ -112,7 +112,7 @@ final class CertificateIssuer {
     private static List<String> principals(Membership subject, List<String> requested) {
         List<String> out = new ArrayList<>();
         if (requested == null || requested.isEmpty()) {
-            out.add(subject.role().isAdmin() ? "root" : Emails.loginName(subject.email()));
+            out.add(defaultLogin(subject));
             return out;
         }
         for (String p : requested) {
@@ -132,6 +132,11 @@ final class CertificateIssuer {
             }
         }
         return out;
+    }
+
+    /** The principal a member's certificates carry when they ask for none: root for admins, else their own name. */
+    static String defaultLogin(Membership m) {
+        return m.role().isAdmin() ? "root" : Emails.loginName(m.email());
     }
 
     static CertificateView view(IssuedCertificate c, String email) {
