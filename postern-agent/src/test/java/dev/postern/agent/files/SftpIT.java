@@ -3,6 +3,7 @@ package dev.postern.agent.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.agent.AgentFixture;
+import dev.postern.agent.LogCapture;
 import dev.postern.agent.TestUsers;
 import dev.postern.testing.ProcessResult;
 import dev.postern.testing.Processes;
@@ -46,6 +47,28 @@ class SftpIT {
         cmd.addAll(fx.clientOptions(login, cert));
         cmd.addAll(List.of("-b", batchFile.toString(), "127.0.0.1"));
         return Processes.run(Duration.ofSeconds(120), cmd, null, Map.of(), local);
+    }
+
+    @Test
+    void anSftpSessionWritesAStartAndAnEndAuditLine() throws IOException {
+        Files.writeString(local.resolve("audited.txt"), "twelve bytes");
+        try (LogCapture audit = new LogCapture("postern.audit")) {
+            ProcessResult r = sftp(alice, "alice", "put audited.txt\n");
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            String start = audit.lines().stream().filter(l -> l.contains("\"session.start\"")).findFirst().orElseThrow();
+            assertThat(start).contains("\"command\":\"sftp\"", "\"principal\":\"alice\"", "\"keyId\"");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (audit.lines().stream().noneMatch(l -> l.contains("\"session.end\"")) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            assertThat(audit.lines()).anySatisfy(l -> assertThat(l).contains("\"session.end\"", "\"command\":\"sftp\"",
+                    "\"bytesIn\":12"));
+        }
     }
 
     @Test
