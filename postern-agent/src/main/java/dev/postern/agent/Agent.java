@@ -84,7 +84,8 @@ public final class Agent implements AutoCloseable {
             TunnelClient tunnel = null;
             if (config.tunnel().isPresent()) {
                 inProcess = InProcessSshServer.of(server);
-                tunnel = TunnelClient.start(tunnelConfig(config, config.tunnel().get(), hostKeys), inProcess);
+                tunnel = TunnelClient.start(tunnelConfig(config, config.tunnel().get(), hostKeys), inProcess,
+                        config.tunnel().get().onRevocationsChanged());
                 LOG.info("postern agent dialing out to the gateway {}:{} as {}", config.tunnel().get().gatewayHost(),
                         config.tunnel().get().gatewayPort(), config.tunnel().get().machineId());
             }

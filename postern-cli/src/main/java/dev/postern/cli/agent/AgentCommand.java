@@ -97,16 +97,17 @@ public final class AgentCommand implements Callable<Integer> {
                 ServerUrls.requireSafe(server, System.getenv(ServerUrls.ALLOW_HTTP) != null);
                 MachineFiles files = new MachineFiles(data);
                 MachineIdentity id = files.load().orElseGet(() -> join(files));
+                poller = new RevocationPoller(id, files, POLL);
                 builder = AgentConfig.builder(data, files.userCaKeys()).hostCertFile(files.hostCertificate())
                         .revokedFile(files.revocations())
-                        .tunnel(AgentTunnel.of(id.gateway(), id.machineId(), id.app(), id.gatewayHostKey()));
+                        .tunnel(AgentTunnel.of(id.gateway(), id.machineId(), id.app(), id.gatewayHostKey(),
+                                poller::pollSoon));
                 if (listen == null) {
                     builder.listen(AgentConfig.DEFAULT_LISTEN_HOST, -1);
                 }
                 err.println("postern agent: machine " + id.name() + " (" + id.address() + "), dialing out to "
                         + id.gateway());
                 err.flush();
-                poller = new RevocationPoller(id, files, POLL);
             } else {
                 if (trustedUserCa == null) {
                     throw new IllegalArgumentException("pass --server URL --join-token T (tunnel mode) or"
@@ -147,8 +148,11 @@ public final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    /** How often a tunnel-mode agent fetches its org's revocation list (acceptance: refused within 5 s). */
-    private static final Duration POLL = Duration.ofSeconds(2);
+    /**
+     * How often a tunnel-mode agent fetches its org's revocation list when nobody tells it to: the gateway pushes
+     * word of every change through the tunnel, so this is the fallback for a push that got lost.
+     */
+    private static final Duration POLL = Duration.ofSeconds(30);
 
     private MachineIdentity join(MachineFiles files) {
         if (joinToken == null || joinToken.isBlank()) {
