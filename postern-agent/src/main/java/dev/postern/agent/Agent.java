@@ -84,7 +84,8 @@ public final class Agent implements AutoCloseable {
             TunnelClient tunnel = null;
             if (config.tunnel().isPresent()) {
                 inProcess = InProcessSshServer.of(server);
-                tunnel = TunnelClient.start(tunnelConfig(config, config.tunnel().get(), hostKeys), inProcess);
+                tunnel = TunnelClient.start(tunnelConfig(config, config.tunnel().get(), hostKeys), inProcess,
+                        config.tunnel().get().onRevocationsChanged());
                 LOG.info("postern agent dialing out to the gateway {}:{} as {}", config.tunnel().get().gatewayHost(),
                         config.tunnel().get().gatewayPort(), config.tunnel().get().machineId());
             }
@@ -133,9 +134,8 @@ public final class Agent implements AutoCloseable {
         server.setChannelFactories(List.of(sessions.channelFactory()));
         server.setShellFactory(sessions.shellFactory());
         server.setSubsystemFactories(List.of());
-        // files and forwards look users up in the same passwd file as sessions (and its sibling group file)
-        UserDirectory users = new UserDirectory(config.accounts().passwdFile(),
-                config.accounts().passwdFile().resolveSibling("group"));
+        // files and forwards look users up in the same passwd and group files as sessions
+        UserDirectory users = new UserDirectory(config.accounts().passwdFile(), config.accounts().groupFile());
         FileTransfer.install(server, users, sessions.commandFactory()); // sets the command factory: scp, else exec
         Forwarding.install(server, users); // after the channel factories: adds direct-tcpip
         server.setHost(config.listenHost());

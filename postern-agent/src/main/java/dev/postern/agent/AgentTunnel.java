@@ -7,13 +7,15 @@ import java.util.Objects;
  * connections it forwards. The values come from joining ({@code machine.json}).
  *
  * @param gatewayHostKeyLine the gateway's host public key line, pinned (never trust on first use)
+ * @param onRevocationsChanged runs when the gateway pushes word that the org's revocations changed
  */
 public record AgentTunnel(String gatewayHost, int gatewayPort, String machineId, String app,
-                          String gatewayHostKeyLine) {
+                          String gatewayHostKeyLine, Runnable onRevocationsChanged) {
     public AgentTunnel {
         Objects.requireNonNull(gatewayHost, "gatewayHost");
         Objects.requireNonNull(machineId, "machineId");
         Objects.requireNonNull(app, "app");
+        Objects.requireNonNull(onRevocationsChanged, "onRevocationsChanged");
         if (gatewayHostKeyLine == null || gatewayHostKeyLine.isBlank()) {
             throw new IllegalArgumentException("no gateway host key to pin for machine " + machineId
                     + "; the server runs no gateway (start 'postern server' with --gateway) or the join was incomplete");
@@ -21,7 +23,8 @@ public record AgentTunnel(String gatewayHost, int gatewayPort, String machineId,
     }
 
     /** Parses {@code host:port} or {@code [v6]:port} as the control plane hands it out. */
-    public static AgentTunnel of(String hostPort, String machineId, String app, String gatewayHostKeyLine) {
+    public static AgentTunnel of(String hostPort, String machineId, String app, String gatewayHostKeyLine,
+                                 Runnable onRevocationsChanged) {
         if (hostPort == null) {
             throw new IllegalArgumentException("the server gave no gateway address for machine " + machineId
                     + "; start 'postern server' with --gateway ADDR:PORT");
@@ -34,6 +37,6 @@ public record AgentTunnel(String gatewayHost, int gatewayPort, String machineId,
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("gateway address '" + hostPort + "' is not HOST:PORT", e);
         }
-        return new AgentTunnel(host, port, machineId, app, gatewayHostKeyLine);
+        return new AgentTunnel(host, port, machineId, app, gatewayHostKeyLine, onRevocationsChanged);
     }
 }

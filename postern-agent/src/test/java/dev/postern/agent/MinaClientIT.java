@@ -39,13 +39,13 @@ import org.slf4j.LoggerFactory;
 class MinaClientIT {
     @TempDir
     static Path dir;
-    static SessionFixture fx;
+    static AgentFixture fx;
     static SshClient client;
     static KeyPair identity;
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new SessionFixture(dir, Accounts.system());
+        fx = new AgentFixture(dir, Accounts.system());
         Path cert = fx.cert("root");
         KeyPair plain;
         try (InputStream in = Files.newInputStream(fx.userKey)) {
@@ -67,9 +67,9 @@ class MinaClientIT {
 
     private ClientSession login() throws Exception {
         ClientSession session = client.connect("root", "127.0.0.1", fx.agent.port())
-                .verify(SessionFixture.TIMEOUT).getSession();
+                .verify(AgentFixture.TIMEOUT).getSession();
         session.addPublicKeyIdentity(identity);
-        session.auth().verify(SessionFixture.TIMEOUT);
+        session.auth().verify(AgentFixture.TIMEOUT);
         return session;
     }
 
@@ -83,13 +83,13 @@ class MinaClientIT {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             exec.setOut(out);
             exec.setErr(out);
-            exec.open().verify(SessionFixture.TIMEOUT);
-            SessionFixture.await("first stty size", () -> text(out).contains("24 80"));
+            exec.open().verify(AgentFixture.TIMEOUT);
+            AgentFixture.await("first stty size", () -> text(out).contains("24 80"));
             exec.sendWindowChange(132, 50);
             OutputStream in = exec.getInvertedIn();
             in.write("go\n".getBytes(StandardCharsets.US_ASCII));
             in.flush();
-            exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), SessionFixture.TIMEOUT);
+            exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), AgentFixture.TIMEOUT);
             assertThat(text(out)).contains("50 132");
             assertThat(exec.getExitStatus()).isZero();
         }
@@ -102,11 +102,11 @@ class MinaClientIT {
             exec.setUsePty(true);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             exec.setOut(out);
-            exec.open().verify(SessionFixture.TIMEOUT);
-            SessionFixture.await("sleep 4244 runs", () -> !SessionFixture.processesRunning("sleep", "4244").isEmpty());
+            exec.open().verify(AgentFixture.TIMEOUT);
+            AgentFixture.await("sleep 4244 runs", () -> !AgentFixture.processesRunning("sleep", "4244").isEmpty());
             exec.getInvertedIn().write(3); // ^C through the terminal's line discipline
             exec.getInvertedIn().flush();
-            exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), SessionFixture.TIMEOUT);
+            exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), AgentFixture.TIMEOUT);
             // the non-interactive shell is in the foreground group too, so it dies of the SIGINT with sleep
             assertThat(exec.getExitSignal()).as(text(out)).isEqualTo("INT");
             assertThat(text(out)).doesNotContain("status=");
@@ -116,8 +116,8 @@ class MinaClientIT {
     @Test
     void killedCommandReportsExitSignal() throws Exception {
         try (ClientSession session = login(); ChannelExec exec = session.createExecChannel("kill -TERM $$")) {
-            exec.open().verify(SessionFixture.TIMEOUT);
-            exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), SessionFixture.TIMEOUT);
+            exec.open().verify(AgentFixture.TIMEOUT);
+            exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), AgentFixture.TIMEOUT);
             assertThat(exec.getExitSignal()).isEqualTo("TERM");
         }
     }
@@ -130,7 +130,7 @@ class MinaClientIT {
         audit.addAppender(lines);
         try {
             assertThat(fx.ssh(fx.cert("root"), "echo audited-42 >&2; exit 3").exitCode()).isEqualTo(3);
-            SessionFixture.await("audit end line", () -> lines.list.stream()
+            AgentFixture.await("audit end line", () -> lines.list.stream()
                     .anyMatch(e -> e.getFormattedMessage().contains("\"session.end\"")));
             List<String> mine = lines.list.stream().map(ILoggingEvent::getFormattedMessage)
                     .filter(l -> l.contains("audited-42")).toList();

@@ -16,12 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SessionIT {
     @TempDir
     static Path dir;
-    static SessionFixture fx;
+    static AgentFixture fx;
     static Path cert;
 
     @BeforeAll
     static void start() {
-        fx = new SessionFixture(dir, Accounts.system());
+        fx = new AgentFixture(dir, Accounts.system());
         cert = fx.cert("root");
     }
 
@@ -31,9 +31,19 @@ class SessionIT {
     }
 
     @Test
-    void exitCodesAndSeparateStreams() {
-        assertThat(fx.ssh(cert, "exit 0").exitCode()).isZero();
-        assertThat(fx.ssh(cert, "exit 3").exitCode()).isEqualTo(3);
+    void exitZeroIsSuccess() {
+        ProcessResult r = fx.ssh(cert, "exit 0");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+
+    @Test
+    void exitThreeIsPassedThrough() {
+        ProcessResult r = fx.ssh(cert, "exit 3");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+    }
+
+    @Test
+    void stdoutAndStderrStaySeparateAndTheExitCodeIsExact() {
         ProcessResult r = fx.ssh(cert, "echo a; echo b >&2; exit 7");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(7);
         assertThat(r.stdout()).isEqualTo("a\n");
@@ -103,22 +113,6 @@ class SessionIT {
     }
 
     @Test
-    void sftpIsServedByTheAgent() throws IOException {
-        java.nio.file.Files.writeString(dir.resolve("up.txt"), "payload\n");
-        List<String> cmd = new java.util.ArrayList<>(fx.sshCommand("root", cert, List.of()));
-        cmd.set(0, "sftp");
-        int p = cmd.indexOf("-p");
-        cmd.set(p, "-P");
-        cmd.add(1, "-b");
-        cmd.add(2, "-");
-        ProcessResult r = dev.postern.testing.Processes.run(SessionFixture.TIMEOUT, cmd,
-                ("put " + dir.resolve("up.txt") + " " + dir.resolve("down.txt") + "\n").getBytes(), java.util.Map.of(),
-                null);
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(java.nio.file.Files.readString(dir.resolve("down.txt"))).isEqualTo("payload\n");
-    }
-
-    @Test
     void droppedPtyClientLeavesNoProcessBehind() throws IOException {
         assertDroppedClientLeavesNothing(List.of("-tt"), "4242");
     }
@@ -134,12 +128,12 @@ class SessionIT {
         Process ssh = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            SessionFixture.await("sleep " + marker + " runs",
-                    () -> !SessionFixture.processesRunning("sleep", marker).isEmpty());
+            AgentFixture.await("sleep " + marker + " runs",
+                    () -> !AgentFixture.processesRunning("sleep", marker).isEmpty());
         } finally {
             ssh.destroyForcibly();
         }
-        SessionFixture.await("sleep " + marker + " is gone after the client dropped",
-                () -> SessionFixture.processesRunning("sleep", marker).isEmpty());
+        AgentFixture.await("sleep " + marker + " is gone after the client dropped",
+                () -> AgentFixture.processesRunning("sleep", marker).isEmpty());
     }
 }

@@ -26,7 +26,7 @@ class UsersIT {
 
     @Test
     void userWhosePasswdShellIsBashGetsBash() throws IOException {
-        try (SessionFixture fx = new SessionFixture(dir, accounts("root:x:0:0:root:/root:/bin/bash\n", "/bin/sh", 0))) {
+        try (AgentFixture fx = new AgentFixture(dir, accounts("root:x:0:0:root:/root:/bin/bash\n", "/bin/sh", 0))) {
             ProcessResult r = fx.ssh(fx.cert("root"), "echo \"bash=${BASH_VERSION:-none} shell=$SHELL\"");
             assertThat(r.stdout()).as(r.toString()).startsWith("bash=5").endsWith("shell=/bin/bash\n");
         }
@@ -34,7 +34,7 @@ class UsersIT {
 
     @Test
     void missingLoginShellFallsBackToBinSh() throws IOException {
-        try (SessionFixture fx = new SessionFixture(dir,
+        try (AgentFixture fx = new AgentFixture(dir,
                 accounts("root:x:0:0:root:/root:/no/such/shell\n", "/bin/sh", 0))) {
             ProcessResult r = fx.ssh(fx.cert("root"), "echo \"bash=${BASH_VERSION:-none} shell=$SHELL\"");
             assertThat(r.stdout()).as(r.toString()).isEqualTo("bash=none shell=/bin/sh\n");
@@ -43,7 +43,7 @@ class UsersIT {
 
     @Test
     void imageWithoutAnyShellGetsAClearMessageAnd127() throws IOException {
-        try (SessionFixture fx = new SessionFixture(dir,
+        try (AgentFixture fx = new AgentFixture(dir,
                 accounts("root:x:0:0:root:/root:/no/such/shell\n", "/no/bin/sh", 0))) {
             ProcessResult r = fx.ssh(fx.cert("root"), "true");
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(127);
@@ -53,7 +53,7 @@ class UsersIT {
 
     @Test
     void rootAgentRunsANonRootLoginAsThatUser() throws IOException {
-        try (SessionFixture fx = new SessionFixture(dir, accounts(
+        try (AgentFixture fx = new AgentFixture(dir, accounts(
                 "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n", "/bin/sh", 0))) {
             ProcessResult r = fx.ssh("nobody", fx.cert("nobody"), java.util.List.of(),
                     "id -u; id -g; pwd; echo $HOME $USER", null);
@@ -63,8 +63,19 @@ class UsersIT {
     }
 
     @Test
+    void aUserKnownOnlyToTheAgentsPasswdGetsItsGroupsFromTheAgentsGroupFile() {
+        // alice is in the agent's passwd and group files, not in this machine's: setpriv must not ask NSS
+        try (AgentFixture fx = new AgentFixture(dir, TestUsers.withAlice(dir))) {
+            ProcessResult r = fx.ssh("alice", fx.cert("alice"), java.util.List.of(), "id -u; id -g; id -G; pwd", null);
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.stdout()).isEqualTo(TestUsers.ALICE_UID + "\n" + TestUsers.ALICE_UID + "\n"
+                    + TestUsers.ALICE_UID + " " + TestUsers.SHARED_GID + "\n" + TestUsers.aliceHome(dir) + "\n");
+        }
+    }
+
+    @Test
     void unknownUserGetsAClearRefusal() throws IOException {
-        try (SessionFixture fx = new SessionFixture(dir, accounts("root:x:0:0:root:/root:/bin/sh\n", "/bin/sh", 0))) {
+        try (AgentFixture fx = new AgentFixture(dir, accounts("root:x:0:0:root:/root:/bin/sh\n", "/bin/sh", 0))) {
             ProcessResult r = fx.ssh("ghost", fx.cert("ghost"), java.util.List.of(), "true", null);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
             assertThat(r.stderr()).contains("unknown user ghost");
@@ -74,7 +85,7 @@ class UsersIT {
     @Test
     void nonRootAgentRefusesOtherUsers() throws IOException {
         // the agent pretends to run as nobody: only nobody may log in, root is refused in plain words
-        try (SessionFixture fx = new SessionFixture(dir, accounts(
+        try (AgentFixture fx = new AgentFixture(dir, accounts(
                 "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n", "/bin/sh",
                 65534))) {
             ProcessResult r = fx.ssh(fx.cert("root"), "id -u");

@@ -27,6 +27,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        String command = args.length > 0 ? args[0] : "";
+        if (!command.equals("server") && !command.equals("agent") && !command.equals("demo")) {
+            // A client command reports its own failures in one line; MINA's warnings about connections it is
+            // closing anyway are noise on a person's terminal (set before logging starts: logback.xml reads it).
+            System.setProperty("POSTERN_SSHD_LOG", "ERROR");
+        }
         System.exit(run(CliEnvironment.system(), args));
     }
 

@@ -46,7 +46,7 @@ class MachinesIT {
     void tokenPrintsTheAgentLineAndAdmitsExactlyItsUses() throws Exception {
         String out = ok(admin, "tokens", "create", "machine", "--app", "web", "--uses", "2", "--ttl", "30m");
         String token = token(out);
-        assertThat(out).contains("postern agent --server " + plane.baseUrl() + " --join-token " + token)
+        assertThat(out).contains("POSTERN_JOIN_TOKEN=" + token + " postern agent --server " + plane.baseUrl() + " --data ")
                 .contains("2 machines");
 
         JoinResponse first = Joins.join(plane, token, "fra");

@@ -11,11 +11,13 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.session.SessionHeartbeatController.HeartbeatType;
 import org.apache.sshd.common.session.helpers.AbstractSession;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
-import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,9 +129,28 @@ public final class Gateway implements AutoCloseable {
                         revoked ? "certificate revoked" : "no longer a member");
                 session.close(true);
                 closed++;
+            } else if (login instanceof GatewayLogin.Machine) {
+                pushRevocations(session);
             }
         }
         return closed;
+    }
+
+    /**
+     * Global request (RFC 4254 section 4) telling a machine its org's revocations changed, so it fetches them now
+     * instead of at its next poll. No reply is wanted; a machine that ignores it still polls.
+     */
+    public static final String REVOCATIONS_CHANGED = "revocations-changed@postern.dev";
+
+    private static void pushRevocations(AbstractSession session) {
+        try {
+            Buffer b = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, REVOCATIONS_CHANGED.length() + 8);
+            b.putString(REVOCATIONS_CHANGED);
+            b.putBoolean(false);
+            session.writePacket(b);
+        } catch (IOException e) {
+            LOG.debug("could not tell {} about new revocations: {}", session, e.toString());
+        }
     }
 
     @Override

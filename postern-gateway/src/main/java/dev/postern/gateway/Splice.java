@@ -15,7 +15,12 @@ final class Splice {
     private Splice() {
     }
 
-    static void forward(AbstractChannel from, ChannelOutput to, byte[] data, int off, long len) throws IOException {
+    static void forward(AbstractChannel from, ChannelOutput to, byte[] data, int off, long len) {
+        if (to == null) {
+            // the other end is not set up (or already gone): end this pair, never the carrying connection
+            from.close(false);
+            return;
+        }
         // A copy: MINA reuses the array it decoded the packet into.
         ByteArrayBuffer copy = ByteArrayBuffer.getCompactClone(data, off, (int) len);
         to.write(copy).addListener(f -> {

@@ -31,11 +31,12 @@ final class AuthRoutes {
 
     void register(Javalin app) {
         app.post("/v1/auth/login", ctx -> {
-            Caller caller = auth.consumeOneTime(ctx);
+            Caller caller = auth.oneTime(ctx);
             String token = secrets.newToken();
             Instant now = clock.instant();
             Instant expires = now.plus(SESSION_TTL);
             store.inTransaction(tx -> {
+                auth.consume(tx, caller);
                 tx.tokens().create(new ApiToken(Secrets.hash(token), caller.person().id(), TokenKind.SESSION, now,
                         expires, null));
                 audit.record(tx, caller, null, "token.login", caller.email(), "session token issued");
@@ -55,8 +56,9 @@ final class AuthRoutes {
         app.get("/v1/whoami", ctx -> {
             Caller caller = auth.session(ctx);
             List<OrgRole> orgs = store.orgs().forPerson(caller.person().id()).stream()
-                    .map(o -> new OrgRole(o.name(), store.orgs().membership(o.id(), caller.person().id())
-                            .map(m -> m.role().wire()).orElse("member")))
+                    .map(o -> store.orgs().membership(o.id(), caller.person().id()).map(m -> new OrgRole(o.name(),
+                            m.role().wire(), CertificateIssuer.defaultLogin(m))).orElse(null))
+                    .filter(java.util.Objects::nonNull)
                     .toList();
             ctx.json(new WhoAmI(caller.email(), orgs));
         });

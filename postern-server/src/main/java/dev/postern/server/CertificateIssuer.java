@@ -112,7 +112,7 @@ final class CertificateIssuer {
     private static List<String> principals(Membership subject, List<String> requested) {
         List<String> out = new ArrayList<>();
         if (requested == null || requested.isEmpty()) {
-            out.add(subject.role().isAdmin() ? "root" : Emails.loginName(subject.email()));
+            out.add(defaultLogin(subject));
             return out;
         }
         for (String p : requested) {
@@ -121,15 +121,22 @@ final class CertificateIssuer {
                 throw ApiException.badRequest("username '" + p + "' is not a valid login name; use lower-case"
                         + " letters, digits, '_', '.', '-' (e.g. -u root,deploy)");
             }
-            if (name.equals("root") && subject.role() == Role.MEMBER) {
-                throw ApiException.forbidden("members may not be issued the 'root' principal; ask an owner or admin"
-                        + " to raise your role, or pass another --username");
+            String own = Emails.loginName(subject.email());
+            if (subject.role() == Role.MEMBER && !name.equals(own)) {
+                // any other name could be a sudo-capable account, someone else's login or a uid-0 alias
+                throw ApiException.forbidden("members may only be issued their own login name '" + own + "', not '"
+                        + name + "'; ask an owner or admin of the org to raise your role");
             }
             if (!out.contains(name)) {
                 out.add(name);
             }
         }
         return out;
+    }
+
+    /** The principal a member's certificates carry when they ask for none: root for admins, else their own name. */
+    static String defaultLogin(Membership m) {
+        return m.role().isAdmin() ? "root" : Emails.loginName(m.email());
     }
 
     static CertificateView view(IssuedCertificate c, String email) {

@@ -151,7 +151,7 @@ public final class ControlPlane implements AutoCloseable {
         });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
         new AuthRoutes(store, auth, audit, secrets, clock).register(app);
-        new OrgRoutes(store, auth, access, audit, secrets, clock).register(app);
+        new OrgRoutes(store, auth, access, audit, secrets, clock, gateway::revocationsChanged).register(app);
         new AppRoutes(store, auth, access, audit, clock).register(app);
         new CaRoutes(store, auth, access, authorities, audit, gateway::authoritiesChanged).register(app);
         new CertificateRoutes(store, auth, access, issuer).register(app);

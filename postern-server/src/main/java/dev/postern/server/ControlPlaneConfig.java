@@ -15,9 +15,12 @@ import java.util.Objects;
  * @param bootstrapEmail e-mail of the first admin, created on first start
  * @param gatewayHost address the SSH gateway listens on (loopback by default)
  * @param gatewayPort 0 picks a free port; -1 runs no gateway
+ * @param gatewayAdvertise the {@code host:port} machines and people dial, when it differs from where the gateway
+ *     listens (behind NAT, or listening on 0.0.0.0); null to advertise the listening address
  */
 public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, int httpPort, Clock clock,
-                                 String masterKeyEnv, String bootstrapEmail, String gatewayHost, int gatewayPort) {
+                                 String masterKeyEnv, String bootstrapEmail, String gatewayHost, int gatewayPort,
+                                 String gatewayAdvertise) {
     /** Default e-mail of the first administrator. */
     public static final String DEFAULT_BOOTSTRAP_EMAIL = "admin@localhost";
 
@@ -29,6 +32,14 @@ public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, 
             throw new IllegalArgumentException("--http port " + httpPort + " is out of range; use 0..65535");
         }
         Objects.requireNonNull(gatewayHost, "gatewayHost");
+        if (gatewayAdvertise != null && !gatewayAdvertise.matches("(\\[[0-9a-fA-F:.]+]|[^:\\s\\[\\]]+):\\d{1,5}")) {
+            throw new IllegalArgumentException("--gateway-advertise '" + gatewayAdvertise + "' is not HOST:PORT;"
+                    + " use e.g. gw.example.com:2222");
+        }
+        if (gatewayAdvertise == null && (gatewayHost.equals("0.0.0.0") || gatewayHost.equals("::"))) {
+            throw new IllegalArgumentException("--gateway " + gatewayHost + " listens everywhere, so machines cannot"
+                    + " dial it by that address; add --gateway-advertise HOST:PORT with the address they should use");
+        }
         if (gatewayPort < -1 || gatewayPort > 65535) {
             throw new IllegalArgumentException("--gateway port " + gatewayPort + " is out of range; use 0..65535");
         }
@@ -46,6 +57,13 @@ public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, 
     public ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, int httpPort, Clock clock,
                               String masterKeyEnv, String bootstrapEmail) {
         this(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail, "127.0.0.1", 0);
+    }
+
+    /** A plane that advertises its gateway's listening address. */
+    public ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, int httpPort, Clock clock,
+                              String masterKeyEnv, String bootstrapEmail, String gatewayHost, int gatewayPort) {
+        this(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail, gatewayHost, gatewayPort,
+                null);
     }
 
     /** Loopback defaults for tests: any free ports, embedded H2. */

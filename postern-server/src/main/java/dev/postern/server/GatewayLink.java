@@ -14,16 +14,18 @@ import java.util.Optional;
 final class GatewayLink implements AutoCloseable {
     private final Optional<Gateway> gateway;
     private final StoreGatewayDirectory directory;
+    private final String advertise;
 
-    private GatewayLink(Optional<Gateway> gateway, StoreGatewayDirectory directory) {
+    private GatewayLink(Optional<Gateway> gateway, StoreGatewayDirectory directory, String advertise) {
         this.gateway = gateway;
         this.directory = directory;
+        this.advertise = advertise;
     }
 
     static GatewayLink start(ControlPlaneConfig config, Store store, Clock clock) {
         StoreGatewayDirectory directory = new StoreGatewayDirectory(store);
         if (config.gatewayPort() < 0) {
-            return new GatewayLink(Optional.empty(), directory);
+            return new GatewayLink(Optional.empty(), directory, null);
         }
         // this process holds no tunnels yet: online flags left by a gateway that died are stale
         store.machines().setAllOffline(clock.instant());
@@ -31,12 +33,13 @@ final class GatewayLink implements AutoCloseable {
         ControlPlane.createPrivateDir(keys);
         GatewayConfig gc = new GatewayConfig(config.gatewayHost(), config.gatewayPort(), keys, Optional.empty(),
                 directory, clock, GatewayConfig.DEFAULT_KEEPALIVE);
-        return new GatewayLink(Optional.of(Gateway.start(gc)), directory);
+        return new GatewayLink(Optional.of(Gateway.start(gc)), directory, config.gatewayAdvertise());
     }
 
     /** Where machines dial and people jump through; null when this plane runs no gateway. */
     GatewayEndpoint endpoint() {
-        return gateway.map(g -> new GatewayEndpoint(hostPort(g), g.hostKeyLine())).orElse(null);
+        return gateway.map(g -> new GatewayEndpoint(advertise != null ? advertise : hostPort(g), g.hostKeyLine()))
+                .orElse(null);
     }
 
     void authoritiesChanged() {

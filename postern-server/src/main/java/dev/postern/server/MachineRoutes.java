@@ -101,13 +101,14 @@ final class MachineRoutes {
         App a = store.apps().forOrg(org.id()).stream().filter(x -> x.id() == token.appId()).findFirst().orElseThrow();
         Authorities.Opened ca = authorities.open(store, org.id()).orElseThrow(() -> CaRoutes.noCa(org.name()));
         GatewayEndpoint gw = gateway.get();
-        if (!store.machines().consumeJoinToken(hash, now)) {
-            throw ApiException.unauthorized("this join token is used up or expired (" + token.expiresAt()
-                    + "); create a new one with 'postern tokens create machine --app " + a.name() + "'");
-        }
         String id = HexFormat.of().formatHex(bytes(7));
         String name = id + ".vm." + a.name() + ".internal";
+        // one transaction: a bad host key or a failure rolls the token's use back
         JoinResponse response = store.inTransaction(tx -> {
+            if (!tx.machines().consumeJoinToken(hash, now)) {
+                throw ApiException.unauthorized("this join token is used up or expired (" + token.expiresAt()
+                        + "); create a new one with 'postern tokens create machine --app " + a.name() + "'");
+            }
             String address = OrgPrefix.address(org, tx.machines().nextMachineNumber());
             long serial = tx.certificates().nextSerial();
             SignedCertificate cert;

@@ -28,7 +28,11 @@ final class OrgRoutes {
     private final Secrets secrets;
     private final Clock clock;
 
-    OrgRoutes(Store store, TokenAuthenticator auth, OrgAccess access, AuditTrail audit, Secrets secrets, Clock clock) {
+    private final java.util.function.Consumer<String> revocationsChanged;
+
+    OrgRoutes(Store store, TokenAuthenticator auth, OrgAccess access, AuditTrail audit, Secrets secrets, Clock clock,
+              java.util.function.Consumer<String> revocationsChanged) {
+        this.revocationsChanged = revocationsChanged;
         this.store = store;
         this.auth = auth;
         this.access = access;
@@ -77,7 +81,10 @@ final class OrgRoutes {
             String token = secrets.newToken();
             Instant now = clock.instant();
             Instant expires = now.plus(INVITE_TTL);
-            store.inTransaction(tx -> {
+            // A login token only for someone Postern has never seen: a token for an existing person would hand
+            // their whole account (every org they belong to) to whoever added them.
+            boolean invited = store.inTransaction(tx -> {
+                boolean known = tx.people().byEmail(email).isPresent();
                 Person person = tx.people().getOrCreate(email, now);
                 try {
                     tx.orgs().addMember(scope.org().id(), person.id(), role, now);
@@ -85,12 +92,16 @@ final class OrgRoutes {
                     throw ApiException.conflict("'" + email + "' is already a member of org '" + scope.org().name()
                             + "'; remove them first to change their role");
                 }
-                tx.tokens().create(new ApiToken(Secrets.hash(token), person.id(), TokenKind.INVITE, now, expires,
-                        null));
-                audit.record(tx, caller, scope.org().name(), "member.add", email, "role=" + role.wire());
-                return null;
+                if (!known) {
+                    tx.tokens().create(new ApiToken(Secrets.hash(token), person.id(), TokenKind.INVITE, now, expires,
+                            null));
+                }
+                audit.record(tx, caller, scope.org().name(), "member.add", email,
+                        "role=" + role.wire() + (known ? " (existing login)" : " (invite issued)"));
+                return !known;
             });
-            ctx.status(201).json(new AddMemberResponse(email, role.wire(), token, expires));
+            ctx.status(201).json(new AddMemberResponse(email, role.wire(), invited ? token : null,
+                    invited ? expires : null));
         });
         app.delete("/v1/orgs/{org}/members/{email}", ctx -> {
             Caller caller = auth.session(ctx);
@@ -100,16 +111,23 @@ final class OrgRoutes {
             Person person = store.people().byEmail(email).orElseThrow(() -> ApiException.notFound(notMember));
             Membership target = store.orgs().membership(scope.org().id(), person.id())
                     .orElseThrow(() -> ApiException.notFound(notMember));
-            if (target.role() == Role.OWNER && store.orgs().members(scope.org().id()).stream()
-                    .filter(m -> m.role() == Role.OWNER).count() == 1) {
-                throw ApiException.conflict("'" + email + "' is the last owner of org '" + scope.org().name()
-                        + "'; add another owner first");
+            if (target.role() == Role.OWNER && scope.membership().role() != Role.OWNER) {
+                throw ApiException.forbidden("only owners may remove an owner");
             }
             store.inTransaction(tx -> {
+                if (target.role() == Role.OWNER && tx.orgs().members(scope.org().id()).stream()
+                        .filter(m -> m.role() == Role.OWNER).count() == 1) {
+                    throw ApiException.conflict("'" + email + "' is the last owner of org '" + scope.org().name()
+                            + "'; add another owner first");
+                }
                 tx.orgs().removeMember(scope.org().id(), person.id());
-                audit.record(tx, caller, scope.org().name(), "member.remove", email, "role was " + target.role().wire());
+                // leaving an org ends the access its certificates gave, here and on stock-sshd machines (KRL)
+                int n = tx.certificates().revokePerson(scope.org().id(), person.id(), clock.instant(), caller.email());
+                audit.record(tx, caller, scope.org().name(), "member.remove", email, "role was " + target.role().wire()
+                        + "; " + n + " certificate(s) revoked");
                 return null;
             });
+            revocationsChanged.accept(scope.org().name());
             ctx.status(204);
         });
     }

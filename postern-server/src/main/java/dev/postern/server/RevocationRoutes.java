@@ -50,8 +50,9 @@ final class RevocationRoutes {
             ctx.json(revoked);
         });
         app.get("/v1/orgs/{org}/revocations", ctx -> {
-            Org org = CaRoutes.publicOrg(store, ctx.pathParam("org"));
-            ctx.json(CertificateRoutes.views(store, org.id(), store.certificates().revoked(org.id())));
+            // the log entries name people and keys: members only (the KRL below stays public, serials only)
+            OrgAccess.Scope scope = access.member(auth.session(ctx), ctx.pathParam("org"));
+            ctx.json(CertificateRoutes.views(store, scope.org().id(), store.certificates().revoked(scope.org().id())));
         });
         app.get("/v1/orgs/{org}/revocations.krl", ctx -> {
             Org org = CaRoutes.publicOrg(store, ctx.pathParam("org"));

@@ -27,17 +27,28 @@ final class TokenAuthenticator {
         return caller(ctx, token);
     }
 
-    /** The caller of a login, who presents an unused one-time token; the token is consumed. */
-    Caller consumeOneTime(Context ctx) {
+    /** The caller of a login, who presents a one-time token; {@link #consume} uses it up. */
+    Caller oneTime(Context ctx) {
         ApiToken token = lookup(ctx);
         if (token.kind() != TokenKind.INVITE) {
             throw ApiException.badRequest("this token is already a session token; you are logged in");
         }
-        if (token.usedAt() != null || !store.tokens().markUsed(token.hash(), clock.instant())) {
-            throw ApiException.unauthorized("this one-time token was already used; ask an org admin for a new invite"
-                    + " ('postern members add')");
+        if (token.usedAt() != null) {
+            throw used();
         }
         return caller(ctx, token);
+    }
+
+    /** Uses up the caller's one-time token within {@code tx}; throws when someone else used it first. */
+    void consume(Store tx, Caller caller) {
+        if (!tx.tokens().markUsed(caller.tokenHash(), clock.instant())) {
+            throw used();
+        }
+    }
+
+    private static ApiException used() {
+        return ApiException.unauthorized("this one-time token was already used; ask an org admin for a new invite"
+                + " ('postern members add')");
     }
 
     private ApiToken lookup(Context ctx) {

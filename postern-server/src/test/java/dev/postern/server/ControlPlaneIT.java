@@ -181,11 +181,38 @@ class ControlPlaneIT {
                     .isEqualTo(403);
             assertThat(http.post("/v1/orgs/acme/certificates", jane, new IssueRequest(null, publicKey(), List.of("root"), 24))
                     .status()).isEqualTo(403);
+            Http.Reply otherLogin = http.post("/v1/orgs/acme/certificates", jane,
+                    new IssueRequest(null, publicKey(), List.of("ubuntu"), 24));
+            assertThat(otherLogin.status()).as("a member asks for another account").isEqualTo(403);
+            assertThat(otherLogin.json().get("error").asText()).contains("own login name 'jane'", "'ubuntu'");
             Http.Reply own = http.post("/v1/orgs/acme/certificates", jane, new IssueRequest(null, publicKey(), null, 24));
             assertThat(own.status()).as(own.text()).isEqualTo(201);
             assertThat(own.json().get("log").get("principals").get(0).asText()).isEqualTo("jane");
+            long janeSerial = own.json().get("log").get("serial").asLong();
+            assertThat(http.get("/v1/orgs/acme/revocations", null).status()).as("names people: members only")
+                    .isEqualTo(401);
             assertThat(http.delete("/v1/orgs/acme/members/jane@example.com", boss).status()).isEqualTo(204);
             assertThat(http.get("/v1/orgs/acme/apps", jane).status()).isEqualTo(404);
+            assertThat(http.get("/v1/orgs/acme/revocations", boss).json().findValuesAsText("serial"))
+                    .as("leaving the org revokes their certificates").contains(Long.toString(janeSerial));
+        }
+    }
+
+    @Test
+    void addingSomeoneWhoAlreadyHasALoginGivesNoTokenForTheirAccount() {
+        try (ControlPlane cp = start(null)) {
+            Http http = new Http(cp.baseUrl());
+            String boss = login(http, cp.bootstrapToken().orElseThrow());
+            http.post("/v1/orgs", boss, new CreateOrgRequest("acme"));
+            Http.Reply mallory = http.post("/v1/orgs/acme/members", boss,
+                    new AddMemberRequest("mallory@example.com", "member"));
+            String mal = login(http, mallory.json().get("inviteToken").asText());
+            http.post("/v1/orgs", mal, new CreateOrgRequest("evil"));
+            Http.Reply takeover = http.post("/v1/orgs/evil/members", mal,
+                    new AddMemberRequest("boss@example.com", "member"));
+            assertThat(takeover.status()).as(takeover.text()).isEqualTo(201);
+            assertThat(takeover.json().get("inviteToken").isNull()).as("no login token for an existing person").isTrue();
+            assertThat(http.get("/v1/orgs", boss).json().findValuesAsText("name")).contains("acme", "evil");
         }
     }
 

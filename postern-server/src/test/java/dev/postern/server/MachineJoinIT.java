@@ -48,12 +48,16 @@ class MachineJoinIT {
             String join = token.get("token").asText();
             assertThat(join).startsWith("pjt_");
 
+            Http.Reply badKey = http.post("/v1/join", join, new JoinRequest("ssh-ed25519 AAAAnotakey", "local"));
+            assertThat(badKey.status()).as(badKey.text()).isEqualTo(400);
             Http.Reply joined = http.post("/v1/join", join, new JoinRequest(hostKey("m1"), "local"));
             assertThat(joined.status()).as(joined.text()).isEqualTo(201);
             JsonNode j = joined.json();
             String id = j.get("machineId").asText();
             assertThat(j.get("name").asText()).isEqualTo(id + ".vm.web.internal");
             assertThat(j.get("address").asText()).startsWith("fd");
+            assertThat(j.get("gateway").asText()).as("the gateway to dial").isEqualTo(cp.gatewayAddress().orElseThrow());
+            assertThat(j.get("gatewayHostKey").asText()).startsWith("ssh-ed25519 ");
             Path cert = dir.resolve("m1-cert.pub");
             Files.writeString(cert, j.get("hostCertificate").asText() + "\n");
             ProcessResult l = Processes.run(Duration.ofSeconds(20), List.of("ssh-keygen", "-L", "-f", cert.toString()));

@@ -80,6 +80,9 @@ public final class CryptoPolicy {
         applyCommon(client, HOST_KEY_SIGNATURES);
         client.setKexExtensionHandler(DefaultClientKexExtensionHandler.INSTANCE);
         CoreModuleProperties.CLIENT_IDENTIFICATION.set(client, IDENTIFICATION);
+        // A host certificate that fails MINA's own checks ends the key exchange instead of being dropped for the
+        // bare key: our verifiers then never see (and mis-report) a machine whose certificate is bad.
+        CoreModuleProperties.ABORT_ON_INVALID_CERTIFICATE.set(client, true);
     }
 
     /** Names of the key exchanges in preference order, as available with the current crypto provider. */

@@ -1,11 +1,19 @@
 package dev.postern.agent.files;
 
+import dev.postern.agent.session.AuditLog;
+import dev.postern.agent.session.AuditRecord;
+import dev.postern.ssh.CertificateGrant;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystem;
 import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
 
@@ -36,7 +44,58 @@ final class UserSftpSubsystem extends SftpSubsystem {
 
     @Override
     public void run() {
-        // This thread belongs to this subsystem alone (MINA's per-subsystem single-thread executor).
-        user.run(super::run);
+        // One audit line when the SFTP session starts and one when it ends, like shell and exec sessions.
+        ServerSession session = getServerSession();
+        CertificateGrant grant = session.getAttribute(CertificateGrant.KEY);
+        AuditRecord who = new AuditRecord()
+                .put("keyId", grant == null ? null : grant.keyId())
+                .put("serial", grant == null ? null : grant.serial())
+                .put("principal", session.getUsername())
+                .put("source", String.valueOf(session.getClientAddress()))
+                .put("command", "sftp");
+        long started = System.nanoTime();
+        AUDIT.write(copy(who).put("event", "session.start").put("pty", false));
+        addSftpEventListener(counter);
+        try {
+            // This thread belongs to this subsystem alone (MINA's per-subsystem single-thread executor).
+            user.run(super::run);
+        } finally {
+            AUDIT.write(copy(who).put("event", "session.end").put("end", "exit").put("exitCode", 0)
+                    .put("bytesIn", counter.written.get()).put("bytesOut", counter.read.get())
+                    .put("durationMs", Duration.ofNanos(System.nanoTime() - started).toMillis()));
+        }
+    }
+
+    private static AuditRecord copy(AuditRecord who) {
+        AuditRecord r = new AuditRecord();
+        for (String key : new String[] {"keyId", "serial", "principal", "source", "command"}) {
+            r.put(key, who.get(key));
+        }
+        return r;
+    }
+
+    private static final AuditLog AUDIT = new AuditLog();
+    private final ByteCounter counter = new ByteCounter();
+
+    /** File bytes the client wrote (in) and read (out) over this SFTP session. */
+    private static final class ByteCounter implements SftpEventListener {
+        final AtomicLong written = new AtomicLong();
+        final AtomicLong read = new AtomicLong();
+
+        @Override
+        public void read(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
+                         int dataOffset, int dataLen, int readLen, Throwable thrown) {
+            if (readLen > 0) {
+                read.addAndGet(readLen);
+            }
+        }
+
+        @Override
+        public void written(ServerSession session, String remoteHandle, FileHandle localHandle, long offset,
+                            byte[] data, int dataOffset, int dataLen, Throwable thrown) {
+            if (thrown == null) {
+                written.addAndGet(dataLen);
+            }
+        }
     }
 }

@@ -94,8 +94,9 @@ public final class Forwarding {
     }
 
     /**
-     * Swaps MINA's stock "ssh-connection" service for one that sends our refusal text; a connection service
-     * someone else customised is left alone (refusals then read "Generic error while opening channel").
+     * Swaps MINA's stock "ssh-connection" service for one that sends our refusal text. A customised one is
+     * left alone: the one {@code ServerSetup.lockDown} installs sends the same text (see
+     * {@link dev.postern.ssh.ChannelRefusals}); any other would send "Generic error while opening channel".
      */
     private static List<ServiceFactory> withPlainRefusals(List<? extends ServiceFactory> current) {
         List<ServiceFactory> factories = new ArrayList<>();

@@ -1,9 +1,7 @@
 package dev.postern.agent.forward;
 
+import dev.postern.ssh.ChannelRefusals;
 import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.Service;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.Session;
@@ -13,28 +11,26 @@ import org.apache.sshd.server.session.ServerConnectionService;
 import org.apache.sshd.server.session.ServerConnectionServiceFactory;
 
 /**
- * MINA's connection service, except that a channel refused by our own code carries our reason in
- * SSH_MSG_CHANNEL_OPEN_FAILURE (RFC 4254 §5.1) instead of "Generic error while opening channel: N", which is
- * all MINA 2.16 sends whatever the exception says.
+ * MINA's stock connection service, except that a channel refused by our own code carries the reason
+ * recorded in {@link ChannelRefusals} (RFC 4254 §5.1) instead of "Generic error while opening channel: N".
+ * Only for servers that still have the stock service: one locked down by {@code ServerSetup} already sends
+ * the recorded reasons.
  */
 final class PlainRefusalConnectionService extends ServerConnectionService {
-    private static final AttributeKey<Map<Long, String>> REFUSALS = new AttributeKey<>();
-
     PlainRefusalConnectionService(AbstractServerSession session) throws IOException {
         super(session);
     }
 
     /** Remembers why the channel the client calls {@code clientChannelId} is being refused. */
     static void recordRefusal(Session session, long clientChannelId, String reason) {
-        session.computeAttributeIfAbsent(REFUSALS, k -> new ConcurrentHashMap<>()).put(clientChannelId, reason);
+        ChannelRefusals.record(session, clientChannelId, reason);
     }
 
     @Override
     protected IoWriteFuture sendChannelOpenFailure(Buffer buffer, long sender, int reasonCode, String message,
                                                    String lang) throws IOException {
-        Map<Long, String> refusals = getSession().getAttribute(REFUSALS);
-        String reason = refusals == null ? null : refusals.remove(sender);
-        return super.sendChannelOpenFailure(buffer, sender, reasonCode, reason == null ? message : reason, lang);
+        return super.sendChannelOpenFailure(buffer, sender, reasonCode, ChannelRefusals.take(getSession(), sender,
+                message), lang);
     }
 
     /** Creates the service above; registered under MINA's name "ssh-connection". */

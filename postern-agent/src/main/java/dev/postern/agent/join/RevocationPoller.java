@@ -35,6 +35,11 @@ public final class RevocationPoller implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::poll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Fetches now, off the caller's thread (e.g. when the gateway pushes word of a change). */
+    public void pollSoon() {
+        timer.execute(this::poll);
+    }
+
     void poll() {
         try {
             HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),

@@ -8,7 +8,8 @@ import java.util.Objects;
  * production uses; tests point the paths elsewhere to simulate an image without a shell, or pretend to run
  * as a non-root user.
  *
- * @param passwdFile the passwd database, normally /etc/passwd
+ * @param passwdFile the passwd database, normally /etc/passwd; the group database is its sibling
+ *     {@code group}
  * @param fallbackShell the shell used when the user's own is missing, normally /bin/sh
  * @param setpriv the program that drops to the user's uid, gid and groups when the agent runs as root
  * @param agentUid the agent's effective uid
@@ -21,6 +22,15 @@ public record Accounts(Path passwdFile, Path fallbackShell, Path setpriv, int ag
         if (agentUid < 0) {
             throw new IllegalArgumentException("agentUid " + agentUid + " is negative; pass the agent's euid");
         }
+    }
+
+    /**
+     * The group database next to the passwd file (/etc/group for /etc/passwd), where a session's
+     * supplementary groups come from.
+     */
+    public Path groupFile() {
+        Path parent = passwdFile.toAbsolutePath().getParent();
+        return parent.resolve("group");
     }
 
     /** /etc/passwd, /bin/sh, setpriv from util-linux, and the agent's real effective uid. */

@@ -8,12 +8,12 @@ import org.slf4j.LoggerFactory;
  * wherever the machine's logs go. Lines carry who (key id, serial, principal, source address), what
  * (command or "shell") and how it ended, never key material.
  */
-final class AuditLog {
+public final class AuditLog {
     static final String LOGGER = "postern.audit";
 
     private final Logger log;
 
-    AuditLog() {
+    public AuditLog() {
         this(LoggerFactory.getLogger(LOGGER));
     }
 
@@ -21,7 +21,7 @@ final class AuditLog {
         this.log = log;
     }
 
-    void write(AuditRecord record) {
+    public void write(AuditRecord record) {
         log.info(record.toJson());
     }
 }

@@ -7,15 +7,15 @@ import java.util.Map;
  * One audit line as a flat JSON object. Values are strings, numbers or booleans; the field order is kept
  * so lines are easy to read and to grep.
  */
-final class AuditRecord {
+public final class AuditRecord {
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
-    AuditRecord put(String key, Object value) {
+    public AuditRecord put(String key, Object value) {
         fields.put(key, value);
         return this;
     }
 
-    Object get(String key) {
+    public Object get(String key) {
         return fields.get(key);
     }
 

@@ -3,8 +3,12 @@ package dev.postern.agent.session;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Maps a login name to the user a session runs as. The passwd file is parsed by us (no NSS): images are
@@ -30,11 +34,13 @@ final class UserDirectory {
     LoginUser resolve(String login) throws LoginRefusedException {
         PasswdEntry entry = lookup(login).orElseThrow(() -> new LoginRefusedException(
                 "postern: unknown user " + login + " on this machine: not in " + accounts.passwdFile()
-                        + "; log in as an existing user (e.g. -l root) or add the user to the image", 1));
+                        + "; log in as an existing user (e.g. postern ssh console -u root, or ssh root@...) or add the user to the image", 1));
         List<String> prefix;
         if (accounts.agentUid() == 0) {
+            // explicit groups from our own group file rather than --init-groups, which asks NSS for the
+            // user by uid and fails ("uid N not found") for users only our passwd file knows
             prefix = entry.uid() == 0 ? List.of() : List.of(accounts.setpriv().toString(),
-                    "--reuid=" + entry.uid(), "--regid=" + entry.gid(), "--init-groups", "--");
+                    "--reuid=" + entry.uid(), "--regid=" + entry.gid(), "--groups=" + groupsOf(entry), "--");
             if (!prefix.isEmpty() && !Files.isExecutable(accounts.setpriv())) {
                 throw new LoginRefusedException("postern: cannot switch to user " + login + ": "
                         + accounts.setpriv() + " not found; install util-linux in the image", 1);
@@ -61,6 +67,31 @@ final class UserDirectory {
                 + " is missing too)";
         throw new LoginRefusedException("no shell in this image: " + accounts.fallbackShell() + " not found" + own
                 + "; add a shell to the image, or use sftp/scp, which need none", 127);
+    }
+
+    /** The user's primary gid and every group of {@link Accounts#groupFile()} that lists it as a member. */
+    private String groupsOf(PasswdEntry entry) {
+        Set<Integer> gids = new LinkedHashSet<>();
+        gids.add(entry.gid());
+        for (String line : readLines(accounts.groupFile())) {
+            String[] f = line.split(":", -1); // name:password:gid:member,member
+            if (f.length >= 4 && !line.startsWith("#") && Arrays.asList(f[3].split(",")).contains(entry.name())) {
+                try {
+                    gids.add(Integer.parseInt(f[2]));
+                } catch (NumberFormatException e) {
+                    // a malformed line grants nothing
+                }
+            }
+        }
+        return gids.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            return List.of(); // no group file: the primary group only
+        }
     }
 
     private List<PasswdEntry> entries() {

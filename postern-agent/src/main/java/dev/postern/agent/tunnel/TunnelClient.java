@@ -5,6 +5,7 @@ import dev.postern.ssh.InProcessSshServer;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -14,10 +15,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
-import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
+import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.RequestHandler;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
@@ -75,6 +78,19 @@ public final class TunnelClient implements AutoCloseable {
 
     /** As {@link #start(TunnelConfig, InProcessSshServer)} with an injected sleeper and randomness (tests). */
     public static TunnelClient start(TunnelConfig config, InProcessSshServer server, Sleeper sleeper, Random random) {
+        return start(config, server, sleeper, random, () -> { });
+    }
+
+    /**
+     * As {@link #start(TunnelConfig, InProcessSshServer)}; {@code onRevocationsChanged} runs (on an I/O thread:
+     * keep it short) when the gateway says the org's revocations changed.
+     */
+    public static TunnelClient start(TunnelConfig config, InProcessSshServer server, Runnable onRevocationsChanged) {
+        return start(config, server, Sleeper.SYSTEM, new Random(), onRevocationsChanged);
+    }
+
+    static TunnelClient start(TunnelConfig config, InProcessSshServer server, Sleeper sleeper, Random random,
+                              Runnable onRevocationsChanged) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(server, "server");
         SshClient client = SshClient.setUpDefaultClient();
@@ -88,6 +104,9 @@ public final class TunnelClient implements AutoCloseable {
         client.setChannelFactories(List.of(server.channelFactory(FORWARDED_TCPIP, (host, port) ->
                 name.equalsIgnoreCase(host) && port == 22 ? Optional.empty()
                         : Optional.of("this machine forwards only " + name + ":22"))));
+        List<RequestHandler<ConnectionService>> handlers = new ArrayList<>(client.getGlobalRequestHandlers());
+        handlers.add(new RevocationPush(onRevocationsChanged));
+        client.setGlobalRequestHandlers(handlers);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, config.keepAlive());
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
         client.start();

@@ -2,6 +2,9 @@ package dev.postern.agent.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postern.agent.AgentFixture;
+import dev.postern.agent.LogCapture;
+import dev.postern.agent.TestUsers;
 import dev.postern.testing.ProcessResult;
 import dev.postern.testing.Processes;
 import java.io.IOException;
@@ -17,33 +20,55 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real OpenSSH sftp client against FileTransfer's SFTP subsystem, as non-root alice. */
+/** The real OpenSSH sftp client against the real agent's SFTP subsystem, as non-root alice. */
 class SftpIT {
     @TempDir
     static Path dir;
-    static TestMachine machine;
+    static AgentFixture fx;
     static Path alice;
     static Path local;
 
     @BeforeAll
     static void start() throws IOException {
-        machine = TestMachine.start(dir);
-        alice = machine.ca().issue("alice", "alice");
+        fx = new AgentFixture(dir, TestUsers.withAlice(dir));
+        alice = fx.cert("alice");
         local = Files.createDirectories(dir.resolve("local"));
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        machine.close();
+    static void stop() {
+        fx.close();
     }
 
-    static ProcessResult sftp(Path identity, String login, String batch) throws IOException {
+    static ProcessResult sftp(Path cert, String login, String batch) throws IOException {
         Path batchFile = Files.createTempFile(local, "batch", ".txt");
         Files.writeString(batchFile, batch);
         List<String> cmd = new ArrayList<>(List.of("sftp"));
-        cmd.addAll(machine.clientOptions(identity, login));
+        cmd.addAll(fx.clientOptions(login, cert));
         cmd.addAll(List.of("-b", batchFile.toString(), "127.0.0.1"));
         return Processes.run(Duration.ofSeconds(120), cmd, null, Map.of(), local);
+    }
+
+    @Test
+    void anSftpSessionWritesAStartAndAnEndAuditLine() throws IOException {
+        Files.writeString(local.resolve("audited.txt"), "twelve bytes");
+        try (LogCapture audit = new LogCapture("postern.audit")) {
+            ProcessResult r = sftp(alice, "alice", "put audited.txt\n");
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            String start = audit.lines().stream().filter(l -> l.contains("\"session.start\"")).findFirst().orElseThrow();
+            assertThat(start).contains("\"command\":\"sftp\"", "\"principal\":\"alice\"", "\"keyId\"");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (audit.lines().stream().noneMatch(l -> l.contains("\"session.end\"")) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            assertThat(audit.lines()).anySatisfy(l -> assertThat(l).contains("\"session.end\"", "\"command\":\"sftp\"",
+                    "\"bytesIn\":12"));
+        }
     }
 
     @Test
@@ -51,7 +76,7 @@ class SftpIT {
         ProcessResult r = sftp(alice, "alice", "pwd\n");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.stdout()).contains("Remote working directory: " + machine.aliceHome());
+        assertThat(r.stdout()).contains("Remote working directory: " + TestUsers.aliceHome(dir));
     }
 
     @Test
@@ -63,10 +88,11 @@ class SftpIT {
         ProcessResult r = sftp(alice, "alice", "put big.bin\nget big.bin back.bin\n");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        Path remote = machine.aliceHome().resolve("big.bin");
+        Path remote = TestUsers.aliceHome(dir).resolve("big.bin");
+        assertThat(Files.size(remote)).isEqualTo(100L << 20);
         assertThat(Digests.sha256(remote)).isEqualTo(sha);
         assertThat(Digests.sha256(local.resolve("back.bin"))).isEqualTo(sha);
-        assertThat(Digests.owner(remote)).isEqualTo(TestMachine.ALICE_UID);
+        assertThat(Digests.owner(remote)).isEqualTo(TestUsers.ALICE_UID);
         Files.delete(remote);
         Files.delete(big);
         Files.delete(local.resolve("back.bin"));
@@ -74,12 +100,13 @@ class SftpIT {
 
     @Test
     void theKernelChecksTheUsersPermissionsNotTheAgents() throws IOException {
-        Path secret = dir.resolve("home/root-only.txt");
+        Path secret = Files.createDirectories(dir.resolve("rootonly")).resolve("root-only.txt");
         Files.writeString(secret, "root's secret");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
 
         ProcessResult read = sftp(alice, "alice", "get " + secret + " stolen.txt\n");
-        ProcessResult write = sftp(alice, "alice", "put " + writeLocal("x.txt") + " " + dir.resolve("home/new.txt") + "\n");
+        ProcessResult write = sftp(alice, "alice", "put " + writeLocal("x.txt") + " " + dir.resolve("home/new.txt")
+                + "\n");
 
         assertThat(read.exitCode()).as(read.toString()).isNotZero();
         assertThat(read.stderr()).containsIgnoringCase("permission denied");
@@ -90,7 +117,7 @@ class SftpIT {
 
     @Test
     void aLoginWithoutLocalAccountIsRefusedInPlainWords() throws IOException {
-        Path bob = machine.ca().issue("bob", "bob");
+        Path bob = fx.cert("bob");
 
         ProcessResult r = sftp(bob, "bob", "pwd\n");
 

@@ -2,10 +2,10 @@ package dev.postern.agent.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postern.agent.files.TestMachine;
+import dev.postern.agent.AgentFixture;
+import dev.postern.agent.TestUsers;
 import dev.postern.testing.ProcessResult;
 import dev.postern.testing.Processes;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,21 +17,27 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** ssh -A with a real ssh-agent: the user's processes reach it only when the certificate permits. */
+/**
+ * ssh -A with a real ssh-agent through the real agent: alice's processes reach it only when the certificate
+ * permits.
+ */
 class AgentForwardingIT {
     @TempDir
     static Path dir;
-    static TestMachine machine;
+    static AgentFixture fx;
     static Background sshAgent;
     static Path agentSocket;
 
     @BeforeAll
     static void start() throws Exception {
-        machine = TestMachine.start(dir);
+        fx = new AgentFixture(dir, TestUsers.withAlice(dir));
         agentSocket = dir.resolve("client-agent.sock");
         sshAgent = new Background(List.of("ssh-agent", "-D", "-a", agentSocket.toString()), Map.of());
         sshAgent.awaitLine(Pattern.compile("SSH_AUTH_SOCK="), Duration.ofSeconds(20));
-        Path key = machine.ca().issue("in-agent", "nobody-uses-this");
+        Path key = dir.resolve("in-agent");
+        ProcessResult gen = Processes.run(Duration.ofSeconds(20), List.of("ssh-keygen", "-q", "-t", "ed25519", "-N",
+                "", "-C", "in-agent", "-f", key.toString()));
+        assertThat(gen.exitCode()).as(gen.toString()).isZero();
         ProcessResult add = Processes.run(Duration.ofSeconds(20), List.of("ssh-add", key.toString()), null,
                 Map.of("SSH_AUTH_SOCK", agentSocket.toString()), null);
         assertThat(add.exitCode()).as(add.toString()).isZero();
@@ -40,61 +46,41 @@ class AgentForwardingIT {
     @AfterAll
     static void stop() throws Exception {
         sshAgent.close();
-        machine.close();
+        fx.close();
+    }
+
+    /** ssh as alice with agent forwarding asked for; the client only forwards an agent it may use itself. */
+    private static ProcessResult sshWithAgent(Path cert, String command) {
+        return fx.ssh("alice", cert, List.of("-o", "ForwardAgent=" + agentSocket, "-o", "IdentityAgent=" + agentSocket),
+                command, null);
     }
 
     @Test
     void forwardedAgentListsTheClientsKeysWhenPermitted() {
-        Path alice = machine.ca().issue("alice", "alice");
-
-        ProcessResult r = machine.ssh(alice, "alice", List.of("-o", "ForwardAgent=" + agentSocket), null,
-                Map.of("SSH_AUTH_SOCK", agentSocket.toString()), "ssh-add -l; echo \"sock=$SSH_AUTH_SOCK\"");
+        ProcessResult r = sshWithAgent(fx.cert("alice"), "ssh-add -l; echo \"sock=$SSH_AUTH_SOCK\"");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).as(r.toString()).contains("in-agent (ED25519)");
-        assertThat(r.stdout()).contains("sock=" + dir.resolve("agent-sockets"));
+        assertThat(r.stdout()).contains("sock=" + Path.of(System.getProperty("java.io.tmpdir")).resolve("postern-agent-"));
     }
 
     @Test
-    void forwardedAgentSocketBelongsToTheUserAndIsRemovedAtLogout() throws IOException {
-        Path alice = machine.ca().issue("alice2", "alice");
-
-        ProcessResult r = machine.ssh(alice, "alice", List.of("-o", "ForwardAgent=" + agentSocket), null,
-                Map.of("SSH_AUTH_SOCK", agentSocket.toString()), "stat -c '%u %a' \"$SSH_AUTH_SOCK\"");
+    void forwardedAgentSocketBelongsToTheUserAndIsRemovedAtLogout() {
+        ProcessResult r = sshWithAgent(fx.cert("alice"), "stat -c '%u %a' \"$SSH_AUTH_SOCK\"; echo \"$SSH_AUTH_SOCK\"");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.stdout().trim()).isEqualTo(TestMachine.ALICE_UID + " 600");
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines.get(0)).isEqualTo(TestUsers.ALICE_UID + " 600");
+        Path socket = Path.of(lines.get(1));
         // the client may exit before the agent has finished closing the connection: wait, bounded
-        assertThat(await(Duration.ofSeconds(15), () -> list(dir.resolve("agent-sockets")).isEmpty()))
-                .as("agent directories are removed when the connection closes: %s", list(dir.resolve("agent-sockets")))
-                .isTrue();
-    }
-
-    private static List<Path> list(Path d) {
-        try (var s = Files.list(d)) {
-            return s.toList();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static boolean await(Duration bound, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
-        }
-        return true;
+        AgentFixture.await("the forwarded agent socket " + socket + " and its directory are removed",
+                () -> !Files.exists(socket) && !Files.exists(socket.getParent()));
     }
 
     @Test
     void noAgentWithoutPermitAgentForwarding() {
-        Path noAgent = machine.ca().issue("alice-noagent", "alice", "no-agent-forwarding");
-
-        ProcessResult r = machine.ssh(noAgent, "alice", List.of("-o", "ForwardAgent=" + agentSocket), null,
-                Map.of("SSH_AUTH_SOCK", agentSocket.toString()), "echo \"sock=$SSH_AUTH_SOCK\"; ssh-add -l");
+        ProcessResult r = sshWithAgent(fx.cert("alice", "-O", "no-agent-forwarding"),
+                "echo \"sock=$SSH_AUTH_SOCK\"; ssh-add -l");
 
         assertThat(r.stdout()).contains("sock=\n");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2); // ssh-add: cannot connect to an agent

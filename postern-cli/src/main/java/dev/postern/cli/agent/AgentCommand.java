@@ -8,6 +8,7 @@ import dev.postern.agent.join.MachineFiles;
 import dev.postern.agent.join.MachineIdentity;
 import dev.postern.agent.join.RevocationPoller;
 import dev.postern.cli.server.HostPort;
+import dev.postern.common.ServerUrls;
 import dev.postern.ssh.HostKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,9 +52,10 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Tunnel mode: the control plane to join (once, with --join-token) and whose gateway to dial.")
     String server;
 
-    @Option(names = "--join-token", paramLabel = "TOKEN",
-            description = "One-time machine join token ('postern tokens create machine --app APP'); needed only on"
-                    + " the first start, the identity is kept in --data.")
+    @Option(names = "--join-token", paramLabel = "TOKEN", defaultValue = "${env:POSTERN_JOIN_TOKEN}",
+            description = "One-time machine join token ('postern tokens create machine --app APP'), or the"
+                    + " POSTERN_JOIN_TOKEN variable (keeps it out of 'ps'); needed only on the first start, the"
+                    + " identity is kept in --data.")
     String joinToken;
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = "local",
@@ -69,7 +71,9 @@ public final class AgentCommand implements Callable<Integer> {
                     + " given); 0.0.0.0 only if you ask for it.")
     String listen;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Where the host key is kept.")
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "Where the agent keeps its host key (0600) and, once joined, its identity, host certificate,"
+                    + " CA keys and revocation list.")
     Path data;
 
     @Option(names = "--host-cert", paramLabel = "FILE", description = "Host certificate to present.")
@@ -89,18 +93,21 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             AgentConfig.Builder builder;
             if (server != null) {
+                server = ServerUrls.normalize(server);
+                ServerUrls.requireSafe(server, System.getenv(ServerUrls.ALLOW_HTTP) != null);
                 MachineFiles files = new MachineFiles(data);
                 MachineIdentity id = files.load().orElseGet(() -> join(files));
+                poller = new RevocationPoller(id, files, POLL);
                 builder = AgentConfig.builder(data, files.userCaKeys()).hostCertFile(files.hostCertificate())
                         .revokedFile(files.revocations())
-                        .tunnel(AgentTunnel.of(id.gateway(), id.machineId(), id.app(), id.gatewayHostKey()));
+                        .tunnel(AgentTunnel.of(id.gateway(), id.machineId(), id.app(), id.gatewayHostKey(),
+                                poller::pollSoon));
                 if (listen == null) {
                     builder.listen(AgentConfig.DEFAULT_LISTEN_HOST, -1);
                 }
                 err.println("postern agent: machine " + id.name() + " (" + id.address() + "), dialing out to "
                         + id.gateway());
                 err.flush();
-                poller = new RevocationPoller(id, files, POLL);
             } else {
                 if (trustedUserCa == null) {
                     throw new IllegalArgumentException("pass --server URL --join-token T (tunnel mode) or"
@@ -123,13 +130,29 @@ public final class AgentCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        // Handlers go in before the entrypoint starts: a SIGTERM that arrives while the SSH server is still
+        // starting must reach the entrypoint too, not kill the JVM and orphan it.
+        SignalRelay relay = new SignalRelay();
+        List<Restore> previous = forward(relay);
         try (RevocationPoller closePoller = poller; Agent agent = Agent.start(config)) {
-            return run(agent);
+            if (agent.hasEntrypoint()) {
+                relay.attach(agent::signalEntrypoint);
+                return agent.awaitEntrypoint();
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            relay.attach(signal -> stop.countDown());
+            stop.await();
+            return 0;
+        } finally {
+            previous.forEach(Restore::run);
         }
     }
 
-    /** How often a tunnel-mode agent fetches its org's revocation list (acceptance: refused within 5 s). */
-    private static final Duration POLL = Duration.ofSeconds(2);
+    /**
+     * How often a tunnel-mode agent fetches its org's revocation list when nobody tells it to: the gateway pushes
+     * word of every change through the tunnel, so this is the fallback for a push that got lost.
+     */
+    private static final Duration POLL = Duration.ofSeconds(30);
 
     private MachineIdentity join(MachineFiles files) {
         if (joinToken == null || joinToken.isBlank()) {
@@ -147,31 +170,33 @@ public final class AgentCommand implements Callable<Integer> {
     }
 
     private void listen(AgentConfig.Builder builder) {
-        HostPort at = HostPort.parse("--listen", listen);
+        HostPort at = HostPort.parse("--listen", listen, "127.0.0.1:22");
         builder.listen(at.host(), at.port());
-    }
-
-    private int run(Agent agent) throws InterruptedException {
-        if (agent.hasEntrypoint()) {
-            List<Restore> previous = forward(agent::signalEntrypoint);
-            try {
-                return agent.awaitEntrypoint();
-            } finally {
-                previous.forEach(Restore::run);
-            }
-        }
-        CountDownLatch stop = new CountDownLatch(1);
-        List<Restore> previous = forward(signal -> stop.countDown());
-        try {
-            stop.await();
-            return 0;
-        } finally {
-            previous.forEach(Restore::run);
-        }
     }
 
     private interface SignalSink {
         void accept(int signal);
+    }
+
+    /** Holds signals that arrive before there is anything to forward them to, then forwards them in order. */
+    private static final class SignalRelay implements SignalSink {
+        private final List<Integer> early = new ArrayList<>();
+        private SignalSink target;
+
+        @Override
+        public synchronized void accept(int signal) {
+            if (target == null) {
+                early.add(signal);
+            } else {
+                target.accept(signal);
+            }
+        }
+
+        synchronized void attach(SignalSink sink) {
+            target = sink;
+            early.forEach(sink::accept);
+            early.clear();
+        }
     }
 
     private record Restore(Signal signal, SignalHandler handler) {

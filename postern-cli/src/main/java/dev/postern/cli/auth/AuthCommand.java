@@ -8,6 +8,7 @@ import dev.postern.cli.Output;
 import dev.postern.cli.client.ApiClient;
 import dev.postern.cli.client.ApiException;
 import dev.postern.cli.client.ClientConfig;
+import dev.postern.common.ServerUrls;
 import dev.postern.cli.client.ConfigFile;
 import dev.postern.cli.client.Session;
 import dev.postern.common.api.LoginResponse;
@@ -48,6 +49,7 @@ public final class AuthCommand implements Runnable {
         String url;
         try {
             url = ClientConfig.normalizeServer(server);
+            ServerUrls.requireSafe(url, env.variable(ServerUrls.ALLOW_HTTP).isPresent());
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }

@@ -49,6 +49,9 @@ public final class MachineChoice {
             throw new CliException(ExitCodes.FAILURE, machines.isEmpty()
                     ? "app " + app + " has no machines yet; let one join with the line printed by 'postern tokens "
                     + "create machine --app " + app + "'"
+                    : region != null && machines.stream().anyMatch(MachineChoice::online)
+                    ? "no online machine of app " + app + " is in region " + region.trim() + "; see the regions with "
+                    + "'postern machines list --app " + app + "'"
                     : "no machine in " + where + " is online (" + machines.size() + " known, all offline); see "
                     + "'postern machines list --app " + app + "'");
         }

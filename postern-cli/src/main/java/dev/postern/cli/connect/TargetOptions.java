@@ -20,7 +20,8 @@ public final class TargetOptions {
     @Option(names = {"-r", "--region"}, paramLabel = "R", description = "only machines in this region")
     public String region;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "USER", defaultValue = "root",
-            description = "login user on the machine (default ${DEFAULT-VALUE})")
+    @Option(names = {"-u", "--user"}, paramLabel = "USER",
+            description = "login user on the machine (default: root for org owners and admins, your own login name"
+                    + " for members)")
     public String user;
 }

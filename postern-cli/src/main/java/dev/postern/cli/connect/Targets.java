@@ -11,6 +11,8 @@ import dev.postern.cli.orgs.Names;
 import dev.postern.cli.server.HostPort;
 import dev.postern.common.api.AuthorityView;
 import dev.postern.common.api.GatewayView;
+import dev.postern.common.api.OrgRole;
+import dev.postern.common.api.WhoAmI;
 import dev.postern.common.api.MachineView;
 import dev.postern.ssh.OpenSshKeys;
 import java.security.PublicKey;
@@ -34,12 +36,12 @@ public final class Targets {
 
     public static Resolved resolve(CliEnvironment env, TargetOptions t, MachineChoice.Picker picker) {
         String app = Names.check("--app", t.app);
-        String user = t.user == null ? "root" : t.user.trim();
-        if (!user.matches("[A-Za-z0-9_][A-Za-z0-9._-]{0,31}")) {
+        if (t.user != null && !t.user.trim().matches("[A-Za-z0-9_][A-Za-z0-9._-]{0,31}")) {
             throw CliException.usage("--user '" + t.user + "' is not a login name; use e.g. -u root");
         }
         Session session = Session.require(env);
         String org = session.org(t.org, "postern ssh console --app " + app + " --org ORG");
+        String user = t.user != null ? t.user.trim() : defaultLogin(session, org);
         List<MachineView> machines = Machines.list(session, org, app);
         MachineView machine = MachineChoice.choose(machines, app, t.machine, t.region, t.select ? picker : null);
         GatewayView gw = gateway(session.api());
@@ -50,6 +52,13 @@ public final class Targets {
                 OpenSshKeys.parsePublicKey(gw.hostKey()), machine.name(), hostCa);
         UserIdentity identity = Identities.obtain(env.home(), session, org, user, userCa, env.clock().instant());
         return new Resolved(org, app, machine, route, identity, user);
+    }
+
+    /** The login name the person's certificates carry by default in {@code org} (from {@code GET /v1/whoami}). */
+    static String defaultLogin(Session session, String org) {
+        WhoAmI me = session.api().get("/v1/whoami", WhoAmI.class);
+        return me.orgs().stream().filter(o -> o.org().equals(org)).map(OrgRole::defaultLogin)
+                .filter(java.util.Objects::nonNull).findFirst().orElse("root");
     }
 
     /** {@code GET /v1/gateway}: where the gateway listens and its host key. */

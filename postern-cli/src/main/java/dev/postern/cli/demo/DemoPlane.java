@@ -158,12 +158,12 @@ public final class DemoPlane implements AutoCloseable {
     private Process startAgent(int n, String token) {
         Path data = config.dataDir().resolve("machine-" + n);
         List<String> cmd = new ArrayList<>(config.javaCommand());
-        cmd.addAll(List.of(Main.class.getName(), "agent", "--server", plane.baseUrl(), "--join-token", token,
-                "--data", data.toString()));
+        cmd.addAll(List.of(Main.class.getName(), "agent", "--server", plane.baseUrl(), "--data", data.toString()));
         try {
             Files.createDirectories(data);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(data.resolve("agent.log").toFile());
+            pb.environment().put("POSTERN_JOIN_TOKEN", token); // not on the command line, where 'ps' shows it
             Process p = pb.start();
             LOG.info("demo machine {} started (pid {}, log {})", n, p.pid(), data.resolve("agent.log"));
             return p;

@@ -65,7 +65,8 @@ public final class TokensCommand implements Runnable {
         out.println(token.token());
         out.println();
         out.println("On the machine, run:");
-        out.println("postern agent --server " + session.config().server() + " --join-token " + token.token());
+        out.println("POSTERN_JOIN_TOKEN=" + token.token() + " postern agent --server " + session.config().server()
+                + " --data /var/lib/postern");
         return ExitCodes.OK;
     }
 }

@@ -50,6 +50,10 @@ public final class MembersCommand implements Runnable {
         AddMemberResponse added = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/members",
                 new AddMemberRequest(checkedEmail, checkedRole.wire()), AddMemberResponse.class);
         env.out().println("Added " + added.email() + " to " + o + " as " + added.role() + ".");
+        if (added.inviteToken() == null) {
+            env.out().println(added.email() + " already has a Postern login; " + o + " is theirs to use at once.");
+            return ExitCodes.OK;
+        }
         env.out().println("Send them this command (the token works once, until "
                 + Output.time(added.inviteExpiresAt()) + "):");
         env.out().println("  postern auth login --server " + session.config().server() + " --token "

@@ -4,6 +4,11 @@ package dev.postern.cli.server;
 public record HostPort(String host, int port) {
     /** Parses {@code value} of option {@code flag}, or throws a message that quotes it and shows the form. */
     public static HostPort parse(String flag, String value) {
+        return parse(flag, value, "127.0.0.1:7070");
+    }
+
+    /** As {@link #parse(String, String)}, with the example shown in the message. */
+    public static HostPort parse(String flag, String value, String example) {
         String v = value == null ? "" : value.trim();
         int colon = v.lastIndexOf(':');
         String host = colon > 0 ? v.substring(0, colon) : "";
@@ -17,7 +22,7 @@ public record HostPort(String host, int port) {
             // reported below
         }
         if (host.isEmpty() || port < 0 || port > 65535) {
-            throw new IllegalArgumentException(flag + " '" + value + "' is not ADDR:PORT; use e.g. 127.0.0.1:7070");
+            throw new IllegalArgumentException(flag + " '" + value + "' is not ADDR:PORT; use e.g. " + example);
         }
         return new HostPort(host, port);
     }

@@ -32,6 +32,10 @@ public final class ServerCommand implements Callable<Integer> {
                     + " 'off' runs none)")
     String gateway;
 
+    @Option(names = "--gateway-advertise", paramLabel = "HOST:PORT",
+            description = "The gateway address machines and people dial, when it differs from --gateway (NAT, 0.0.0.0)")
+    String gatewayAdvertise;
+
     @Option(names = "--bootstrap-email", paramLabel = "EMAIL", defaultValue = ControlPlaneConfig.DEFAULT_BOOTSTRAP_EMAIL,
             description = "E-mail of the first admin, created on first start (default: ${DEFAULT-VALUE})")
     String bootstrapEmail;
@@ -56,9 +60,9 @@ public final class ServerCommand implements Callable<Integer> {
         HostPort listen = HostPort.parse("--http", http);
         Path dataDir = data != null ? data : home.resolve("server");
         boolean noGateway = "off".equalsIgnoreCase(gateway.trim());
-        HostPort gw = noGateway ? new HostPort("127.0.0.1", -1) : HostPort.parse("--gateway", gateway);
+        HostPort gw = noGateway ? new HostPort("127.0.0.1", -1) : HostPort.parse("--gateway", gateway, "127.0.0.1:2222");
         ControlPlaneConfig config = new ControlPlaneConfig(dataDir.toAbsolutePath(), db, listen.host(), listen.port(),
-                Clock.systemUTC(), masterKeyEnv, bootstrapEmail, gw.host(), gw.port());
+                Clock.systemUTC(), masterKeyEnv, bootstrapEmail, gw.host(), gw.port(), gatewayAdvertise);
         ControlPlane plane = ControlPlane.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

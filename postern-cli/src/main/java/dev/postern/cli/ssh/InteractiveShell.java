@@ -7,6 +7,7 @@ import dev.postern.cli.connect.RemoteExit;
 import dev.postern.cli.connect.Streams;
 import dev.postern.cli.connect.Targets;
 import java.io.IOException;
+import java.util.EnumSet;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.session.ClientSession;
 import org.jline.terminal.Attributes;
@@ -26,12 +27,24 @@ final class InteractiveShell {
         if (!wantPty) {
             return plain(env, session);
         }
-        try (Terminal terminal = TerminalBuilder.builder().system(true).nativeSignals(true).build()) {
+        // The exec provider (stty) restores the terminal exactly; JLine 3.29's JNI provider left it at speed 0 and
+        // line discipline 6 after the session. Without a tty it yields a dumb terminal, handled below.
+        try (Terminal terminal = TerminalBuilder.builder().system(true).provider("exec").nativeSignals(true)
+                .dumb(true).build()) {
             if (Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
                 // stdin is not a terminal (a pipe, a test): no raw mode to enter
                 return plain(env, session);
             }
             Attributes saved = terminal.enterRawMode();
+            // Like ssh -t: every key goes to the remote side. JLine's raw mode keeps ISIG (Ctrl-C, Ctrl-Z, Ctrl-\
+            // would act on this client), IXON and output processing; the remote pty does all of that.
+            Attributes raw = terminal.getAttributes();
+            raw.setLocalFlags(EnumSet.of(Attributes.LocalFlag.ISIG, Attributes.LocalFlag.ICANON,
+                    Attributes.LocalFlag.ECHO, Attributes.LocalFlag.IEXTEN), false);
+            raw.setInputFlags(EnumSet.of(Attributes.InputFlag.IXON, Attributes.InputFlag.ICRNL,
+                    Attributes.InputFlag.INLCR, Attributes.InputFlag.IGNCR), false);
+            raw.setOutputFlag(Attributes.OutputFlag.OPOST, false);
+            terminal.setAttributes(raw);
             Terminal.SignalHandler previous = null;
             try (ChannelShell channel = session.createShellChannel()) {
                 channel.setPtyType(env.variable("TERM").orElse("xterm-256color"));

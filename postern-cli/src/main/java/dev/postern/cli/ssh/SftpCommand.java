@@ -116,7 +116,12 @@ final class SftpCommand implements Runnable {
                     case "cd" -> cwd = sftp.canonicalPath(resolve(cwd, w.size() > 1 ? w.get(1) : "~"));
                     case "ls" -> {
                         for (SftpClient.DirEntry e : sftp.readDir(resolve(cwd, w.size() > 1 ? w.get(1) : "."))) {
-                            out.println(e.getLongFilename());
+                            String name = e.getFilename();
+                            if (!name.equals(".") && !name.equals("..")) {
+                                SftpClient.Attributes a = e.getAttributes();
+                                out.printf("%s %12d %s%n", a.isDirectory() ? "d" : a.isSymbolicLink() ? "l" : "-",
+                                        a.getSize(), name);
+                            }
                         }
                     }
                     case "find" -> t.find(resolve(cwd, w.size() > 1 ? w.get(1) : ".")).forEach(out::println);

@@ -42,6 +42,6 @@ class AgentCommandIT {
         CommandLine cli = new CommandLine(new AgentCommand());
         cli.setErr(new PrintWriter(err));
         assertThat(cli.execute("--trusted-user-ca", "x", "--data", dir.toString(), "--listen", "localhost")).isEqualTo(2);
-        assertThat(err.toString()).contains("--listen localhost needs ADDR:PORT");
+        assertThat(err.toString()).contains("--listen 'localhost' is not ADDR:PORT", "127.0.0.1:22");
     }
 }

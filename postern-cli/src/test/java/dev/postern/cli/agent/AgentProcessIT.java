@@ -1,0 +1,173 @@
+package dev.postern.cli.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postern.testing.ProcessResult;
+import dev.postern.testing.Processes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code postern agent} end to end, as a machine runs it: a separate JVM started through
+ * {@code dev.postern.cli.Main} with the product's logging configuration, an entrypoint after {@code --}, the
+ * real OpenSSH client logging in with an ssh-keygen certificate, then SIGTERM to the agent process.
+ */
+class AgentProcessIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern LISTENING = Pattern.compile("postern agent listening on 127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sessionsSeeTheEntrypointsEnvironmentAndSigtermReachesTheEntrypointWhoseStatusIsTheAgents()
+            throws Exception {
+        Path data = dir.resolve("data");
+        Process agent = startAgent(data);
+        Output out = new Output(agent.getInputStream());
+        Output err = new Output(agent.getErrorStream());
+        try {
+            await("the entrypoint started", () -> out.text().contains("started\n"), agent, out, err);
+            await("the agent listens", () -> LISTENING.matcher(err.text()).find(), agent, out, err);
+            Matcher m = LISTENING.matcher(err.text());
+            assertThat(m.find()).isTrue();
+            int port = Integer.parseInt(m.group(1));
+            Path knownHosts = Files.writeString(dir.resolve("known_hosts"), "[127.0.0.1]:" + port + " "
+                    + Files.readString(data.resolve("ssh_host_ed25519_key.pub")));
+
+            ProcessResult ssh = Processes.run(TIMEOUT, List.of("ssh", "-F", "none", "-o", "BatchMode=yes",
+                    "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=yes",
+                    "-o", "UserKnownHostsFile=" + knownHosts, "-o", "GlobalKnownHostsFile=/dev/null",
+                    "-i", dir.resolve("id_user").toString(),
+                    "-o", "CertificateFile=" + dir.resolve("id_user-cert.pub"), "-p", String.valueOf(port),
+                    "root@127.0.0.1", "echo \"$APP_DATABASE\"; exit 3"));
+            assertThat(ssh.exitCode()).as(ssh + "\nagent: " + err.text()).isEqualTo(3);
+            assertThat(ssh.stdout()).isEqualTo("db-primary-7\n");
+
+            terminate(agent);
+
+            assertThat(agent.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the agent exits").isTrue();
+            assertThat(agent.exitValue()).as(err.text()).isEqualTo(42);
+            await("the entrypoint's last words", () -> out.text().contains("got-term\n"), agent, out, err);
+            assertThat(err.text()).contains("\"event\":\"session.end\"").contains("\"exitCode\":3");
+        } finally {
+            stop(agent);
+        }
+    }
+
+    @Test
+    void sigtermWhileTheSshServerIsStillStartingReachesTheEntrypoint() throws Exception {
+        Process agent = startAgent(dir.resolve("data"));
+        Output out = new Output(agent.getInputStream());
+        Output err = new Output(agent.getErrorStream());
+        try {
+            // the entrypoint starts before the SSH server; the signal must not kill the JVM and orphan it
+            await("the entrypoint started", () -> out.text().contains("started\n"), agent, out, err);
+
+            terminate(agent);
+
+            assertThat(agent.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the agent exits").isTrue();
+            assertThat(agent.exitValue()).as(err.text()).isEqualTo(42);
+            await("the entrypoint's last words", () -> out.text().contains("got-term\n"), agent, out, err);
+        } finally {
+            stop(agent);
+        }
+    }
+
+    /**
+     * {@code java ... dev.postern.cli.Main agent ...} with the product's logback.xml (it logs the listening
+     * address at INFO) and an entrypoint whose TERM trap makes the status its own: 42, not the 143 of a JVM
+     * killed by SIGTERM.
+     */
+    private Process startAgent(Path data) throws Exception {
+        keygen("-t", "ed25519", "-N", "", "-f", dir.resolve("user_ca").toString());
+        keygen("-t", "ed25519", "-N", "", "-f", dir.resolve("id_user").toString());
+        keygen("-s", dir.resolve("user_ca").toString(), "-I", "e2e", "-n", "root", "-V", "-5m:+1h",
+                dir.resolve("id_user.pub").toString());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                "-Dlogback.configurationFile=" + Path.of(AgentProcessIT.class.getResource("/logback.xml").toURI()),
+                "dev.postern.cli.Main", "agent", "--trusted-user-ca", dir.resolve("user_ca.pub").toString(),
+                "--listen", "127.0.0.1:0", "--data", data.toString(),
+                "--", "sh", "-c", "trap 'echo got-term; exit 42' TERM; echo started; while :; do sleep 0.1; done",
+                "entrypoint-of-" + dir)); // $0, so a left-over entrypoint can be found and ended
+
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("APP_DATABASE", "db-primary-7");
+        return pb.start();
+    }
+
+    /** Kills the agent and, should a failure have orphaned it, its entrypoint (it runs in its own session). */
+    private void stop(Process agent) throws InterruptedException {
+        agent.destroyForcibly().waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("entrypoint-of-" + dir)).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** SIGTERM, as a container runtime stops a machine. (Process.destroy would also close our end of its pipes.) */
+    private static void terminate(Process agent) {
+        assertThat(agent.toHandle().destroy()).isTrue();
+    }
+
+    private static void keygen(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q"));
+        cmd.addAll(List.of(args));
+        ProcessResult r = Processes.run(TIMEOUT, cmd);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+
+    private static void await(String what, Supplier<Boolean> condition, Process agent, Output out, Output err)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what + (agent.isAlive() ? ""
+                        : " (agent exited " + agent.exitValue() + ")") + "\nstdout: " + out.text() + "\nstderr: "
+                        + err.text());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Collects a stream of the agent process as it arrives. */
+    private static final class Output {
+        private final StringBuilder text = new StringBuilder();
+
+        Output(InputStream in) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[8192];
+                try (in) {
+                    for (int n; (n = in.read(buf)) >= 0; ) {
+                        synchronized (text) {
+                            text.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, "agent-output");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        String text() {
+            synchronized (text) {
+                return text.toString();
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.postern.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ServerUrlsTest {
+    @Test
+    void normalizesAndRefusesWhatIsNotAnHttpUrl() {
+        assertThat(ServerUrls.normalize(" http://127.0.0.1:7070// ")).isEqualTo("http://127.0.0.1:7070");
+        assertThatThrownBy(() -> ServerUrls.normalize("ftp://x")).hasMessageContaining("'ftp://x'")
+                .hasMessageContaining("http://");
+        assertThatThrownBy(() -> ServerUrls.normalize("")).hasMessageContaining("--server is required");
+    }
+
+    @Test
+    void plainHttpOnlyToLoopbackUnlessAllowed() {
+        for (String ok : new String[] {"http://127.0.0.1:7070", "http://localhost:1", "http://[::1]:7070",
+                "https://postern.example.com", "http://127.8.9.10"}) {
+            assertThatCode(() -> ServerUrls.requireSafe(ok, false)).as(ok).doesNotThrowAnyException();
+        }
+        assertThatThrownBy(() -> ServerUrls.requireSafe("http://10.0.0.5:7070", false))
+                .hasMessageContaining("http://10.0.0.5:7070").hasMessageContaining("https://")
+                .hasMessageContaining("POSTERN_ALLOW_HTTP=1");
+        assertThatCode(() -> ServerUrls.requireSafe("http://10.0.0.5:7070", true)).doesNotThrowAnyException();
+    }
+}
