@@ -37,7 +37,7 @@ final class FootprintBench implements Benchmark {
 
     @Override
     public List<Measurement> run(Rig rig, Deadline deadline) throws Exception {
-        int rounds = rig.options.quick() ? 3 : 5;
+        int rounds = rig.options.quick() ? 2 : 5;
         List<Double> readyP = new ArrayList<>();
         List<Double> readyO = new ArrayList<>();
         for (int r = 0; r < rounds && (r == 0 || !deadline.passed()); r++) {

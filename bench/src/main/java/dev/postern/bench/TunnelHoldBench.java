@@ -15,7 +15,6 @@ import java.util.Locale;
  */
 final class TunnelHoldBench implements Benchmark {
     private static final String ORG = "hold";
-    private static final Duration SETTLE = Duration.ofSeconds(5);
 
     @Override
     public int number() {
@@ -33,13 +32,15 @@ final class TunnelHoldBench implements Benchmark {
     }
 
     static int tunnels(Options options) {
-        return options.quick() ? 200 : 2000;
+        return options.quick() ? 100 : 2000;
     }
 
     @Override
     public List<Measurement> run(Rig rig, Deadline deadline) throws Exception {
         int count = tunnels(rig.options);
         Duration window = rig.options.quick() ? Duration.ofSeconds(10) : Duration.ofSeconds(60);
+        // after the connection storm: time for the JIT and the collector to quiet down before measuring
+        Duration settle = rig.options.quick() ? Duration.ofSeconds(2) : Duration.ofSeconds(5);
         ControlPlaneProcess plane = ControlPlaneProcess.start(rig.options, rig.work, "hold-plane", ORG, rig::track);
         SshServerProcess sshd = null;
         try {
@@ -47,10 +48,10 @@ final class TunnelHoldBench implements Benchmark {
             List<JoinedMachine> machines = JoinedMachine.joinMany(plane, ORG, count, deadline);
             Bench.log("   joined " + count + " machines in " + millisSince(t0) + " ms");
             sshd = rig.startSshd("hold-sshd", List.of("ClientAliveInterval 15", "ClientAliveCountMax 3"));
-            Child.sleepMillis(SETTLE.toMillis());
+            Child.sleepMillis(settle.toMillis());
             Memory gatewayBefore = Memory.of(Memory.processes(plane.pid(), false));
             Memory sshdBefore = Memory.of(sshd);
-            Deadline opening = deadline.within(deadline.left().minus(window).minus(SETTLE.multipliedBy(2)));
+            Deadline opening = deadline.within(deadline.left().minus(window).minus(settle.multipliedBy(2)));
             t0 = System.nanoTime();
             try (TunnelLoad agents = TunnelLoad.agents(plane, machines, opening)) {
                 Bench.log("   " + count + " tunnels to the gateway in " + millisSince(t0) + " ms");
@@ -58,7 +59,8 @@ final class TunnelHoldBench implements Benchmark {
                 try (TunnelLoad reverse = TunnelLoad.reverseForwards(sshd, MinaClient.identity(rig.userKey,
                         rig.userCert), count, opening)) {
                     Bench.log("   " + count + " tunnels to sshd in " + millisSince(t0) + " ms");
-                    return hold(plane, sshd, agents, reverse, count, window, gatewayBefore, sshdBefore, rig.options);
+                    return hold(plane, sshd, agents, reverse, count, window, settle, gatewayBefore, sshdBefore,
+                            rig.options);
                 }
             }
         } finally {
@@ -71,14 +73,15 @@ final class TunnelHoldBench implements Benchmark {
 
     /** With every tunnel up: checks the gateway agrees, lets things settle, measures over the idle window. */
     private static List<Measurement> hold(ControlPlaneProcess plane, SshServerProcess sshd, TunnelLoad agents,
-                                          TunnelLoad reverse, int count, Duration window, Memory gatewayBefore,
+                                          TunnelLoad reverse, int count, Duration window, Duration settle,
+                                          Memory gatewayBefore,
                                           Memory sshdBefore, Options options) throws Exception {
         int online = onlineAtGateway(plane);
         if (online != count) {
             throw new IllegalStateException("the gateway shows " + online + " of " + count
                     + " machines online after all tunnels were forwarding");
         }
-        Child.sleepMillis(SETTLE.toMillis());
+        Child.sleepMillis(settle.toMillis());
         List<Long> gatewayPids = Memory.processes(plane.pid(), false);
         List<Long> sshdPids = Memory.processes(sshd.child().pid(), true);
         CpuTime gatewayCpu = CpuTime.start(gatewayPids);
@@ -112,7 +115,7 @@ final class TunnelHoldBench implements Benchmark {
                                                   Memory sshdBefore, Memory gw, Memory sshd, double gwCpu,
                                                   double sshdCpu) {
         String n = String.format(Locale.ROOT, "%,d", count);
-        String quick = options.quick() ? " (quick mode: " + n + ", not 2,000)" : "";
+        String quick = options.quick() ? " (quick mode: " + n + " tunnels, not 2,000)" : "";
         double gwPerTunnel = (gw.rssMb() - gwBefore.rssMb()) * 1024 / count;
         double sshdPerTunnel = (sshd.rssMb() - sshdBefore.rssMb()) * 1024 / count;
         double sshdPssPerTunnel = (sshd.pssMb() - sshdBefore.pssMb()) * 1024 / count;
