@@ -63,6 +63,8 @@ final class MachineChannel extends AbstractClientChannel {
     @Override
     protected void doOpen() {
         out = new ChannelOutput(this, this::sendEof);
+        // Here, not in a listener on the open future: see UserChannel.machineOpened.
+        peer.machineOpened();
     }
 
     @Override

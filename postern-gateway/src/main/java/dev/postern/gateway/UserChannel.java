@@ -27,6 +27,7 @@ final class UserChannel extends AbstractServerChannel {
     private final Router router;
     private volatile ChannelOutput out;
     private volatile MachineChannel peer;
+    private volatile OpenFuture opening;
 
     UserChannel(Router router) {
         super("", java.util.List.of(), null);
@@ -58,6 +59,7 @@ final class UserChannel extends AbstractServerChannel {
         buffer.getString(); // originator: we know the real one, the session's remote address
         buffer.getInt();
         OpenFuture f = new DefaultOpenFuture(this, this);
+        opening = f;
         Session session = getSession();
         GatewayLogin login = session.getAttribute(GatewayLogin.KEY);
         Tunnels.Tunnel tunnel;
@@ -77,11 +79,10 @@ final class UserChannel extends AbstractServerChannel {
         try {
             ConnectionService service = tunnel.session().getService(ConnectionService.class);
             service.registerChannel(machine);
+            // The person's channel is confirmed by machineOpened(), not by this listener: the machine's first bytes
+            // may be handled before open() returns here, and a listener added now would run after them.
             machine.open().addListener(opened -> {
                 if (opened.isOpened()) {
-                    // Sends SSH_MSG_CHANNEL_OPEN_CONFIRMATION to the person; data may flow from here on.
-                    signalChannelOpenSuccess();
-                    f.setOpened();
                     machine.addCloseFutureListener(c -> close(false));
                     addCloseFutureListener(c -> machine.close(false));
                     LOG.info("{} connected to machine {} from {}", ((GatewayLogin.Person) login).email(), id, origin);
@@ -96,6 +97,17 @@ final class UserChannel extends AbstractServerChannel {
             return fail(f, SshConstants.SSH_OPEN_CONNECT_FAILED, "machine " + id + " is offline");
         }
         return f;
+    }
+
+    /**
+     * The machine confirmed its end: sends SSH_MSG_CHANNEL_OPEN_CONFIRMATION to the person. Called by
+     * {@link MachineChannel#doOpen} on the thread that handles the machine's confirmation, before any data the
+     * machine sends after it (its SSH identification line comes at once) is forwarded here: RFC 4254 section 5.1
+     * allows data only on a confirmed channel, and OpenSSH drops data that arrives before the confirmation.
+     */
+    void machineOpened() {
+        signalChannelOpenSuccess();
+        opening.setOpened();
     }
 
     private OpenFuture fail(OpenFuture f, int reason, String message) {

@@ -44,6 +44,10 @@ final class LiveUserSession implements AutoCloseable {
         return new LiveUserSession(client, session);
     }
 
+    ClientSession session() {
+        return session;
+    }
+
     boolean isOpen() {
         return session.isOpen() && !session.isClosing();
     }
