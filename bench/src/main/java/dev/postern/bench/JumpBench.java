@@ -51,7 +51,7 @@ final class JumpBench implements Benchmark {
 
     @Override
     public List<Measurement> run(Rig rig, Deadline deadline) throws Exception {
-        int count = rig.options.quick() ? 10 : 60;
+        int count = rig.options.quick() ? 10 : 40;
         long size = rig.options.quick() ? 32L << 20 : 1L << 30;
         int rounds = 1;
 

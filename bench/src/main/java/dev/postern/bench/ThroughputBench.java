@@ -33,7 +33,7 @@ final class ThroughputBench implements Benchmark {
     @Override
     public List<Measurement> run(Rig rig, Deadline deadline) throws IOException {
         long size = rig.options.quick() ? 128L << 20 : 1L << 30;
-        int rounds = rig.options.quick() ? 2 : 3;
+        int rounds = 2;
         Path payload = Payload.of(rig, size);
         Ssh ssh = Ssh.of(rig);
         // one unmeasured transfer per cipher and side first: the agent's JIT compiles the crypto and I/O paths

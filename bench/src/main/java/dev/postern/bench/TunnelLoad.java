@@ -43,7 +43,7 @@ final class TunnelLoad implements AutoCloseable {
     /** The agent's tunnel keepalive (Agent.java) and the gateway's default heartbeat. */
     static final Duration KEEPALIVE = Duration.ofSeconds(15);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final int PARALLEL = 8;
+    private static final int PARALLEL = 16;
 
     /** Opens one tunnel on the shared client. */
     private interface Opener {
