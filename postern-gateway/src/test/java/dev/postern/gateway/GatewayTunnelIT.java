@@ -288,10 +288,11 @@ class GatewayTunnelIT {
      */
     @Test
     void everyChannelStartsWithTheMachinesIdentificationLine() throws Exception {
-        // four channels at a time: a machine's tunnel carries at most 10 (ServerLimits), and closing takes a moment
-        int clients = 2;
-        int threadsPerClient = 2;
-        int channelsPerThread = 200;
+        // sixteen channels at a time on one machine's tunnel, from four people's connections: more than the
+        // per-connection limit for people (10), which must not cap what a machine's tunnel carries
+        int clients = 4;
+        int threadsPerClient = 4;
+        int channelsPerThread = 50;
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger checked = new AtomicInteger();
         List<LiveUserSession> sessions = new ArrayList<>();
