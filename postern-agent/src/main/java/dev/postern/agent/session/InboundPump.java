@@ -34,6 +34,7 @@ final class InboundPump implements Reactor.Handler, ChannelDataReceiver {
     private boolean discard;
     private boolean broken; // EPIPE seen on the I/O thread; the reactor closes the pipe
     private int toRelease; // window to give back once the lock is released (it sends a message)
+    private int ordered; // requests (signal, window-change) handed to the reactor and not yet run
 
     InboundPump(Reactor reactor, AtomicLong counter) {
         this.reactor = reactor;
@@ -76,7 +77,7 @@ final class InboundPump implements Reactor.Handler, ChannelDataReceiver {
                 return len; // consumed: the child is gone or closed its input, but the client keeps flowing
             }
             int written = 0;
-            if (fd >= 0 && queue.isEmpty()) {
+            if (fd >= 0 && queue.isEmpty() && ordered == 0) {
                 try {
                     written = FastIo.write(fd, buf, start, len);
                 } catch (LastErrorException e) {
@@ -93,6 +94,27 @@ final class InboundPump implements Reactor.Handler, ChannelDataReceiver {
         }
         reactor.execute(this::flushLocked); // also wakes the reactor to poll for room in the pipe
         return 0; // the window for the queued bytes is released once the child has them
+    }
+
+    /**
+     * Runs {@code task} on the reactor thread before any input that arrives after this call is written: a
+     * channel request (window-change, signal) must act before the bytes the client sent after it, which the fast
+     * path would otherwise write first.
+     */
+    void runInOrder(Runnable task) {
+        synchronized (this) {
+            ordered++;
+        }
+        reactor.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                synchronized (this) {
+                    ordered--;
+                }
+                flushLocked();
+            }
+        });
     }
 
     @Override
