@@ -63,6 +63,18 @@ class UsersIT {
     }
 
     @Test
+    void nonRootLoginGetsTheSupplementaryGroupsOfTheGroupFileNextToPasswd() throws IOException {
+        Files.writeString(dir.resolve("group"), "root:x:0:\nnogroup:x:65534:\nteam:x:4242:alice,nobody\n"
+                + "other:x:4343:alice\n");
+        try (SessionFixture fx = new SessionFixture(dir, accounts(
+                "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n", "/bin/sh", 0))) {
+            ProcessResult r = fx.ssh("nobody", fx.cert("nobody"), java.util.List.of(), "id -G", null);
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.stdout()).isEqualTo("65534 4242\n");
+        }
+    }
+
+    @Test
     void unknownUserGetsAClearRefusal() throws IOException {
         try (SessionFixture fx = new SessionFixture(dir, accounts("root:x:0:0:root:/root:/bin/sh\n", "/bin/sh", 0))) {
             ProcessResult r = fx.ssh("ghost", fx.cert("ghost"), java.util.List.of(), "true", null);
