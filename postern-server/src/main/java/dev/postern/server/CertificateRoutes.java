@@ -26,9 +26,9 @@ final class CertificateRoutes {
 
     void register(Javalin app) {
         app.post("/v1/orgs/{org}/certificates", ctx -> {
-            Caller caller = auth.session(ctx);
+            OrgCall call = auth.sessionIn(ctx, ctx.pathParam("org"));
             IssueRequest req = Bodies.read(ctx, IssueRequest.class);
-            ctx.status(201).json(issuer.issue(caller, ctx.pathParam("org"), req));
+            ctx.status(201).json(issuer.issue(call, req));
         });
         app.get("/v1/orgs/{org}/certificates", ctx -> {
             Caller caller = auth.session(ctx);
