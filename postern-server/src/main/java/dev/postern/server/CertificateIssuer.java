@@ -52,7 +52,15 @@ final class CertificateIssuer {
         this.issued = issued;
     }
 
-    IssueResponse issue(OrgCall call, IssueRequest req) {
+    /**
+     * Announces a request that may issue, as early as possible (before its caller lookup), so that the log's
+     * writer holds a commit open for it; pass it to {@link #issue} and close it in any case.
+     */
+    IssuanceLog.Reservation reserve() {
+        return log.reserve();
+    }
+
+    IssueResponse issue(OrgCall call, IssueRequest req, IssuanceLog.Reservation reservation) {
         Caller caller = call.caller();
         String orgName = call.orgName();
         OrgAccess.Scope scope = access.scope(call);
@@ -84,7 +92,7 @@ final class CertificateIssuer {
         IssuedCertificate entry = new IssuedCertificate(serial, scope.org().id(), subject.personId(), keyId,
                 principals, cert.publicKeyFingerprint(), validAfter, validBefore, caller.email(), now, null, null);
         // signed here, on the request's own thread; the log only writes, many requests per commit
-        log.append(new IssuanceLog.Entry(entry, audit.event(caller, orgName, "certificate.issue", keyId,
+        reservation.append(new IssuanceLog.Entry(entry, audit.event(caller, orgName, "certificate.issue", keyId,
                 "principals=" + String.join(",", principals) + " hours=" + req.hours()
                         + " key=" + cert.publicKeyFingerprint())));
         issued.increment();

@@ -1,6 +1,7 @@
 package dev.postern.server;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -11,18 +12,27 @@ final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter certificatesIssued;
     private final Counter errors;
+    private final DistributionSummary logBatches;
 
     Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         certificatesIssued = Counter.builder("postern.certificates.issued")
                 .description("User certificates signed").register(registry);
+        logBatches = DistributionSummary.builder("postern.certificates.log.batch")
+                .description("Certificates written per commit of the certificate log (group commit)")
+                .register(registry);
         errors = Counter.builder("postern.errors").description("API requests answered with a 5xx status")
                 .register(registry);
     }
 
     Counter certificatesIssued() {
         return certificatesIssued;
+    }
+
+    /** Records one commit of the certificate log holding {@code size} certificates. */
+    void logCommitted(int size) {
+        logBatches.record(size);
     }
 
     /** Counts one finished request by method, route template and status. */

@@ -147,6 +147,21 @@ class IssuanceLogTest {
     }
 
     @Test
+    void aReservationThatNeverAppendsHoldsNobodyBack() {
+        long[] s = store.certificates().nextSerials(2);
+        try (IssuanceLog log = new IssuanceLog(store)) {
+            IssuanceLog.Reservation failing = log.reserve(); // a request that will fail before it appends
+            log.append(entry(s[0], acme.id(), alice.id())); // written although the writer sees one more coming
+            failing.close();
+            failing.close(); // twice is harmless
+            try (IssuanceLog.Reservation r = log.reserve()) {
+                r.append(entry(s[1], acme.id(), alice.id()));
+            }
+        }
+        assertThat(logged()).containsExactly(s[0], s[1]);
+    }
+
+    @Test
     void serialsFromTwoReplicasNeverCollide() {
         Serials a = new Serials(store, 5);
         Serials b = new Serials(store, 5);
