@@ -73,8 +73,8 @@ final class IssuanceLog implements AutoCloseable {
     }
 
     /**
-     * Announces an entry that is about to be appended (the request is signing it); close the reservation
-     * whatever happens, appending through it or not.
+     * Announces an entry that may soon be appended (a request that just arrived); close the reservation whatever
+     * happens, appending through it or not.
      */
     Reservation reserve() {
         coming.incrementAndGet();
@@ -85,10 +85,15 @@ final class IssuanceLog implements AutoCloseable {
     final class Reservation implements AutoCloseable {
         private boolean open = true;
 
-        /** As {@link IssuanceLog#append}, ending the reservation. */
+        /** As {@link IssuanceLog#append}, ending the reservation once the entry is queued. */
         void append(Entry entry) {
-            close();
-            IssuanceLog.this.append(entry);
+            Pending p;
+            try {
+                p = enqueue(entry);
+            } finally {
+                close();
+            }
+            await(p);
         }
 
         @Override
@@ -105,6 +110,10 @@ final class IssuanceLog implements AutoCloseable {
      * {@link RuntimeException} from the store), or {@link IllegalStateException} after {@link #close}.
      */
     void append(Entry entry) {
+        await(enqueue(entry));
+    }
+
+    private Pending enqueue(Entry entry) {
         Pending p = new Pending(Objects.requireNonNull(entry, "entry"), new CompletableFuture<>());
         synchronized (this) {
             if (closed) {
@@ -113,6 +122,10 @@ final class IssuanceLog implements AutoCloseable {
             }
             queue.add(p);
         }
+        return p;
+    }
+
+    private static void await(Pending p) {
         try {
             p.done().join();
         } catch (CompletionException e) {
@@ -145,7 +158,13 @@ final class IssuanceLog implements AutoCloseable {
             gather(batch);
             stop = removeStop(batch);
             if (!batch.isEmpty()) {
-                write(batch);
+                try {
+                    write(batch);
+                } catch (RuntimeException e) {
+                    // a bug after the commit (say, in a metrics callback) must not stop the writer
+                    LOG.error("certificate log writer failed after a commit", e);
+                    batch.forEach(p -> p.done().completeExceptionally(e));
+                }
             }
             batch.clear();
         }
@@ -185,27 +204,35 @@ final class IssuanceLog implements AutoCloseable {
     }
 
     private void write(List<Pending> batch) {
-        try {
-            commit(batch);
+        if (commitOrFail(batch)) {
             batch.forEach(p -> p.done().complete(null));
             committed.accept(batch.size());
             return;
+        }
+        for (Pending p : batch) {
+            if (commitOrFail(List.of(p))) {
+                p.done().complete(null);
+                committed.accept(1);
+            }
+        }
+    }
+
+    /**
+     * Commits the batch; on failure, a lone entry's request gets the failure and false is returned (a batch of
+     * several is then written entry by entry by the caller).
+     */
+    private boolean commitOrFail(List<Pending> batch) {
+        try {
+            commit(batch);
+            return true;
         } catch (RuntimeException | Error e) {
             if (batch.size() == 1) {
                 batch.get(0).done().completeExceptionally(e);
-                return;
+            } else {
+                LOG.warn("writing {} certificates in one transaction failed ({}); writing each on its own",
+                        batch.size(), e.toString());
             }
-            LOG.warn("writing {} certificates in one transaction failed ({}); writing each on its own",
-                    batch.size(), e.toString());
-        }
-        for (Pending p : batch) {
-            try {
-                commit(List.of(p));
-                p.done().complete(null);
-                committed.accept(1);
-            } catch (RuntimeException | Error e) {
-                p.done().completeExceptionally(e);
-            }
+            return false;
         }
     }
 
