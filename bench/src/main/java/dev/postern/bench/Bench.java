@@ -19,8 +19,8 @@ public final class Bench {
     }
 
     static List<Benchmark> all() {
-        return List.of(new ConnectBench(), new ThroughputBench(), new SftpBench(), new GatewayBench(4),
-                new IssuanceBench(), new FootprintBench(), new GatewayBench(7), new SessionRateBench());
+        return List.of(new ConnectBench(), new ThroughputBench(), new SftpBench(), new JumpBench(),
+                new IssuanceBench(), new FootprintBench(), new TunnelHoldBench(), new SessionRateBench());
     }
 
     public static void main(String[] args) throws Exception {

@@ -7,14 +7,15 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The account both servers log the benchmarks in as: {@value #NAME}, shell /bin/sh, home in /dev/shm, no
- * dotfiles. Logging in as root would run root's ~/.bashrc for every command (bash reads it when SSH_CLIENT is
- * set), and that measures the machine's dotfiles, not the servers. Created when missing and removed again
- * after the run (when this run created it).
+ * The account both servers log the benchmarks in as: {@code postern-bench-<harness pid>}, shell /bin/sh, home
+ * in /dev/shm, no dotfiles. Logging in as root would run root's ~/.bashrc for every command (bash reads it when
+ * SSH_CLIENT is set), and that measures the machine's dotfiles, not the servers. Created for the run and removed
+ * after it. The name is the run's own because runs from other worktrees may overlap on the same machine: a
+ * shared account would be deleted, and its processes ended, by whichever run finishes first.
  */
 final class BenchUser implements AutoCloseable {
-    static final String NAME = "postern-bench";
-    static final Path HOME = Path.of("/dev/shm/postern-bench-home");
+    static final String NAME = "postern-bench-" + ProcessHandle.current().pid();
+    static final Path HOME = Path.of("/dev/shm/" + NAME + "-home");
     private static final Duration T = Duration.ofSeconds(30);
 
     private final boolean created;

@@ -79,7 +79,8 @@ final class Child implements AutoCloseable {
                     }
                 }
                 return Duration.ofNanos(System.nanoTime() - startNanos);
-            } catch (java.net.ConnectException e) {
+            } catch (java.net.ConnectException | java.net.SocketTimeoutException e) {
+                // not listening yet, or a connect that took over 200 ms on a loaded machine: try again
                 sleepMillis(1); // polling is the measurement here: 1 ms resolution
             }
         }

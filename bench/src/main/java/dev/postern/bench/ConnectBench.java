@@ -29,7 +29,7 @@ final class ConnectBench implements Benchmark {
 
     @Override
     public List<Measurement> run(Rig rig, Deadline deadline) throws IOException {
-        int count = rig.options.quick() ? 40 : 200;
+        int count = rig.options.quick() ? 20 : 200;
         Ssh ssh = Ssh.of(rig);
         List<SshServerProcess> servers = List.of(rig.agent, rig.sshd);
         for (int i = 0; i < WARMUP; i++) {

@@ -5,6 +5,10 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.session.ClientSession;
 
@@ -37,7 +41,7 @@ final class FootprintBench implements Benchmark {
 
     @Override
     public List<Measurement> run(Rig rig, Deadline deadline) throws Exception {
-        int rounds = rig.options.quick() ? 3 : 5;
+        int rounds = rig.options.quick() ? 2 : 5;
         List<Double> readyP = new ArrayList<>();
         List<Double> readyO = new ArrayList<>();
         for (int r = 0; r < rounds && (r == 0 || !deadline.passed()); r++) {
@@ -48,6 +52,7 @@ final class FootprintBench implements Benchmark {
             readyO.add(s.readyMillis());
             rig.stop(s);
         }
+        Bench.log("   fresh starts done");
         List<Measurement> out = new ArrayList<>();
         double rp = Stats.median(readyP);
         out.add(new Measurement(6, "start to ready", "ms", rp, Stats.median(readyO), "< 300 ms", rp < 300,
@@ -69,13 +74,14 @@ final class FootprintBench implements Benchmark {
         }
         for (int i = 0; i < 2; i++) {
             try (MinaClient client = MinaClient.to(rig, both.get(i)); Load load = new Load()) {
-                for (int s = 0; s < SESSIONS; s++) {
-                    load.hold(client.connect(), "cat > /dev/null", false);
+                for (ClientSession session : connectAll(client)) {
+                    load.hold(session, "cat > /dev/null", false);
                 }
                 Child.sleepMillis(1000);
                 withIdle[i] = Memory.of(both.get(i));
-                for (int s = 0; s < SESSIONS; s++) {
-                    load.hold(client.connect(), "cat", true);
+                Bench.log("   " + SESSIONS + " idle sessions held on " + both.get(i).label());
+                for (ClientSession session : connectAll(client)) {
+                    load.hold(session, "cat", true);
                 }
                 load.startTraffic();
                 Child.sleepMillis(2000);
@@ -98,6 +104,24 @@ final class FootprintBench implements Benchmark {
                 withActive[1].rssMb(), "", null, "PSS " + fmt(withActive[0].pssMb()) + " vs "
                         + fmt(withActive[1].pssMb()) + "; OpenSSH processes: " + withActive[1].processes()));
         return out;
+    }
+
+    /** {@value #SESSIONS} new connections, 4 at a time (serially, sshd's fork per connection takes a while). */
+    private static List<ClientSession> connectAll(MinaClient client) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<ClientSession>> futures = new ArrayList<>();
+            for (int s = 0; s < SESSIONS; s++) {
+                futures.add(pool.submit(client::connect));
+            }
+            List<ClientSession> sessions = new ArrayList<>();
+            for (Future<ClientSession> f : futures) {
+                sessions.add(f.get(2 * MinaClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            }
+            return sessions;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static String fmt(double v) {

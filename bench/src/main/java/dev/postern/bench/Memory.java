@@ -20,12 +20,24 @@ import java.util.List;
  */
 record Memory(double rssMb, double pssMb, int processes) {
     static Memory of(SshServerProcess server) throws IOException {
+        return of(processes(server.child().pid(), !server.isPostern()));
+    }
+
+    /**
+     * {@code pid} alone (a JVM), or with {@code sshdTree} also every sshd process it forked (per-connection
+     * monitors and their unprivileged children), not the programs they run for the user.
+     */
+    static List<Long> processes(long pid, boolean sshdTree) {
         List<Long> pids = new ArrayList<>();
-        pids.add(server.child().pid());
-        if (!server.isPostern()) {
-            ProcessHandle.of(server.child().pid()).ifPresent(h -> h.descendants()
+        pids.add(pid);
+        if (sshdTree) {
+            ProcessHandle.of(pid).ifPresent(h -> h.descendants()
                     .filter(d -> comm(d.pid()).equals("sshd")).forEach(d -> pids.add(d.pid())));
         }
+        return pids;
+    }
+
+    static Memory of(List<Long> pids) {
         long rss = 0;
         long pss = 0;
         for (long pid : pids) {

@@ -50,7 +50,7 @@ final class MinaClient implements AutoCloseable {
         return new MinaClient(client, identity(rig.userKey, rig.userCert), server);
     }
 
-    private static KeyPair identity(Path key, Path cert) throws IOException {
+    static KeyPair identity(Path key, Path cert) throws IOException {
         try (InputStream in = Files.newInputStream(key)) {
             KeyPair plain = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(key.toString()), in, null)
                     .iterator().next();

@@ -36,7 +36,7 @@ record Options(boolean quick, Set<Integer> only, boolean jfr, List<String> agent
 
     /** The whole suite's time budget: 10 minutes by default, 2 with --quick (including setup). */
     Duration budget() {
-        return quick ? Duration.ofSeconds(110) : Duration.ofSeconds(570);
+        return quick ? Duration.ofSeconds(115) : Duration.ofSeconds(575);
     }
 
     static Options parse(String[] args, Path repo, Path cliJar) {

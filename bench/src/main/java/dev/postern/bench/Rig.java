@@ -1,12 +1,8 @@
 package dev.postern.bench;
 
 import dev.postern.common.api.AuthorityView;
-import dev.postern.common.api.CreateOrgRequest;
-import dev.postern.common.api.EstablishRequest;
 import dev.postern.common.api.IssueRequest;
 import dev.postern.common.api.IssueResponse;
-import dev.postern.common.api.LoginResponse;
-import dev.postern.common.api.OrgView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -33,6 +29,8 @@ final class Rig implements AutoCloseable {
 
     final Options options;
     final Path work;
+    /** The control plane with its gateway; the org {@value #ORG} and its CA. */
+    final ControlPlaneProcess plane;
     final Path userCa;
     final Path userKey;
     final Path userCert;
@@ -44,15 +42,16 @@ final class Rig implements AutoCloseable {
     private final List<Child> children;
     private final BenchUser user;
 
-    private Rig(Options options, Path work, Path userCa, Path userKey, Path userCert, Api api, String email,
+    private Rig(Options options, Path work, ControlPlaneProcess plane, Path userCa, Path userKey, Path userCert,
                 SshServerProcess agent, SshServerProcess sshd, Path knownHosts, List<Child> children, BenchUser user) {
         this.options = options;
         this.work = work;
+        this.plane = plane;
         this.userCa = userCa;
         this.userKey = userKey;
         this.userCert = userCert;
-        this.api = api;
-        this.email = email;
+        this.api = plane.api();
+        this.email = plane.email();
         this.agent = agent;
         this.sshd = sshd;
         this.knownHosts = knownHosts;
@@ -68,37 +67,25 @@ final class Rig implements AutoCloseable {
         BenchUser user = BenchUser.ensure();
         Rig partial = null;
         try {
-            int httpPort = freePort();
-            Path serverData = work.resolve("server");
-            Child server = Child.start("control-plane", List.of(java(), "-jar", options.cliJar().toString(), "server",
-                    "--data", serverData.toString(), "--http", "127.0.0.1:" + httpPort),
-                    work.resolve("control-plane.log"), Map.of("POSTERN_HOME", work.resolve("home").toString()));
-            children.add(server);
-            server.awaitReady(httpPort, false, START_BOUND);
-            String bootstrap = Files.readString(serverData.resolve("bootstrap-token")).strip();
-            Api anonymous = new Api("http://127.0.0.1:" + httpPort, bootstrap);
-            LoginResponse login = anonymous.post("/v1/auth/login", null, LoginResponse.class);
-            Api api = anonymous.withToken(login.token());
-            api.post("/v1/orgs", new CreateOrgRequest(ORG), OrgView.class);
-            AuthorityView ca = api.post("/v1/orgs/" + ORG + "/ca", new EstablishRequest(false), AuthorityView.class);
+            ControlPlaneProcess plane = ControlPlaneProcess.start(options, work, "control-plane", ORG, children::add);
+            Api api = plane.api();
+            AuthorityView ca = plane.ca();
             Path userCa = work.resolve("user_ca.pub");
             Files.writeString(userCa, ca.userCaPublicKey().strip() + "\n");
 
             Path userKey = keygen(work, "id_ed25519");
-            IssueResponse issued = api.post("/v1/orgs/" + ORG + "/certificates", new IssueRequest(login.email(),
+            IssueResponse issued = api.post("/v1/orgs/" + ORG + "/certificates", new IssueRequest(plane.email(),
                     Files.readString(userKey.resolveSibling("id_ed25519.pub")).strip(), List.of(BenchUser.NAME), 24),
                     IssueResponse.class);
             Path userCert = work.resolve("id_ed25519-cert.pub");
             Files.writeString(userCert, issued.certificate().strip() + "\n");
 
-            partial = new Rig(options, work, userCa, userKey, userCert, api, login.email(), null, null, null, children,
-                    user);
+            partial = new Rig(options, work, plane, userCa, userKey, userCert, null, null, null, children, user);
             SshServerProcess agent = partial.startAgent("agent");
             SshServerProcess sshd = partial.startSshd("sshd");
             Path knownHosts = work.resolve("known_hosts");
             Files.write(knownHosts, List.of(agent.knownHostsLine(), sshd.knownHostsLine()));
-            return new Rig(options, work, userCa, userKey, userCert, api, login.email(), agent, sshd, knownHosts,
-                    children, user);
+            return new Rig(options, work, plane, userCa, userKey, userCert, agent, sshd, knownHosts, children, user);
         } catch (IOException | RuntimeException e) {
             closeAll(children, work);
             user.close();
@@ -114,11 +101,7 @@ final class Rig implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(java());
         cmd.addAll(options.agentJavaOpts());
-        if (options.jfr()) {
-            Files.createDirectories(options.results());
-            cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
-                    + options.results().resolve("jfr-" + name + ".jfr"));
-        }
+        cmd.addAll(jfr(options, name));
         cmd.addAll(List.of("-jar", options.cliJar().toString(), "agent", "--trusted-user-ca", userCa.toString(),
                 "--listen", "127.0.0.1:" + port, "--data", data.toString()));
         Child child = Child.start(name, cmd, work.resolve(name + ".log"), Map.of());
@@ -132,12 +115,17 @@ final class Rig implements AutoCloseable {
      * with OpenSSH's own sftp-server as the SFTP subsystem.
      */
     SshServerProcess startSshd(String name) throws IOException {
+        return startSshd(name, List.of());
+    }
+
+    /** {@link #startSshd(String)} with more sshd_config lines (they come after the common ones). */
+    SshServerProcess startSshd(String name, List<String> extraConfig) throws IOException {
         Path dir = work.resolve(name);
         Path hostKey = keygen(dir, "ssh_host_ed25519_key");
         Files.createDirectories(Path.of("/run/sshd")); // privilege separation directory
         int port = freePort();
         Path config = dir.resolve("sshd_config");
-        Files.write(config, List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "ListenAddress 127.0.0.1:" + port,
                 "HostKey " + hostKey,
                 "TrustedUserCAKeys " + userCa,
@@ -152,6 +140,8 @@ final class Rig implements AutoCloseable {
                 "MaxSessions 100",
                 "MaxStartups 200:30:400",
                 "Subsystem sftp /usr/lib/openssh/sftp-server"));
+        lines.addAll(extraConfig);
+        Files.write(config, lines);
         Child child = Child.start(name, List.of("/usr/sbin/sshd", "-D", "-e", "-f", config.toString()),
                 work.resolve(name + ".log"), Map.of());
         children.add(child);
@@ -161,8 +151,42 @@ final class Rig implements AutoCloseable {
 
     /** Stops a server started by {@link #startAgent} or {@link #startSshd} before the rig closes. */
     void stop(SshServerProcess server) {
-        server.child().close();
-        children.remove(server.child());
+        stop(server.child());
+    }
+
+    /** Stops a child before the rig closes. */
+    void stop(Child child) {
+        child.close();
+        children.remove(child);
+    }
+
+    /** Starts a long-running child (its output in work/NAME.log) that the rig stops when it closes. */
+    Child startChild(String name, List<String> command) throws IOException {
+        return track(Child.start(name, command, work.resolve(name + ".log"), Map.of()));
+    }
+
+    /** Hands a child started elsewhere to the rig, which stops it when it closes (if nobody did before). */
+    Child track(Child child) {
+        children.add(child);
+        return child;
+    }
+
+    /**
+     * Starts a Postern agent in tunnel mode ({@code postern agent --server URL --join-token T --data DIR}), with the
+     * agent's JVM flags; with {@code listenPort} > 0 it also listens there (direct mode on the same process).
+     * It joins on its own; the caller waits for it to be online.
+     */
+    Child startTunnelAgent(String name, String serverUrl, String joinToken, int listenPort) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java());
+        cmd.addAll(options.agentJavaOpts());
+        cmd.addAll(jfr(options, name));
+        cmd.addAll(List.of("-jar", options.cliJar().toString(), "agent", "--server", serverUrl,
+                "--join-token", joinToken, "--data", work.resolve(name).toString()));
+        if (listenPort > 0) {
+            cmd.addAll(List.of("--listen", "127.0.0.1:" + listenPort));
+        }
+        return startChild(name, cmd);
     }
 
     /** A known_hosts file for extra servers. */
@@ -195,6 +219,16 @@ final class Rig implements AutoCloseable {
         if (!Boolean.getBoolean("bench.keepWork")) {
             deleteTree(work);
         }
+    }
+
+    /** With --jfr: the flag that records a JFR profile of the JVM {@code name} into the results directory. */
+    static List<String> jfr(Options options, String name) throws IOException {
+        if (!options.jfr()) {
+            return List.of();
+        }
+        Files.createDirectories(options.results());
+        return List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                + options.results().resolve("jfr-" + name + ".jfr"));
     }
 
     static String java() {

@@ -30,7 +30,7 @@ final class SftpBench implements Benchmark {
     @Override
     public List<Measurement> run(Rig rig, Deadline deadline) throws IOException {
         long size = rig.options.quick() ? 64L << 20 : 1L << 30;
-        int rounds = rig.options.quick() ? 2 : 3;
+        int rounds = 2;
         Path payload = Payload.of(rig, size);
         Ssh ssh = Ssh.of(rig);
         Path remoteDir = BenchUser.writableDir(rig.work, "sftp-remote");

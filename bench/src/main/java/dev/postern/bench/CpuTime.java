@@ -1,0 +1,60 @@
+package dev.postern.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CPU time (user + system, utime + stime of /proc/PID/stat) of a fixed set of processes, to measure what they
+ * spend over a window: {@link #start} then {@link #secondsSince}. A process that exits meanwhile counts until its
+ * last reading; one that appears meanwhile is not counted (the caller picks the set when the load is in place).
+ */
+final class CpuTime {
+    private final Map<Long, Long> ticksAtStart;
+    private final long ticksPerSecond;
+
+    private CpuTime(Map<Long, Long> ticksAtStart, long ticksPerSecond) {
+        this.ticksAtStart = ticksAtStart;
+        this.ticksPerSecond = ticksPerSecond;
+    }
+
+    static CpuTime start(List<Long> pids) throws IOException {
+        Map<Long, Long> ticks = new HashMap<>();
+        for (long pid : pids) {
+            ticks.put(pid, ticks(pid));
+        }
+        String tck = Proc.check(Duration.ofSeconds(10), List.of("getconf", "CLK_TCK")).output().strip();
+        return new CpuTime(ticks, Long.parseLong(tck));
+    }
+
+    /** CPU seconds the processes used since {@link #start}. */
+    double secondsSince() {
+        long used = 0;
+        for (Map.Entry<Long, Long> e : ticksAtStart.entrySet()) {
+            long now = ticks(e.getKey());
+            used += now > 0 ? now - e.getValue() : 0;
+        }
+        return used / (double) ticksPerSecond;
+    }
+
+    int processes() {
+        return ticksAtStart.size();
+    }
+
+    /** utime + stime in clock ticks; 0 when the process is gone. */
+    static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            // fields after the command name, which is in parentheses and may hold spaces: state is the first,
+            // utime the 12th, stime the 13th (fields 14 and 15 of proc(5))
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}

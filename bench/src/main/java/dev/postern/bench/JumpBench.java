@@ -1,0 +1,267 @@
+package dev.postern.bench;
+
+import dev.postern.common.api.CreateAppRequest;
+import dev.postern.common.api.CreateJoinTokenRequest;
+import dev.postern.common.api.AppView;
+import dev.postern.common.api.JoinTokenView;
+import dev.postern.common.api.MachineView;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * 4: through a jump host vs straight to the server, stock {@code ssh} on both sides.
+ *
+ * <pre>
+ * Postern: ssh ─ProxyJump─▶ gateway (postern server --gateway) ══ agent's tunnel ══▶ agent (tunnel mode)
+ *          ssh ───────────────────────────────────────────────────────────────────▶ same agent (--listen)
+ * OpenSSH: ssh ─ProxyJump─▶ jump sshd :J ── its -R port X ══ ssh -N -R X:...:T ══▶ target sshd :T
+ *          ssh ───────────────────────────────────────────────────────────────────▶ target sshd :T
+ * </pre>
+ *
+ * Connect: connect + auth + {@code exec true} through the jump host, serial, alternating. Throughput:
+ * {@code 'cat > /dev/null' < payload} on all four paths, alternating; the goal compares Postern's path through
+ * the gateway with its direct path. One ssh_config for all four (ssh passes no {@code -o} options to the jump
+ * connection, only {@code -F}), with the same options as every other benchmark.
+ */
+final class JumpBench implements Benchmark {
+    private static final int WARMUP = 5;
+    private static final String APP = "jump";
+
+    @Override
+    public int number() {
+        return 4;
+    }
+
+    @Override
+    public String title() {
+        return "through the gateway vs OpenSSH -J";
+    }
+
+    @Override
+    public Duration budget(Options options) {
+        return options.quick() ? Duration.ofSeconds(30) : Duration.ofSeconds(110);
+    }
+
+    @Override
+    public List<Measurement> run(Rig rig, Deadline deadline) throws Exception {
+        int count = rig.options.quick() ? 10 : 40;
+        long size = rig.options.quick() ? 32L << 20 : 1L << 30;
+        int rounds = 1;
+
+        ControlPlaneProcess plane = rig.plane;
+        String apps = "/v1/orgs/" + plane.org() + "/apps";
+        plane.api().post(apps, new CreateAppRequest(APP), AppView.class);
+        String token = plane.api().post(apps + "/" + APP + "/join-tokens", new CreateJoinTokenRequest(1, 600),
+                JoinTokenView.class).token();
+        int agentPort = Rig.freePort();
+        Child agent = rig.startTunnelAgent("jump-agent", plane.url(), token, agentPort);
+        SshServerProcess target = rig.startSshd("jump-target");
+        SshServerProcess jump = rig.startSshd("jump-host");
+        int forwardPort = Rig.freePort();
+        Child reverse = rig.startChild("jump-reverse", Ssh.of(rig).withKnownHosts(rig.knownHostsFor("jump-reverse", jump))
+                .reverseTunnel(jump, forwardPort, target.port()));
+        try {
+            agent.awaitReady(agentPort, true, Duration.ofSeconds(60));
+            MachineView machine = awaitOnline(plane, Deadline.in(Duration.ofSeconds(30)), agent);
+            // the -R port answers with the target's banner once the tunnel is up
+            reverse.awaitReady(forwardPort, true, Duration.ofSeconds(30));
+            Path config = writeConfig(rig, plane, machine, jump, target, forwardPort, agentPort);
+            Paths paths = new Paths(config, machine.name());
+
+            Failures failures = new Failures();
+            for (int i = 0; i < WARMUP; i++) {
+                failures.connect(paths.posternJump(), Paths.LABELS.get(0));
+                failures.connect(paths.opensshJump(), Paths.LABELS.get(2));
+            }
+            List<Double> p = new ArrayList<>();
+            List<Double> o = new ArrayList<>();
+            Deadline connectShare = deadline.within(deadline.left().dividedBy(2));
+            for (int i = 0; i < count && !connectShare.passed(); i++) {
+                failures.connect(paths.posternJump(), Paths.LABELS.get(0)).ifPresent(p::add);
+                failures.connect(paths.opensshJump(), Paths.LABELS.get(2)).ifPresent(o::add);
+                if (failures.count() > count / 5 + 2) {
+                    throw new IOException(failures.count() + " connections failed; the first: " + failures.first());
+                }
+            }
+
+            Path warm = Payload.of(rig, 32L << 20);
+            for (List<String> path : paths.all()) {
+                failures.transfer(path, "warm-up", warm, 32L << 20);
+            }
+            Path payload = Payload.of(rig, size);
+            List<List<Double>> mbs = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            for (int r = 0; r < rounds && (r == 0 || !deadline.passed()); r++) {
+                for (int i = 0; i < 4; i++) {
+                    mbs.get(i).add(failures.transfer(paths.all().get(i), Paths.LABELS.get(i), payload, size));
+                }
+            }
+            return measurements(p, o, mbs, size, failures);
+        } finally {
+            rig.stop(reverse);
+            rig.stop(jump);
+            rig.stop(target);
+            rig.stop(agent);
+        }
+    }
+
+    private static List<Measurement> measurements(List<Double> p, List<Double> o, List<List<Double>> mbs, long size,
+                                                  Failures failures) {
+        double p50 = Stats.median(p);
+        double o50 = Stats.median(o);
+        double pJump = Stats.median(mbs.get(0));
+        double pDirect = Stats.median(mbs.get(1));
+        double oJump = Stats.median(mbs.get(2));
+        double oDirect = Stats.median(mbs.get(3));
+        String cipher = Ssh.DEFAULT_CIPHER.replace("@openssh.com", "");
+        String how = "median of " + mbs.get(0).size() + " x " + Payload.mib(size) + ", ssh 'cat > /dev/null' < file, "
+                + cipher + ", after a 32 MiB warm-up";
+        return List.of(
+                new Measurement(4, "connect+auth+exec true via jump host, p50", "ms", p50, o50, "ratio <= 1.0",
+                        p50 / o50 <= 1.0, p.size() + " serial connections each (after " + WARMUP + " warm-up), "
+                        + "alternating; ssh -F config with ProxyJump; Postern: gateway + tunnel-mode agent; OpenSSH: "
+                        + "ssh -J through an sshd to an sshd behind ssh -R" + failures.describe()),
+                new Measurement(4, "connect+auth+exec true via jump host, p99", "ms", Stats.percentile(p, 99),
+                        Stats.percentile(o, 99), "", null, ""),
+                new Measurement(4, "throughput via jump host " + cipher, "MB/s", pJump, oJump, "", null, how),
+                new Measurement(4, "throughput direct " + cipher, "MB/s", pDirect, oDirect, "", null,
+                        "the same servers without the jump: Postern's tunnel-mode agent also listening, the target sshd"),
+                new Measurement(4, "throughput via jump / direct", "x", pJump / pDirect, oJump / oDirect,
+                        "Postern >= 0.9", pJump / pDirect >= 0.9, "Postern column: gateway path / direct path of "
+                        + "the same agent; OpenSSH column: -J + -R path / direct"));
+    }
+
+    private static List<String> sink(List<String> path) {
+        List<String> cmd = new ArrayList<>(path);
+        cmd.add("cat > /dev/null");
+        return cmd;
+    }
+
+    /** Connections that failed: counted and reported rather than ending the benchmark at the first one. */
+    private static final class Failures {
+        private final Map<String, Integer> byPath = new TreeMap<>();
+        private String first = "";
+
+        Optional<Double> connect(List<String> path, String label) throws IOException {
+            List<String> cmd = new ArrayList<>(path);
+            cmd.add("true");
+            Proc.Run r = Proc.run(Duration.ofSeconds(30), cmd);
+            if (r.exitCode() == 0) {
+                return Optional.of(r.millis());
+            }
+            byPath.merge(label, 1, Integer::sum);
+            String why = label + ": exit " + r.exitCode() + ": " + r.output().strip().replace('\n', ' ');
+            if (first.isEmpty()) {
+                first = why;
+            }
+            Bench.log("   connection failed: " + why);
+            return Optional.empty();
+        }
+
+        /** A bulk transfer; one that fails (at connect: exit 255) is tried again, up to 3 times in all. */
+        double transfer(List<String> path, String label, Path payload, long size) throws IOException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return ThroughputBench.mbPerSecond(sink(path), label, payload, size);
+                } catch (IOException e) {
+                    byPath.merge(label + " (transfer)", 1, Integer::sum);
+                    first = first.isEmpty() ? label + ": " + e.getMessage() : first;
+                    Bench.log("   transfer failed: " + label + ": " + e.getMessage());
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        int count() {
+            return byPath.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        String first() {
+            return first;
+        }
+
+        String describe() {
+            return byPath.isEmpty() ? "" : "; FAILED connections (left out): " + byPath + ", the first: " + first;
+        }
+    }
+
+    private static MachineView awaitOnline(ControlPlaneProcess plane, Deadline until, Child agent) throws IOException {
+        String path = "/v1/orgs/" + plane.org() + "/apps/" + APP + "/machines";
+        while (!until.passed()) {
+            if (!agent.alive()) {
+                throw new IOException("the tunnel-mode agent exited; see " + agent.log());
+            }
+            for (MachineView m : plane.api().get(path, MachineView[].class)) {
+                if (m.state().equals("online")) {
+                    return m;
+                }
+            }
+            Child.sleepMillis(50);
+        }
+        throw new IOException("the tunnel-mode agent did not come online at the gateway within 30 s; see " + agent.log());
+    }
+
+    /**
+     * One ssh_config for the four paths, with host key aliases so every known_hosts line is checked strictly:
+     * the gateway's pinned key, the org's host CA for {@code *.internal} (the agent shows its host certificate on
+     * both of its paths), the jump sshd's and the target sshd's keys.
+     */
+    private static Path writeConfig(Rig rig, ControlPlaneProcess plane, MachineView machine, SshServerProcess jump,
+                                    SshServerProcess target, int forwardPort, int agentPort) throws IOException {
+        Path knownHosts = rig.work.resolve("known_hosts-jump");
+        Files.write(knownHosts, List.of(
+                "postern-gateway " + plane.gatewayHostKey(),
+                "@cert-authority *.internal " + plane.ca().hostCaPublicKey().strip(),
+                "openssh-jump " + jump.hostKeyLine(),
+                "openssh-target " + target.hostKeyLine()));
+        List<String> lines = new ArrayList<>(List.of(
+                "Host postern-gateway", "  HostName 127.0.0.1", "  Port " + plane.gatewayPort(), "  User postern",
+                "  HostKeyAlias postern-gateway",
+                "Host *.internal", "  ProxyJump postern-gateway",
+                "Host postern-direct", "  HostName 127.0.0.1", "  Port " + agentPort, "  HostKeyAlias " + machine.name(),
+                "Host openssh-jump", "  HostName 127.0.0.1", "  Port " + jump.port(), "  HostKeyAlias openssh-jump",
+                "Host openssh-target", "  HostName 127.0.0.1", "  Port " + forwardPort, "  ProxyJump openssh-jump",
+                "  HostKeyAlias openssh-target",
+                "Host openssh-direct", "  HostName 127.0.0.1", "  Port " + target.port(),
+                "  HostKeyAlias openssh-target",
+                "Host *", "  User " + BenchUser.NAME,
+                // host certificates first: the agent presents one, sshd a plain key
+                "  HostKeyAlgorithms ssh-ed25519-cert-v01@openssh.com,ssh-ed25519"));
+        for (String line : Ssh.of(rig).withKnownHosts(knownHosts).configLines(Ssh.DEFAULT_CIPHER)) {
+            lines.add("  " + line);
+        }
+        Path config = rig.work.resolve("ssh_config-jump");
+        Files.write(config, lines);
+        return config;
+    }
+
+    /** The four ssh command lines, without the remote command. */
+    private record Paths(Path config, String machineName) {
+        static final List<String> LABELS = List.of("Postern via gateway", "Postern direct", "OpenSSH via -J",
+                "OpenSSH direct");
+
+        List<String> posternJump() {
+            return to(machineName);
+        }
+
+        List<String> opensshJump() {
+            return to("openssh-target");
+        }
+
+        List<List<String>> all() {
+            return List.of(posternJump(), to("postern-direct"), opensshJump(), to("openssh-direct"));
+        }
+
+        private List<String> to(String host) {
+            return new ArrayList<>(List.of("ssh", "-F", config.toString(), host));
+        }
+    }
+}
