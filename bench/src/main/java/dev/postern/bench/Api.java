@@ -12,7 +12,8 @@ import java.time.Duration;
 /** A minimal client of the control plane's HTTP API (docs/API.md), safe to share between threads. */
 final class Api {
     private static final ObjectMapper JSON = Json.mapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build(); // no h2c upgrade headers on every request
     private final String baseUrl;
     private final String token;
 

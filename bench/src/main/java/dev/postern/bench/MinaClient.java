@@ -46,6 +46,9 @@ final class MinaClient implements AutoCloseable {
         client.setKeyExchangeFactories(List.of(DHGClient.newFactory(BuiltinDHFactories.curve25519)));
         client.setCipherFactoriesNames(BuiltinCiphers.aes128gcm.getName());
         client.setServerKeyVerifier(new RequiredServerKeyVerifier(OpenSshKeys.parsePublicKey(server.hostKeyLine())));
+        // as OpenSSH's client: with Nagle on, every small request/reply waits for a delayed ACK (40 ms), which
+        // capped benchmark 8 at the client for both servers
+        org.apache.sshd.core.CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.start();
         return new MinaClient(client, identity(rig.userKey, rig.userCert), server);
     }

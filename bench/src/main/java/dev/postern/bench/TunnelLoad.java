@@ -100,6 +100,7 @@ final class TunnelLoad implements AutoCloseable {
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, KEEPALIVE);
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
+        CoreModuleProperties.TCP_NODELAY.set(client, true); // as the agent's tunnel client and OpenSSH's ssh
         if (keepAliveRequest != null) {
             CoreModuleProperties.HEARTBEAT_REQUEST.set(client, keepAliveRequest);
         }

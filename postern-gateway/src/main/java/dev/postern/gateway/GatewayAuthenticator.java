@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.List;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
@@ -27,6 +28,9 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
     private final GatewayDirectory directory;
     private final Clock clock;
 
+    /** Concurrent connections one machine's tunnel carries. */
+    static final int MACHINE_CHANNELS = 4096;
+
     GatewayAuthenticator(GatewayDirectory directory, Clock clock) {
         this.directory = directory;
         this.clock = clock;
@@ -37,6 +41,11 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
         try {
             GatewayLogin login = check(username, key, session.getRemoteAddress());
             session.setAttribute(GatewayLogin.KEY, login);
+            if (login instanceof GatewayLogin.Machine) {
+                // The gateway opens one channel on a machine's tunnel per person connected to it; the
+                // per-connection limit for people must not cap how many people a machine serves at once.
+                CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(session, MACHINE_CHANNELS);
+            }
             return true;
         } catch (CertificateRefusedException e) {
             session.removeAttribute(GatewayLogin.KEY);

@@ -94,7 +94,9 @@ final class UserChannel extends AbstractServerChannel {
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot open a channel on the tunnel of machine {}: {}", id, e.toString());
             machine.close(true);
-            return fail(f, SshConstants.SSH_OPEN_CONNECT_FAILED, "machine " + id + " is offline");
+            return fail(f, SshConstants.SSH_OPEN_CONNECT_FAILED, tunnel.session().isClosing()
+                    ? "machine " + id + " is offline"
+                    : "machine " + id + " cannot take another connection right now; try again");
         }
         return f;
     }

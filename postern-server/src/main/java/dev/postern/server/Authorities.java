@@ -58,6 +58,21 @@ final class Authorities {
         return Optional.of(opened);
     }
 
+    /**
+     * As {@link #open(Store, long)} when the caller already read the org's CA stamp (creation time and user CA
+     * public key, null when it has none): a cached signer of that very CA is used without a query.
+     */
+    Optional<Opened> open(Store store, long orgId, Instant createdAt, String userCaPublicKey) {
+        if (createdAt == null) {
+            return Optional.empty();
+        }
+        Opened cached = cache.get(orgId);
+        if (cached != null && cached.createdAt().equals(createdAt) && cached.user().publicKeyLine().equals(userCaPublicKey)) {
+            return Optional.of(cached);
+        }
+        return open(store, orgId);
+    }
+
     private static String userContext(long orgId) {
         return "org:" + orgId + ":user-ca";
     }

@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Checks a certificate request against the caller's rights, signs it and logs it durably. */
+/**
+ * Checks a certificate request against the caller's rights, signs it and logs it durably: the answer leaves only
+ * after the {@link IssuanceLog} committed the certificate and its audit event.
+ */
 final class CertificateIssuer {
     static final int MIN_HOURS = 1;
     static final int MAX_HOURS = 72;
@@ -34,10 +37,14 @@ final class CertificateIssuer {
     private final AuditTrail audit;
     private final Clock clock;
     private final Counter issued;
+    private final Serials serials;
+    private final IssuanceLog log;
 
     CertificateIssuer(Store store, OrgAccess access, Authorities authorities, AuditTrail audit, Clock clock,
-                      Counter issued) {
+                      Counter issued, IssuanceLog log) {
         this.store = store;
+        this.serials = new Serials(store, Serials.BLOCK);
+        this.log = log;
         this.access = access;
         this.authorities = authorities;
         this.audit = audit;
@@ -45,8 +52,18 @@ final class CertificateIssuer {
         this.issued = issued;
     }
 
-    IssueResponse issue(Caller caller, String orgName, IssueRequest req) {
-        OrgAccess.Scope scope = access.member(caller, orgName);
+    /**
+     * Announces a request that may issue, as early as possible (before its caller lookup), so that the log's
+     * writer holds a commit open for it; pass it to {@link #issue} and close it in any case.
+     */
+    IssuanceLog.Reservation reserve() {
+        return log.reserve();
+    }
+
+    IssueResponse issue(OrgCall call, IssueRequest req, IssuanceLog.Reservation reservation) {
+        Caller caller = call.caller();
+        String orgName = call.orgName();
+        OrgAccess.Scope scope = access.scope(call);
         if (req.hours() < MIN_HOURS || req.hours() > MAX_HOURS) {
             throw ApiException.badRequest("hours " + req.hours() + " is out of range; use " + MIN_HOURS + " to "
                     + MAX_HOURS + " (default 24)");
@@ -56,36 +73,30 @@ final class CertificateIssuer {
         }
         Membership subject = subject(caller, scope, req.email());
         List<String> principals = principals(subject, req.principals());
-        Authorities.Opened ca = authorities.open(store, scope.org().id()).orElseThrow(() -> ApiException.precondition(
+        Authorities.Opened ca = authorities.open(store, scope.org().id(), call.row().authorityCreatedAt(),
+                call.row().userCaPublicKey()).orElseThrow(() -> ApiException.precondition(
                 "org '" + orgName + "' has no SSH CA yet; create it with 'postern ssh establish " + orgName + "'"));
         // certificates carry whole seconds; the log should show the same instants
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant validAfter = now.minus(BACKDATE);
         Instant validBefore = now.plus(Duration.ofHours(req.hours()));
-        Signed signed = store.inTransaction(tx -> {
-            long serial = tx.certificates().nextSerial();
-            String keyId = "postern:" + orgName + ":" + subject.email() + ":" + serial;
-            SignedCertificate cert;
-            try {
-                cert = ca.user().signUser(new UserCertRequest(req.publicKey().trim(), serial, keyId, principals,
-                        validAfter, validBefore, UserCertRequest.defaultExtensions(), Map.of()));
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest(e.getMessage());
-            }
-            IssuedCertificate entry = new IssuedCertificate(serial, scope.org().id(), subject.personId(), keyId,
-                    principals, cert.publicKeyFingerprint(), validAfter, validBefore, caller.email(), now, null, null);
-            tx.certificates().record(entry);
-            audit.record(tx, caller, orgName, "certificate.issue", keyId,
-                    "principals=" + String.join(",", principals) + " hours=" + req.hours()
-                            + " key=" + cert.publicKeyFingerprint());
-            return new Signed(entry, cert.certificateLine());
-        });
+        long serial = serials.next();
+        String keyId = "postern:" + orgName + ":" + subject.email() + ":" + serial;
+        SignedCertificate cert;
+        try {
+            cert = ca.user().signUser(new UserCertRequest(req.publicKey().trim(), serial, keyId, principals,
+                    validAfter, validBefore, UserCertRequest.defaultExtensions(), Map.of()));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        IssuedCertificate entry = new IssuedCertificate(serial, scope.org().id(), subject.personId(), keyId,
+                principals, cert.publicKeyFingerprint(), validAfter, validBefore, caller.email(), now, null, null);
+        // signed here, on the request's own thread; the log only writes, many requests per commit
+        reservation.append(new IssuanceLog.Entry(entry, audit.event(caller, orgName, "certificate.issue", keyId,
+                "principals=" + String.join(",", principals) + " hours=" + req.hours()
+                        + " key=" + cert.publicKeyFingerprint())));
         issued.increment();
-        return new IssueResponse(view(signed.entry(), subject.email()), signed.line());
-    }
-
-    /** The log entry and the certificate line, out of the transaction together. */
-    private record Signed(IssuedCertificate entry, String line) {
+        return new IssueResponse(view(entry, subject.email()), cert.certificateLine());
     }
 
     private Membership subject(Caller caller, OrgAccess.Scope scope, String email) {

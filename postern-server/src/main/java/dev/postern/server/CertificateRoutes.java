@@ -26,9 +26,11 @@ final class CertificateRoutes {
 
     void register(Javalin app) {
         app.post("/v1/orgs/{org}/certificates", ctx -> {
-            Caller caller = auth.session(ctx);
-            IssueRequest req = Bodies.read(ctx, IssueRequest.class);
-            ctx.status(201).json(issuer.issue(caller, ctx.pathParam("org"), req));
+            try (IssuanceLog.Reservation reservation = issuer.reserve()) {
+                OrgCall call = auth.sessionIn(ctx, ctx.pathParam("org"));
+                IssueRequest req = Bodies.read(ctx, IssueRequest.class);
+                ctx.status(201).json(issuer.issue(call, req, reservation));
+            }
         });
         app.get("/v1/orgs/{org}/certificates", ctx -> {
             Caller caller = auth.session(ctx);

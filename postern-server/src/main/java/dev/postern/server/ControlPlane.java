@@ -41,9 +41,12 @@ public final class ControlPlane implements AutoCloseable {
     private final Optional<String> bootstrapToken;
     private final String host;
     private final GatewayLink gateway;
+    private final IssuanceLog issuanceLog;
 
-    private ControlPlane(Store store, Javalin http, String host, Optional<String> bootstrapToken, GatewayLink gateway) {
+    private ControlPlane(Store store, Javalin http, String host, Optional<String> bootstrapToken, GatewayLink gateway,
+                         IssuanceLog issuanceLog) {
         this.store = store;
+        this.issuanceLog = issuanceLog;
         this.http = http;
         this.host = host;
         this.gateway = gateway;
@@ -66,13 +69,15 @@ public final class ControlPlane implements AutoCloseable {
                     .run(config.bootstrapEmail(), config.dataDir());
             Metrics metrics = new Metrics();
             GatewayLink gateway = GatewayLink.start(config, store, config.clock());
+            IssuanceLog issuanceLog = new IssuanceLog(store, metrics::logCommitted);
             try {
-                Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId(), gateway);
+                Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId(), gateway, issuanceLog);
                 http.start(config.httpHost(), config.httpPort());
                 LOG.info("control plane listening on http://{}:{} (data {})", config.httpHost(), http.port(),
                         config.dataDir());
-                return new ControlPlane(store, http, config.httpHost(), boot.token(), gateway);
+                return new ControlPlane(store, http, config.httpHost(), boot.token(), gateway, issuanceLog);
             } catch (RuntimeException e) {
+                issuanceLog.close();
                 gateway.close();
                 throw e;
             }
@@ -103,6 +108,7 @@ public final class ControlPlane implements AutoCloseable {
             http.stop();
             gateway.close();
         } finally {
+            issuanceLog.close();
             store.close();
         }
     }
@@ -131,7 +137,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer, Metrics metrics,
-                                  long adminPersonId, GatewayLink gateway) {
+                                  long adminPersonId, GatewayLink gateway, IssuanceLog issuanceLog) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
@@ -144,7 +150,8 @@ public final class ControlPlane implements AutoCloseable {
         var audit = new AuditTrail(clock);
         var secrets = new Secrets();
         var authorities = new Authorities(sealer, clock);
-        var issuer = new CertificateIssuer(store, access, authorities, audit, clock, metrics.certificatesIssued());
+        var issuer = new CertificateIssuer(store, access, authorities, audit, clock, metrics.certificatesIssued(),
+                issuanceLog);
         app.get("/health", ctx -> {
             boolean up = store.ping();
             ctx.status(up ? 200 : 503).json(Map.of("status", up ? "ok" : "store not answering"));

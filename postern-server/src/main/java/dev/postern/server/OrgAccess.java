@@ -1,5 +1,6 @@
 package dev.postern.server;
 
+import dev.postern.store.CallerInOrg;
 import dev.postern.store.Membership;
 import dev.postern.store.Org;
 import dev.postern.store.Store;
@@ -24,6 +25,15 @@ final class OrgAccess {
         Org org = store.orgs().byName(orgName).orElseThrow(() -> unknown(orgName));
         Membership m = store.orgs().membership(org.id(), caller.person().id()).orElseThrow(() -> unknown(orgName));
         return new Scope(org, m);
+    }
+
+    /** As {@link #member}, from what {@link TokenAuthenticator#sessionIn} already read: no query. */
+    Scope scope(OrgCall call) {
+        CallerInOrg row = call.row();
+        if (row.org() == null || row.membership() == null) {
+            throw unknown(call.orgName());
+        }
+        return new Scope(row.org(), row.membership());
     }
 
     /** Like {@link #member} but also requires owner or admin. */

@@ -12,6 +12,33 @@ public interface CertificateStore {
     /** Records an issued certificate; durable when this returns. */
     void record(IssuedCertificate certificate);
 
+    /**
+     * {@code count} new serials at once (one round trip on JDBC), each as {@link #nextSerial} would give it:
+     * unique and never reused; not necessarily consecutive. {@code count} is 1 to {@value #MAX_SERIALS}.
+     */
+    default long[] nextSerials(int count) {
+        checkSerialCount(count);
+        long[] serials = new long[count];
+        for (int i = 0; i < count; i++) {
+            serials[i] = nextSerial();
+        }
+        return serials;
+    }
+
+    /** The most serials {@link #nextSerials} hands out in one call. */
+    int MAX_SERIALS = 10_000;
+
+    /**
+     * Records several certificates as {@link #record} does each (one batch on JDBC). Inside
+     * {@link Store#inTransaction} they are recorded all or none; a duplicate serial throws
+     * {@link ConflictException} and, like any failure, spoils the transaction.
+     */
+    default void recordAll(List<IssuedCertificate> certificates) {
+        for (IssuedCertificate c : List.copyOf(certificates)) {
+            record(c);
+        }
+    }
+
     /** The org's certificates, oldest first. */
     List<IssuedCertificate> forOrg(long orgId);
 
@@ -25,4 +52,12 @@ public interface CertificateStore {
 
     /** The org's revoked certificates, by serial. */
     List<IssuedCertificate> revoked(long orgId);
+
+    /** Refuses a {@link #nextSerials} count out of range. */
+    static void checkSerialCount(int count) {
+        if (count < 1 || count > MAX_SERIALS) {
+            throw new IllegalArgumentException("serial count " + count + " is out of range; ask for 1 to "
+                    + MAX_SERIALS + " at a time");
+        }
+    }
 }

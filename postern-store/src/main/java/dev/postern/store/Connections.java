@@ -120,7 +120,7 @@ abstract class Connections {
     }
 
     static boolean isUniqueViolation(SQLException e) {
-        return UNIQUE_VIOLATION.equals(e.getSQLState());
+        return e != null && UNIQUE_VIOLATION.equals(e.getSQLState());
     }
 
     /** Maps a driver failure to the store's exception; the driver's words stay in the message and the cause. */

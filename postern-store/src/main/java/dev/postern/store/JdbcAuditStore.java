@@ -1,5 +1,6 @@
 package dev.postern.store;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -26,17 +27,28 @@ final class JdbcAuditStore implements AuditStore {
     @Override
     public AuditEvent append(AuditEvent e) {
         Objects.requireNonNull(e, "event");
-        long id = db.with("append audit event '" + e.action() + "'", c -> Connections.insertReturningId(c, INSERT, ps -> {
-            Columns.setInstant(ps, 1, e.at());
-            ps.setString(2, e.actor());
-            Columns.setNullableString(ps, 3, e.org());
-            ps.setString(4, e.action());
-            Columns.setNullableString(ps, 5, e.target());
-            Columns.setNullableString(ps, 6, e.source());
-            Columns.setNullableString(ps, 7, e.detail());
-        }));
+        long id = db.with("append audit event '" + e.action() + "'",
+                c -> Connections.insertReturningId(c, INSERT, ps -> bind(ps, e)));
         return new AuditEvent(id, Columns.stored(e.at()), e.actor(), e.org(), e.action(), e.target(), e.source(),
                 e.detail());
+    }
+
+    @Override
+    public void appendAll(List<AuditEvent> events) {
+        List<AuditEvent> all = List.copyOf(events);
+        if (all.isEmpty()) {
+            return;
+        }
+        db.with("append " + all.size() + " audit events", c -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (AuditEvent e : all) {
+                    bind(ps, e);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
     }
 
     @Override
@@ -51,6 +63,17 @@ final class JdbcAuditStore implements AuditStore {
             ps.setString(1, org);
             ps.setInt(2, limit);
         }, JdbcAuditStore::row);
+    }
+
+    private static void bind(PreparedStatement ps, AuditEvent e) throws SQLException {
+        Objects.requireNonNull(e, "event");
+        Columns.setInstant(ps, 1, e.at());
+        ps.setString(2, e.actor());
+        Columns.setNullableString(ps, 3, e.org());
+        ps.setString(4, e.action());
+        Columns.setNullableString(ps, 5, e.target());
+        Columns.setNullableString(ps, 6, e.source());
+        Columns.setNullableString(ps, 7, e.detail());
     }
 
     private static AuditEvent row(ResultSet rs) throws SQLException {

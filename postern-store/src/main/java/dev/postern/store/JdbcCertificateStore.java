@@ -1,5 +1,6 @@
 package dev.postern.store;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,6 +12,8 @@ import java.util.Optional;
 final class JdbcCertificateStore implements CertificateStore {
     // nextval('...') is PostgreSQL's spelling and H2 accepts it too
     private static final String NEXT_SERIAL = "SELECT nextval('certificate_serial_seq')";
+    // generate_series is in both H2 2.x and PostgreSQL; nextval is evaluated once per row
+    private static final String NEXT_SERIALS = "SELECT nextval('certificate_serial_seq') FROM generate_series(1, ?)";
     private static final String COLUMNS = "SELECT serial, org_id, person_id, key_id, principals, public_key_fingerprint,"
             + " valid_after, valid_before, issued_by, issued_at, revoked_at, revoked_by FROM certificates";
     private static final String INSERT = "INSERT INTO certificates (serial, org_id, person_id, key_id, principals,"
@@ -37,34 +40,74 @@ final class JdbcCertificateStore implements CertificateStore {
     }
 
     @Override
+    public long[] nextSerials(int count) {
+        CertificateStore.checkSerialCount(count);
+        List<Long> serials = db.list("allocate " + count + " certificate serials", NEXT_SERIALS,
+                ps -> ps.setInt(1, count), rs -> rs.getLong(1));
+        if (serials.size() != count) {
+            throw new StoreException("cannot allocate " + count + " certificate serials: the sequence returned "
+                    + serials.size());
+        }
+        return serials.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    @Override
     public void record(IssuedCertificate cert) {
         Objects.requireNonNull(cert, "certificate");
-        String principals = Columns.joinPrincipals(cert.principals());
         // no savepoint: a duplicate serial is a bug in the caller, not a case to recover from
         db.with("record certificate serial " + cert.serial(), c -> {
             try {
-                return Connections.executeUpdate(c, INSERT, ps -> {
-                    ps.setLong(1, cert.serial());
-                    ps.setLong(2, cert.orgId());
-                    ps.setLong(3, cert.personId());
-                    ps.setString(4, cert.keyId());
-                    ps.setString(5, principals);
-                    ps.setString(6, cert.publicKeyFingerprint());
-                    Columns.setInstant(ps, 7, cert.validAfter());
-                    Columns.setInstant(ps, 8, cert.validBefore());
-                    ps.setString(9, cert.issuedBy());
-                    Columns.setInstant(ps, 10, cert.issuedAt());
-                    Columns.setInstant(ps, 11, cert.revokedAt());
-                    Columns.setNullableString(ps, 12, cert.revokedBy());
-                });
+                return Connections.executeUpdate(c, INSERT, ps -> bind(ps, cert));
             } catch (SQLException e) {
-                if (Connections.isUniqueViolation(e)) {
-                    throw new ConflictException("certificate serial " + cert.serial() + " is already recorded;"
-                            + " allocate serials with nextSerial()");
-                }
-                throw e;
+                throw conflict(e, "certificate serial " + cert.serial() + " is already recorded");
             }
         });
+    }
+
+    @Override
+    public void recordAll(List<IssuedCertificate> certificates) {
+        List<IssuedCertificate> certs = List.copyOf(certificates);
+        if (certs.isEmpty()) {
+            return;
+        }
+        String what = certs.size() == 1 ? "certificate serial " + certs.get(0).serial()
+                : certs.size() + " certificates, serials " + certs.get(0).serial() + " to "
+                + certs.get(certs.size() - 1).serial();
+        db.with("record " + what, c -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (IssuedCertificate cert : certs) {
+                    bind(ps, cert);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                return null;
+            } catch (SQLException e) {
+                throw conflict(e, "one of " + what + " is already recorded");
+            }
+        });
+    }
+
+    private static void bind(PreparedStatement ps, IssuedCertificate cert) throws SQLException {
+        ps.setLong(1, cert.serial());
+        ps.setLong(2, cert.orgId());
+        ps.setLong(3, cert.personId());
+        ps.setString(4, cert.keyId());
+        ps.setString(5, Columns.joinPrincipals(cert.principals()));
+        ps.setString(6, cert.publicKeyFingerprint());
+        Columns.setInstant(ps, 7, cert.validAfter());
+        Columns.setInstant(ps, 8, cert.validBefore());
+        ps.setString(9, cert.issuedBy());
+        Columns.setInstant(ps, 10, cert.issuedAt());
+        Columns.setInstant(ps, 11, cert.revokedAt());
+        Columns.setNullableString(ps, 12, cert.revokedBy());
+    }
+
+    /** A unique violation becomes a conflict; any other failure is rethrown for the caller to map. */
+    private static SQLException conflict(SQLException e, String what) {
+        if (Connections.isUniqueViolation(e) || Connections.isUniqueViolation(e.getNextException())) {
+            throw new ConflictException(what + "; allocate serials with nextSerial() or nextSerials()");
+        }
+        return e;
     }
 
     @Override

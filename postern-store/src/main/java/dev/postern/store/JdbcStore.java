@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -174,6 +175,11 @@ public final class JdbcStore implements Store {
     @Override
     public MachineStore machines() {
         return stores.machines;
+    }
+
+    @Override
+    public Optional<CallerInOrg> callerInOrg(String tokenHash, String orgName) {
+        return stores.callers.find(tokenHash, orgName);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.postern.store;
 
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -58,6 +59,11 @@ final class JdbcTransaction implements Store {
     @Override
     public MachineStore machines() {
         return stores.machines;
+    }
+
+    @Override
+    public Optional<CallerInOrg> callerInOrg(String tokenHash, String orgName) {
+        return stores.callers.find(tokenHash, orgName);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.postern.store;
 
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -30,6 +31,26 @@ public interface Store extends AutoCloseable {
     SettingStore settings();
 
     MachineStore machines();
+
+    /**
+     * The token of this hash with its person, the org named {@code orgName}, the person's membership of it and
+     * the org's CA stamp, read at once (one query on JDBC) for requests that need them all, such as issuing a
+     * certificate; empty when no token has this hash. Always read from the database, never cached, so a
+     * logout, a member removal or a new CA counts from the next request on, whichever replica made it.
+     */
+    default Optional<CallerInOrg> callerInOrg(String tokenHash, String orgName) {
+        Optional<ApiToken> token = tokens().byHash(tokenHash);
+        if (token.isEmpty()) {
+            return Optional.empty();
+        }
+        Person person = people().byId(token.get().personId()).orElse(null);
+        Org org = orgs().byName(orgName).orElse(null);
+        Membership membership = org == null || person == null ? null
+                : orgs().membership(org.id(), person.id()).orElse(null);
+        OrgAuthority ca = org == null ? null : authorities().forOrg(org.id()).orElse(null);
+        return Optional.of(new CallerInOrg(token.get(), person, org, membership,
+                ca == null ? null : ca.createdAt(), ca == null ? null : ca.userCaPublicKey()));
+    }
 
     /**
      * Runs {@code work} in one database transaction: committed when it returns, rolled back (nothing

@@ -11,6 +11,7 @@ final class SubStores {
     final AuditStore audit;
     final SettingStore settings;
     final MachineStore machines;
+    final JdbcCallerLookup callers;
 
     SubStores(Connections db) {
         people = new JdbcPersonStore(db);
@@ -22,5 +23,6 @@ final class SubStores {
         audit = new JdbcAuditStore(db);
         settings = new JdbcSettingStore(db);
         machines = new JdbcMachineStore(db);
+        callers = new JdbcCallerLookup(db);
     }
 }

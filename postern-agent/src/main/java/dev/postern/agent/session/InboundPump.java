@@ -10,10 +10,17 @@ import org.apache.sshd.server.channel.ChannelDataReceiver;
 import org.apache.sshd.server.channel.ChannelSession;
 
 /**
- * Moves client input from the SSH channel to the child's stdin (or PTY master). MINA hands us data on its
- * I/O thread; we queue it and report it unconsumed, and give the SSH window back only once the bytes are in
- * the child's pipe. The queue is thereby bounded by the channel's window, and a child that does not read
- * stops the client. End of input closes the pipe (not a PTY: there the terminal has no end of file).
+ * Moves client input from the SSH channel to the child's stdin (or PTY master).
+ *
+ * <p>Fast path: while nothing is queued, MINA's I/O thread writes the packet straight into the non-blocking pipe
+ * and reports it consumed, so MINA gives the window back at once; one copy, no thread hand-off. That is how a
+ * bulk upload runs. Slow path: what the pipe does not take (the child is not reading, or not started yet) is
+ * copied into a queue and reported unconsumed; the {@link Reactor} writes it when the pipe has room and only
+ * then gives that window back. The queue is thereby bounded by the channel's window, and a child that does not
+ * read stops the client. End of input closes the pipe (not a PTY: there the terminal has no end of file).
+ *
+ * <p>Threads: MINA's I/O thread calls {@link #data}; everything else runs on the reactor thread. The state is
+ * guarded by this object's lock, and only the reactor thread closes the descriptor.
  */
 final class InboundPump implements Reactor.Handler, ChannelDataReceiver {
     private final Reactor reactor;
@@ -25,6 +32,9 @@ final class InboundPump implements Reactor.Handler, ChannelDataReceiver {
     private boolean closeOnEof;
     private boolean eof;
     private boolean discard;
+    private boolean broken; // EPIPE seen on the I/O thread; the reactor closes the pipe
+    private int toRelease; // window to give back once the lock is released (it sends a message)
+    private int ordered; // requests (signal, window-change) handed to the reactor and not yet run
 
     InboundPump(Reactor reactor, AtomicLong counter) {
         this.reactor = reactor;
@@ -35,88 +45,145 @@ final class InboundPump implements Reactor.Handler, ChannelDataReceiver {
     /** Starts writing to {@code fd}; data that arrived before the child started is written first. */
     void attach(int fd, boolean closeOnEof, IntConsumer windowRelease) {
         reactor.execute(() -> {
-            this.fd = fd;
-            this.closeOnEof = closeOnEof;
-            this.windowRelease = windowRelease;
-            flushIfIdle();
+            synchronized (this) {
+                this.fd = fd;
+                this.closeOnEof = closeOnEof;
+                this.windowRelease = windowRelease;
+            }
+            flushLocked();
         });
     }
 
-    /** Stops writing; closes the descriptor if it is a pipe this pump owns. Call on the reactor thread. */
+    /** Stops writing; closes the descriptor if it is a pipe this pump owns. */
     void detach() {
         reactor.execute(() -> {
-            if (closeOnEof) {
-                Posix.close(fd);
+            synchronized (this) {
+                if (closeOnEof) {
+                    Posix.close(fd);
+                }
+                fd = -1;
+                discard = true;
+                queue.clear();
             }
-            fd = -1;
-            discard = true;
-            queue.clear();
             reactor.unregister(this);
         });
     }
 
     @Override
     public int data(ChannelSession channel, byte[] buf, int start, int len) {
-        byte[] copy = Arrays.copyOfRange(buf, start, start + len);
-        reactor.execute(() -> {
-            counter.addAndGet(copy.length);
+        counter.addAndGet(len);
+        synchronized (this) {
             if (discard) {
-                windowRelease.accept(copy.length);
-            } else {
-                queue.add(copy);
+                return len; // consumed: the child is gone or closed its input, but the client keeps flowing
+            }
+            int written = 0;
+            if (fd >= 0 && queue.isEmpty() && ordered == 0) {
+                try {
+                    written = FastIo.write(fd, buf, start, len);
+                } catch (LastErrorException e) {
+                    discard = true; // EPIPE: the child closed its stdin; discard, but keep the client flowing
+                    broken = true;
+                    reactor.execute(this::closeIfBroken);
+                    return len;
+                }
+                if (written == len) {
+                    return len;
+                }
+            }
+            queue.add(Arrays.copyOfRange(buf, start + written, start + len));
+        }
+        reactor.execute(this::flushLocked); // also wakes the reactor to poll for room in the pipe
+        return 0; // the window for the queued bytes is released once the child has them
+    }
+
+    /**
+     * Runs {@code task} on the reactor thread before any input that arrives after this call is written: a
+     * channel request (window-change, signal) must act before the bytes the client sent after it, which the fast
+     * path would otherwise write first.
+     */
+    void runInOrder(Runnable task) {
+        synchronized (this) {
+            ordered++;
+        }
+        reactor.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                synchronized (this) {
+                    ordered--;
+                }
+                flushLocked();
             }
         });
-        return 0; // the window is released once the child has it
     }
 
     @Override
     public void close() {
         reactor.execute(() -> {
-            eof = true;
-            flushIfIdle();
+            synchronized (this) {
+                eof = true;
+            }
+            flushLocked();
         });
     }
 
     @Override
-    public int fd() {
+    public synchronized int fd() {
         return fd;
     }
 
     @Override
-    public short interest() {
+    public synchronized short interest() {
         return fd >= 0 && !queue.isEmpty() ? Libc.POLLOUT : 0;
     }
 
     @Override
     public void ready(short revents) {
-        write();
+        flushLocked();
     }
 
-    private void flushIfIdle() {
-        if (fd >= 0) {
-            write();
+    private void flushLocked() {
+        IntConsumer release;
+        int n;
+        synchronized (this) {
+            if (fd >= 0) {
+                write();
+            }
+            release = windowRelease;
+            n = toRelease;
+            toRelease = 0;
+        }
+        if (n > 0) {
+            release.accept(n);
         }
     }
 
+    private synchronized void closeIfBroken() {
+        if (broken && closeOnEof && fd >= 0) {
+            Posix.close(fd);
+            fd = -1;
+        }
+    }
+
+    // the callers hold the lock
     private void write() {
         while (fd >= 0 && !queue.isEmpty()) {
             byte[] head = queue.peek();
-            byte[] rest = offset == 0 ? head : Arrays.copyOfRange(head, offset, head.length);
-            long n;
+            int n;
             try {
-                n = Libc.C.write(fd, rest, rest.length);
+                n = FastIo.write(fd, head, offset, head.length - offset);
             } catch (LastErrorException e) {
-                if (e.getErrorCode() == Libc.EAGAIN || e.getErrorCode() == Libc.EINTR) {
-                    return;
-                }
                 dropAll(); // EPIPE: the child closed its stdin; discard, but keep the client flowing
                 return;
             }
-            offset += (int) n;
+            if (n == 0) {
+                return; // the pipe is full; the reactor polls for room
+            }
+            offset += n;
             if (offset == head.length) {
                 queue.poll();
                 offset = 0;
-                windowRelease.accept(head.length);
+                toRelease += head.length;
             }
         }
         if (fd >= 0 && eof && queue.isEmpty() && closeOnEof) {
@@ -128,7 +195,7 @@ final class InboundPump implements Reactor.Handler, ChannelDataReceiver {
     private void dropAll() {
         discard = true;
         for (byte[] b = queue.poll(); b != null; b = queue.poll()) {
-            windowRelease.accept(b.length - offset);
+            toRelease += b.length - offset;
             offset = 0;
         }
         if (closeOnEof) {

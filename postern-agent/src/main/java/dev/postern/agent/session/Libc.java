@@ -18,6 +18,7 @@ interface Libc extends Library {
     int O_NOCTTY = 0400;
     int F_GETFL = 3;
     int F_SETFL = 4;
+    int F_SETPIPE_SZ = 1031;
     short POLLIN = 0x1;
     short POLLOUT = 0x4;
     short POLLERR = 0x8;

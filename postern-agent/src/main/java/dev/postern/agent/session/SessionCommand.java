@@ -195,7 +195,7 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
     }
 
     private void onSignal(Environment env, Signal signal) {
-        reactor.execute(() -> {
+        inbound.runInOrder(() -> {
             if (signal == Signal.WINCH) {
                 if (pty != null) {
                     pty.resize(intOf(env.getEnv().get(Environment.ENV_COLUMNS)),

@@ -19,6 +19,14 @@ import java.io.IOException;
  */
 final class Spawner {
     private static final int OPAQUE = 1024; // larger than glibc's posix_spawn_file_actions_t / attr_t / sigset_t
+    /**
+     * Capacity asked for the stdin and stdout pipes (the kernel default is 64 KiB, two SSH packets). A bulk
+     * transfer then rarely finds the pipe full, so MINA's I/O thread writes packets straight in (see
+     * {@link InboundPump}) and the child reads large chunks. Pages are allocated only while data sits in the
+     * pipe, so idle sessions cost nothing; if the kernel refuses (pipe-max-size, per-user limits), the default
+     * stays.
+     */
+    static final int PIPE_SIZE = 1024 * 1024;
 
     private Spawner() {
     }
@@ -43,6 +51,8 @@ final class Spawner {
                 in = pipe();
                 out = pipe();
                 err = pipe();
+                grow(in[1]);
+                grow(out[1]);
                 check(c.posix_spawn_file_actions_adddup2(fa, in[0], 0), "adddup2");
                 check(c.posix_spawn_file_actions_adddup2(fa, out[1], 1), "adddup2");
                 check(c.posix_spawn_file_actions_adddup2(fa, err[1], 2), "adddup2");
@@ -100,6 +110,14 @@ final class Spawner {
             throw new IOException("cannot create a pipe: " + Posix.strerror(e.getErrorCode()), e);
         }
         return fds;
+    }
+
+    private static void grow(int pipeFd) {
+        try {
+            Libc.C.fcntl(pipeFd, Libc.F_SETPIPE_SZ, PIPE_SIZE);
+        } catch (LastErrorException e) {
+            // EPERM/EBUSY: keep the default size; only throughput is affected
+        }
     }
 
     private static void closeBoth(int[] fds) {

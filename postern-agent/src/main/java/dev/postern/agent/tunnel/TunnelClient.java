@@ -109,6 +109,8 @@ public final class TunnelClient implements AutoCloseable {
         client.setGlobalRequestHandlers(handlers);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, config.keepAlive());
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
+        // every inner session's small request/reply messages cross this connection: no Nagle delay (see ServerSetup)
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.start();
         TunnelClient tunnel = new TunnelClient(config, client, sleeper, random);
         tunnel.loop.start();
