@@ -20,8 +20,6 @@ import dev.postern.ssh.TrustPolicy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
@@ -114,10 +112,6 @@ public final class Agent implements AutoCloseable {
     }
 
     private static SshServer newServer(AgentConfig config, Sessions sessions, HostKeys hostKeys) throws IOException {
-        if (!Files.isDirectory(config.dataDir())) {
-            Files.createDirectories(config.dataDir(),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
         List<PublicKey> caKeys = OpenSshKeys.readPublicKeys(config.trustedUserCaFile());
         if (caKeys.isEmpty()) {
             throw new IllegalArgumentException("--trusted-user-ca " + config.trustedUserCaFile()

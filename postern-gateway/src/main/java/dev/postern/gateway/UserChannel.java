@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
-import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.session.ConnectionService;
@@ -147,10 +146,5 @@ final class UserChannel extends AbstractServerChannel {
         if (p != null && p.output() != null) {
             p.output().finish();
         }
-    }
-
-    @Override
-    protected Closeable getInnerCloseable() {
-        return super.getInnerCloseable();
     }
 }

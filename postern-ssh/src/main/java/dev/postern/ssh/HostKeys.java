@@ -63,7 +63,11 @@ public final class HostKeys {
      */
     public static HostKeys loadOrCreate(Path dataDir, Optional<Path> hostCertificateFile) {
         try {
-            Files.createDirectories(dataDir);
+            if (!Files.isDirectory(dataDir)) {
+                // the data dir also holds the machine's identity and trust anchors: only the agent may read it
+                Files.createDirectories(dataDir,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             Path keyFile = dataDir.resolve(KEY_FILE);
             KeyPair kp = Files.exists(keyFile) ? load(keyFile) : create(keyFile);
             Optional<OpenSshCertificate> cert = Optional.empty();

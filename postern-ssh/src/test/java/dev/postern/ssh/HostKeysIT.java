@@ -58,6 +58,8 @@ class HostKeysIT {
         HostKeys first = HostKeys.loadOrCreate(data);
         Path keyFile = data.resolve(HostKeys.KEY_FILE);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).as("a new data dir")
+                .isEqualTo("rwx------");
         assertThat(Files.readString(keyFile)).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----");
         // ssh-keygen can read it: it is standard OpenSSH format.
         ProcessResult pub = TestCa.run(List.of("ssh-keygen", "-y", "-f", keyFile.toString()));

@@ -13,8 +13,6 @@ import dev.postern.ssh.HostKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,12 +157,7 @@ public final class AgentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--join-token is required on the first start (nothing in " + data
                     + " yet); create one with 'postern tokens create machine --app APP'");
         }
-        try {
-            Files.createDirectories(data, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create --data " + data + ": " + e.getMessage(), e);
-        }
+        // creates --data (0700) when missing
         HostKeys keys = HostKeys.loadOrCreate(data, Optional.empty());
         return new JoinClient().join(server, joinToken, keys.publicKeyLine(), region, files);
     }
