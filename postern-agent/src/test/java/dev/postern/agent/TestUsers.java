@@ -40,7 +40,7 @@ public final class TestUsers {
                     + "alice:x:" + ALICE_UID + ":" + ALICE_UID + ":Alice:" + home + ":" + aliceShell + "\n");
             Files.writeString(etc.resolve("group"), "root:x:0:\nalice:x:" + ALICE_UID + ":\nshared:x:" + SHARED_GID
                     + ":alice\n");
-            return new Accounts(etc.resolve("passwd"), Path.of(fallbackShell), Path.of("/usr/bin/setpriv"), 0);
+            return new Accounts(etc.resolve("passwd"), Path.of(fallbackShell), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

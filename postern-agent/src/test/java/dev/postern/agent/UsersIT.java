@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Login users and shells, with a passwd file of the test's own (same format as /etc/passwd). The uids are
- * real ones of this Debian image (root 0, nobody 65534), so setpriv can find their groups.
+ * real ones of this Debian image (root 0, nobody 65534).
  */
 class UsersIT {
     @TempDir
@@ -21,7 +21,7 @@ class UsersIT {
     private Accounts accounts(String passwd, String fallbackShell, int agentUid) throws IOException {
         Path file = dir.resolve("passwd");
         Files.writeString(file, passwd);
-        return new Accounts(file, Path.of(fallbackShell), Path.of("/usr/bin/setpriv"), agentUid);
+        return new Accounts(file, Path.of(fallbackShell), agentUid);
     }
 
     @Test
@@ -64,7 +64,7 @@ class UsersIT {
 
     @Test
     void aUserKnownOnlyToTheAgentsPasswdGetsItsGroupsFromTheAgentsGroupFile() {
-        // alice is in the agent's passwd and group files, not in this machine's: setpriv must not ask NSS
+        // alice is in the agent's passwd and group files, not in this machine's: switching must not ask NSS
         try (AgentFixture fx = new AgentFixture(dir, TestUsers.withAlice(dir))) {
             ProcessResult r = fx.ssh("alice", fx.cert("alice"), java.util.List.of(), "id -u; id -g; id -G; pwd", null);
             assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -93,6 +93,35 @@ class UsersIT {
             assertThat(r.stderr()).contains("this agent runs as nobody (not root), so it can only log you in as nobody,"
                     + " not as root");
             assertThat(r.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void aNonRootLoginStartsAsThatUserWithNoCapabilitiesAndOwnsItsTerminal() {
+        // every id (real, effective, saved, filesystem) is alice's and no capability is left: a child that kept
+        // root's saved uid or capabilities could become root again
+        try (AgentFixture fx = new AgentFixture(dir, TestUsers.withAlice(dir))) {
+            ProcessResult r = fx.ssh("alice", fx.cert("alice"), java.util.List.of("-tt"),
+                    "grep -E '^(Uid|Gid|CapPrm|CapEff|CapAmb):' /proc/self/status; stat -c %u $(tty)", null);
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            int a = TestUsers.ALICE_UID;
+            assertThat(r.stdout().replace("\r", "")).isEqualTo("Uid:\t" + a + "\t" + a + "\t" + a + "\t" + a + "\n"
+                    + "Gid:\t" + a + "\t" + a + "\t" + a + "\t" + a + "\n"
+                    + "CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapAmb:\t0000000000000000\n"
+                    + a + "\n");
+        }
+    }
+
+    @Test
+    void aHomeTheUserCannotEnterStartsTheSessionInRoot() throws IOException {
+        Accounts accounts = TestUsers.withAlice(dir);
+        Files.setPosixFilePermissions(TestUsers.aliceHome(dir), java.nio.file.attribute.PosixFilePermissions
+                .fromString("rwx------"));
+        Files.setAttribute(TestUsers.aliceHome(dir), "unix:uid", 0);
+        try (AgentFixture fx = new AgentFixture(dir, accounts)) {
+            ProcessResult r = fx.ssh("alice", fx.cert("alice"), java.util.List.of(), "pwd; id -u", null);
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.stdout()).isEqualTo("/\n" + TestUsers.ALICE_UID + "\n");
         }
     }
 }

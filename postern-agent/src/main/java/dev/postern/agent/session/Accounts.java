@@ -11,14 +11,12 @@ import java.util.Objects;
  * @param passwdFile the passwd database, normally /etc/passwd; the group database is its sibling
  *     {@code group}
  * @param fallbackShell the shell used when the user's own is missing, normally /bin/sh
- * @param setpriv the program that drops to the user's uid, gid and groups when the agent runs as root
  * @param agentUid the agent's effective uid
  */
-public record Accounts(Path passwdFile, Path fallbackShell, Path setpriv, int agentUid) {
+public record Accounts(Path passwdFile, Path fallbackShell, int agentUid) {
     public Accounts {
         Objects.requireNonNull(passwdFile, "passwdFile");
         Objects.requireNonNull(fallbackShell, "fallbackShell");
-        Objects.requireNonNull(setpriv, "setpriv");
         if (agentUid < 0) {
             throw new IllegalArgumentException("agentUid " + agentUid + " is negative; pass the agent's euid");
         }
@@ -33,9 +31,8 @@ public record Accounts(Path passwdFile, Path fallbackShell, Path setpriv, int ag
         return parent.resolve("group");
     }
 
-    /** /etc/passwd, /bin/sh, setpriv from util-linux, and the agent's real effective uid. */
+    /** /etc/passwd, /bin/sh and the agent's real effective uid. */
     public static Accounts system() {
-        return new Accounts(Path.of("/etc/passwd"), Path.of("/bin/sh"), Path.of("/usr/bin/setpriv"),
-                Libc.C.geteuid());
+        return new Accounts(Path.of("/etc/passwd"), Path.of("/bin/sh"), Libc.C.geteuid());
     }
 }

@@ -41,7 +41,7 @@ public final class Entrypoint implements AutoCloseable {
         }
         String path = resolve(command.get(0), env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
         String cwd = Path.of("").toAbsolutePath().toString();
-        return new Entrypoint(Spawner.spawn(new SpawnSpec(path, command, env, cwd, null, true)));
+        return new Entrypoint(Spawner.spawn(new SpawnSpec(path, command, env, cwd, null, true, null)));
     }
 
     private static String resolve(String program, String searchPath) throws IOException {

@@ -16,6 +16,7 @@ interface Libc extends Library {
     int O_CLOEXEC = 02000000;
     int O_RDWR = 2;
     int O_NOCTTY = 0400;
+    int X_OK = 1;
     int F_GETFL = 3;
     int F_SETFL = 4;
     int F_SETPIPE_SZ = 1031;
@@ -91,6 +92,14 @@ interface Libc extends Library {
     int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
 
     long syscall(long number, int arg1, int arg2) throws LastErrorException;
+
+    long syscall(long number, int arg1, int[] arg2) throws LastErrorException;
+
+    long syscall(long number, int arg1, int arg2, int arg3) throws LastErrorException;
+
+    int getresuid(int[] ruid, int[] euid, int[] suid);
+
+    int access(String path, int mode);
 
     int posix_openpt(int flags) throws LastErrorException;
 

@@ -1,13 +1,8 @@
 package dev.postern.agent.session;
 
-import java.util.List;
-
 /**
- * A login that may start processes: its passwd entry, the shell to run, and the argv prefix that switches
- * to its identity (empty when the agent already is that user).
+ * A login that may start processes: its passwd entry, the shell to run, and the identity to start them
+ * with, or null when the agent already is that user.
  */
-record LoginUser(PasswdEntry entry, String shell, List<String> identityPrefix) {
-    LoginUser {
-        identityPrefix = List.copyOf(identityPrefix);
-    }
+record LoginUser(PasswdEntry entry, String shell, SpawnIdentity identity) {
 }

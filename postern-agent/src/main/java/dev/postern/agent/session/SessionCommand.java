@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -142,12 +141,11 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
         try {
             if (ptyRequest != null) {
                 pty = Pty.open(ptyRequest.columns(), ptyRequest.rows());
-                if (!user.identityPrefix().isEmpty()) {
+                if (user.identity() != null) {
                     pty.chown(user.entry().uid(), user.entry().gid());
                 }
             }
-            List<String> argv = new ArrayList<>(user.identityPrefix());
-            argv.addAll(command == null ? List.of(user.shell(), "-l") : List.of(user.shell(), "-c", command));
+            List<String> argv = command == null ? List.of(user.shell(), "-l") : List.of(user.shell(), "-c", command);
             Map<String, String> childEnv = SessionEnvironment.build(services.baseEnv(), user,
                     channel.getSession().getClientAddress(), channel.getSession().getIoSession().getLocalAddress(),
                     ptyRequest, pty == null ? null : pty.slave, channel.clientEnv(),
@@ -155,7 +153,7 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
                     env.getEnv().get("SSH_AUTH_SOCK")); // set only by a permitted auth-agent-req
             String cwd = Files.isDirectory(Path.of(user.entry().home())) ? user.entry().home() : "/";
             child = Spawner.spawn(new SpawnSpec(argv.get(0), argv, childEnv, cwd,
-                    pty == null ? null : pty.slave, false));
+                    pty == null ? null : pty.slave, false, user.identity()));
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot start a session for {}", login, e);
             if (pty != null) {

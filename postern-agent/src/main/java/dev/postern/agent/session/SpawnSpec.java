@@ -11,9 +11,10 @@ import java.util.Objects;
  * @param ptySlave path of the PTY slave to open as stdin/stdout/stderr (which makes it the controlling
  *     terminal of the child's new session), or null for three pipes
  * @param inheritStdio true to leave the agent's own stdin/stdout/stderr to the child (the entrypoint)
+ * @param identity the user to run the child as, or null for the agent's own
  */
 record SpawnSpec(String path, List<String> argv, Map<String, String> env, String cwd, String ptySlave,
-                 boolean inheritStdio) {
+                 boolean inheritStdio, SpawnIdentity identity) {
     SpawnSpec {
         Objects.requireNonNull(path, "path");
         argv = List.copyOf(argv);

@@ -14,7 +14,9 @@ import java.io.IOException;
  *       process of the session, and a PTY slave opened after setsid becomes the controlling terminal;</li>
  *   <li>no inherited descriptors of the JVM (addclosefrom_np), e.g. the listening socket;</li>
  *   <li>a pidfd, which the {@link Reactor} polls with the child's pipes to learn of its exit and reap its
- *       exact wait status (exit code or signal) with waitid.</li>
+ *       exact wait status (exit code or signal) with waitid;</li>
+ *   <li>a child that is the login user from its start, when spawned from a thread switched to that user
+ *       ({@link ThreadCredentials}), instead of a setpriv program started first.</li>
  * </ul>
  */
 final class Spawner {
@@ -32,10 +34,49 @@ final class Spawner {
     }
 
     static ChildProcess spawn(SpawnSpec spec) throws IOException {
-        Libc c = Libc.C;
         int[] in = null;
         int[] out = null;
         int[] err = null;
+        try {
+            if (spec.ptySlave() == null && !spec.inheritStdio()) {
+                in = pipe();
+                out = pipe();
+                err = pipe();
+                grow(in[1]);
+                grow(out[1]);
+            }
+            int[] stdio = in == null ? null : new int[] {in[0], out[1], err[1]};
+            int pid = spec.identity() == null ? posixSpawn(spec, stdio)
+                    : ThreadCredentials.callAs(spec.identity(), () -> posixSpawn(spec, stdio));
+            int pidfd = pidfd(pid);
+            if (in != null) {
+                Libc c = Libc.C;
+                c.close(in[0]);
+                c.close(out[1]);
+                c.close(err[1]);
+                Posix.setNonBlocking(in[1]);
+                Posix.setNonBlocking(out[0]);
+                Posix.setNonBlocking(err[0]);
+                int[] keep = {in[1], out[0], err[0]};
+                in = null;
+                out = null;
+                err = null;
+                return new ChildProcess(pid, pidfd, keep[0], keep[1], keep[2]);
+            }
+            return new ChildProcess(pid, pidfd, -1, -1, -1);
+        } finally {
+            closeBoth(in);
+            closeBoth(out);
+            closeBoth(err);
+        }
+    }
+
+    /**
+     * posix_spawn with the calling thread's credentials, which the child inherits; {@code stdio} are the child
+     * ends of its three pipes, or null for the PTY slave or the agent's own stdio.
+     */
+    private static int posixSpawn(SpawnSpec spec, int[] stdio) throws IOException {
+        Libc c = Libc.C;
         Memory fa = new Memory(OPAQUE);
         Memory attr = new Memory(OPAQUE);
         Memory empty = new Memory(OPAQUE);
@@ -47,17 +88,14 @@ final class Spawner {
                 check(c.posix_spawn_file_actions_addopen(fa, 0, spec.ptySlave(), Libc.O_RDWR, 0), "addopen");
                 check(c.posix_spawn_file_actions_adddup2(fa, 0, 1), "adddup2");
                 check(c.posix_spawn_file_actions_adddup2(fa, 0, 2), "adddup2");
-            } else if (!spec.inheritStdio()) {
-                in = pipe();
-                out = pipe();
-                err = pipe();
-                grow(in[1]);
-                grow(out[1]);
-                check(c.posix_spawn_file_actions_adddup2(fa, in[0], 0), "adddup2");
-                check(c.posix_spawn_file_actions_adddup2(fa, out[1], 1), "adddup2");
-                check(c.posix_spawn_file_actions_adddup2(fa, err[1], 2), "adddup2");
+            } else if (stdio != null) {
+                check(c.posix_spawn_file_actions_adddup2(fa, stdio[0], 0), "adddup2");
+                check(c.posix_spawn_file_actions_adddup2(fa, stdio[1], 1), "adddup2");
+                check(c.posix_spawn_file_actions_adddup2(fa, stdio[2], 2), "adddup2");
             }
-            check(c.posix_spawn_file_actions_addchdir_np(fa, spec.cwd()), "addchdir_np");
+            // as sshd does, a home the user may not enter (checked with the user's own ids) means starting in /
+            String cwd = c.access(spec.cwd(), Libc.X_OK) == 0 ? spec.cwd() : "/";
+            check(c.posix_spawn_file_actions_addchdir_np(fa, cwd), "addchdir_np");
             check(c.posix_spawn_file_actions_addclosefrom_np(fa, 3), "addclosefrom_np");
             c.sigemptyset(empty);
             c.sigfillset(all);
@@ -70,25 +108,8 @@ final class Spawner {
             if (rc != 0) {
                 throw new IOException("cannot start " + spec.path() + ": " + Posix.strerror(rc));
             }
-            int pidfd = pidfd(pid[0]);
-            if (in != null) {
-                c.close(in[0]);
-                c.close(out[1]);
-                c.close(err[1]);
-                Posix.setNonBlocking(in[1]);
-                Posix.setNonBlocking(out[0]);
-                Posix.setNonBlocking(err[0]);
-                int[] keep = {in[1], out[0], err[0]};
-                in = null;
-                out = null;
-                err = null;
-                return new ChildProcess(pid[0], pidfd, keep[0], keep[1], keep[2]);
-            }
-            return new ChildProcess(pid[0], pidfd, -1, -1, -1);
+            return pid[0];
         } finally {
-            closeBoth(in);
-            closeBoth(out);
-            closeBoth(err);
             c.posix_spawn_file_actions_destroy(fa);
             c.posix_spawnattr_destroy(attr);
         }

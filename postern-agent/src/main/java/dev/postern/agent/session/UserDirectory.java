@@ -8,14 +8,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Maps a login name to the user a session runs as. The passwd file and its sibling group file are parsed by
  * us (no NSS): images are minimal, and re-reading small files per session picks up users added after the agent
- * started. The supplementary groups are handed to setpriv as a list ({@code --groups}) rather than asking it
- * for {@code --init-groups}: initgroups(3) goes through NSS, which on this Debian ("files systemd") took about
- * 6 ms per session, more than the rest of an {@code exec true} session.
+ * started. The supplementary groups come from the group file too rather than from initgroups(3), which goes
+ * through NSS: on this Debian ("files systemd") that took about 6 ms per session, more than the rest of an
+ * {@code exec true} session, and it fails for users only the agent's passwd file knows.
  */
 final class UserDirectory {
     private final Accounts accounts;
@@ -39,25 +38,18 @@ final class UserDirectory {
                 "postern: unknown user " + login + " on this machine: not in " + accounts.passwdFile()
                         + "; log in as an existing user (e.g. postern ssh console -u root, or ssh root@...) or add the"
                         + " user to the image", 1));
-        List<String> prefix;
+        SpawnIdentity identity;
         if (accounts.agentUid() == 0) {
-            // explicit groups from our own group file rather than --init-groups, which asks NSS for the
-            // user by uid and fails ("uid N not found") for users only our passwd file knows
-            prefix = entry.uid() == 0 ? List.of() : List.of(accounts.setpriv().toString(),
-                    "--reuid=" + entry.uid(), "--regid=" + entry.gid(), "--groups=" + groupsOf(entry), "--");
-            if (!prefix.isEmpty() && !Files.isExecutable(accounts.setpriv())) {
-                throw new LoginRefusedException("postern: cannot switch to user " + login + ": "
-                        + accounts.setpriv() + " not found; install util-linux in the image", 1);
-            }
+            identity = entry.uid() == 0 ? null : new SpawnIdentity(entry.uid(), entry.gid(), groupsOf(entry));
         } else if (entry.uid() == accounts.agentUid()) {
-            prefix = List.of();
+            identity = null;
         } else {
             String self = entries().stream().filter(e -> e.uid() == accounts.agentUid()).map(PasswdEntry::name)
                     .findFirst().orElse("uid " + accounts.agentUid());
             throw new LoginRefusedException("postern: this agent runs as " + self + " (not root), so it can only"
                     + " log you in as " + self + ", not as " + login, 1);
         }
-        return new LoginUser(entry, shellOf(entry), prefix);
+        return new LoginUser(entry, shellOf(entry), identity);
     }
 
     private String shellOf(PasswdEntry entry) throws LoginRefusedException {
@@ -74,7 +66,7 @@ final class UserDirectory {
     }
 
     /** The user's primary gid and every group of {@link Accounts#groupFile()} that lists it as a member. */
-    private String groupsOf(PasswdEntry entry) {
+    private List<Integer> groupsOf(PasswdEntry entry) {
         Set<Integer> gids = new LinkedHashSet<>();
         gids.add(entry.gid());
         for (String line : readLines(accounts.groupFile())) {
@@ -87,7 +79,7 @@ final class UserDirectory {
                 }
             }
         }
-        return gids.stream().map(String::valueOf).collect(Collectors.joining(","));
+        return List.copyOf(gids);
     }
 
     private static List<String> readLines(Path file) {

@@ -3,9 +3,10 @@
  *
  * <p>A "session" channel is an {@link dev.postern.agent.session.AgentChannel} (permit-pty, the LANG/LC_*&#47;TERM
  * env allow-list, exit-signal). Shell and exec requests become a {@code SessionCommand}: the login user's
- * shell from /etc/passwd (fallback /bin/sh, else "no shell in this image" and 127), switched to the user
- * with {@code setpriv --reuid --regid --groups} (groups from the group file next to passwd, not NSS) when
- * the agent is root, with the entrypoint's environment plus USER/HOME/SHELL/LOGNAME/SSH_*.
+ * shell from /etc/passwd (fallback /bin/sh, else "no shell in this image" and 127), started as the user
+ * (uid, gid, and groups from the group file next to passwd, not NSS) from a thread switched to that user when
+ * the agent is root ({@code ThreadCredentials}), with the entrypoint's environment plus
+ * USER/HOME/SHELL/LOGNAME/SSH_*.
  *
  * <p>Processes are started with posix_spawn (see {@code Spawner} for why not ProcessBuilder or pty4j): a
  * clean signal mask (the JVM blocks SIGQUIT in its threads and children would inherit it), a new session

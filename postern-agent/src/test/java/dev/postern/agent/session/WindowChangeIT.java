@@ -44,7 +44,7 @@ class WindowChangeIT {
         StringBuilder screen = new StringBuilder();
         try {
             ChildProcess ssh = Spawner.spawn(new SpawnSpec("/usr/bin/ssh", argv,
-                    Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString()), dir.toString(), terminal.slave, false));
+                    Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString()), dir.toString(), terminal.slave, false, null));
             AgentFixture.await("the first stty size", () -> read(terminal, screen).contains("24 80"));
 
             terminal.resize(132, 50);

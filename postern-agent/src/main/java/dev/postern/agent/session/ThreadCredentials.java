@@ -1,0 +1,104 @@
+package dev.postern.agent.session;
+
+import com.sun.jna.LastErrorException;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs a spawn as another user on a throwaway thread whose kernel credentials were switched to that user's.
+ *
+ * <p>Why: Linux keeps credentials per thread, and the child of {@code posix_spawn} (a clone of the calling
+ * thread) starts with the calling thread's. Switching a thread that exists only for one spawn makes the child
+ * the user's from its first instruction, without a helper program exec'd per session first (setpriv cost a
+ * second program start per session, which bounded sessions per second, docs/BENCHMARKS.md 8). glibc's
+ * setresuid() and setgroups() would change every thread of the JVM (they signal all of them), so the raw
+ * system calls are used. A thread that gave up root can never get it back, so it ends right after the spawn.
+ * As with setpriv, the order is groups, gid, uid (the last drops the capabilities the first two need).
+ */
+final class ThreadCredentials {
+    private static final Syscalls NUMBERS = Syscalls.of(System.getProperty("os.arch"));
+
+    private ThreadCredentials() {
+    }
+
+    /** Work that may fail with an I/O error. */
+    @FunctionalInterface
+    interface IoWork<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code work} on a new thread with {@code identity}'s uid, gid and groups, and returns its result. */
+    static <T> T callAs(SpawnIdentity identity, IoWork<T> work) throws IOException {
+        if (NUMBERS == null) {
+            throw new IOException("cannot start a process as uid " + identity.uid() + " on "
+                    + System.getProperty("os.arch") + ": switching users needs Linux on amd64 or aarch64; run the"
+                    + " agent as the login user instead");
+        }
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                become(identity);
+                result.set(work.run());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "postern-spawn-as-" + identity.uid());
+        thread.setDaemon(true);
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the spawn takes a millisecond; finish it so its child is not lost
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure.get();
+        if (t instanceof IOException io) {
+            throw io;
+        } else if (t instanceof RuntimeException rt) {
+            throw rt;
+        } else if (t instanceof Error err) {
+            throw err;
+        } else if (t != null) {
+            throw new IOException(t);
+        }
+        return result.get();
+    }
+
+    private static void become(SpawnIdentity identity) throws IOException {
+        int[] groups = identity.groups().stream().mapToInt(Integer::intValue).toArray();
+        try {
+            Libc.C.syscall(NUMBERS.setgroups(), groups.length, groups.length == 0 ? null : groups);
+            Libc.C.syscall(NUMBERS.setresgid(), identity.gid(), identity.gid(), identity.gid());
+            Libc.C.syscall(NUMBERS.setresuid(), identity.uid(), identity.uid(), identity.uid());
+        } catch (LastErrorException e) {
+            throw new IOException("cannot switch to uid " + identity.uid() + " gid " + identity.gid() + ": "
+                    + Posix.strerror(e.getErrorCode()) + "; the agent must run as root to log in other users", e);
+        }
+        int[] r = new int[1];
+        int[] eff = new int[1];
+        int[] s = new int[1];
+        Libc.C.getresuid(r, eff, s);
+        if (r[0] != identity.uid() || eff[0] != identity.uid() || s[0] != identity.uid()) {
+            throw new IOException("switching to uid " + identity.uid() + " left uids " + r[0] + "/" + eff[0] + "/"
+                    + s[0] + "; refusing to start the process");
+        }
+    }
+
+    /** System call numbers from asm/unistd_64.h (amd64) and asm-generic/unistd.h (aarch64). */
+    private record Syscalls(long setgroups, long setresuid, long setresgid) {
+        static Syscalls of(String arch) {
+            return switch (arch) {
+                case "amd64", "x86_64" -> new Syscalls(116, 117, 119);
+                case "aarch64" -> new Syscalls(159, 147, 149);
+                default -> null;
+            };
+        }
+    }
+}
