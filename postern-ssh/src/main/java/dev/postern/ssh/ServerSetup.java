@@ -15,7 +15,8 @@ import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
  * <li>presents the {@link HostKeys} (and its host certificate when there is one);</li>
  * <li>applies {@link ServerLimits}: auth attempts and open channels per connection, auth and idle
  * timeouts.</li>
- * <li>sends without Nagle's delay ({@code TCP_NODELAY}), as OpenSSH does.</li>
+ * <li>sends without Nagle's delay ({@code TCP_NODELAY}), as OpenSSH does, and acknowledges the handshake's
+ * segments at once ({@link QuickAckSessionFactory});</li>
  * </ul>
  * What the server then does (shell, exec, SFTP, forwarding, their permissions) is left to the caller, who
  * sets those factories before or after this call; this call does not touch them.
@@ -71,5 +72,6 @@ public final class ServerSetup {
         // status, close); with Nagle each second small write waits for the peer's delayed ACK (40 ms on
         // Linux), which capped a connection at about 11 new sessions per second. OpenSSH sets it too.
         CoreModuleProperties.TCP_NODELAY.set(server, true);
+        server.setSessionFactory(new QuickAckSessionFactory(server));
     }
 }

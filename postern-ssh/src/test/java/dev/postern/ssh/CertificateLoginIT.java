@@ -86,6 +86,27 @@ class CertificateLoginIT {
     }
 
     @Test
+    void theHandshakeOfATcpLoginIsAcknowledgedAtOnce() {
+        // OpenSSH's client keeps Nagle on during the handshake; without immediate ACKs from the server its
+        // second small write waits for a delayed ACK (about 40 ms, twice per login)
+        List<org.apache.sshd.common.session.Session> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.apache.sshd.common.session.SessionListener listener = new org.apache.sshd.common.session.SessionListener() {
+            @Override
+            public void sessionCreated(org.apache.sshd.common.session.Session session) {
+                sessions.add(session);
+            }
+        };
+        server.server.addSessionListener(listener);
+        try {
+            assertAccepted(login("alice", ca.sign(userKey, "quickack", "-n", "alice")));
+        } finally {
+            server.server.removeSessionListener(listener);
+        }
+        assertThat(sessions).singleElement().isInstanceOfSatisfying(QuickAckSessionFactory.QuickAckSession.class,
+                s -> assertThat(s.quickAcks()).as("reads followed by an immediate ACK").isGreaterThanOrEqualTo(3));
+    }
+
+    @Test
     void expiredCertificateIsRefused() {
         Path cert = ca.sign(userKey, "expired", "-n", "alice", "-V", "-5m:+1h");
         OpenSshCertificate c = TestCa.read(cert);
