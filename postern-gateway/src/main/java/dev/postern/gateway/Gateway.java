@@ -65,6 +65,8 @@ public final class Gateway implements AutoCloseable {
         ServerLimits defaults = ServerLimits.defaults();
         ServerSetup.lockDown(server, nobody, hostKeys, new ServerLimits(defaults.maxAuthRequests(),
                 defaults.maxChannelsPerConnection(), defaults.authTimeout(), Duration.ofHours(1)));
+        // people reach machines with ssh -J through here, which leaves Nagle on for the jump connection
+        ServerSetup.acknowledgeAtOnceAfterLogin(server);
         server.setPublickeyAuthenticator(new GatewayAuthenticator(config.directory(), config.clock()));
         Router router = new Router(config.directory(), tunnels);
         server.setChannelFactories(List.of(UserChannel.factory(router)));

@@ -20,18 +20,25 @@ import org.apache.sshd.server.session.SessionFactory;
  * with strace, two stalls of about 41 ms in a connection whose work takes a few milliseconds. sshd has the same
  * stalls. Linux's TCP_QUICKACK, set after a read, sends a pending ACK now; the kernel may return to delayed
  * ACKs later, so it is set after every read of the handshake and no longer once the user is authenticated
- * (by then the client has set TCP_NODELAY itself). Connections that are not TCP sockets (SSH over a tunnel
- * channel) are left alone.
+ * (by then the client has set TCP_NODELAY itself, when it opens a session channel). A jump host is the
+ * exception: {@code ssh -J} opens no session channel on the jump connection, so Nagle stays on there for
+ * the whole connection and every back-to-back pair of the inner handshake stalls the same way; a jump host
+ * keeps acknowledging at once after login ({@code afterLogin}). Connections that are not TCP sockets (SSH over
+ * a tunnel channel) are left alone.
  */
 final class QuickAckSessionFactory extends SessionFactory {
-    QuickAckSessionFactory(ServerFactoryManager server) {
+    private final boolean afterLogin;
+
+    /** {@code afterLogin}: keep acknowledging at once for the whole connection, not only until login. */
+    QuickAckSessionFactory(ServerFactoryManager server, boolean afterLogin) {
         super(server);
+        this.afterLogin = afterLogin;
     }
 
     @Override
     protected ServerSessionImpl doCreateSession(IoSession ioSession) throws Exception {
         if (ioSession instanceof Nio2Session nio && quickAckSupported(nio.getSocket())) {
-            return new QuickAckSession(getServer(), ioSession, nio.getSocket());
+            return new QuickAckSession(getServer(), ioSession, nio.getSocket(), afterLogin);
         }
         return super.doCreateSession(ioSession);
     }
@@ -40,24 +47,30 @@ final class QuickAckSessionFactory extends SessionFactory {
         return socket != null && socket.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK);
     }
 
-    /** A server session that sets TCP_QUICKACK after each read until it is authenticated. */
+    /** A server session that sets TCP_QUICKACK after each read until it is authenticated (or always). */
     static final class QuickAckSession extends ServerSessionImpl {
         private final AsynchronousSocketChannel socket;
+        private final boolean afterLogin;
         private volatile int quickAcks; // written only by the session's serialized reads
+        private volatile int quickAcksAfterLogin;
 
-        QuickAckSession(ServerFactoryManager server, IoSession ioSession, AsynchronousSocketChannel socket)
-                throws Exception {
+        QuickAckSession(ServerFactoryManager server, IoSession ioSession, AsynchronousSocketChannel socket,
+                        boolean afterLogin) throws Exception {
             super(server, ioSession);
             this.socket = socket;
+            this.afterLogin = afterLogin;
         }
 
         @Override
         public void messageReceived(Readable buffer) throws Exception {
             super.messageReceived(buffer);
-            if (!isAuthenticated() && socket.isOpen()) {
+            if ((afterLogin || !isAuthenticated()) && socket.isOpen()) {
                 try {
                     socket.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
                     quickAcks++;
+                    if (isAuthenticated()) {
+                        quickAcksAfterLogin++;
+                    }
                 } catch (IOException | UnsupportedOperationException e) {
                     // only latency is at stake; the connection works the same without it
                 }
@@ -67,6 +80,11 @@ final class QuickAckSessionFactory extends SessionFactory {
         /** How many reads of this connection were followed by an immediate ACK (for tests). */
         int quickAcks() {
             return quickAcks;
+        }
+
+        /** How many of {@link #quickAcks()} came after the login (for tests). */
+        int quickAcksAfterLogin() {
+            return quickAcksAfterLogin;
         }
     }
 }

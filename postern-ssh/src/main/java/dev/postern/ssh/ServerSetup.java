@@ -72,6 +72,18 @@ public final class ServerSetup {
         // status, close); with Nagle each second small write waits for the peer's delayed ACK (40 ms on
         // Linux), which capped a connection at about 11 new sessions per second. OpenSSH sets it too.
         CoreModuleProperties.TCP_NODELAY.set(server, true);
-        server.setSessionFactory(new QuickAckSessionFactory(server));
+        server.setSessionFactory(new QuickAckSessionFactory(server, false));
+    }
+
+    /**
+     * For a jump host (the gateway): acknowledge every TCP segment at once for the whole connection, not only
+     * during the handshake. {@code ssh -J} keeps Nagle on for its jump connection, which carries the inner
+     * connection's handshake; see {@link QuickAckSessionFactory}. Call after {@link #lockDown}, before start.
+     */
+    public static void acknowledgeAtOnceAfterLogin(SshServer server) {
+        if (server.isStarted()) {
+            throw new IllegalStateException("set the jump host's ACK policy before starting it");
+        }
+        server.setSessionFactory(new QuickAckSessionFactory(server, true));
     }
 }

@@ -86,9 +86,25 @@ class CertificateLoginIT {
     }
 
     @Test
-    void theHandshakeOfATcpLoginIsAcknowledgedAtOnce() {
-        // OpenSSH's client keeps Nagle on during the handshake; without immediate ACKs from the server its
-        // second small write waits for a delayed ACK (about 40 ms, twice per login)
+    void theHandshakeOfATcpLoginIsAcknowledgedAtOnceAndAJumpHostKeepsDoingSo() throws Exception {
+        // OpenSSH's client keeps Nagle on during the handshake (and ssh -J on its whole jump connection); without
+        // immediate ACKs from the server its second small write waits for a delayed ACK (about 40 ms each)
+        Path cert = ca.sign(userKey, "quickack", "-n", "alice");
+        QuickAckSessionFactory.QuickAckSession plain = sessionOfOneLogin(server, cert);
+        TrustPolicy policy = TrustPolicy.of(() -> List.of(ca.caPublicKey()), revocations::get, clock);
+        try (TestServer jump = new TestServer(new CertificateAuthenticator(policy), server.hostKeys,
+                ServerLimits.defaults(), true)) {
+            QuickAckSessionFactory.QuickAckSession jumpSession = sessionOfOneLogin(jump, cert);
+            assertThat(plain.quickAcks()).as("reads of the handshake followed by an immediate ACK")
+                    .isGreaterThanOrEqualTo(3);
+            assertThat(plain.quickAcksAfterLogin()).isZero();
+            // the same login: the jump host also acknowledges the channel open and exec request at once
+            assertThat(jumpSession.quickAcks()).isGreaterThanOrEqualTo(3);
+            assertThat(jumpSession.quickAcksAfterLogin()).isPositive();
+        }
+    }
+
+    private QuickAckSessionFactory.QuickAckSession sessionOfOneLogin(TestServer target, Path cert) {
         List<org.apache.sshd.common.session.Session> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
         org.apache.sshd.common.session.SessionListener listener = new org.apache.sshd.common.session.SessionListener() {
             @Override
@@ -96,14 +112,16 @@ class CertificateLoginIT {
                 sessions.add(session);
             }
         };
-        server.server.addSessionListener(listener);
+        target.server.addSessionListener(listener);
         try {
-            assertAccepted(login("alice", ca.sign(userKey, "quickack", "-n", "alice")));
+            Path hosts = OpenSsh.knownHosts(dir, target.knownHostsLine());
+            assertAccepted(OpenSsh.ssh(target.port(), "alice", hosts, OpenSsh.identity(userKey, cert)));
         } finally {
-            server.server.removeSessionListener(listener);
+            target.server.removeSessionListener(listener);
         }
-        assertThat(sessions).singleElement().isInstanceOfSatisfying(QuickAckSessionFactory.QuickAckSession.class,
-                s -> assertThat(s.quickAcks()).as("reads followed by an immediate ACK").isGreaterThanOrEqualTo(3));
+        assertThat(sessions).hasSize(1).allSatisfy(s -> assertThat(s)
+                .isInstanceOf(QuickAckSessionFactory.QuickAckSession.class));
+        return (QuickAckSessionFactory.QuickAckSession) sessions.get(0);
     }
 
     @Test

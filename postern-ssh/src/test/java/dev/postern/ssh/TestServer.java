@@ -20,9 +20,17 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(CertificateAuthenticator authenticator, HostKeys hostKeys, ServerLimits limits) {
+        this(authenticator, hostKeys, limits, false);
+    }
+
+    /** {@code jumpHost}: set up as the gateway is ({@link ServerSetup#acknowledgeAtOnceAfterLogin}). */
+    TestServer(CertificateAuthenticator authenticator, HostKeys hostKeys, ServerLimits limits, boolean jumpHost) {
         this.hostKeys = hostKeys;
         server = SshServer.setUpDefaultServer();
         ServerSetup.lockDown(server, authenticator, hostKeys, limits);
+        if (jumpHost) {
+            ServerSetup.acknowledgeAtOnceAfterLogin(server);
+        }
         server.setHost("127.0.0.1");
         server.setPort(0);
         server.setCommandFactory((channel, command) -> new OkCommand());
