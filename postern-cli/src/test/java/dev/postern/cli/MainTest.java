@@ -49,6 +49,24 @@ class MainTest {
         }
     }
 
+    @Test
+    void aCommandLineBuildsOnlyTheTopLevelCommandItNamesAndEveryNameIsItsCommands() {
+        CliEnvironment env = new CliRunner(tmp, Clock.systemUTC()).environmentForTests();
+        // the names of the table are the commands' own (@Command name), in the order of postern --help
+        assertThat(Main.commandLine(env).getSubcommands().keySet())
+                .containsExactlyElementsOf(Main.TOP_COMMANDS.stream().map(Main.TopCommand::name).toList());
+        for (Main.TopCommand top : Main.TOP_COMMANDS) {
+            assertThat(Main.commandLine(env, new String[] {top.name(), "--help"}).getSubcommands().keySet())
+                    .containsExactly(top.name());
+        }
+        assertThat(Main.commandLine(env, new String[] {"--verbose", "agent"}).getSubcommands())
+                .hasSize(Main.TOP_COMMANDS.size());
+        assertThat(Main.commandLine(env, new String[] {"nosuch"}).getSubcommands()).hasSize(Main.TOP_COMMANDS.size());
+        CliRunner.Result unknown = cli.run("nosuch");
+        assertThat(unknown.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("nosuch");
+    }
+
     private static void collect(CommandLine command, List<String> prefix, List<String[]> out) {
         List<String> help = new ArrayList<>(prefix);
         help.add("--help");

@@ -88,7 +88,7 @@ class AgentProcessIT {
     }
 
     /**
-     * {@code java ... dev.postern.cli.Main agent ...} with the product's logback.xml (it logs the listening
+     * {@code java ... dev.postern.cli.Main agent ...} with the product's logging (it logs the listening
      * address at INFO) and an entrypoint whose TERM trap makes the status its own: 42, not the 143 of a JVM
      * killed by SIGTERM.
      */
@@ -98,8 +98,7 @@ class AgentProcessIT {
         keygen("-s", dir.resolve("user_ca").toString(), "-I", "e2e", "-n", "root", "-V", "-5m:+1h",
                 dir.resolve("id_user.pub").toString());
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                "-Dlogback.configurationFile=" + Path.of(AgentProcessIT.class.getResource("/logback.xml").toURI()),
+                "-cp", productClassPath(),
                 "dev.postern.cli.Main", "agent", "--trusted-user-ca", dir.resolve("user_ca.pub").toString(),
                 "--listen", "127.0.0.1:0", "--data", data.toString(),
                 "--", "sh", "-c", "trap 'echo got-term; exit 42' TERM; echo started; while :; do sleep 0.1; done",
@@ -108,6 +107,14 @@ class AgentProcessIT {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("APP_DATABASE", "db-primary-7");
         return pb.start();
+    }
+
+    /** The test's class path without the test classes (and their logback-test.xml): what the product runs with. */
+    private static String productClassPath() {
+        String all = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return java.util.Arrays.stream(all.split(java.io.File.pathSeparator))
+                .filter(entry -> !Path.of(entry).endsWith(Path.of("target", "test-classes")))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     /** Kills the agent and, should a failure have orphaned it, its entrypoint (it runs in its own session). */
