@@ -41,6 +41,7 @@ public final class Bench {
         List<Measurement> rows = new ArrayList<>();
         log("setting up (control plane, agent, sshd) in /dev/shm; " + info.get("mode") + " mode");
         Rig rig = Rig.start(options);
+        info.put("agent command line", RunInfo.commandLine(rig.agent.child().pid()));
         Thread cleanup = new Thread(rig::close, "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {

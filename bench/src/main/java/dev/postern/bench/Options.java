@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -12,22 +13,22 @@ import java.util.Set;
  * @param quick smaller sizes and fewer rounds (the whole suite in under 2 minutes)
  * @param only benchmark numbers to run; empty for all
  * @param jfr record a JFR profile of each agent into the results directory
- * @param agentJavaOpts JVM flags of the agent child process
+ * @param agentJavaOpts JVM flags of the agent child process (POSTERN_AGENT_JAVA_OPTS), or empty to start the agent
+ *     through the {@code postern} launcher with the flags users get
  * @param repo the repository root
  * @param cliJar postern-cli's jar (its lib/ beside it)
  * @param results where the table and JSON go
  */
-record Options(boolean quick, Set<Integer> only, boolean jfr, List<String> agentJavaOpts, Path repo, Path cliJar,
-               Path results) {
-    /**
-     * The agent's JVM flags when POSTERN_AGENT_JAVA_OPTS is not set: the same as the {@code postern} launcher
-     * gives {@code postern agent} (see docs/BENCHMARKS.md for why each).
-     */
-    static final String DEFAULT_AGENT_JAVA_OPTS = "-XX:+UseSerialGC -Xms8m -Xmx256m -Xss512k";
-
+record Options(boolean quick, Set<Integer> only, boolean jfr, Optional<List<String>> agentJavaOpts, Path repo,
+               Path cliJar, Path results) {
     Options {
         only = Set.copyOf(only);
-        agentJavaOpts = List.copyOf(agentJavaOpts);
+        agentJavaOpts = agentJavaOpts.map(List::copyOf);
+    }
+
+    /** The {@code postern} launcher at the repository root. */
+    Path launcher() {
+        return repo.resolve("postern");
     }
 
     boolean runs(int bench) {
@@ -69,8 +70,8 @@ record Options(boolean quick, Set<Integer> only, boolean jfr, List<String> agent
             }
         }
         String env = System.getenv("POSTERN_AGENT_JAVA_OPTS");
-        String opts = env != null ? env : DEFAULT_AGENT_JAVA_OPTS;
-        List<String> agentOpts = opts.isBlank() ? List.of() : List.of(opts.strip().split("\\s+"));
+        Optional<List<String>> agentOpts = env == null ? Optional.empty()
+                : Optional.of(env.isBlank() ? List.of() : List.of(env.strip().split("\\s+")));
         return new Options(quick, only, jfr, agentOpts, repo, cliJar, repo.resolve("bench/results"));
     }
 }

@@ -98,13 +98,9 @@ final class Rig implements AutoCloseable {
         Path data = work.resolve(name);
         Path hostKey = keygen(data, "ssh_host_ed25519_key");
         int port = freePort();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java());
-        cmd.addAll(options.agentJavaOpts());
-        cmd.addAll(jfr(options, name));
-        cmd.addAll(List.of("-jar", options.cliJar().toString(), "agent", "--trusted-user-ca", userCa.toString(),
+        AgentLaunch launch = AgentLaunch.of(options, name, List.of("--trusted-user-ca", userCa.toString(),
                 "--listen", "127.0.0.1:" + port, "--data", data.toString()));
-        Child child = Child.start(name, cmd, work.resolve(name + ".log"), Map.of());
+        Child child = Child.start(name, launch.command(), work.resolve(name + ".log"), launch.env());
         children.add(child);
         Duration ready = child.awaitReady(port, true, START_BOUND);
         return new SshServerProcess("postern", child, port, publicLine(hostKey), ready.toNanos() / 1e6);
@@ -177,16 +173,13 @@ final class Rig implements AutoCloseable {
      * It joins on its own; the caller waits for it to be online.
      */
     Child startTunnelAgent(String name, String serverUrl, String joinToken, int listenPort) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java());
-        cmd.addAll(options.agentJavaOpts());
-        cmd.addAll(jfr(options, name));
-        cmd.addAll(List.of("-jar", options.cliJar().toString(), "agent", "--server", serverUrl,
-                "--join-token", joinToken, "--data", work.resolve(name).toString()));
+        List<String> args = new ArrayList<>(List.of("--server", serverUrl, "--join-token", joinToken, "--data",
+                work.resolve(name).toString()));
         if (listenPort > 0) {
-            cmd.addAll(List.of("--listen", "127.0.0.1:" + listenPort));
+            args.addAll(List.of("--listen", "127.0.0.1:" + listenPort));
         }
-        return startChild(name, cmd);
+        AgentLaunch launch = AgentLaunch.of(options, name, args);
+        return track(Child.start(name, launch.command(), work.resolve(name + ".log"), launch.env()));
     }
 
     /** A known_hosts file for extra servers. */

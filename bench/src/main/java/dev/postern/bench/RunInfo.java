@@ -26,9 +26,21 @@ final class RunInfo {
         info.put("os", osRelease());
         info.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         info.put("openssh", first(run(List.of("ssh", "-V"))));
-        info.put("agent JVM flags", options.agentJavaOpts().isEmpty() ? "(none: JDK defaults)"
-                : String.join(" ", options.agentJavaOpts()));
+        info.put("agent JVM flags", options.agentJavaOpts()
+                .map(opts -> opts.isEmpty() ? "(none: JDK defaults; POSTERN_AGENT_JAVA_OPTS is empty)"
+                        : String.join(" ", opts) + " (POSTERN_AGENT_JAVA_OPTS)")
+                .orElse("the postern launcher's for 'postern agent' (see 'agent command line')"));
         return info;
+    }
+
+    /** The command line of a running process, as the kernel has it (after the launcher's exec). */
+    static String commandLine(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
+            return new String(raw, java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').strip();
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     private static String cpuModel() {
