@@ -34,7 +34,7 @@ final class SessionRateBench implements Benchmark {
 
     @Override
     public Duration budget(Options options) {
-        return options.quick() ? Duration.ofSeconds(15) : Duration.ofSeconds(45);
+        return options.quick() ? Duration.ofSeconds(15) : Duration.ofSeconds(80);
     }
 
     @Override
@@ -45,8 +45,12 @@ final class SessionRateBench implements Benchmark {
         try (MinaClient agentClient = MinaClient.to(rig, rig.agent); MinaClient sshdClient = MinaClient.to(rig, rig.sshd)) {
             List<ClientSession> agentSessions = connect(agentClient);
             List<ClientSession> sshdSessions = connect(sshdClient);
-            rate(agentSessions, pool, Deadline.in(Duration.ofMillis(500))); // warm-up
-            rate(sshdSessions, pool, Deadline.in(Duration.ofMillis(500)));
+            // a long-running agent has compiled its session path: perf showed C2 compiling for 40% of the agent's CPU
+            // in rounds after a 0.5 s or 4 s warm-up (a method called once per session reaches C2's threshold of
+            // 5,000 calls only after ~8 s at these rates; -XX:+PrintCompilation showed ~500 C2 compiles in the rounds)
+            Duration warmUp = rig.options.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(12);
+            rate(agentSessions, pool, Deadline.in(warmUp));
+            rate(sshdSessions, pool, Deadline.in(warmUp));
             List<Double> p = new ArrayList<>();
             List<Double> o = new ArrayList<>();
             List<Double> f = new ArrayList<>();

@@ -97,11 +97,13 @@ final class Reactor implements AutoCloseable {
             }
             if (pollfds.getShort(6) != 0) {
                 try {
-                    while (Libc.C.read(wake[0], drain, drain.length) > 0) {
-                        // empty the wake-up pipe
+                    // a short read emptied the pipe: reading on until EAGAIN would cost a JNA exception, stack
+                    // trace included, on every wake-up (several per session; seen with perf)
+                    while (Libc.C.read(wake[0], drain, drain.length) == drain.length) {
+                        // more may be queued
                     }
                 } catch (LastErrorException empty) {
-                    // EAGAIN: drained
+                    // EAGAIN: the last read took exactly what was left
                 }
             }
             for (int i = 0; i < watched.length; i++) {
