@@ -22,6 +22,19 @@ final class Api {
         this.token = token;
     }
 
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    String token() {
+        return token;
+    }
+
+    /** The JSON this client would send for {@code body}. */
+    static byte[] json(Object body) throws IOException {
+        return JSON.writeValueAsBytes(body);
+    }
+
     Api withToken(String newToken) {
         return new Api(baseUrl, newToken);
     }
