@@ -102,12 +102,29 @@ final class JumpBench implements Benchmark {
             }
             Path payload = Payload.of(rig, size);
             List<List<Double>> mbs = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            // CPU seconds per GiB of the gateway JVM and the tunnel agent on Postern's two paths: on a shared
+            // machine wall-clock MB/s moves with everyone else's load, CPU per byte much less.
+            double gib = size / (double) (1L << 30);
+            List<Double> gatewayCpu = new ArrayList<>();
+            List<Double> agentCpuJump = new ArrayList<>();
+            List<Double> agentCpuDirect = new ArrayList<>();
             for (int r = 0; r < rounds && (r == 0 || !deadline.passed()); r++) {
                 for (int i = 0; i < 4; i++) {
+                    CpuTime gw = CpuTime.start(List.of(plane.pid()));
+                    CpuTime ag = CpuTime.start(List.of(agent.pid()));
                     mbs.get(i).add(failures.transfer(paths.all().get(i), Paths.LABELS.get(i), payload, size));
+                    if (i == 0) {
+                        gatewayCpu.add(gw.secondsSince() / gib);
+                        agentCpuJump.add(ag.secondsSince() / gib);
+                    } else if (i == 1) {
+                        agentCpuDirect.add(ag.secondsSince() / gib);
+                    }
                 }
             }
-            return measurements(p, o, mbs, size, failures);
+            String cpu = String.format(java.util.Locale.ROOT, "; CPU s per GiB: gateway %.2f + agent %.2f via the "
+                    + "gateway, agent %.2f direct", Stats.median(gatewayCpu), Stats.median(agentCpuJump),
+                    Stats.median(agentCpuDirect));
+            return measurements(p, o, mbs, size, failures, cpu);
         } finally {
             rig.stop(reverse);
             rig.stop(jump);
@@ -117,7 +134,7 @@ final class JumpBench implements Benchmark {
     }
 
     private static List<Measurement> measurements(List<Double> p, List<Double> o, List<List<Double>> mbs, long size,
-                                                  Failures failures) {
+                                                  Failures failures, String cpu) {
         double p50 = Stats.median(p);
         double o50 = Stats.median(o);
         double pJump = Stats.median(mbs.get(0));
@@ -140,7 +157,7 @@ final class JumpBench implements Benchmark {
                         "the same servers without the jump: Postern's tunnel-mode agent also listening, the target sshd"),
                 new Measurement(4, "throughput via jump / direct", "x", pJump / pDirect, oJump / oDirect,
                         "Postern >= 0.9", pJump / pDirect >= 0.9, "Postern column: gateway path / direct path of "
-                        + "the same agent; OpenSSH column: -J + -R path / direct"));
+                        + "the same agent; OpenSSH column: -J + -R path / direct" + cpu));
     }
 
     private static List<String> sink(List<String> path) {

@@ -4,6 +4,7 @@ import dev.postern.ssh.ChannelOutput;
 import java.io.IOException;
 import org.apache.sshd.common.channel.AbstractChannel;
 import org.apache.sshd.common.channel.LocalWindow;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 /**
  * Moves channel data from one end of a spliced pair to the other without looking at it. Flow control: the
@@ -20,8 +21,9 @@ final class Splice {
             from.close(false);
             return;
         }
-        // ChannelOutput sends or copies the bytes before it returns: MINA reuses the array it decoded them into.
-        to.write(data, off, (int) len).addListener(f -> {
+        // A copy: MINA reuses the array it decoded the packet into.
+        ByteArrayBuffer copy = ByteArrayBuffer.getCompactClone(data, off, (int) len);
+        to.write(copy).addListener(f -> {
             if (!f.isWritten()) {
                 from.close(false);
                 return;
