@@ -55,6 +55,22 @@ final class CpuTime {
         return ticksAtStart.size();
     }
 
+    /**
+     * CPU seconds of {@code pid} and of its children that it has reaped (utime + stime + cutime + cstime): for a
+     * server, the per-connection processes or the session's shell and command once they have ended.
+     */
+    static double secondsWithChildren(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            String tck = Proc.check(Duration.ofSeconds(10), List.of("getconf", "CLK_TCK")).output().strip();
+            return ticks / Double.parseDouble(tck);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** utime + stime in clock ticks; 0 when the process is gone. */
     static long ticks(long pid) {
         return ticks(pid, false);

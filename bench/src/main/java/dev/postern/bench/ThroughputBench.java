@@ -47,17 +47,40 @@ final class ThroughputBench implements Benchmark {
             Deadline share = deadline.within(deadline.left().dividedBy(CIPHERS.size() - CIPHERS.indexOf(cipher)));
             List<Double> postern = new ArrayList<>();
             List<Double> openssh = new ArrayList<>();
+            List<Double> posternCpu = new ArrayList<>();
+            List<Double> opensshCpu = new ArrayList<>();
+            double gib = size / (double) (1L << 30);
             for (int r = 0; r < rounds && (r == 0 || !share.passed()); r++) {
+                double c0 = serverCpu(rig.agent);
                 postern.add(mbPerSecond(ssh, rig.agent, cipher, payload, size));
+                posternCpu.add((serverCpu(rig.agent) - c0) / gib);
+                c0 = serverCpu(rig.sshd);
                 openssh.add(mbPerSecond(ssh, rig.sshd, cipher, payload, size));
+                opensshCpu.add((serverCpu(rig.sshd) - c0) / gib);
             }
             double p = Stats.median(postern);
             double o = Stats.median(openssh);
             out.add(new Measurement(2, "throughput " + cipher.replace("@openssh.com", ""), "MB/s", p, o,
                     "ratio >= 1.0", p / o >= 1.0, "median of " + postern.size() + " x " + Payload.mib(size)
-                    + ", ssh 'cat > /dev/null' < file, after a 32 MiB warm-up"));
+                    + ", ssh 'cat > /dev/null' < file, after a 32 MiB warm-up"
+                    + String.format(java.util.Locale.ROOT, "; server CPU s per GiB (with the session's shell and "
+                    + "cat): Postern %.2f, OpenSSH %.2f", Stats.median(posternCpu), Stats.median(opensshCpu))));
         }
         return out;
+    }
+
+    /**
+     * CPU seconds so far of a server and the children it reaped: the agent JVM with its sessions' processes; the
+     * sshd listener's reaped per-connection processes (with their sessions'). Waits a moment first, so that a
+     * session that just ended has been reaped.
+     */
+    private static double serverCpu(SshServerProcess server) {
+        try {
+            Thread.sleep(300); // bounded: once per measured transfer
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return CpuTime.secondsWithChildren(server.child().pid());
     }
 
     static double mbPerSecond(Ssh ssh, SshServerProcess server, String cipher, Path payload, long size)
