@@ -23,7 +23,12 @@ final class FastIo {
     private FastIo() {
     }
 
-    private static native long write(int fd, Pointer buf, long count) throws LastErrorException;
+    // No "throws LastErrorException": with it JNA throws (and fills in a stack trace) for every EAGAIN, which on
+    // this path is routine (a full session pipe, an empty wake-up pipe). Without it the call returns -1 and
+    // Native.getLastError() holds errno.
+    private static native long write(int fd, Pointer buf, long count);
+
+    private static native long read(int fd, Pointer buf, long count);
 
     /**
      * Writes up to {@code len} bytes of {@code data} from {@code off} to the non-blocking {@code fd}.
@@ -37,19 +42,35 @@ final class FastIo {
         while (total < len) {
             int n = Math.min(len - total, SCRATCH);
             m.write(0, data, off + total, n);
-            long w;
-            try {
-                w = write(fd, m, n);
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == Libc.EAGAIN || e.getErrorCode() == Libc.EINTR) {
+            long w = write(fd, m, n);
+            if (w < 0) {
+                int errno = Native.getLastError();
+                if (errno == Libc.EAGAIN || errno == Libc.EINTR) {
                     return total;
                 }
-                throw e;
+                throw new LastErrorException(errno);
             }
             total += (int) w;
             if (w < n) {
                 return total;
             }
+        }
+        return total;
+    }
+
+    /** Writes one byte to the non-blocking {@code fd}; false when it is full (or failed). */
+    static boolean writeByte(int fd) {
+        Memory m = BUFFERS.get();
+        m.setByte(0, (byte) 1);
+        return write(fd, m, 1) == 1;
+    }
+
+    /** Reads and drops everything the non-blocking {@code fd} holds now; returns how many bytes that was. */
+    static long drain(int fd) {
+        Memory m = BUFFERS.get();
+        long total = 0;
+        for (long n; (n = read(fd, m, SCRATCH)) > 0; ) {
+            total += n;
         }
         return total;
     }

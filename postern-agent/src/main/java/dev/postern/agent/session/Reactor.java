@@ -50,11 +50,7 @@ final class Reactor implements AutoCloseable {
     void execute(Runnable task) {
         tasks.add(task);
         if (Thread.currentThread() != thread) {
-            try {
-                Libc.C.write(wake[1], new byte[] {1}, 1);
-            } catch (LastErrorException full) {
-                // the pipe already holds a wake-up byte
-            }
+            FastIo.writeByte(wake[1]); // false: the pipe already holds a wake-up byte
         }
     }
 
@@ -67,7 +63,6 @@ final class Reactor implements AutoCloseable {
     }
 
     private void loop() {
-        byte[] drain = new byte[64];
         while (running) {
             for (Runnable r = tasks.poll(); r != null; r = tasks.poll()) {
                 run(r);
@@ -96,15 +91,7 @@ final class Reactor implements AutoCloseable {
                 continue;
             }
             if (pollfds.getShort(6) != 0) {
-                try {
-                    // a short read emptied the pipe: reading on until EAGAIN would cost a JNA exception, stack
-                    // trace included, on every wake-up (several per session; seen with perf)
-                    while (Libc.C.read(wake[0], drain, drain.length) == drain.length) {
-                        // more may be queued
-                    }
-                } catch (LastErrorException empty) {
-                    // EAGAIN: the last read took exactly what was left
-                }
+                FastIo.drain(wake[0]);
             }
             for (int i = 0; i < watched.length; i++) {
                 short revents = pollfds.getShort(8L * (i + 1) + 6);
