@@ -26,6 +26,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
                 || LogConfigurator.class.getClassLoader().getResource("logback-test.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        apply(context);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** The appender and levels, on {@code context}. */
+    static void apply(LoggerContext context) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
@@ -41,11 +47,14 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         root.addAppender(stderr);
         context.getLogger("dev.postern").setLevel(Level.INFO);
         context.getLogger("postern.audit").setLevel(Level.INFO);
-        context.getLogger("org.apache.sshd").setLevel(level("POSTERN_SSHD_LOG", Level.WARN));
+        Level sshd = level("POSTERN_SSHD_LOG", Level.WARN);
+        context.getLogger("org.apache.sshd").setLevel(sshd);
+        // MINA's session classes log under their runtime class, and ours extends MINA's server session: without
+        // this, MINA's per-login INFO lines would appear under dev.postern
+        context.getLogger("dev.postern.ssh.QuickAckSessionFactory").setLevel(sshd);
         for (String library : new String[] {"org.eclipse.jetty", "io.javalin", "org.flywaydb", "com.zaxxer.hikari"}) {
             context.getLogger(library).setLevel(Level.WARN);
         }
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
     /** The level named by system property or environment variable {@code name}, else {@code otherwise}. */
