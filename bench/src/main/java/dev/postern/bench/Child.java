@@ -114,7 +114,9 @@ final class Child implements AutoCloseable {
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroy();
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            // an agent started by the launcher may write its class-data-sharing archive and, with --jfr, its
+            // recording when it exits: 5 s was too short for both, and the recording was lost to SIGKILL
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
