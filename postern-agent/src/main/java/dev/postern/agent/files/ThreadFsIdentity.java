@@ -1,7 +1,9 @@
 package dev.postern.agent.files;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import dev.postern.agent.session.ThreadSyscalls;
 import java.util.Arrays;
 import java.util.List;
 
@@ -12,7 +14,7 @@ import java.util.List;
  * kernel both checks that user's permissions and makes that user own what it creates. Linux keeps
  * credentials per thread; setfsuid(2)/setfsgid(2) change only the filesystem ids (and drop
  * CAP_DAC_OVERRIDE and friends while the fsuid is not 0), which is how knfsd and Samba serve many users from
- * one root process. glibc's setgroups() would change every thread of the JVM, so the raw syscall is used.
+ * one root process. The groups are set with {@link ThreadSyscalls}, which change the calling thread only.
  * Only threads dedicated to one transfer (MINA's per-subsystem and per-scp-command executors) are switched,
  * and they are switched back before they finish.
  */
@@ -25,19 +27,16 @@ final class ThreadFsIdentity {
         int geteuid();
 
         int getgroups(int size, int[] list);
-
-        long syscall(long number, Object... args);
     }
 
     private static final LibC LIBC = load();
-    private static final long SYS_SETGROUPS = setgroupsNumber(System.getProperty("os.arch"));
 
     private ThreadFsIdentity() {
     }
 
     /** True when this JVM can switch thread identities (Linux on amd64 or aarch64 with JNA). */
     static boolean available() {
-        return LIBC != null && SYS_SETGROUPS > 0;
+        return LIBC != null && ThreadSyscalls.available();
     }
 
     /** The effective uid of the agent process. */
@@ -84,10 +83,11 @@ final class ThreadFsIdentity {
     }
 
     private static void setGroups(int[] groups) {
-        long rc = LIBC.syscall(SYS_SETGROUPS, (long) groups.length, groups.length == 0 ? null : groups);
-        if (rc != 0) {
+        try {
+            ThreadSyscalls.setGroups(groups);
+        } catch (LastErrorException e) {
             throw new IllegalStateException("setgroups(" + List.of(Arrays.stream(groups).boxed().toArray())
-                    + ") failed with errno " + Native.getLastError() + "; is the agent root?");
+                    + ") failed with errno " + e.getErrorCode() + "; is the agent root?", e);
         }
     }
 
@@ -96,19 +96,6 @@ final class ThreadFsIdentity {
             return Native.load("c", LibC.class);
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return null;
-        }
-    }
-
-    private static long setgroupsNumber(String arch) {
-        // from asm/unistd_64.h and asm-generic/unistd.h
-        switch (arch) {
-            case "amd64":
-            case "x86_64":
-                return 116;
-            case "aarch64":
-                return 159;
-            default:
-                return -1;
         }
     }
 }

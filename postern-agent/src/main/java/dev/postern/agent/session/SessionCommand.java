@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -151,8 +149,8 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
                     ptyRequest, pty == null ? null : pty.slave, channel.clientEnv(),
                     grant.forceCommand().isPresent() ? (requested == null ? "" : requested) : null,
                     env.getEnv().get("SSH_AUTH_SOCK")); // set only by a permitted auth-agent-req
-            String cwd = Files.isDirectory(Path.of(user.entry().home())) ? user.entry().home() : "/";
-            child = Spawner.spawn(new SpawnSpec(argv.get(0), argv, childEnv, cwd,
+            // a home that is missing or that the user may not enter: Spawner starts the child in / instead
+            child = Spawner.spawn(new SpawnSpec(argv.get(0), argv, childEnv, user.entry().home(),
                     pty == null ? null : pty.slave, false, user.identity()));
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot start a session for {}", login, e);

@@ -93,7 +93,8 @@ final class Spawner {
                 check(c.posix_spawn_file_actions_adddup2(fa, stdio[1], 1), "adddup2");
                 check(c.posix_spawn_file_actions_adddup2(fa, stdio[2], 2), "adddup2");
             }
-            // as sshd does, a home the user may not enter (checked with the user's own ids) means starting in /
+            // as sshd does, a working directory that is missing or that the user may not enter (checked with the
+            // user's own ids) means starting in /
             String cwd = c.access(spec.cwd(), Libc.X_OK) == 0 ? spec.cwd() : "/";
             check(c.posix_spawn_file_actions_addchdir_np(fa, cwd), "addchdir_np");
             check(c.posix_spawn_file_actions_addclosefrom_np(fa, 3), "addclosefrom_np");

@@ -10,14 +10,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Why: Linux keeps credentials per thread, and the child of {@code posix_spawn} (a clone of the calling
  * thread) starts with the calling thread's. Switching a thread that exists only for one spawn makes the child
  * the user's from its first instruction, without a helper program exec'd per session first (setpriv cost a
- * second program start per session, which bounded sessions per second, docs/BENCHMARKS.md 8). glibc's
- * setresuid() and setgroups() would change every thread of the JVM (they signal all of them), so the raw
- * system calls are used. A thread that gave up root can never get it back, so it ends right after the spawn.
+ * second program start per session, which bounded sessions per second, docs/BENCHMARKS.md 8). The switch uses
+ * {@link ThreadSyscalls}, which change the calling thread only. A thread that gave up root can never get it back, so it ends right after the spawn.
  * As with setpriv, the order is groups, gid, uid (the last drops the capabilities the first two need).
  */
 final class ThreadCredentials {
-    private static final Syscalls NUMBERS = Syscalls.of(System.getProperty("os.arch"));
-
     private ThreadCredentials() {
     }
 
@@ -29,7 +26,7 @@ final class ThreadCredentials {
 
     /** Runs {@code work} on a new thread with {@code identity}'s uid, gid and groups, and returns its result. */
     static <T> T callAs(SpawnIdentity identity, IoWork<T> work) throws IOException {
-        if (NUMBERS == null) {
+        if (!ThreadSyscalls.available()) {
             throw new IOException("cannot start a process as uid " + identity.uid() + " on "
                     + System.getProperty("os.arch") + ": switching users needs Linux on amd64 or aarch64; run the"
                     + " agent as the login user instead");
@@ -74,9 +71,9 @@ final class ThreadCredentials {
     private static void become(SpawnIdentity identity) throws IOException {
         int[] groups = identity.groups().stream().mapToInt(Integer::intValue).toArray();
         try {
-            Libc.C.syscall(NUMBERS.setgroups(), groups.length, groups.length == 0 ? null : groups);
-            Libc.C.syscall(NUMBERS.setresgid(), identity.gid(), identity.gid(), identity.gid());
-            Libc.C.syscall(NUMBERS.setresuid(), identity.uid(), identity.uid(), identity.uid());
+            ThreadSyscalls.setGroups(groups);
+            ThreadSyscalls.setAllGids(identity.gid());
+            ThreadSyscalls.setAllUids(identity.uid());
         } catch (LastErrorException e) {
             throw new IOException("cannot switch to uid " + identity.uid() + " gid " + identity.gid() + ": "
                     + Posix.strerror(e.getErrorCode()) + "; the agent must run as root to log in other users", e);
@@ -88,17 +85,6 @@ final class ThreadCredentials {
         if (r[0] != identity.uid() || eff[0] != identity.uid() || s[0] != identity.uid()) {
             throw new IOException("switching to uid " + identity.uid() + " left uids " + r[0] + "/" + eff[0] + "/"
                     + s[0] + "; refusing to start the process");
-        }
-    }
-
-    /** System call numbers from asm/unistd_64.h (amd64) and asm-generic/unistd.h (aarch64). */
-    private record Syscalls(long setgroups, long setresuid, long setresgid) {
-        static Syscalls of(String arch) {
-            return switch (arch) {
-                case "amd64", "x86_64" -> new Syscalls(116, 117, 119);
-                case "aarch64" -> new Syscalls(159, 147, 149);
-                default -> null;
-            };
         }
     }
 }
