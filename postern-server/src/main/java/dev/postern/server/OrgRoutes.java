@@ -6,6 +6,7 @@ import dev.postern.common.api.AddMemberResponse;
 import dev.postern.common.api.CreateOrgRequest;
 import dev.postern.common.api.MemberView;
 import dev.postern.common.api.OrgView;
+import dev.postern.common.api.RemoveMemberResponse;
 import dev.postern.store.ApiToken;
 import dev.postern.store.ConflictException;
 import dev.postern.store.Membership;
@@ -29,10 +30,12 @@ final class OrgRoutes {
     private final Clock clock;
 
     private final java.util.function.Consumer<String> revocationsChanged;
+    private final Offboarding offboarding;
 
     OrgRoutes(Store store, TokenAuthenticator auth, OrgAccess access, AuditTrail audit, Secrets secrets, Clock clock,
-              java.util.function.Consumer<String> revocationsChanged) {
+              java.util.function.Consumer<String> revocationsChanged, Offboarding offboarding) {
         this.revocationsChanged = revocationsChanged;
+        this.offboarding = offboarding;
         this.store = store;
         this.auth = auth;
         this.access = access;
@@ -114,7 +117,7 @@ final class OrgRoutes {
             if (target.role() == Role.OWNER && scope.membership().role() != Role.OWNER) {
                 throw ApiException.forbidden("only owners may remove an owner");
             }
-            store.inTransaction(tx -> {
+            RemoveMemberResponse removed = store.inTransaction(tx -> {
                 if (target.role() == Role.OWNER && tx.orgs().members(scope.org().id()).stream()
                         .filter(m -> m.role() == Role.OWNER).count() == 1) {
                     throw ApiException.conflict("'" + email + "' is the last owner of org '" + scope.org().name()
@@ -123,12 +126,13 @@ final class OrgRoutes {
                 tx.orgs().removeMember(scope.org().id(), person.id());
                 // leaving an org ends the access its certificates gave, here and on stock-sshd machines (KRL)
                 int n = tx.certificates().revokePerson(scope.org().id(), person.id(), clock.instant(), caller.email());
+                RemoveMemberResponse r = offboarding.run(tx, scope.org(), person, n, clock.instant());
                 audit.record(tx, caller, scope.org().name(), "member.remove", email, "role was " + target.role().wire()
-                        + "; " + n + " certificate(s) revoked");
-                return null;
+                        + "; " + Offboarding.detail(r));
+                return r;
             });
             revocationsChanged.accept(scope.org().name());
-            ctx.status(204);
+            ctx.json(removed);
         });
     }
 

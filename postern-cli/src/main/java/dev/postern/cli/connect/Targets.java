@@ -40,7 +40,7 @@ public final class Targets {
             throw CliException.usage("--user '" + t.user + "' is not a login name; use e.g. -u root");
         }
         Session session = Session.require(env);
-        String org = session.org(t.org, "postern ssh console --app " + app + " --org ORG");
+        String org = session.orgForApp(t.org, app, "postern ssh console --app " + app + " --org ORG");
         String user = t.user != null ? t.user.trim() : defaultLogin(session, org);
         List<MachineView> machines = Machines.list(session, org, app);
         MachineView machine = MachineChoice.choose(machines, app, t.machine, t.region, t.select ? picker : null);

@@ -51,7 +51,7 @@ final class ConfigCommand implements Callable<Integer> {
     public Integer call() {
         String a = Names.check("--app", app);
         Session session = Session.require(env);
-        String o = session.org(org, "postern ssh config --app " + a + " --org ORG");
+        String o = session.orgForApp(org, a, "postern ssh config --app " + a + " --org ORG");
         GatewayView gw = Targets.gateway(session.api());
         AuthorityView ca = session.api().get("/v1/orgs/" + ApiClient.segment(o) + "/ca", AuthorityView.class);
         Path dir = env.posternHome().resolve("ssh");
