@@ -73,7 +73,7 @@ public final class AdminTokens {
             new AdminTokenRequest(Secrets.hash(token), normal, expires).write(dataDir, sealer);
             return new Issued(token, normal, expires, true);
         }
-        try (Store store = JdbcStore.open(StoreConfig.parse(jdbcUrl).withMaxPoolSize(1))) {
+        try (Store store = JdbcStore.open(StoreConfig.parse(jdbcUrl).withMaxPoolSize(2))) {
             checkMasterKey(store, sealer);
             Person person = store.inTransaction(tx -> {
                 Person p = normal == null ? serverAdmin(tx) : tx.people().byEmail(normal).orElseThrow(() ->
