@@ -57,6 +57,9 @@ class AdminTokenIT {
         assertThat(admin.run("orgs", "list").exit()).isEqualTo(ExitCodes.AUTH);
 
         CliRunner host = new CliRunner(tmp.resolve("root"), clock);
+        CliRunner.Result wrongDir = host.run("server", "admin-token", "--data", tmp.toString());
+        assertThat(wrongDir.exit()).as(wrongDir.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(wrongDir.err()).contains("no embedded database").contains(tmp.toString());
         String printed = ok(host, "server", "admin-token", "--data", data.toString(), "--server", plane.baseUrl());
         String[] login = loginWords(printed);
         assertThat(String.join(" ", login)).startsWith("auth login --server " + plane.baseUrl() + " --token pst_");

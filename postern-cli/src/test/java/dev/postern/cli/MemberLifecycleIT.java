@@ -77,6 +77,16 @@ class MemberLifecycleIT {
         CliRunner.Result notMine = carol.run("members", "invite", "--org", "side", "--email", "admin@localhost");
         assertThat(notMine.exit()).as(notMine.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(ok(bob, "orgs", "list")).contains("side");
+
+        // an admin may not become an owner, nor the server admin, by logging in as them
+        CliRunner dave = added("dave@example.com", "admin");
+        added("olga@example.com", "owner");
+        CliRunner.Result owner = dave.run("members", "invite", "--org", "acme", "--email", "olga@example.com");
+        assertThat(owner.exit()).as(owner.toString()).isEqualTo(ExitCodes.AUTH);
+        CliRunner.Result serverAdmin = dave.run("members", "invite", "--org", "acme", "--email", "admin@localhost");
+        assertThat(serverAdmin.exit()).as(serverAdmin.toString()).isEqualTo(ExitCodes.AUTH);
+        assertThat(serverAdmin.err()).contains("server admin-token");
+        assertThat(ok(admin, "audit", "log", "--org", "acme")).doesNotContain("member.invite");
     }
 
     @Test

@@ -59,6 +59,10 @@ public final class AdminTokens {
             throw new IllegalArgumentException("--data " + dataDir + " is not a directory; give the server's data"
                     + " dir (default ~/.postern/server)");
         }
+        if (jdbcUrl == null && !Files.exists(dataDir.resolve("postern.mv.db"))) {
+            throw new IllegalArgumentException("--data " + dataDir + " holds no embedded database (postern.mv.db);"
+                    + " give the server's data dir, and --db URL if it keeps its state in PostgreSQL");
+        }
         Path keyFile = dataDir.resolve("master.key");
         if (masterKeyEnv == null && !Files.exists(keyFile)) {
             throw new IllegalArgumentException("no master key: " + keyFile + " does not exist and "

@@ -77,7 +77,7 @@ public final class AuthCommand implements Runnable {
             if (e.status() == 401) {
                 throw new CliException(ExitCodes.AUTH, url + " did not accept that token (" + e.serverError()
                         + "); one-time tokens work once and expire: ask an org admin for a new invite "
-                        + "('postern members add --org O --email E')");
+                        + "('postern members invite --org O --email E')");
             }
             throw e;
         }

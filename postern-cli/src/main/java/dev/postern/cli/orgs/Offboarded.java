@@ -19,7 +19,8 @@ final class Offboarded {
                 + " on them ended)");
         out.println("  pending login tokens deleted: " + r.invitesRevoked());
         out.println(r.otherOrgs()
-                ? "  API sessions: kept for their other orgs; " + org + " refuses them from now on"
+                ? "  API sessions: kept for their other orgs (or as the server's admin); " + org
+                        + " refuses them from now on"
                 : "  API sessions ended: " + r.sessionsEnded() + " (this was their last org)");
         if (r.joinTokensToRevoke().isEmpty()) {
             out.println("Nothing else to rotate: they created no join token of " + org + " that is still usable.");
