@@ -9,9 +9,9 @@ public final class ContextNames {
 
     /** Checks a context name (it appears in file names of no kind, but in commands and listings). */
     public static String check(String name) {
-        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._:\\[\\]@-]{0,63}")) {
+        if (name == null || !name.matches("[A-Za-z0-9\\[][A-Za-z0-9._:\\[\\]@-]{0,63}")) {
             throw new IllegalArgumentException("context name '" + name + "' is not valid; use letters, digits and"
-                    + " . _ : - (up to 64), e.g. --name prod");
+                    + " . _ : [ ] @ - (up to 64), e.g. --name prod");
         }
         return name;
     }
