@@ -130,7 +130,8 @@ public final class Agent implements AutoCloseable {
         server.setSubsystemFactories(List.of());
         // files and forwards look users up in the same passwd and group files as sessions
         UserDirectory users = new UserDirectory(config.accounts().passwdFile(), config.accounts().groupFile());
-        FileTransfer.install(server, users, sessions.commandFactory()); // sets the command factory: scp, else exec
+        // sets the command factory: scp, else exec
+        FileTransfer.install(server, users, sessions.commandFactory(), config.umask());
         Forwarding.install(server, users); // after the channel factories: adds direct-tcpip
         server.setHost(config.listenHost());
         server.setPort(config.listenPort());

@@ -80,6 +80,11 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--revoked", paramLabel = "FILE", description = "OpenSSH KRL of revoked certificates.")
     Path revoked;
 
+    @Option(names = "--umask", paramLabel = "MODE", defaultValue = "022",
+            description = "Octal umask of files and directories that SFTP and scp create (default ${DEFAULT-VALUE},"
+                    + " as OpenSSH's sftp-server).")
+    String umask;
+
     @Parameters(paramLabel = "ENTRYPOINT", arity = "0..*", description = "After --: the entrypoint and its args.")
     List<String> entrypoint = new ArrayList<>();
 
@@ -119,7 +124,7 @@ public final class AgentCommand implements Callable<Integer> {
             if (listen != null) {
                 listen(builder);
             }
-            config = builder.entrypoint(entrypoint).build();
+            config = builder.entrypoint(entrypoint).umask(octalUmask(umask)).build();
         } catch (IllegalArgumentException | JoinClient.JoinException | UncheckedIOException e) {
             if (poller != null) {
                 poller.close();
@@ -160,6 +165,14 @@ public final class AgentCommand implements Callable<Integer> {
         // creates --data (0700) when missing
         HostKeys keys = HostKeys.loadOrCreate(data, Optional.empty());
         return new JoinClient().join(server, joinToken, keys.publicKeyLine(), region, files);
+    }
+
+    private static int octalUmask(String value) {
+        if (!value.matches("0?[0-7]{1,3}")) {
+            throw new IllegalArgumentException("--umask '" + (value.length() > 8 ? value.substring(0, 8) + "..." : value)
+                    + "' is not an octal mode; pass e.g. 022 (the default) or 077");
+        }
+        return Integer.parseInt(value, 8);
     }
 
     private void listen(AgentConfig.Builder builder) {
