@@ -44,4 +44,14 @@ class AgentCommandIT {
         assertThat(cli.execute("--trusted-user-ca", "x", "--data", dir.toString(), "--listen", "localhost")).isEqualTo(2);
         assertThat(err.toString()).contains("--listen 'localhost' is not ADDR:PORT", "127.0.0.1:22");
     }
+
+    @Test
+    void umaskMustBeOctal() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new AgentCommand());
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("--trusted-user-ca", "x", "--data", dir.toString(), "--listen", "127.0.0.1:0",
+                "--umask", "0999")).isEqualTo(2);
+        assertThat(err.toString()).contains("--umask '0999' is not an octal mode", "022");
+    }
 }
