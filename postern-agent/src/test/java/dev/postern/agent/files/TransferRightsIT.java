@@ -8,9 +8,12 @@ import dev.postern.agent.AgentFixture;
 import dev.postern.agent.TestUsers;
 import dev.postern.testing.ProcessResult;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -158,6 +161,39 @@ class TransferRightsIT {
         Path written = team.resolve("report.txt");
         assertThat(Files.getAttribute(written, "unix:uid")).isEqualTo(TestUsers.ALICE_UID);
         assertThat(Files.getAttribute(written, "unix:gid")).isEqualTo(TestUsers.ALICE_UID);
+    }
+
+    @Test
+    void noThreadOfTheAgentKeepsTheUsersCredentialsOnceTheTransfersEnd() throws IOException {
+        // A switched thread can never be root again; back in a pool it would serve the next login as alice.
+        // The agent runs in this JVM, so its threads are this process's tasks.
+        Transfers.write(local.resolve("pooled.txt"), "x", "rw-r--r--");
+        ProcessResult viaSftp = sftp(fx, alice, "alice", local, "put pooled.txt\nget pooled.txt pooled-back.txt\n");
+        ProcessResult viaScp = scp(fx, alice, "alice", local, "-O", "pooled.txt", "127.0.0.1:scp-pooled.txt");
+
+        assertThat(viaSftp.exitCode()).as(viaSftp.toString()).isZero();
+        assertThat(viaScp.exitCode()).as(viaScp.toString()).isZero();
+        AgentFixture.await("no thread of the agent has alice's uid any more", () -> threadsWithUid(
+                TestUsers.ALICE_UID).isEmpty());
+    }
+
+    private static List<String> threadsWithUid(int uid) {
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            List<String> found = new ArrayList<>();
+            for (Path task : tasks) {
+                try {
+                    String uids = status(task.resolve("status")).get("Uid");
+                    if (uids != null && Arrays.asList(uids.split("\\s+")).contains(String.valueOf(uid))) {
+                        found.add(Files.readString(task.resolve("comm")).trim());
+                    }
+                } catch (IOException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+            return found;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Map<String, String> status(Path file) throws IOException {
