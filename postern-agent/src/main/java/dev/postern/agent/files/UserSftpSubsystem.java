@@ -97,13 +97,15 @@ final class UserSftpSubsystem extends SftpSubsystem {
         long started = System.nanoTime();
         AUDIT.write(copy(who).put("event", "session.start").put("pty", false));
         addSftpEventListener(counter);
+        int exitCode = 0;
         try {
             user.run("sftp", super::run);
         } catch (IOException e) {
+            exitCode = 1;
             LOG.warn("sftp refused for {}: {}", session, e.getMessage());
-            callback.onExit(1, e.getMessage());
+            callback.onExit(exitCode, e.getMessage());
         } finally {
-            AUDIT.write(copy(who).put("event", "session.end").put("end", "exit").put("exitCode", 0)
+            AUDIT.write(copy(who).put("event", "session.end").put("end", "exit").put("exitCode", exitCode)
                     .put("bytesIn", counter.written.get()).put("bytesOut", counter.read.get())
                     .put("durationMs", Duration.ofNanos(System.nanoTime() - started).toMillis()));
         }
