@@ -45,7 +45,8 @@ final class TransferThread {
     /** The effective uid of the agent process. */
     static int agentUid() {
         if (LIBC == null) {
-            throw new IllegalStateException("cannot read the agent's uid: the C library could not be loaded through JNA");
+            throw new IllegalStateException("cannot read the agent's uid: the C library could not be loaded"
+                    + " through JNA");
         }
         return LIBC.geteuid();
     }

@@ -169,8 +169,9 @@ public final class AgentCommand implements Callable<Integer> {
 
     private static int octalUmask(String value) {
         if (!value.matches("0?[0-7]{1,3}")) {
-            throw new IllegalArgumentException("--umask '" + (value.length() > 8 ? value.substring(0, 8) + "..." : value)
-                    + "' is not an octal mode; pass e.g. 022 (the default) or 077");
+            String shown = value.length() > 8 ? value.substring(0, 8) + "..." : value;
+            throw new IllegalArgumentException("--umask '" + shown + "' is not an octal mode; pass e.g. 022 (the"
+                    + " default) or 077");
         }
         return Integer.parseInt(value, 8);
     }
