@@ -51,9 +51,11 @@ public final class Agent implements AutoCloseable {
     private final Exception serverFailure;
     private final InProcessSshServer inProcess;
     private final TunnelClient tunnel;
+    private final DataDirLock lock;
 
     private Agent(AgentConfig config, Entrypoint entrypoint, SshServer server, Sessions sessions,
-                  Exception serverFailure, InProcessSshServer inProcess, TunnelClient tunnel) {
+                  Exception serverFailure, InProcessSshServer inProcess, TunnelClient tunnel, DataDirLock lock) {
+        this.lock = lock;
         this.inProcess = inProcess;
         this.tunnel = tunnel;
         this.config = config;
@@ -64,12 +66,35 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Starts the entrypoint (if any), then the SSH server. Returns once the server listens.
+     * Locks the data directory, starts the entrypoint (if any), then the SSH server. Returns once the server
+     * listens.
      *
+     * @throws DataDirLock.InUseException when another agent runs on the same data directory
      * @throws IOException when the entrypoint cannot start, or the SSH server cannot start and there is no
      *     entrypoint to keep running
      */
     public static Agent start(AgentConfig config) throws IOException {
+        return start(config, DataDirLock.acquire(config.dataDir()));
+    }
+
+    /**
+     * As {@link #start(AgentConfig)}, with the lock on the data directory already taken (the launcher takes it
+     * before it joins, so that two agents never join with one directory); the agent releases it when closed.
+     */
+    public static Agent start(AgentConfig config, DataDirLock lock) throws IOException {
+        try {
+            if (!lock.dataDir().equals(config.dataDir().toAbsolutePath().normalize().toRealPath())) {
+                throw new IllegalArgumentException("the lock is on " + lock.dataDir() + ", not on --data "
+                        + config.dataDir());
+            }
+            return startLocked(config, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Agent startLocked(AgentConfig config, DataDirLock lock) throws IOException {
         Entrypoint entrypoint = config.entrypoint().isEmpty() ? null
                 : Entrypoint.start(config.entrypoint(), config.environment());
         Sessions sessions = null;
@@ -91,7 +116,7 @@ public final class Agent implements AutoCloseable {
                 server.start();
                 LOG.info("postern agent listening on {}:{}", config.listenHost(), boundPort(server));
             }
-            return new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel);
+            return new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel, lock);
         } catch (IOException | RuntimeException e) {
             closeQuietly(server, sessions);
             if (entrypoint == null) {
@@ -99,7 +124,7 @@ public final class Agent implements AutoCloseable {
             }
             LOG.error("the SSH server could not start ({}); the entrypoint (pid {}) keeps running without it",
                     e.getMessage(), entrypoint.pid(), e);
-            return new Agent(config, entrypoint, null, null, e, null, null);
+            return new Agent(config, entrypoint, null, null, e, null, null, lock);
         }
     }
 
@@ -186,7 +211,10 @@ public final class Agent implements AutoCloseable {
         return config;
     }
 
-    /** Stops the SSH server (ending its sessions), then the entrypoint (SIGTERM, SIGKILL after 10 s). */
+    /**
+     * Stops the SSH server (ending its sessions), then the entrypoint (SIGTERM, SIGKILL after 10 s), then
+     * releases the data directory.
+     */
     @Override
     public void close() {
         if (tunnel != null) {
@@ -202,6 +230,11 @@ public final class Agent implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            lock.close(); // last: the next agent on this directory may start once this one is gone
+        } catch (IOException e) {
+            LOG.warn("releasing the lock on {} failed: {}", lock.dataDir(), e.getMessage());
         }
     }
 

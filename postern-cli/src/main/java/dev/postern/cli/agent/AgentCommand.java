@@ -3,10 +3,12 @@ package dev.postern.cli.agent;
 import dev.postern.agent.Agent;
 import dev.postern.agent.AgentConfig;
 import dev.postern.agent.AgentTunnel;
+import dev.postern.agent.DataDirLock;
 import dev.postern.agent.join.JoinClient;
 import dev.postern.agent.join.MachineFiles;
 import dev.postern.agent.join.MachineIdentity;
 import dev.postern.agent.join.RevocationPoller;
+import dev.postern.cli.ExitCodes;
 import dev.postern.cli.server.HostPort;
 import dev.postern.common.ServerUrls;
 import dev.postern.ssh.HostKeys;
@@ -71,7 +73,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, paramLabel = "DIR",
             description = "Where the agent keeps its host key (0600) and, once joined, its identity, host certificate,"
-                    + " CA keys and revocation list.")
+                    + " CA keys and revocation list. One agent per directory: a second one on it exits at once.")
     Path data;
 
     @Option(names = "--host-cert", paramLabel = "FILE", description = "Host certificate to present.")
@@ -86,6 +88,15 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        // before anything reads or writes --data: a second agent on it must not join, nor dial out
+        DataDirLock lock;
+        try {
+            lock = DataDirLock.acquire(data);
+        } catch (DataDirLock.InUseException | IllegalArgumentException e) {
+            err.println("postern agent: " + e.getMessage());
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         AgentConfig config;
         RevocationPoller poller = null;
         try {
@@ -124,15 +135,16 @@ public final class AgentCommand implements Callable<Integer> {
             if (poller != null) {
                 poller.close();
             }
+            lock.close();
             err.println("postern agent: " + e.getMessage());
             err.flush();
-            return 2;
+            return ExitCodes.USAGE;
         }
         // Handlers go in before the entrypoint starts: a SIGTERM that arrives while the SSH server is still
         // starting must reach the entrypoint too, not kill the JVM and orphan it.
         SignalRelay relay = new SignalRelay();
         List<Restore> previous = forward(relay);
-        try (RevocationPoller closePoller = poller; Agent agent = Agent.start(config)) {
+        try (RevocationPoller closePoller = poller; Agent agent = Agent.start(config, lock)) {
             if (agent.hasEntrypoint()) {
                 relay.attach(agent::signalEntrypoint);
                 return agent.awaitEntrypoint();
