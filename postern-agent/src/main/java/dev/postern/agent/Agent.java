@@ -3,6 +3,7 @@ package dev.postern.agent;
 import dev.postern.agent.files.FileTransfer;
 import dev.postern.agent.files.UserDirectory;
 import dev.postern.agent.forward.Forwarding;
+import dev.postern.agent.session.AuditLog;
 import dev.postern.agent.session.Entrypoint;
 import dev.postern.agent.session.Sessions;
 import dev.postern.agent.tunnel.Backoff;
@@ -51,10 +52,13 @@ public final class Agent implements AutoCloseable {
     private final Exception serverFailure;
     private final InProcessSshServer inProcess;
     private final TunnelClient tunnel;
+    private final RevokedSessions revokedSessions;
     private final DataDirLock lock;
 
     private Agent(AgentConfig config, Entrypoint entrypoint, SshServer server, Sessions sessions,
-                  Exception serverFailure, InProcessSshServer inProcess, TunnelClient tunnel, DataDirLock lock) {
+                  Exception serverFailure, InProcessSshServer inProcess, TunnelClient tunnel,
+                  RevokedSessions revokedSessions, DataDirLock lock) {
+        this.revokedSessions = revokedSessions;
         this.lock = lock;
         this.inProcess = inProcess;
         this.tunnel = tunnel;
@@ -99,10 +103,13 @@ public final class Agent implements AutoCloseable {
                 : Entrypoint.start(config.entrypoint(), config.environment());
         Sessions sessions = null;
         SshServer server = null;
+        RevokedSessions revokedSessions = null;
         try {
             sessions = Sessions.start(config.accounts(), config.environment(), config.clock(), config.killGrace());
             HostKeys hostKeys = HostKeys.loadOrCreate(config.dataDir(), config.hostCertFile());
-            server = newServer(config, sessions, hostKeys);
+            Supplier<RevocationList> revocations = revocations(config);
+            server = newServer(config, sessions, hostKeys, revocations);
+            revokedSessions = RevokedSessions.install(server, revocations, new AuditLog());
             InProcessSshServer inProcess = null;
             TunnelClient tunnel = null;
             if (config.tunnel().isPresent()) {
@@ -116,16 +123,27 @@ public final class Agent implements AutoCloseable {
                 server.start();
                 LOG.info("postern agent listening on {}:{}", config.listenHost(), boundPort(server));
             }
-            return new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel, lock);
+            return new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel, revokedSessions, lock);
         } catch (IOException | RuntimeException e) {
+            if (revokedSessions != null) {
+                revokedSessions.close();
+            }
             closeQuietly(server, sessions);
             if (entrypoint == null) {
                 throw e;
             }
             LOG.error("the SSH server could not start ({}); the entrypoint (pid {}) keeps running without it",
                     e.getMessage(), entrypoint.pid(), e);
-            return new Agent(config, entrypoint, null, null, e, null, null, lock);
+            return new Agent(config, entrypoint, null, null, e, null, null, null, lock);
         }
+    }
+
+    /** The revocation list that logins and live sessions are checked against; one instance for both. */
+    private static Supplier<RevocationList> revocations(AgentConfig config) {
+        RevocationList none = RevocationList.empty();
+        return config.revokedFile()
+                .<Supplier<RevocationList>>map(f -> RevocationFile.required(f, config.clock()))
+                .orElse(() -> none);
     }
 
     private static TunnelConfig tunnelConfig(AgentConfig config, AgentTunnel t, HostKeys hostKeys) {
@@ -136,16 +154,13 @@ public final class Agent implements AutoCloseable {
                 Backoff.DEFAULT, config.clock());
     }
 
-    private static SshServer newServer(AgentConfig config, Sessions sessions, HostKeys hostKeys) throws IOException {
+    private static SshServer newServer(AgentConfig config, Sessions sessions, HostKeys hostKeys,
+                                       Supplier<RevocationList> revocations) throws IOException {
         List<PublicKey> caKeys = OpenSshKeys.readPublicKeys(config.trustedUserCaFile());
         if (caKeys.isEmpty()) {
             throw new IllegalArgumentException("--trusted-user-ca " + config.trustedUserCaFile()
                     + " holds no public key; put the org's user CA public key line in it");
         }
-        RevocationList none = RevocationList.empty();
-        Supplier<RevocationList> revocations = config.revokedFile()
-                .<Supplier<RevocationList>>map(f -> RevocationFile.required(f, config.clock()))
-                .orElse(() -> none);
         CertificateAuthenticator authenticator = new CertificateAuthenticator(
                 TrustPolicy.of(() -> caKeys, revocations, config.clock()));
         SshServer server = SshServer.setUpDefaultServer();
@@ -217,6 +232,9 @@ public final class Agent implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (revokedSessions != null) {
+            revokedSessions.close();
+        }
         if (tunnel != null) {
             tunnel.close();
         }
