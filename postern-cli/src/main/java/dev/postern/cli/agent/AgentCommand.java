@@ -15,6 +15,7 @@ import dev.postern.ssh.HostKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,10 +54,14 @@ public final class AgentCommand implements Callable<Integer> {
     String server;
 
     @Option(names = "--join-token", paramLabel = "TOKEN", defaultValue = "${env:POSTERN_JOIN_TOKEN}",
-            description = "One-time machine join token ('postern tokens create machine --app APP'), or the"
-                    + " POSTERN_JOIN_TOKEN variable (keeps it out of 'ps'); needed only on the first start, the"
-                    + " identity is kept in --data.")
+            description = "One-time machine join token ('postern tokens create machine --app APP'); needed only on"
+                    + " the first start, the identity is kept in --data. On the command line every local user sees"
+                    + " it in 'ps': prefer the POSTERN_JOIN_TOKEN variable or --join-token-file.")
     String joinToken;
+
+    @Option(names = "--join-token-file", paramLabel = "FILE",
+            description = "Read the join token from FILE (first line) instead; wins over --join-token.")
+    Path joinTokenFile;
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = "local",
             description = "Region label shown by 'postern machines list' (default ${DEFAULT-VALUE}).")
@@ -165,6 +170,9 @@ public final class AgentCommand implements Callable<Integer> {
     private static final Duration POLL = Duration.ofSeconds(30);
 
     private MachineIdentity join(MachineFiles files) {
+        if (joinTokenFile != null) {
+            joinToken = readJoinToken(joinTokenFile);
+        }
         if (joinToken == null || joinToken.isBlank()) {
             throw new IllegalArgumentException("--join-token is required on the first start (nothing in " + data
                     + " yet); create one with 'postern tokens create machine --app APP'");
@@ -172,6 +180,20 @@ public final class AgentCommand implements Callable<Integer> {
         // creates --data (0700) when missing
         HostKeys keys = HostKeys.loadOrCreate(data, Optional.empty());
         return new JoinClient().join(server, joinToken, keys.publicKeyLine(), region, files);
+    }
+
+    private static String readJoinToken(Path file) {
+        try {
+            String token = Files.readAllLines(file).stream().findFirst().orElse("").trim();
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("--join-token-file " + file + " is empty; put the token from"
+                        + " 'postern tokens create machine --app APP' on its first line");
+            }
+            return token;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--join-token-file " + file + " cannot be read (" + e.getMessage()
+                    + "); pass a file readable by the agent holding the join token", e);
+        }
     }
 
     private void listen(AgentConfig.Builder builder) {
