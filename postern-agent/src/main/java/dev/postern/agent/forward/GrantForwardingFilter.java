@@ -76,10 +76,15 @@ final class GrantForwardingFilter implements ForwardingFilter {
         return true;
     }
 
-    /** Whether the login is uid 0 in the agent's passwd file (an unknown login is not). */
+    /** Whether the login is uid 0 in the agent's passwd file (an unknown login, or an unreadable file, is not). */
     private boolean isRoot(Session session) {
         CertificateGrant grant = session.getAttribute(CertificateGrant.KEY);
-        return grant != null && users.lookup(grant.login()).map(u -> u.uid() == 0).orElse(false);
+        try {
+            return grant != null && users.lookup(grant.login()).map(u -> u.uid() == 0).orElse(false);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot look up {} in {}: {}", grant.login(), users, e.getMessage());
+            return false;
+        }
     }
 
     @Override
