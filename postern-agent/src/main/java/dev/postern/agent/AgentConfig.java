@@ -28,7 +28,8 @@ import java.util.Optional;
  * @param hostCertFile the host certificate to present, if any
  * @param revokedFile an OpenSSH KRL, re-read when it changes, if any
  * @param entrypoint the supervised program and its arguments; empty for none
- * @param environment the entrypoint's environment, which every session also gets
+ * @param environment the entrypoint's environment, which every session also gets: the one given without the
+ *     agent's own configuration ({@code POSTERN_*}, see {@code ChildEnvironment})
  * @param accounts where users and shells are looked up, and as whom the agent runs
  * @param limits per-connection limits
  * @param killGrace how long a hung-up session may survive SIGHUP before SIGKILL
@@ -84,7 +85,7 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
         if (!entrypoint.isEmpty() && entrypoint.get(0).isBlank()) {
             throw new IllegalArgumentException("the entrypoint after '--' starts with an empty program name");
         }
-        environment = Map.copyOf(environment);
+        environment = ChildEnvironment.of(environment);
         Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(limits, "limits");
