@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code postern ssh establish --override} reaches a running agent (a real child process in tunnel mode) and the
  * gateway without a restart: a certificate of the new user CA logs in, one of the old CA, which an attacker may
- * hold (the usual reason to replace a CA), is refused, both straight at the agent and through the gateway.
+ * hold (the usual reason to replace a CA), is refused, both straight at the agent and through the gateway, and
+ * its session open through the gateway is ended.
  * The bound (10 s) is below the agents' 30 s poll, so it is the push through the tunnel that delivers the change.
  */
 class CaRotationPlaneIT {
@@ -43,6 +44,7 @@ class CaRotationPlaneIT {
     private int gatewayPort;
     private int agentPort;
     private String machineId;
+    private Process live;
 
     @BeforeEach
     void planeWithOneMachine() {
@@ -64,6 +66,9 @@ class CaRotationPlaneIT {
 
     @AfterEach
     void stop() {
+        if (live != null) {
+            live.destroyForcibly();
+        }
         machines.close();
         if (plane != null) {
             plane.close();
@@ -78,7 +83,15 @@ class CaRotationPlaneIT {
         awaitTrue(Duration.ofSeconds(20), () -> direct(oldKey, knownHosts).exitCode() == 0, "old cert at the agent");
         assertThat(jump(oldKey, knownHosts).exitCode()).as("old cert through the gateway").isZero();
 
+        // a session of the old CA that is open through the gateway when the CA is replaced
+        live = new ProcessBuilder(jumpCommand(oldKey, knownHosts, "echo up; sleep 300"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("live.out").toFile()).start();
+        awaitTrue(Duration.ofSeconds(20), () -> readOrEmpty(dir.resolve("live.out")).contains("up"), "live session");
+
         ok(admin, "ssh", "establish", "demo", "--override");
+        assertThat(live.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the gateway ends the old CA's session")
+                .isTrue();
+        assertThat(live.exitValue()).isEqualTo(255);
         String newUserCa = Json.mapper().readTree(fetch(plane, "/v1/orgs/demo/ca")).get("userCaPublicKey").asText();
         Path newKey = dir.resolve("id_new");
         ok(admin, "ssh", "issue", "demo", "admin@example.com", newKey.toString());
@@ -137,8 +150,13 @@ class CaRotationPlaneIT {
         return Processes.run(Duration.ofSeconds(30), cmd);
     }
 
-    /** Through the gateway, as people connect (ProxyJump in a config file, so the jump uses the same options). */
+    /** Through the gateway, as people connect. */
     private ProcessResult jump(Path key, Path knownHosts) {
+        return Processes.run(Duration.ofSeconds(30), jumpCommand(key, knownHosts, "echo ok"));
+    }
+
+    /** ProxyJump in a config file, so that the jump to the gateway uses the same options. */
+    private List<String> jumpCommand(Path key, Path knownHosts, String command) {
         Path config = dir.resolve(key.getFileName() + ".ssh_config");
         try {
             Files.writeString(config, String.join("\n",
@@ -150,8 +168,15 @@ class CaRotationPlaneIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Processes.run(Duration.ofSeconds(30), List.of("ssh", "-F", config.toString(),
-                machineId + ".vm.demo.internal", "echo", "ok"));
+        return List.of("ssh", "-F", config.toString(), machineId + ".vm.demo.internal", command);
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static List<String> base(Path key, Path knownHosts) {
