@@ -23,7 +23,7 @@ final class GatewayLink implements AutoCloseable {
     }
 
     static GatewayLink start(ControlPlaneConfig config, Store store, Clock clock) {
-        StoreGatewayDirectory directory = new StoreGatewayDirectory(store);
+        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, clock);
         if (config.gatewayPort() < 0) {
             return new GatewayLink(Optional.empty(), directory, null);
         }
