@@ -18,6 +18,7 @@ import dev.postern.ssh.RevocationFile;
 import dev.postern.ssh.RevocationList;
 import dev.postern.ssh.ServerSetup;
 import dev.postern.ssh.TrustPolicy;
+import dev.postern.ssh.TrustedKeysFile;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -161,8 +162,10 @@ public final class Agent implements AutoCloseable {
             throw new IllegalArgumentException("--trusted-user-ca " + config.trustedUserCaFile()
                     + " holds no public key; put the org's user CA public key line in it");
         }
+        // re-read on change: a CA replaced by the control plane (written by the poller) takes over, the old one ends
+        TrustedKeysFile trusted = TrustedKeysFile.required(config.trustedUserCaFile(), config.clock());
         CertificateAuthenticator authenticator = new CertificateAuthenticator(
-                TrustPolicy.of(() -> caKeys, revocations, config.clock()));
+                TrustPolicy.of(trusted, revocations, config.clock()));
         SshServer server = SshServer.setUpDefaultServer();
         ServerSetup.lockDown(server, authenticator, hostKeys, config.limits());
         server.setChannelFactories(List.of(sessions.channelFactory()));

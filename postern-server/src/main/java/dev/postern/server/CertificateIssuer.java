@@ -71,6 +71,7 @@ final class CertificateIssuer {
         if (req.publicKey() == null || req.publicKey().isBlank()) {
             throw ApiException.badRequest("publicKey is required: the OpenSSH public key line of the key to certify");
         }
+        CaSubjects.refuseCaKey(store, req.publicKey(), "publicKey");
         Membership subject = subject(caller, scope, req.email());
         List<String> principals = principals(subject, req.principals());
         Authorities.Opened ca = authorities.open(store, scope.org().id(), call.row().authorityCreatedAt(),

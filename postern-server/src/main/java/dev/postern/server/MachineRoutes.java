@@ -100,6 +100,7 @@ final class MachineRoutes {
         Org org = store.orgs().byId(token.orgId()).orElseThrow();
         App a = store.apps().forOrg(org.id()).stream().filter(x -> x.id() == token.appId()).findFirst().orElseThrow();
         Authorities.Opened ca = authorities.open(store, org.id()).orElseThrow(() -> CaRoutes.noCa(org.name()));
+        CaSubjects.refuseCaKey(store, req.hostPublicKey(), "hostPublicKey");
         GatewayEndpoint gw = gateway.get();
         String id = HexFormat.of().formatHex(bytes(7));
         String name = id + ".vm." + a.name() + ".internal";
