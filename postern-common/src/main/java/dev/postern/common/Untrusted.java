@@ -17,31 +17,40 @@ public final class Untrusted {
     private Untrusted() {
     }
 
-    /** {@code 'value'}, escaped, cut to {@link #QUOTE_LIMIT} characters with {@code ...} and the full length. */
+    /**
+     * {@code 'value'}, escaped, cut to {@link #QUOTE_LIMIT} characters with {@code ...} and the full length. Refused
+     * values are shown in ASCII: non-ASCII characters are escaped too, so that a lookalike ({@code p\u0430ypal})
+     * shows what it is.
+     */
     public static String quote(String value) {
         if (value == null) {
             return "(none)";
         }
         if (value.length() <= QUOTE_LIMIT) {
-            return "'" + escape(value) + "'";
+            return "'" + escape(value, true) + "'";
         }
         int end = QUOTE_LIMIT;
         if (Character.isHighSurrogate(value.charAt(end - 1))) {
             end--; // never cut a pair in two
         }
-        return "'" + escape(value.substring(0, end)) + "...' (" + value.length() + " characters)";
+        return "'" + escape(value.substring(0, end), true) + "...' (" + value.length() + " characters)";
     }
 
     /** The value with every unsafe character (see {@link #isUnsafe}) written as {@code \\uXXXX}; null stays null. */
     public static String escape(String value) {
-        if (value == null || value.codePoints().noneMatch(Untrusted::isUnsafe) && value.indexOf('\\') < 0) {
+        return escape(value, false);
+    }
+
+    private static String escape(String value, boolean asciiOnly) {
+        if (value == null || value.codePoints().noneMatch(cp -> isUnsafe(cp) || asciiOnly && cp > 0x7e)
+                && value.indexOf('\\') < 0) {
             return value;
         }
         StringBuilder out = new StringBuilder(value.length() + 16);
         value.codePoints().forEach(cp -> {
             if (cp == '\\') {
                 out.append("\\\\"); // so that an escaped form in the value cannot pass for an escaped character
-            } else if (isUnsafe(cp)) {
+            } else if (isUnsafe(cp) || asciiOnly && cp > 0x7e) {
                 for (char c : Character.toChars(cp)) {
                     out.append(String.format("\\u%04x", (int) c));
                 }

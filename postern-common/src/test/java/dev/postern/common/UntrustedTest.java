@@ -22,6 +22,8 @@ class UntrustedTest {
         assertThat(q).hasSizeLessThan(120).startsWith("'\\u001bxxx").endsWith("...' (10000001 characters)");
         assertThat(Untrusted.quote("ok")).isEqualTo("'ok'");
         assertThat(Untrusted.quote(null)).isEqualTo("(none)");
+        assertThat(Untrusted.quote("p\u0430ypal")).as("a lookalike shows what it is").isEqualTo("'p\\u0430ypal'");
+        assertThat(Untrusted.escape("Jos\u00e9")).as("listings keep printable non-ASCII").isEqualTo("Jos\u00e9");
     }
 
     @Test
