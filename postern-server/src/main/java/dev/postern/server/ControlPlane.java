@@ -1,10 +1,10 @@
 package dev.postern.server;
 
-import dev.postern.common.Untrusted;
 import dev.postern.ca.KeySealer;
 import dev.postern.ca.MasterKey;
 import dev.postern.ca.SealException;
 import dev.postern.common.Json;
+import dev.postern.common.Untrusted;
 import dev.postern.common.api.ErrorBody;
 import dev.postern.store.JdbcStore;
 import dev.postern.store.Store;

@@ -1,8 +1,8 @@
 package dev.postern.server;
 
-import dev.postern.common.Untrusted;
 import dev.postern.ca.HostCertRequest;
 import dev.postern.ca.SignedCertificate;
+import dev.postern.common.Untrusted;
 import dev.postern.common.api.CreateJoinTokenRequest;
 import dev.postern.common.api.JoinRequest;
 import dev.postern.common.api.JoinResponse;
