@@ -136,7 +136,8 @@ final class MachineRoutes {
 
     private App app(Org org, String name) {
         return store.apps().byName(org.id(), name).orElseThrow(() -> ApiException.notFound(
-                "app " + Untrusted.quote(name) + " not found in org '" + org.name() + "'; see 'postern apps list --org " + org.name() + "'"));
+                "app " + Untrusted.quote(name) + " not found in org '" + org.name() + "'; see 'postern apps list --org "
+                        + org.name() + "'"));
     }
 
     private static MachineView view(Machine m, App a) {

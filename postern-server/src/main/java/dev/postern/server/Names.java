@@ -12,8 +12,8 @@ final class Names {
 
     static String check(String kind, String name) {
         if (name == null || !LABEL.matcher(name).matches()) {
-            throw ApiException.badRequest(kind + " name " + Untrusted.quote(name) + " is not valid; use 2 to 63 lower-case letters,"
-                    + " digits and dashes, starting with a letter (e.g. 'acme')");
+            throw ApiException.badRequest(kind + " name " + Untrusted.quote(name) + " is not valid; use 2 to 63"
+                    + " lower-case letters, digits and dashes, starting with a letter (e.g. 'acme')");
         }
         return name;
     }
