@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * The behaviour every {@link Store} must have, run against each real database by a subclass. Each test
  * starts from an empty, freshly migrated database.
  */
-abstract class StoreContractTest implements MachineStoreContract, BatchStoreContract {
+abstract class StoreContractTest
+        implements MachineStoreContract, BatchStoreContract, MemberLoginStoreContract {
     /** Millisecond and sub-millisecond parts on purpose: the store must keep at least millisecond precision. */
     protected final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:15:30.123456Z"));
     protected Store store;
@@ -229,7 +230,7 @@ abstract class StoreContractTest implements MachineStoreContract, BatchStoreCont
         store.orgs().addMember(zeta.id(), alice.id(), Role.MEMBER, now());
         store.orgs().addMember(acme.id(), carol.id(), Role.ADMIN, now());
 
-        assertThat(m).isEqualTo(new Membership(zeta.id(), carol.id(), "carol@example.com", Role.OWNER, m.createdAt()));
+        assertThat(m).isEqualTo(new Membership(zeta.id(), carol.id(), "carol@example.com", Role.OWNER, null, m.createdAt()));
         assertThat(store.orgs().members(zeta.id())).extracting(Membership::email)
                 .containsExactly("alice@example.com", "carol@example.com");
         assertThat(store.orgs().membership(acme.id(), carol.id()).orElseThrow().role()).isEqualTo(Role.ADMIN);

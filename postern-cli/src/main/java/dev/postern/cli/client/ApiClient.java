@@ -78,6 +78,11 @@ public final class ApiClient {
         send("DELETE", path, null);
     }
 
+    /** PATCHes {@code body} and reads the answer as {@code type}. */
+    public <T> T patch(String path, Object body, Class<T> type) {
+        return read(send("PATCH", path, body), json.constructType(type));
+    }
+
     private HttpResponse<byte[]> send(String method, String path, Object body) {
         String url = baseUrl + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
