@@ -20,11 +20,16 @@ import java.util.function.BooleanSupplier;
 final class MachineProcesses implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
 
-    /** Starts {@code postern agent --server URL --join-token T --data DIR} as a child JVM; logs go to DIR.log. */
-    Process start(String server, String joinToken, Path data) {
+    /**
+     * Starts {@code postern agent --server URL --join-token T --data DIR [moreArgs]} as a child JVM; logs go to
+     * DIR.log.
+     */
+    Process start(String server, String joinToken, Path data, String... moreArgs) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "agent", "--server", server, "--join-token", joinToken, "--data", data.toString())
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "agent", "--server", server, "--join-token", joinToken, "--data", data.toString()));
+        cmd.addAll(List.of(moreArgs));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile());
         try {

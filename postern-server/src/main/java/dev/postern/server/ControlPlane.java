@@ -4,6 +4,7 @@ import dev.postern.ca.KeySealer;
 import dev.postern.ca.MasterKey;
 import dev.postern.ca.SealException;
 import dev.postern.common.Json;
+import dev.postern.common.Untrusted;
 import dev.postern.common.api.ErrorBody;
 import dev.postern.store.JdbcStore;
 import dev.postern.store.Store;
@@ -11,14 +12,19 @@ import dev.postern.store.StoreConfig;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,7 +147,9 @@ public final class ControlPlane implements AutoCloseable {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
-            cfg.http.maxRequestSize = 64 * 1024;
+            cfg.http.maxRequestSize = BodyLimitFilter.MAX_BYTES;
+            cfg.jetty.modifyServletContextHandler(h -> h.addFilter(new FilterHolder(new BodyLimitFilter()), "/*",
+                    EnumSet.of(DispatcherType.REQUEST)));
             cfg.jetty.modifyServer(server -> server.setStopTimeout(2000));
         });
         var clock = config.clock();
@@ -160,7 +168,8 @@ public final class ControlPlane implements AutoCloseable {
         new AuthRoutes(store, auth, audit, secrets, clock,
                 new AdminTokenRedeemer(store, sealer, config.dataDir(), audit, clock, adminPersonId), config.dataDir())
                 .register(app);
-        new OrgRoutes(store, auth, access, audit, secrets, clock, gateway::revocationsChanged,
+        new OrgRoutes(store, auth, audit, clock).register(app);
+        new MemberRoutes(store, auth, access, audit, secrets, clock, gateway::revocationsChanged,
                 new Offboarding(adminPersonId)).register(app);
         new MemberInviteRoutes(store, auth, access, audit, secrets, clock, adminPersonId).register(app);
         new JoinTokenRoutes(store, auth, access, audit, clock).register(app);
@@ -186,21 +195,33 @@ public final class ControlPlane implements AutoCloseable {
         });
         app.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
-                ctx.json(new ErrorBody("no such API path: " + ctx.method() + " " + ctx.path() + "; see docs/API.md"));
+                ctx.json(new ErrorBody("no such API path: " + ctx.method() + " " + Untrusted.quote(ctx.path())
+                        + "; see docs/API.md"));
             }
         });
         app.after(ctx -> metrics.request(ctx.method().name(), ctx.endpointHandlerPath(), ctx.statusCode()));
         return app;
     }
 
+    /**
+     * The data dir holds the master key, the bootstrap token and the embedded database: 0700, made so when
+     * missing, and tightened (with a log line) when an earlier version or an admin left it open to others.
+     */
     static void createPrivateDir(Path dir) {
+        Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rwx------");
         try {
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(owner));
+            }
+            Set<PosixFilePermission> was = Files.getPosixFilePermissions(dir);
+            if (!was.equals(owner)) {
+                Files.setPosixFilePermissions(dir, owner);
+                LOG.warn("data dir {} was {}; made it rwx------ (0700): it holds the master key and the database",
+                        dir, PosixFilePermissions.toString(was));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data dir " + dir + ": " + e.getMessage()
-                    + "; pass --data DIR with a writable directory", e);
+            throw new UncheckedIOException("cannot create data dir " + dir + " or make it private (0700): "
+                    + e.getMessage() + "; pass --data DIR with a directory this user owns", e);
         }
     }
 }

@@ -23,7 +23,7 @@ final class GatewayLink implements AutoCloseable {
     }
 
     static GatewayLink start(ControlPlaneConfig config, Store store, Clock clock) {
-        StoreGatewayDirectory directory = new StoreGatewayDirectory(store);
+        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, clock);
         if (config.gatewayPort() < 0) {
             return new GatewayLink(Optional.empty(), directory, null);
         }
@@ -42,8 +42,14 @@ final class GatewayLink implements AutoCloseable {
                 .orElse(null);
     }
 
-    void authoritiesChanged() {
+    /**
+     * After {@code org}'s CA was replaced: drops the cached CA keys and revocation lists, closes live sessions of
+     * certificates signed by the retired user CA (the org's KRL now revokes that key), and tells the org's
+     * machines to fetch the new CA key and KRL.
+     */
+    void authoritiesChanged(String org) {
         directory.authoritiesChanged();
+        gateway.ifPresent(g -> g.revocationsChanged(org));
     }
 
     void revocationsChanged(String org) {

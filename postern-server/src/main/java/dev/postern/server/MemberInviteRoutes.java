@@ -58,7 +58,7 @@ final class MemberInviteRoutes {
         checkMayActFor(caller, person);
         String token = secrets.newToken();
         Instant now = clock.instant();
-        Instant expires = now.plus(OrgRoutes.INVITE_TTL);
+        Instant expires = now.plus(MemberRoutes.INVITE_TTL);
         store.inTransaction(tx -> {
             tx.tokens().create(new ApiToken(Secrets.hash(token), person.id(), TokenKind.INVITE, now, expires, null));
             audit.record(tx, caller, scope.org().name(), "member.invite", email,

@@ -11,6 +11,8 @@ import dev.postern.store.OrgAuthority;
 import dev.postern.store.Person;
 import dev.postern.store.Store;
 import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -21,21 +23,34 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The gateway's view of the control plane, over the store. CA keys and revocation lists are cached and
  * dropped by {@link #authoritiesChanged()} and {@link #revocationsChanged(String)}, which the API calls
- * when it changes them; membership and machines are read from the store on each use.
+ * when it changes them; membership and machines are read from the store on each use. A cached entry is also
+ * reloaded once it is older than {@link #MAX_AGE}, so that a change made through another process sharing the
+ * store (which cannot call those hooks here) is in force within that bound, as the agents' poll is.
  */
 final class StoreGatewayDirectory implements GatewayDirectory {
-    private final Store store;
-    private volatile Map<String, String> userCaOrgs;
-    private volatile Map<String, List<PublicKey>> hostCas;
-    private final Map<String, RevocationList> revocations = new ConcurrentHashMap<>();
+    /** How long a cached CA map or revocation list is used without asking the store again. */
+    static final Duration MAX_AGE = Duration.ofSeconds(30);
 
-    StoreGatewayDirectory(Store store) {
+    private final Store store;
+    private final Clock clock;
+    private volatile Authorities authorities;
+    private final Map<String, Cached<RevocationList>> revocations = new ConcurrentHashMap<>();
+
+    /** CA keys of every org, as loaded at {@code loadedAt}. */
+    private record Authorities(Map<String, String> userCaOrgs, Map<String, List<PublicKey>> hostCas,
+                               Instant loadedAt) {
+    }
+
+    private record Cached<T>(T value, Instant loadedAt) {
+    }
+
+    StoreGatewayDirectory(Store store, Clock clock) {
         this.store = store;
+        this.clock = clock;
     }
 
     void authoritiesChanged() {
-        userCaOrgs = null;
-        hostCas = null;
+        authorities = null;
         revocations.clear();
     }
 
@@ -45,17 +60,23 @@ final class StoreGatewayDirectory implements GatewayDirectory {
 
     @Override
     public Optional<String> userCaOrg(PublicKey caKey) {
-        return Optional.ofNullable(userCaOrgs().get(OpenSshKeys.toLine(caKey)));
+        return Optional.ofNullable(authorities().userCaOrgs().get(OpenSshKeys.toLine(caKey)));
     }
 
     @Override
     public List<PublicKey> hostCaKeys(String org) {
-        return hostCas().getOrDefault(org, List.of());
+        return authorities().hostCas().getOrDefault(org, List.of());
     }
 
     @Override
     public RevocationList revocations(String org) {
-        return revocations.computeIfAbsent(org, this::loadRevocations);
+        Instant now = clock.instant();
+        Cached<RevocationList> cached = revocations.get(org);
+        if (cached != null && fresh(cached.loadedAt(), now)) {
+            return cached.value(); // the common case takes no lock
+        }
+        return revocations.compute(org, (o, c) -> c != null && fresh(c.loadedAt(), now) ? c
+                : new Cached<>(loadRevocations(o), now)).value();
     }
 
     @Override
@@ -82,25 +103,24 @@ final class StoreGatewayDirectory implements GatewayDirectory {
         store.machines().setOnline(machineId, online, at);
     }
 
-    private Map<String, String> userCaOrgs() {
-        Map<String, String> m = userCaOrgs;
-        if (m == null) {
-            load();
-            m = userCaOrgs;
-        }
-        return m;
+    private boolean fresh(Instant loadedAt, Instant now) {
+        return now.isBefore(loadedAt.plus(MAX_AGE)) && !now.isBefore(loadedAt);
     }
 
-    private Map<String, List<PublicKey>> hostCas() {
-        Map<String, List<PublicKey>> m = hostCas;
-        if (m == null) {
-            load();
-            m = hostCas;
+    private Authorities authorities() {
+        Authorities a = authorities;
+        if (a == null || !fresh(a.loadedAt(), clock.instant())) {
+            a = load();
         }
-        return m;
+        return a;
     }
 
-    private synchronized void load() {
+    private synchronized Authorities load() {
+        Authorities current = authorities;
+        Instant now = clock.instant();
+        if (current != null && fresh(current.loadedAt(), now)) {
+            return current; // another thread loaded it while this one waited
+        }
         Map<String, String> users = new HashMap<>();
         Map<String, List<PublicKey>> hosts = new HashMap<>();
         for (OrgAuthority a : store.authorities().all()) {
@@ -108,8 +128,9 @@ final class StoreGatewayDirectory implements GatewayDirectory {
             users.put(OpenSshKeys.toLine(OpenSshKeys.parsePublicKey(a.userCaPublicKey())), org);
             hosts.put(org, List.of(OpenSshKeys.parsePublicKey(a.hostCaPublicKey())));
         }
-        userCaOrgs = Map.copyOf(users);
-        hostCas = Map.copyOf(hosts);
+        Authorities loaded = new Authorities(Map.copyOf(users), Map.copyOf(hosts), now);
+        authorities = loaded;
+        return loaded;
     }
 
     private RevocationList loadRevocations(String orgName) {

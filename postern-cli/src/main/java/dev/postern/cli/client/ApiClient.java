@@ -83,6 +83,11 @@ public final class ApiClient {
         return read(send("DELETE", path, null), json.constructType(type));
     }
 
+    /** PATCHes {@code body} and reads the answer as {@code type}. */
+    public <T> T patch(String path, Object body, Class<T> type) {
+        return read(send("PATCH", path, body), json.constructType(type));
+    }
+
     private HttpResponse<byte[]> send(String method, String path, Object body) {
         String url = baseUrl + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)

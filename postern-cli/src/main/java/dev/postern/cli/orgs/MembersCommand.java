@@ -8,12 +8,15 @@ import dev.postern.cli.MissingSubcommandException;
 import dev.postern.cli.Output;
 import dev.postern.cli.client.ApiClient;
 import dev.postern.cli.client.Session;
+import dev.postern.common.Logins;
 import dev.postern.common.Role;
 import dev.postern.common.api.AddMemberRequest;
 import dev.postern.common.api.AddMemberResponse;
 import dev.postern.common.api.InviteResponse;
 import dev.postern.common.api.MemberView;
 import dev.postern.common.api.RemoveMemberResponse;
+import dev.postern.common.api.SetMemberRequest;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -21,9 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code postern members add|remove|list}: who belongs to an org, and invites for new people. */
+/** {@code postern members add|set|invite|remove|list}: who belongs to an org, their logins, and invites for new people. */
 @Command(name = "members", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-        description = "Add, remove, invite again and list the members of an org.")
+        description = "Add, remove, invite again and list the members of an org, and set their logins.")
 public final class MembersCommand implements Runnable {
     private final CliEnvironment env;
 
@@ -44,22 +47,46 @@ public final class MembersCommand implements Runnable {
     int add(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
             @Option(names = "--email", required = true, paramLabel = "E") String email,
             @Option(names = "--role", paramLabel = "R", defaultValue = "member",
-                    description = "owner, admin or member (default: ${DEFAULT-VALUE})") String role) {
+                    description = "owner, admin or member (default: ${DEFAULT-VALUE})") String role,
+            @Option(names = "--login", paramLabel = "NAME", description = "the account their certificates carry in"
+                    + " this org, unique there (default: the e-mail's local part when it is free and not a"
+                    + " reserved name such as root)") String login) {
         String checkedEmail = Emails.check(email);
         Role checkedRole = role(role);
+        String checkedLogin = login == null ? null : login(login);
         Session session = Session.require(env);
         String o = session.org(org, "postern members add --org ORG --email " + checkedEmail);
         AddMemberResponse added = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/members",
-                new AddMemberRequest(checkedEmail, checkedRole.wire()), AddMemberResponse.class);
-        env.out().println("Added " + added.email() + " to " + o + " as " + added.role() + ".");
+                new AddMemberRequest(checkedEmail, checkedRole.wire(), checkedLogin), AddMemberResponse.class);
+        String who = Output.safe(added.email());
+        env.out().println("Added " + who + " to " + o + " as " + added.role()
+                + (added.login() == null ? "" : ", login " + Output.safe(added.login())) + ".");
         if (added.inviteToken() == null) {
-            env.out().println(added.email() + " already has a Postern login; " + o + " is theirs to use at once.");
+            env.out().println(who + " already has a Postern login; " + o + " is theirs to use at once.");
             return ExitCodes.OK;
         }
         env.out().println("Send them this command (the token works once, until "
                 + Output.time(added.inviteExpiresAt()) + "):");
         env.out().println("  postern auth login --server " + session.config().server() + " --token "
                 + added.inviteToken());
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Change a member's login in an org (their certificates for the old one are revoked).")
+    int set(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+            @Option(names = "--email", required = true, paramLabel = "E") String email,
+            @Option(names = "--login", required = true, paramLabel = "NAME",
+                    description = "the account their certificates carry in this org, unique there") String login) {
+        String checkedEmail = Emails.check(email);
+        String checkedLogin = login(login);
+        Session session = Session.require(env);
+        String o = session.org(org, "postern members set --org ORG --email " + checkedEmail + " --login "
+                + checkedLogin);
+        MemberView m = session.api().patch("/v1/orgs/" + ApiClient.segment(o) + "/members/"
+                + ApiClient.segment(checkedEmail), new SetMemberRequest(checkedLogin), MemberView.class);
+        env.out().println(Output.safe(m.email()) + " logs in to " + o + "'s machines as " + Output.safe(m.login())
+                + "; certificates for an earlier login were revoked.");
         return ExitCodes.OK;
     }
 
@@ -104,10 +131,19 @@ public final class MembersCommand implements Runnable {
         if (json) {
             Output.json(env.out(), members);
         } else {
-            Output.table(env.out(), List.of("EMAIL", "ROLE", "ADDED"), members.stream()
-                    .map(m -> List.of(m.email(), m.role(), Output.time(m.addedAt()))).collect(Collectors.toList()));
+            Output.table(env.out(), List.of("EMAIL", "ROLE", "LOGIN", "ADDED"), members.stream()
+                    .map(m -> Arrays.asList(m.email(), m.role(), m.login(), Output.time(m.addedAt())))
+                    .collect(Collectors.toList()));
         }
         return ExitCodes.OK;
+    }
+
+    private static String login(String text) {
+        try {
+            return Logins.checkPersonal(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--" + e.getMessage());
+        }
     }
 
     private static Role role(String text) {

@@ -51,6 +51,11 @@ final class EstablishCommand implements Callable<Integer> {
         }
         PrintStream out = env.out();
         out.println((ca.replaced() ? "Replaced" : "Established") + " the SSH CA of org " + ca.org() + ".");
+        if (ca.replaced()) {
+            out.println("Every certificate of the old user CA is now revoked (the org's KRL revokes the old CA key);"
+                    + " running agents switch to the new user CA within seconds. Machines must join again for a host"
+                    + " certificate of the new host CA.");
+        }
         out.println();
         out.println("User CA (a line for sshd's TrustedUserCAKeys file):");
         out.println(ca.userCaPublicKey().strip());
