@@ -109,7 +109,8 @@ public final class TokensCommand implements Runnable {
         }
         Session session = Session.require(env);
         JoinTokenSummary t = session.api().delete("/v1/join-tokens/" + id.trim(), JoinTokenSummary.class);
-        env.out().println("Revoked join token " + t.id() + " of app " + t.app() + " in org " + t.org() + " ("
+        env.out().println("Revoked join token " + t.id() + " of app " + Output.safe(t.app()) + " in org "
+                + Output.safe(t.org()) + " ("
                 + t.usesLeft() + (t.usesLeft() == 1 ? " use" : " uses") + " were left). Machines that joined with"
                 + " it stay; remove those separately.");
         return ExitCodes.OK;

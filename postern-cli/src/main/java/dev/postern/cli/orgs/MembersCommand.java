@@ -115,7 +115,7 @@ public final class MembersCommand implements Runnable {
         String o = session.org(org, "postern members invite --org ORG --email " + checkedEmail);
         InviteResponse invite = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/members/"
                 + ApiClient.segment(checkedEmail) + "/invite", null, InviteResponse.class);
-        env.out().println("Send " + invite.email() + " this command (the token works once, until "
+        env.out().println("Send " + Output.safe(invite.email()) + " this command (the token works once, until "
                 + Output.time(invite.expiresAt()) + "):");
         env.out().println("  postern auth login --server " + session.config().server() + " --token " + invite.token());
         return ExitCodes.OK;

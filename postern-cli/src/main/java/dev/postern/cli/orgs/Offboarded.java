@@ -14,7 +14,7 @@ final class Offboarded {
     }
 
     static void print(PrintStream out, String org, RemoveMemberResponse r) {
-        out.println("Removed " + r.email() + " from " + org + ".");
+        out.println("Removed " + Output.safe(r.email()) + " from " + org + ".");
         out.println("  certificates revoked: " + r.certificatesRevoked() + " (in the org's KRL; live SSH sessions"
                 + " on them ended)");
         out.println("  pending login tokens deleted: " + r.invitesRevoked());
@@ -28,7 +28,7 @@ final class Offboarded {
         }
         out.println("Still to rotate: machine join tokens they created that can still admit machines:");
         for (JoinTokenSummary t : r.joinTokensToRevoke()) {
-            out.println("  id " + t.id() + "  app " + t.app() + "  " + t.usesLeft() + " use(s) left, expires "
+            out.println("  id " + t.id() + "  app " + Output.safe(t.app()) + "  " + t.usesLeft() + " use(s) left, expires "
                     + Output.time(t.expiresAt()) + "   postern tokens revoke " + t.id());
         }
     }
