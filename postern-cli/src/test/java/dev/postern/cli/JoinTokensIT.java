@@ -63,6 +63,13 @@ class JoinTokensIT {
         for (String out : List.of(text, json)) {
             assertThat(out).doesNotContain(token).doesNotContain(sha256(token)).doesNotContain("pjt_");
         }
+        // the API answer itself, not only what the CLI keeps of it
+        String session = new dev.postern.cli.client.ConfigFile(admin.posternHome()).load().orElseThrow().token();
+        HttpResponse<String> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(plane.baseUrl()
+                + "/v1/orgs/acme/apps/web/join-tokens")).header("Authorization", "Bearer " + session).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(raw.statusCode()).isEqualTo(200);
+        assertThat(raw.body()).doesNotContain(token).doesNotContain(sha256(token)).doesNotContain("hash");
         List<JoinTokenSummary> listed = summaries(json);
         assertThat(listed).singleElement().satisfies(t -> {
             assertThat(t.state()).isEqualTo("active");
