@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code postern auth login|whoami|logout}: the session kept in {@code $POSTERN_HOME/config.json}. */
+/** {@code postern auth login|whoami|list|use|logout}: the logins (contexts) kept in {@code $POSTERN_HOME/config.json}. */
 @Command(name = "auth", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
         description = "Log in to a Postern server, show who you are, log out.")
 public final class AuthCommand implements Runnable {
