@@ -64,7 +64,8 @@ class ContextsIT {
         CliEnvironment env = new CliEnvironment(Map.of("HOME", me.home().toString(),
                 "POSTERN_HOME", me.posternHome().toString()), new ByteArrayInputStream(new byte[0]),
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()), clock);
-        try (DemoPlane demo = DemoPlane.start(new DemoConfig(env, tmp.resolve("demo"), 0, DemoConfig.sameJvm(), true))) {
+        DemoConfig config = new DemoConfig(env, tmp.resolve("demo"), 0, DemoConfig.sameJvm(), true);
+        try (DemoPlane demo = DemoPlane.start(config)) {
             assertThat(demo.contextName()).isEqualTo("demo");
             assertThat(contexts()).extracting(c -> c.name() + (c.current() ? "*" : ""))
                     .containsExactly(realName, "demo*");

@@ -16,7 +16,8 @@ final class JdbcTokenStore implements TokenStore {
     // already changed (PostgreSQL re-checks the condition after the row lock; so does H2's MVStore).
     private static final String MARK_USED = "UPDATE api_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL";
     private static final String DELETE = "DELETE FROM api_tokens WHERE hash = ?";
-    private static final String DELETE_KIND = "DELETE FROM api_tokens WHERE person_id = ? AND kind = ? AND used_at IS NULL";
+    private static final String DELETE_KIND = "DELETE FROM api_tokens WHERE person_id = ? AND kind = ?"
+            + " AND used_at IS NULL";
 
     private final Connections db;
 

@@ -27,7 +27,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code postern auth login|whoami|list|use|logout}: the logins (contexts) kept in {@code $POSTERN_HOME/config.json}. */
+/**
+ * {@code postern auth login|whoami|list|use|logout}: the logins (contexts) kept in
+ * {@code $POSTERN_HOME/config.json}.
+ */
 @Command(name = "auth", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
         description = "Log in to a Postern server, show who you are, log out.")
 public final class AuthCommand implements Runnable {
@@ -116,7 +119,8 @@ public final class AuthCommand implements Runnable {
     @Command(name = "logout", mixinStandardHelpOptions = true,
             description = "End the session on the server and forget it here.")
     int logout(@Parameters(arity = "0..1", paramLabel = "NAME",
-                       description = "the context to log out of (default: --context, POSTERN_CONTEXT or the current one)")
+                       description = "the context to log out of (default: --context, POSTERN_CONTEXT or the current"
+                               + " one)")
                String name) {
         ConfigFile file = new ConfigFile(env.posternHome());
         SavedContexts all = file.read();

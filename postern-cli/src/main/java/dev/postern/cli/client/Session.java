@@ -49,7 +49,8 @@ public final class Session {
         return all.currentContext().orElseThrow(() -> new CliException(ExitCodes.AUTH, all.contexts().isEmpty()
                 ? "not logged in (no " + file.path() + "); run 'postern auth login --server URL --token T' with the "
                         + "bootstrap token printed by 'postern server' or an invite from 'postern members add'"
-                : "no current login context" + known(all) + "; pick one with 'postern auth use NAME' or --context NAME"));
+                : "no current login context" + known(all)
+                        + "; pick one with 'postern auth use NAME' or --context NAME"));
     }
 
     private static String known(SavedContexts all) {

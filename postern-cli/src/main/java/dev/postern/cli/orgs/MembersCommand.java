@@ -24,7 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code postern members add|set|invite|remove|list}: who belongs to an org, their logins, and invites for new people. */
+/**
+ * {@code postern members add|set|invite|remove|list}: who belongs to an org, their logins, and invites for new
+ * people.
+ */
 @Command(name = "members", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
         description = "Add, remove, invite again and list the members of an org, and set their logins.")
 public final class MembersCommand implements Runnable {

@@ -28,7 +28,8 @@ final class Offboarded {
         }
         out.println("Still to rotate: machine join tokens they created that can still admit machines:");
         for (JoinTokenSummary t : r.joinTokensToRevoke()) {
-            out.println("  id " + t.id() + "  app " + Output.safe(t.app()) + "  " + t.usesLeft() + " use(s) left, expires "
+            out.println("  id " + t.id() + "  app " + Output.safe(t.app()) + "  " + t.usesLeft()
+                    + " use(s) left, expires "
                     + Output.time(t.expiresAt()) + "   postern tokens revoke " + t.id());
         }
     }

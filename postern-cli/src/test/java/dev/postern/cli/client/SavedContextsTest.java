@@ -29,7 +29,8 @@ class SavedContextsTest {
     @Test
     void anOldOneLoginFileIsReadAsOneCurrentContext() throws Exception {
         ConfigFile file = new ConfigFile(tmp);
-        Files.writeString(file.path(), "{\"server\":\"http://10.0.0.1:7070\",\"email\":\"a@x.io\",\"token\":\"pst_t\"}");
+        Files.writeString(file.path(),
+                "{\"server\":\"http://10.0.0.1:7070\",\"email\":\"a@x.io\",\"token\":\"pst_t\"}");
         SavedContexts all = file.read();
         assertThat(all.current()).isEqualTo("10.0.0.1:7070");
         assertThat(all.currentContext().orElseThrow().login()).isEqualTo(
