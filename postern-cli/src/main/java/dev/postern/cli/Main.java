@@ -81,7 +81,7 @@ public final class Main {
             // ---- launchers: the control plane and the in-machine agent ----
             new TopCommand("server", env -> new ServerCommand(env.posternHome(),
                     env.variable("POSTERN_MASTER_KEY").orElse(null), env.out())),
-            new TopCommand("agent", env -> new AgentCommand()),
+            new TopCommand("agent", env -> new AgentCommand(env.variables())),
             new TopCommand("demo", DemoCommand::new),
             // ---- end of launchers; client commands below ----
             new TopCommand("auth", AuthCommand::new),
@@ -135,7 +135,14 @@ public final class Main {
         } else {
             err.println("postern: unexpected error: " + e + " (run with --verbose or POSTERN_DEBUG=1 for details)");
         }
-        if (env.debug() || verbose(parseResult)) {
+        boolean debug;
+        try {
+            debug = env.debug();
+        } catch (IllegalArgumentException bad) {
+            err.println("postern: " + bad.getMessage());
+            debug = false;
+        }
+        if (debug || verbose(parseResult)) {
             e.printStackTrace(err);
         }
         err.flush();

@@ -43,13 +43,24 @@ public final class ServerUrls {
     }
 
     /**
-     * Refuses plain HTTP to anything but loopback unless {@code allowPlainHttp}.
+     * Refuses plain HTTP to anything but loopback unless {@value #ALLOW_HTTP} is {@code 1} or {@code true}.
      *
-     * @throws IllegalArgumentException explaining the risk and both fixes
+     * @param allowHttp the value of {@value #ALLOW_HTTP}, null when unset; read only when the URL needs it
+     * @throws IllegalArgumentException explaining the risk and both fixes, or naming the accepted values of a
+     *     {@value #ALLOW_HTTP} that is set to anything else ({@link EnvFlag})
      */
-    public static void requireSafe(String url, boolean allowPlainHttp) {
+    public static void requireSafe(String url, String allowHttp) {
         URI uri = URI.create(url);
-        if (allowPlainHttp || !"http".equalsIgnoreCase(uri.getScheme()) || isLoopback(uri.getHost())) {
+        if (!"http".equalsIgnoreCase(uri.getScheme()) || isLoopback(uri.getHost())) {
+            return;
+        }
+        boolean allowed;
+        try {
+            allowed = EnvFlag.isOn(ALLOW_HTTP, allowHttp);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(url + " is plain HTTP to another host, and " + e.getMessage());
+        }
+        if (allowed) {
             return;
         }
         throw new IllegalArgumentException(url + " is plain HTTP to another host: tokens, CA keys and revocation"

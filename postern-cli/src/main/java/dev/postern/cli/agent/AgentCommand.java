@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -43,8 +44,20 @@ import sun.misc.SignalHandler;
         description = "Run the machine agent: an SSH server that accepts only your org's user certificates,"
                 + " and (after --) the machine's entrypoint, whose exit status becomes the agent's.")
 public final class AgentCommand implements Callable<Integer> {
+    private final Map<String, String> environment;
+
     @Spec
     CommandSpec spec;
+
+    /** An agent that reads this process's environment variables. */
+    public AgentCommand() {
+        this(System.getenv());
+    }
+
+    /** An agent that reads {@code environment} (only {@value ServerUrls#ALLOW_HTTP} so far). */
+    public AgentCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
 
     @Option(names = "--server", paramLabel = "URL",
             description = "Tunnel mode: the control plane to join (once, with --join-token) and whose gateway to dial.")
@@ -92,7 +105,7 @@ public final class AgentCommand implements Callable<Integer> {
             AgentConfig.Builder builder;
             if (server != null) {
                 server = ServerUrls.normalize(server);
-                ServerUrls.requireSafe(server, System.getenv(ServerUrls.ALLOW_HTTP) != null);
+                ServerUrls.requireSafe(server, environment.get(ServerUrls.ALLOW_HTTP));
                 MachineFiles files = new MachineFiles(data);
                 MachineIdentity id = files.load().orElseGet(() -> join(files));
                 poller = new RevocationPoller(id, files, POLL);

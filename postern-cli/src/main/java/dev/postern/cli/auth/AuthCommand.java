@@ -49,7 +49,7 @@ public final class AuthCommand implements Runnable {
         String url;
         try {
             url = ClientConfig.normalizeServer(server);
-            ServerUrls.requireSafe(url, env.variable(ServerUrls.ALLOW_HTTP).isPresent());
+            ServerUrls.requireSafe(url, env.variables().get(ServerUrls.ALLOW_HTTP));
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
