@@ -2,6 +2,7 @@ package dev.postern.cli;
 
 import dev.postern.cli.audit.AuditCommand;
 import dev.postern.cli.auth.AuthCommand;
+import dev.postern.cli.client.Printable;
 import dev.postern.cli.demo.DemoCommand;
 import dev.postern.cli.machines.MachinesCommand;
 import dev.postern.cli.machines.TokensCommand;
@@ -130,10 +131,12 @@ public final class Main {
 
     private static int failed(CliEnvironment env, Exception e, CommandLine command, ParseResult parseResult) {
         PrintWriter err = command.getErr();
+        // messages may quote answers of the control plane: whatever slipped through unescaped is escaped here
         if (e instanceof CliException) {
-            err.println("postern: " + e.getMessage());
+            err.println("postern: " + Printable.forTerminal(e.getMessage()));
         } else {
-            err.println("postern: unexpected error: " + e + " (run with --verbose or POSTERN_DEBUG=1 for details)");
+            err.println("postern: unexpected error: " + Printable.forTerminal(String.valueOf(e))
+                    + " (run with --verbose or POSTERN_DEBUG=1 for details)");
         }
         boolean debug;
         try {

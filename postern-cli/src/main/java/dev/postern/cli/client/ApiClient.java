@@ -1,6 +1,7 @@
 package dev.postern.cli.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postern.cli.CliException;
@@ -30,6 +31,7 @@ import java.util.Map;
 public final class ApiClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    static final int MAX_ERROR = 500;
 
     private final String baseUrl;
     private final String token;
@@ -123,7 +125,9 @@ public final class ApiClient {
         try {
             ErrorBody e = json.readValue(body, ErrorBody.class);
             if (e != null && e.error() != null && !e.error().isBlank()) {
-                return e.error();
+                // shown on the person's terminal: escaped (no escape sequences, no forged lines) and bounded
+                String text = Printable.escape(e.error().strip());
+                return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) + "..." : text;
             }
         } catch (IOException | RuntimeException ignored) {
             // not our JSON (a proxy page, an empty body): fall back to the status
@@ -138,8 +142,9 @@ public final class ApiClient {
         try {
             return json.readValue(response.body(), type);
         } catch (IOException e) {
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new CliException(ExitCodes.FAILURE, "unexpected answer from " + response.uri() + " (not a "
-                    + type.getRawClass().getSimpleName() + "): " + e.getMessage(), e);
+                    + type.getRawClass().getSimpleName() + "): " + Printable.escape(why), e);
         }
     }
 
