@@ -39,6 +39,13 @@ public final class ServerUrls {
             throw new IllegalArgumentException("--server '" + server
                     + "' must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:7070");
         }
+        // the URL is saved, sent a path appended, and printed inside the 'postern agent' command line people
+        // copy: no credentials, no query or fragment, and a path that no shell would interpret
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                || !(uri.getRawPath() == null || uri.getRawPath().matches("[A-Za-z0-9._~/-]*"))) {
+            throw new IllegalArgumentException("--server '" + server + "' must be scheme://host[:port][/path] with a"
+                    + " path of letters, digits and '._~/-', e.g. https://postern.example.com");
+        }
         return s;
     }
 

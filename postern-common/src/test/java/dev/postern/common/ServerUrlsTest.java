@@ -13,6 +13,15 @@ class ServerUrlsTest {
         assertThatThrownBy(() -> ServerUrls.normalize("ftp://x")).hasMessageContaining("'ftp://x'")
                 .hasMessageContaining("http://");
         assertThatThrownBy(() -> ServerUrls.normalize("")).hasMessageContaining("--server is required");
+        assertThat(ServerUrls.normalize("https://h.example:8443/postern/")).isEqualTo("https://h.example:8443/postern");
+    }
+
+    @Test
+    void refusesCredentialsQueriesAndPathsAShellWouldInterpret() {
+        for (String bad : new String[] {"https://user:pw@h.example", "https://h.example/?x=1", "https://h.example/#f",
+                "https://h.example/$(touch%20x)", "https://h.example/a;b", "https://h.example/a'b", "https://h.example/a&b"}) {
+            assertThatThrownBy(() -> ServerUrls.normalize(bad)).as(bad).hasMessageContaining("scheme://host[:port][/path]");
+        }
     }
 
     @Test
