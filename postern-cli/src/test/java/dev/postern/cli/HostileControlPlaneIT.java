@@ -209,6 +209,15 @@ class HostileControlPlaneIT {
         assertThat(r.err().lines().filter(l -> l.startsWith("postern:"))).hasSize(1);
     }
 
+    @Test
+    void anAnswerWithoutEndIsCutAt32MiB() {
+        plane.answer("GET /v1/orgs", "[" + " ".repeat(33 << 20) + "]");
+        CliRunner.Result r = cli.run("orgs", "list");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(r.err()).contains("the control plane sent an answer larger than 32 MiB to GET /v1/orgs")
+                .contains("check the server at " + plane.url());
+    }
+
     /** Writes a good config first, then checks that a run with the bad answer fails and changes nothing. */
     private void refusedByConfigWrite(String request, Object badAnswer, String field, String shown) throws IOException {
         Map<String, Object> good = Map.of(

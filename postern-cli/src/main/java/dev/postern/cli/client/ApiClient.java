@@ -32,6 +32,8 @@ public final class ApiClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_ERROR = 500;
+    /** The largest answer read (a certificate log of 50,000 entries is about 20 MiB). */
+    static final int MAX_ANSWER = 32 << 20;
 
     private final String baseUrl;
     private final String token;
@@ -95,8 +97,12 @@ public final class ApiClient {
         }
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request.build(), BoundedBody.handler(MAX_ANSWER));
         } catch (IOException e) {
+            if (causedBy(e, BoundedBody.TooLarge.class)) {
+                throw new CliException(ExitCodes.FAILURE, "the control plane sent an answer larger than "
+                        + (MAX_ANSWER >> 20) + " MiB to " + method + " " + path + "; check the server at " + baseUrl, e);
+            }
             if (isUnreachable(e)) {
                 throw new ServerUnreachableException(baseUrl, e);
             }
@@ -154,6 +160,15 @@ public final class ApiClient {
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILURE, "cannot encode request: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isUnreachable(Throwable e) {
