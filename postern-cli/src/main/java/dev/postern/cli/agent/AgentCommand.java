@@ -7,6 +7,7 @@ import dev.postern.agent.join.JoinClient;
 import dev.postern.agent.join.MachineFiles;
 import dev.postern.agent.join.MachineIdentity;
 import dev.postern.agent.join.RevocationPoller;
+import dev.postern.cli.client.Printable;
 import dev.postern.cli.server.HostPort;
 import dev.postern.common.ServerUrls;
 import dev.postern.ssh.HostKeys;
@@ -116,8 +117,9 @@ public final class AgentCommand implements Callable<Integer> {
                 if (listen == null) {
                     builder.listen(AgentConfig.DEFAULT_LISTEN_HOST, -1);
                 }
-                err.println("postern agent: machine " + id.name() + " (" + id.address() + "), dialing out to "
-                        + id.gateway());
+                // what the control plane said at join time, shown escaped (this may be a terminal)
+                err.println("postern agent: machine " + Printable.escape(id.name()) + " (" + Printable.escape(id.address())
+                        + "), dialing out to " + Printable.escape(id.gateway()));
                 err.flush();
             } else {
                 if (trustedUserCa == null) {
