@@ -10,6 +10,8 @@ import dev.postern.cli.client.ApiException;
 import dev.postern.cli.client.ClientConfig;
 import dev.postern.common.ServerUrls;
 import dev.postern.cli.client.ConfigFile;
+import dev.postern.cli.client.Printable;
+import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
 import dev.postern.common.api.LoginResponse;
 import dev.postern.common.api.OrgRole;
@@ -49,7 +51,7 @@ public final class AuthCommand implements Runnable {
         String url;
         try {
             url = ClientConfig.normalizeServer(server);
-            ServerUrls.requireSafe(url, env.variable(ServerUrls.ALLOW_HTTP).isPresent());
+            ServerUrls.requireSafe(url, env.variables().get(ServerUrls.ALLOW_HTTP));
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
@@ -67,9 +69,13 @@ public final class AuthCommand implements Runnable {
             }
             throw e;
         }
+        // the token goes into every later request's Authorization header, the e-mail into messages
+        ServerAnswers answers = ServerAnswers.of(new ApiClient(url, null));
+        String sessionToken = answers.token("session token", session == null ? null : session.token(), "pst_");
+        String email = answers.text("e-mail", session.email());
         ConfigFile file = new ConfigFile(env.posternHome());
-        file.save(new ClientConfig(url, session.email(), session.token()));
-        env.out().println("Logged in to " + url + " as " + session.email() + " (session valid until "
+        file.save(new ClientConfig(url, email, sessionToken));
+        env.out().println("Logged in to " + url + " as " + email + " (session valid until "
                 + Output.time(session.expiresAt()) + "; saved in " + file.path() + ")");
         return ExitCodes.OK;
     }
@@ -84,12 +90,12 @@ public final class AuthCommand implements Runnable {
             Output.json(out, me);
             return ExitCodes.OK;
         }
-        out.println(me.email() + " on " + session.config().server());
+        out.println(Printable.escape(me.email()) + " on " + session.config().server());
         if (me.orgs().isEmpty()) {
             out.println("no orgs yet: create one with 'postern orgs create NAME'");
         }
         for (OrgRole org : me.orgs()) {
-            out.println("  " + org.org() + " (" + org.role() + ")");
+            out.println("  " + Printable.escape(org.org()) + " (" + Printable.escape(org.role()) + ")");
         }
         return ExitCodes.OK;
     }

@@ -45,14 +45,15 @@ public final class Session {
         }
         List<OrgView> orgs = api.get("/v1/orgs", new TypeReference<List<OrgView>>() { });
         if (orgs.size() == 1) {
-            return orgs.get(0).name();
+            // the name ends up in paths (~/.postern/ssh/<org>-<app>.conf), URLs and printed command lines
+            return ServerAnswers.of(api).name("org name", orgs.get(0).name());
         }
         if (orgs.isEmpty()) {
             throw CliException.usage(config.email() + " belongs to no org yet; create one with "
                     + "'postern orgs create NAME' or ask an org admin for an invite");
         }
         throw CliException.usage(config.email() + " belongs to several orgs ("
-                + orgs.stream().map(OrgView::name).collect(Collectors.joining(", ")) + "); name one, e.g. '"
-                + example.replace("ORG", orgs.get(0).name()) + "'");
+                + orgs.stream().map(o -> Printable.escape(o.name())).collect(Collectors.joining(", ")) + "); name one, "
+                + "e.g. '" + example.replace("ORG", Printable.escape(orgs.get(0).name())) + "'");
     }
 }
