@@ -5,6 +5,7 @@ import java.nio.channels.AsynchronousSocketChannel;
 import jdk.net.ExtendedSocketOptions;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.io.nio2.Nio2Session;
+import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.common.util.Readable;
 import org.apache.sshd.server.ServerFactoryManager;
 import org.apache.sshd.server.session.ServerSessionImpl;
@@ -33,6 +34,20 @@ final class QuickAckSessionFactory extends SessionFactory {
     QuickAckSessionFactory(ServerFactoryManager server, boolean afterLogin) {
         super(server);
         this.afterLogin = afterLogin;
+    }
+
+    /**
+     * Creates and starts the session (which sends the server's identification line), then lets the
+     * {@link PreAuthGuard}, when the server has one, admit or refuse it: a refusal sent any earlier would reach
+     * the client before the identification line, where it cannot read it.
+     */
+    @Override
+    public void sessionCreated(IoSession ioSession) throws Exception {
+        super.sessionCreated(ioSession);
+        PreAuthGuard guard = getServer().getAttribute(PreAuthGuard.KEY);
+        if (guard != null && ioSession instanceof Nio2Session) {
+            guard.admit(AbstractSession.getSession(ioSession));
+        }
     }
 
     @Override
