@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionDisconnectHandler;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * Keeps connections that have not logged in from using up a server: refuses a source address after too many failed
  * logins, and refuses connections beyond the per-source and total caps on unauthenticated connections
  * ({@link PreAuthLimits}); counts those refusals and the connections closed by the auth timeout. A refused
- * connection gets an SSH disconnect message naming the limit (after the server's identification line, so
- * clients show it: "Received disconnect from ...: too many failed logins from ...").
+ * connection gets an SSH disconnect message naming the limit, which OpenSSH shows ("Received disconnect from
+ * ...: too many failed logins from 127.0.0.5; try again later"), and costs no key exchange ({@link PreAuthRefusal}).
  *
  * <p>Installed by {@link ServerSetup#guardPreAuth}; the session factory that {@link ServerSetup#lockDown} sets
  * asks it to {@link #admit} every new TCP connection. Connections that are not TCP sockets (SSH over a tunnel
@@ -53,17 +54,17 @@ public final class PreAuthGuard implements SessionListener, SessionDisconnectHan
 
     /** Server attribute under which {@link ServerSetup#guardPreAuth} leaves the guard for the session factory. */
     static final AttributeKey<PreAuthGuard> KEY = new AttributeKey<>();
-    private static final AttributeKey<Pending> PENDING = new AttributeKey<>();
+    private static final AttributeKey<Admission> ADMISSION = new AttributeKey<>();
     private static final Logger LOG = LoggerFactory.getLogger(PreAuthGuard.class);
     private static final Duration WARN_EVERY = Duration.ofSeconds(10);
 
-    /** A counted connection from {@code source} that has not logged in yet. */
-    private static final class Pending {
+    /** A connection from {@code source} counted until it logs in or closes ({@code released}). */
+    static final class Admission {
         final InetAddress source;
         final AtomicBoolean released = new AtomicBoolean();
         volatile boolean keysExchanged;
 
-        Pending(InetAddress source) {
+        Admission(InetAddress source) {
             this.source = source;
         }
     }
@@ -90,11 +91,18 @@ public final class PreAuthGuard implements SessionListener, SessionDisconnectHan
         return refused.get(reason).sum();
     }
 
-    /** Called once per new connection, after the server sent its identification line. */
-    void admit(Session session) {
-        InetAddress source = sourceOf(session.getRemoteAddress());
-        if (source == null || session.isClosing()) {
-            return;
+    /**
+     * Called once per new TCP connection, before its SSH session exists: counts it as not logged in yet, or
+     * refuses it ({@link PreAuthRefusal}) when its source or the server is over a limit.
+     *
+     * @return the connection's place in the counts, or null when it was refused
+     */
+    Admission admit(IoSession io) {
+        InetAddress source = sourceOf(io.getRemoteAddress());
+        if (source == null) {
+            Admission uncounted = new Admission(null);
+            uncounted.released.set(true);
+            return uncounted;
         }
         Reason refusal;
         String message;
@@ -113,69 +121,81 @@ public final class PreAuthGuard implements SessionListener, SessionDisconnectHan
             } else {
                 unauthenticated.put(source, fromSource + 1);
                 unauthenticatedTotal++;
-                Pending pending = new Pending(source);
-                session.setAttribute(PENDING, pending);
-                session.addCloseFutureListener(f -> closed(session, pending));
-                return;
+                return new Admission(source);
             }
         }
         refused.get(refusal).increment();
         warnNowAndThen(refusal, "refused SSH connection from {}: {}", source.getHostAddress(), message);
-        try {
-            session.disconnect(SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS, message);
-        } catch (IOException | RuntimeException e) {
-            session.close(true);
-        }
+        PreAuthRefusal.send(io, message);
+        return null;
+    }
+
+    /** Follows the SSH session of an admitted connection until it logs in or closes. */
+    void track(Session session, Admission admission) {
+        session.setAttribute(ADMISSION, admission);
+        session.addCloseFutureListener(f -> closed(session, admission));
+    }
+
+    /** Gives back the place of an admitted connection whose SSH session could not be created. */
+    void abandon(Admission admission) {
+        release(admission);
     }
 
     @Override
     public void sessionEvent(Session session, Event event) {
-        Pending pending = session.getAttribute(PENDING);
-        if (pending == null) {
+        Admission admission = session.getAttribute(ADMISSION);
+        if (admission == null) {
             return;
         }
         if (event == Event.KexCompleted) {
-            pending.keysExchanged = true;
+            admission.keysExchanged = true;
         } else if (event == Event.Authenticated) {
-            release(pending);
+            release(admission);
         }
     }
 
-    private void closed(Session session, Pending pending) {
-        if (release(pending) && pending.keysExchanged && !session.isAuthenticated()) {
+    private void closed(Session session, Admission admission) {
+        if (release(admission) && admission.keysExchanged && !session.isAuthenticated()) {
             boolean nowBlocked;
             synchronized (this) {
-                nowBlocked = failures.record(pending.source, clock.instant());
+                nowBlocked = failures.record(admission.source, clock.instant());
             }
             if (nowBlocked) {
                 LOG.warn("{} failed logins from {} within {}: refusing its connections for a while",
-                        limits.maxFailuresPerSource(), pending.source.getHostAddress(), limits.failureWindow());
+                        limits.maxFailuresPerSource(), admission.source.getHostAddress(), limits.failureWindow());
             }
         }
     }
 
     /** Stops counting the connection as unauthenticated; true the first time. */
-    private boolean release(Pending pending) {
-        if (!pending.released.compareAndSet(false, true)) {
+    private boolean release(Admission admission) {
+        if (!admission.released.compareAndSet(false, true)) {
             return false;
         }
         synchronized (this) {
-            unauthenticated.computeIfPresent(pending.source, (k, n) -> n <= 1 ? null : n - 1);
+            unauthenticated.computeIfPresent(admission.source, (k, n) -> n <= 1 ? null : n - 1);
             unauthenticatedTotal--;
         }
         return true;
     }
 
     @Override
-    public boolean handleTimeoutDisconnectReason(Session session, TimeoutIndicator timeout) {
+    public boolean handleTimeoutDisconnectReason(Session session, TimeoutIndicator timeout) throws IOException {
         if (timeout.getStatus() == TimeoutIndicator.TimeoutStatus.AuthTimeout && !session.isAuthenticated()) {
             refused.get(Reason.AUTH_TIMEOUT).increment();
             InetAddress source = sourceOf(session.getRemoteAddress());
+            String message = "no login within " + seconds(timeout.getThresholdValue()) + "; connect again";
             warnNowAndThen(Reason.AUTH_TIMEOUT, "closing SSH connection from {}: {}",
-                    source == null ? String.valueOf(session.getRemoteAddress()) : source.getHostAddress(),
-                    "no login within " + timeout.getThresholdValue());
+                    source == null ? String.valueOf(session.getRemoteAddress()) : source.getHostAddress(), message);
+            // our words rather than MINA's ("Detected AuthTimeout after 2830/2000 ms.")
+            session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, message);
+            return true;
         }
-        return false; // MINA disconnects, with its own message naming the timeout
+        return false;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** Logs at WARN at most every ten seconds per reason (a flood must not flood the log), else at DEBUG. */

@@ -37,16 +37,49 @@ final class QuickAckSessionFactory extends SessionFactory {
     }
 
     /**
-     * Creates and starts the session (which sends the server's identification line), then lets the
-     * {@link PreAuthGuard}, when the server has one, admit or refuse it: a refusal sent any earlier would reach
-     * the client before the identification line, where it cannot read it.
+     * Lets the {@link PreAuthGuard}, when the server has one, admit the TCP connection before an SSH session is
+     * created for it, or refuse it without one.
      */
     @Override
     public void sessionCreated(IoSession ioSession) throws Exception {
-        super.sessionCreated(ioSession);
-        PreAuthGuard guard = getServer().getAttribute(PreAuthGuard.KEY);
-        if (guard != null && ioSession instanceof Nio2Session) {
-            guard.admit(AbstractSession.getSession(ioSession));
+        PreAuthGuard guard = ioSession instanceof Nio2Session ? getServer().getAttribute(PreAuthGuard.KEY) : null;
+        PreAuthGuard.Admission admission = guard == null ? null : guard.admit(ioSession);
+        if (guard != null && admission == null) {
+            return;
+        }
+        try {
+            super.sessionCreated(ioSession);
+        } catch (Exception e) {
+            if (admission != null) {
+                guard.abandon(admission);
+            }
+            throw e;
+        }
+        if (admission != null) {
+            guard.track(AbstractSession.getSession(ioSession), admission);
+        }
+    }
+
+    @Override
+    public void messageReceived(IoSession ioSession, Readable message) throws Exception {
+        if (ioSession.getAttribute(PreAuthRefusal.REFUSED) == null) {
+            super.messageReceived(ioSession, message);
+        } // a refused connection's bytes are dropped unread: it has no SSH session
+    }
+
+    @Override
+    public void sessionClosed(IoSession ioSession) throws Exception {
+        if (ioSession.getAttribute(PreAuthRefusal.REFUSED) == null) {
+            super.sessionClosed(ioSession);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(IoSession ioSession, Throwable cause) throws Exception {
+        if (ioSession.getAttribute(PreAuthRefusal.REFUSED) == null) {
+            super.exceptionCaught(ioSession, cause);
+        } else {
+            ioSession.close(true);
         }
     }
 
