@@ -58,7 +58,11 @@ final class ForwardRequestHandler extends AbstractConnectionServiceRequestHandle
             return Result.ReplySuccess;
         }
         // The machine already has a tunnel, which is being probed: answer when the probe has settled the claim.
-        claim.thenAccept(c -> answer(session, wantReply, c));
+        // Until then nothing more is read from the newcomer, so that a keepalive it sends meanwhile is not
+        // answered before this request (replies to global requests must come in order, RFC 4254 section 4).
+        session.getIoSession().suspendRead();
+        claim.whenComplete((c, error) -> answer(session, wantReply, error == null ? c : Tunnels.Claim.refused(
+                "the gateway could not settle which tunnel of machine " + machine.id() + " is live; try again")));
         return Result.Replied;
     }
 
@@ -68,6 +72,9 @@ final class ForwardRequestHandler extends AbstractConnectionServiceRequestHandle
                 byte reply = claim.accepted() ? SshConstants.SSH_MSG_REQUEST_SUCCESS : SshConstants.SSH_MSG_REQUEST_FAILURE;
                 session.writePacket(session.createBuffer(reply, 0));
             }
+            // after the reply is queued, and before a disconnect: closing with unread input would reset the
+            // connection, and the newcomer might never read why
+            session.getIoSession().resumeRead();
             if (!claim.accepted()) {
                 // the failure reply carries no text: the disconnect message tells the newcomer why
                 session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, claim.refusal().get());

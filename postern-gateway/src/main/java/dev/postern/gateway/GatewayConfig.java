@@ -26,8 +26,9 @@ import java.util.Optional;
  * @param limits per-connection limits (auth attempts, channels, auth timeout, idle timeout of people)
  * @param preAuth limits on connections not logged in yet, per source address and in total
  * @param tunnelProbeTimeout how long a machine's live tunnel has to answer a keepalive when a second tunnel
- *     claims the same machine; no answer in time and the newcomer replaces it. Keep it below the agents'
- *     keepalive interval (15 s): the newcomer's forward request is answered only after the probe.
+ *     claims the same machine; no answer in time and the newcomer replaces it. Keep it below three of the
+ *     agents' keepalive intervals (15 s): nothing from the newcomer is read until its forward request is
+ *     answered, so its own keepalives go unanswered meanwhile.
  */
 public record GatewayConfig(String host, int port, Path hostKeyDir, Optional<Path> hostCertificate,
                             GatewayDirectory directory, Clock clock, Duration keepAlive, ServerLimits limits,
