@@ -187,7 +187,8 @@ public final class PreAuthGuard implements SessionListener, SessionDisconnectHan
             String message = "no login within " + seconds(timeout.getThresholdValue()) + "; connect again";
             warnNowAndThen(Reason.AUTH_TIMEOUT, "closing SSH connection from {}: {}",
                     source == null ? String.valueOf(session.getRemoteAddress()) : source.getHostAddress(), message);
-            // our words rather than MINA's ("Detected AuthTimeout after 2830/2000 ms.")
+            // our words: MINA disconnects with PROTOCOL_ERROR, which reaches the client as "Protocol error or
+            // corrupt packet"
             session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, message);
             return true;
         }
