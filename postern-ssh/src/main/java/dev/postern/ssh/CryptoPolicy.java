@@ -32,8 +32,11 @@ import org.apache.sshd.server.SshServer;
  * types it holds keys for, and {@link HostKeys} holds one Ed25519 key).</li>
  * <li>user keys (server side): Ed25519, ECDSA and RSA-SHA2 and their certificates, so people may bring
  * their own key type; the CA signature itself is checked by {@link CertificateAuthenticator}.</li>
- * <li>ciphers: aes128-gcm@openssh.com, aes256-gcm@openssh.com, chacha20-poly1305@openssh.com;
- * MACs (unused with AEAD, still negotiated): hmac-sha2-256-etm and hmac-sha2-512-etm; no compression.</li>
+ * <li>ciphers: aes128-gcm@openssh.com, aes256-gcm@openssh.com, chacha20-poly1305@openssh.com, then aes128-ctr and
+ * aes256-ctr after the AEAD ciphers (as OpenSSH offers them) for clients without AEAD ciphers: paramiko 2.x
+ * (Debian 12) and libssh2-based clients; a CTR cipher is only ever paired with an encrypt-then-MAC MAC, since
+ * those are the only MACs offered: hmac-sha2-256-etm and hmac-sha2-512-etm (unused with AEAD, still
+ * negotiated); no compression.</li>
  * <li>identification "SSH-2.0-Postern": no library name or version.</li>
  * </ul>
  */
@@ -48,7 +51,8 @@ public final class CryptoPolicy {
             BuiltinDHFactories.curve25519,
             BuiltinDHFactories.curve25519_libssh);
     private static final List<BuiltinCiphers> CIPHERS = List.of(
-            BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, BuiltinCiphers.cc20p1305_openssh);
+            BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, BuiltinCiphers.cc20p1305_openssh,
+            BuiltinCiphers.aes128ctr, BuiltinCiphers.aes256ctr);
     private static final List<BuiltinMacs> MACS = List.of(BuiltinMacs.hmacsha256etm, BuiltinMacs.hmacsha512etm);
     private static final List<BuiltinSignatures> HOST_KEY_SIGNATURES = List.of(
             BuiltinSignatures.ed25519_cert, BuiltinSignatures.ed25519);
