@@ -168,6 +168,7 @@ public final class Agent implements AutoCloseable {
                 TrustPolicy.of(trusted, revocations, config.clock()));
         SshServer server = SshServer.setUpDefaultServer();
         ServerSetup.lockDown(server, authenticator, hostKeys, config.limits());
+        ServerSetup.guardPreAuth(server, config.preAuth(), config.clock());
         server.setChannelFactories(List.of(sessions.channelFactory()));
         server.setShellFactory(sessions.shellFactory());
         server.setSubsystemFactories(List.of());

@@ -1,6 +1,7 @@
 package dev.postern.agent;
 
 import dev.postern.agent.session.Accounts;
+import dev.postern.ssh.PreAuthLimits;
 import dev.postern.ssh.ServerLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,8 @@ import java.util.Optional;
  *     agent's own configuration ({@code POSTERN_*}, see {@code ChildEnvironment})
  * @param accounts where users and shells are looked up, and as whom the agent runs
  * @param limits per-connection limits
+ * @param preAuth limits on connections to the listening socket that have not logged in yet, per source address
+ *     and in total (tunnel-mode sessions arrive over the tunnel and are not counted)
  * @param killGrace how long a hung-up session may survive SIGHUP before SIGKILL
  * @param tunnel when present, the agent dials out to this gateway; with {@code listenPort} -1 it then opens no
  *     listening socket at all
@@ -41,7 +44,7 @@ import java.util.Optional;
 public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path trustedUserCaFile,
                           Optional<Path> hostCertFile, Optional<Path> revokedFile, List<String> entrypoint,
                           Map<String, String> environment, Accounts accounts, Clock clock, ServerLimits limits,
-                          Duration killGrace, Optional<AgentTunnel> tunnel, int umask) {
+                          PreAuthLimits preAuth, Duration killGrace, Optional<AgentTunnel> tunnel, int umask) {
     public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
     public static final int DEFAULT_LISTEN_PORT = 22;
     /** OpenSSH's umask for sftp-server and scp unless the machine says otherwise. */
@@ -89,6 +92,7 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
         Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(preAuth, "preAuth");
         Objects.requireNonNull(killGrace, "killGrace");
         if (killGrace.isNegative() || killGrace.isZero()) {
             throw new IllegalArgumentException("killGrace is " + killGrace + "; it must be positive (default 2s)");
@@ -122,6 +126,7 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
         private Accounts accounts;
         private Clock clock = Clock.systemUTC();
         private ServerLimits limits = ServerLimits.defaults();
+        private PreAuthLimits preAuth = PreAuthLimits.defaults();
         private Duration killGrace = Duration.ofSeconds(2);
         private AgentTunnel tunnel;
         private int umask = DEFAULT_UMASK;
@@ -172,6 +177,11 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
             return this;
         }
 
+        public Builder preAuth(PreAuthLimits preAuth) {
+            this.preAuth = preAuth;
+            return this;
+        }
+
         public Builder killGrace(Duration grace) {
             this.killGrace = grace;
             return this;
@@ -192,7 +202,7 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
         public AgentConfig build() {
             return new AgentConfig(listenHost, listenPort, dataDir, trustedUserCaFile,
                     Optional.ofNullable(hostCertFile), Optional.ofNullable(revokedFile), entrypoint, environment,
-                    accounts != null ? accounts : Accounts.system(), clock, limits, killGrace,
+                    accounts != null ? accounts : Accounts.system(), clock, limits, preAuth, killGrace,
                     Optional.ofNullable(tunnel), umask);
         }
     }

@@ -57,7 +57,9 @@ final class MachineProcesses implements AutoCloseable {
         Set<String> inodes = new HashSet<>();
         for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try {
-                for (String line : Files.readAllLines(Path.of(file)).subList(1, Files.readAllLines(Path.of(file)).size())) {
+                // read once: other processes open and close sockets between two reads (the table grows or shrinks)
+                List<String> lines = Files.readAllLines(Path.of(file));
+                for (String line : lines.subList(1, lines.size())) {
                     String[] f = line.trim().split("\\s+");
                     if (f.length > 9 && f[3].equals("0A")) {
                         inodes.add(f[9]);

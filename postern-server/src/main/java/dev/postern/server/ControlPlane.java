@@ -75,6 +75,7 @@ public final class ControlPlane implements AutoCloseable {
                     .run(config.bootstrapEmail(), config.dataDir());
             Metrics metrics = new Metrics();
             GatewayLink gateway = GatewayLink.start(config, store, config.clock());
+            gateway.gateway().ifPresent(metrics::gateway);
             IssuanceLog issuanceLog = new IssuanceLog(store, metrics::logCommitted);
             try {
                 Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId(), gateway, issuanceLog);

@@ -31,9 +31,14 @@ final class GatewayLink implements AutoCloseable {
         store.machines().setAllOffline(clock.instant());
         Path keys = config.dataDir().resolve("gateway");
         ControlPlane.createPrivateDir(keys);
-        GatewayConfig gc = new GatewayConfig(config.gatewayHost(), config.gatewayPort(), keys, Optional.empty(),
-                directory, clock, GatewayConfig.DEFAULT_KEEPALIVE);
+        GatewayConfig gc = GatewayConfig.of(directory, keys, clock).withHost(config.gatewayHost())
+                .withPort(config.gatewayPort());
         return new GatewayLink(Optional.of(Gateway.start(gc)), directory, config.gatewayAdvertise());
+    }
+
+    /** The gateway this plane runs, if any. */
+    Optional<Gateway> gateway() {
+        return gateway;
     }
 
     /** Where machines dial and people jump through; null when this plane runs no gateway. */

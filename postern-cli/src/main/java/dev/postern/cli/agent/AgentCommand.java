@@ -9,6 +9,7 @@ import dev.postern.agent.join.MachineFiles;
 import dev.postern.agent.join.MachineIdentity;
 import dev.postern.agent.join.RevocationPoller;
 import dev.postern.cli.ExitCodes;
+import dev.postern.cli.client.Printable;
 import dev.postern.cli.server.HostPort;
 import dev.postern.common.ServerUrls;
 import dev.postern.ssh.HostKeys;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -46,8 +48,20 @@ import sun.misc.SignalHandler;
         description = "Run the machine agent: an SSH server that accepts only your org's user certificates,"
                 + " and (after --) the machine's entrypoint, whose exit status becomes the agent's.")
 public final class AgentCommand implements Callable<Integer> {
+    private final Map<String, String> environment;
+
     @Spec
     CommandSpec spec;
+
+    /** An agent that reads this process's environment variables. */
+    public AgentCommand() {
+        this(System.getenv());
+    }
+
+    /** An agent that reads {@code environment} (only {@value ServerUrls#ALLOW_HTTP} so far). */
+    public AgentCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
 
     @Option(names = "--server", paramLabel = "URL",
             description = "Tunnel mode: the control plane to join (once, with --join-token) and whose gateway to dial.")
@@ -113,7 +127,7 @@ public final class AgentCommand implements Callable<Integer> {
             AgentConfig.Builder builder;
             if (server != null) {
                 server = ServerUrls.normalize(server);
-                ServerUrls.requireSafe(server, System.getenv(ServerUrls.ALLOW_HTTP) != null);
+                ServerUrls.requireSafe(server, environment.get(ServerUrls.ALLOW_HTTP));
                 MachineFiles files = new MachineFiles(data);
                 MachineIdentity id = files.load().orElseGet(() -> join(files));
                 poller = new RevocationPoller(id, files, POLL);
@@ -124,8 +138,9 @@ public final class AgentCommand implements Callable<Integer> {
                 if (listen == null) {
                     builder.listen(AgentConfig.DEFAULT_LISTEN_HOST, -1);
                 }
-                err.println("postern agent: machine " + id.name() + " (" + id.address() + "), dialing out to "
-                        + id.gateway());
+                // what the control plane said at join time, shown escaped (this may be a terminal)
+                err.println("postern agent: machine " + Printable.escape(id.name()) + " (" + Printable.escape(id.address())
+                        + "), dialing out to " + Printable.escape(id.gateway()));
                 err.flush();
             } else {
                 if (trustedUserCa == null) {

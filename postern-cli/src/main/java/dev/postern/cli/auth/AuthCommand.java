@@ -13,6 +13,8 @@ import dev.postern.cli.client.ConfigFile;
 import dev.postern.cli.client.ContextNames;
 import dev.postern.cli.client.SavedContext;
 import dev.postern.cli.client.SavedContexts;
+import dev.postern.cli.client.Printable;
+import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -60,7 +62,7 @@ public final class AuthCommand implements Runnable {
         String url;
         try {
             url = ClientConfig.normalizeServer(server);
-            ServerUrls.requireSafe(url, env.variable(ServerUrls.ALLOW_HTTP).isPresent());
+            ServerUrls.requireSafe(url, env.variables().get(ServerUrls.ALLOW_HTTP));
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
@@ -84,12 +86,16 @@ public final class AuthCommand implements Runnable {
             }
             throw e;
         }
+        // the token goes into every later request's Authorization header, the e-mail into messages
+        ServerAnswers answers = ServerAnswers.of(new ApiClient(url, null));
+        String sessionToken = answers.token("session token", session == null ? null : session.token(), "pst_");
+        String email = answers.text("e-mail", session.email());
         ConfigFile file = new ConfigFile(env.posternHome());
         SavedContexts all = file.read();
         // a new login to the same server keeps the default org; another server's does not carry over
         String org = all.find(contextName).filter(c -> c.server().equals(url)).map(SavedContext::org).orElse(null);
-        file.write(all.with(new SavedContext(contextName, url, session.email(), session.token(), org), true));
-        env.out().println("Logged in to " + url + " as " + session.email() + " (session valid until "
+        file.write(all.with(new SavedContext(contextName, url, email, sessionToken, org), true));
+        env.out().println("Logged in to " + url + " as " + email + " (session valid until "
                 + Output.time(session.expiresAt()) + "; context " + contextName + ", now current; saved in "
                 + file.path() + ")");
         return ExitCodes.OK;
@@ -105,13 +111,14 @@ public final class AuthCommand implements Runnable {
             Output.json(out, me);
             return ExitCodes.OK;
         }
-        out.println(me.email() + " on " + session.config().server() + " (context " + session.context().name()
-                + (session.context().org() == null ? "" : ", default org " + session.context().org()) + ")");
+        out.println(Printable.escape(me.email()) + " on " + session.config().server() + " (context "
+                + session.context().name() + (session.context().org() == null ? ""
+                        : ", default org " + session.context().org()) + ")");
         if (me.orgs().isEmpty()) {
             out.println("no orgs yet: create one with 'postern orgs create NAME'");
         }
         for (OrgRole org : me.orgs()) {
-            out.println("  " + org.org() + " (" + org.role() + ")");
+            out.println("  " + Printable.escape(org.org()) + " (" + Printable.escape(org.role()) + ")");
         }
         return ExitCodes.OK;
     }

@@ -82,7 +82,8 @@ public final class Session {
         }
         List<OrgView> orgs = orgs();
         if (orgs.size() == 1) {
-            return orgs.get(0).name();
+            // the name ends up in paths (~/.postern/ssh/<org>-<app>.conf), URLs and printed command lines
+            return ServerAnswers.of(api).name("org name", orgs.get(0).name());
         }
         throw several(orgs.stream().map(OrgView::name).toList(), example, "");
     }
@@ -98,15 +99,17 @@ public final class Session {
             return explicit.get();
         }
         List<OrgView> orgs = orgs();
+        ServerAnswers answers = ServerAnswers.of(api);
         if (orgs.size() == 1) {
-            return orgs.get(0).name();
+            return answers.name("org name", orgs.get(0).name());
         }
         List<String> having = new ArrayList<>();
         for (OrgView o : orgs) {
             List<AppView> apps = api.get("/v1/orgs/" + ApiClient.segment(o.name()) + "/apps",
                     new TypeReference<List<AppView>>() { });
-            if (apps.stream().anyMatch(a -> a.name().equals(app))) {
-                having.add(o.name());
+            if (apps.stream().anyMatch(a -> app.equals(a.name()))) {
+                // the name ends up in paths, URLs and printed command lines
+                having.add(answers.name("org name", o.name()));
             }
         }
         if (having.size() == 1) {
@@ -116,11 +119,11 @@ public final class Session {
             return context.org();
         }
         if (having.isEmpty()) {
-            throw CliException.usage("app '" + app + "' is in none of your orgs ("
-                    + orgs.stream().map(OrgView::name).collect(Collectors.joining(", "))
+            throw CliException.usage("app '" + Printable.escape(app) + "' is in none of your orgs ("
+                    + orgs.stream().map(o -> Printable.escape(o.name())).collect(Collectors.joining(", "))
                     + "); see 'postern apps list --org ORG'");
         }
-        throw several(having, example, "app '" + app + "' is in several of your orgs; ");
+        throw several(having, example, "app '" + Printable.escape(app) + "' is in several of your orgs; ");
     }
 
     private Optional<String> chosenOrg(String given) {
@@ -141,8 +144,9 @@ public final class Session {
     }
 
     private CliException several(List<String> names, String example, String prefix) {
+        List<String> shown = names.stream().map(Printable::escape).toList();
         return CliException.usage(prefix + (prefix.isEmpty() ? context.email() + " belongs to several orgs ("
-                : "(") + String.join(", ", names) + "); name one, e.g. '" + example.replace("ORG", names.get(0))
+                : "(") + String.join(", ", shown) + "); name one, e.g. '" + example.replace("ORG", shown.get(0))
                 + "', or set a default with 'postern orgs use ORG' or " + ORG_VARIABLE);
     }
 }

@@ -6,6 +6,7 @@ import dev.postern.cli.ExitCodes;
 import dev.postern.cli.MissingSubcommandException;
 import dev.postern.cli.Output;
 import dev.postern.cli.client.ApiClient;
+import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
 import dev.postern.cli.orgs.Names;
 import dev.postern.common.api.CreateJoinTokenRequest;
@@ -64,13 +65,16 @@ public final class TokensCommand implements Runnable {
         String o = session.orgForApp(org, a, "postern tokens create machine --app " + a + " --org ORG");
         JoinTokenView token = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/apps/" + ApiClient.segment(a)
                 + "/join-tokens", new CreateJoinTokenRequest(uses, t.seconds()), JoinTokenView.class);
+        // the token is printed inside a shell command line the person copies: nothing but pjt_ and base64url
+        String secret = ServerAnswers.of(session.api()).token("join token", token == null ? null : token.token(),
+                "pjt_");
         PrintStream out = env.out();
-        out.println("Join token for app " + token.app() + " in org " + token.org() + " (" + token.uses()
+        out.println("Join token for app " + a + " in org " + o + " (" + token.uses()
                 + (token.uses() == 1 ? " machine" : " machines") + ", expires " + Output.time(token.expiresAt()) + "):");
-        out.println(token.token());
+        out.println(secret);
         out.println();
         out.println("On the machine, run:");
-        out.println("POSTERN_JOIN_TOKEN=" + token.token() + " postern agent --server " + session.config().server()
+        out.println("POSTERN_JOIN_TOKEN=" + secret + " postern agent --server " + session.config().server()
                 + " --data /var/lib/postern");
         return ExitCodes.OK;
     }
