@@ -23,7 +23,10 @@ record Dockerfile(char escape, List<DockerInstruction> instructions, List<Docker
             "WORKDIR");
     private static final Pattern DIRECTIVE = Pattern.compile("#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*");
     private static final Set<String> DIRECTIVES = Set.of("syntax", "escape", "check");
-    private static final Pattern HEREDOC = Pattern.compile("(?<!<)<<(?!<)(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\\2");
+    private static final Pattern HEREDOC = Pattern.compile("(?<!<)<<(?!<)(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*+)\\2");
+    private static final Pattern KEYWORD = Pattern.compile("(\\S+)\\s*");
+    /** Directives are short; longer comment lines are not tried (the pattern would be slow on them). */
+    private static final int MAX_DIRECTIVE = 1024;
     private static final int MAX_SHOWN = 40;
 
     Dockerfile {
@@ -90,7 +93,7 @@ record Dockerfile(char escape, List<DockerInstruction> instructions, List<Docker
                 currentLine = i + 1;
                 i++;
             }
-            Matcher m = Pattern.compile("(\\S+)\\s*").matcher(logical);
+            Matcher m = KEYWORD.matcher(logical);
             m.lookingAt();
             String keyword = m.group(1).toUpperCase(Locale.ROOT);
             if (!KEYWORDS.contains(keyword)) {
@@ -136,7 +139,8 @@ record Dockerfile(char escape, List<DockerInstruction> instructions, List<Docker
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < lines.length; i++) {
             Matcher m = DIRECTIVE.matcher(lines[i].strip());
-            if (!m.matches() || !DIRECTIVES.contains(m.group(1).toLowerCase(Locale.ROOT))) {
+            if (lines[i].length() > MAX_DIRECTIVE || !m.matches()
+                    || !DIRECTIVES.contains(m.group(1).toLowerCase(Locale.ROOT))) {
                 // a comment, an empty line, an instruction or an unknown directive ends the directives
                 break;
             }
@@ -158,11 +162,11 @@ record Dockerfile(char escape, List<DockerInstruction> instructions, List<Docker
 
     /** The line without its trailing escape character (and blanks after it), or null when it does not continue. */
     private static String withoutContinuation(String line, char escape) {
-        String trimmed = line.replaceFirst("[ \t]+$", "");
-        if (!trimmed.isEmpty() && trimmed.charAt(trimmed.length() - 1) == escape) {
-            return trimmed.substring(0, trimmed.length() - 1);
+        int end = line.length();
+        while (end > 0 && (line.charAt(end - 1) == ' ' || line.charAt(end - 1) == '\t')) {
+            end--;
         }
-        return null;
+        return end > 0 && line.charAt(end - 1) == escape ? line.substring(0, end - 1) : null;
     }
 
     private static List<DockerStage> stages(List<DockerInstruction> instructions, char escape)

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 final class DockerfileAudit {
     private static final Pattern VARIABLE = Pattern.compile(
-            "\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
+            "\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*+))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
     private static final Set<String> PACKAGE_MANAGERS = Set.of("apt-get", "apt", "aptitude", "yum", "dnf",
             "microdnf", "zypper", "apk");
     private static final Set<String> INSTALL_VERBS = Set.of("install", "add", "in");
@@ -102,7 +102,8 @@ final class DockerfileAudit {
         }
         for (String source : sources) {
             String lower = source.toLowerCase(Locale.ROOT);
-            if (!checksum && (lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("git@"))) {
+            boolean remote = lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("git@");
+            if (remote && !checksum) {
                 add("PST-DOCKER-ADD-URL", Severity.MEDIUM, i.line(), "ADD fetches " + Dockerfile.shorten(source)
                                 + " at build time without checking what arrives",
                         "download with RUN curl -fsSLo FILE URL && echo \"SHA256  FILE\" | sha256sum -c -, or ADD "
@@ -232,7 +233,8 @@ final class DockerfileAudit {
         if (installLine < 0) {
             return;
         }
-        String fix = "remove openssh-server" + (exposures.isEmpty() ? "" : " (and " + String.join(", ", exposures) + ")")
+        String also = exposures.isEmpty() ? "" : " (and " + String.join(", ", exposures) + ")";
+        String fix = "remove openssh-server" + also
                 + "; run the Postern agent in the machine instead (postern agent: an outbound tunnel, no inbound "
                 + "port, short-lived certificates) and connect with postern ssh console";
         if (exposures.isEmpty()) {

@@ -17,8 +17,9 @@ final class Fixes {
     /** How to keep a run-time value out of the config: a secret set on the platform. */
     static String runtimeSecret(String app, String name) {
         String shown = Secrets.shortName(name);
-        return "set it as a secret instead: postern secrets set --app " + app + " " + shown + "=... (or: fly secrets set "
-                + shown + "=... --app " + app + "); rotate the value, it has been in the file";
+        return "set it as a secret instead: postern secrets set --app " + app + " " + shown
+                + "=... (or: fly secrets set " + shown + "=... --app " + app + "); rotate the value, it has been in "
+                + "the file";
     }
 
     /** How to give a build a secret without writing it into the image or its history. */

@@ -21,10 +21,14 @@ final class Secrets {
     /** Names that point at a secret rather than hold one (DB_PASSWORD_FILE, SECRET_PATH, TOKEN_TTL). */
     private static final Pattern NAME_NOT_SECRET = Pattern.compile(
             ".*_(FILE|PATH|DIR|URL|URI|ENDPOINT|TTL|TIMEOUT|EXPIRY|LENGTH|SIZE|ENABLED|HEADER|ID)$");
-    /** scheme://user:password@ with a non-empty password. */
-    private static final Pattern URL_PASSWORD = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://[^/@\\s:]*:[^/@\\s]+@");
+    /**
+     * scheme://user:password@ with a non-empty password. The look-behind and possessive quantifiers keep it
+     * linear: the file is untrusted, and a backtracking pattern over a long value would hang the audit.
+     */
+    private static final Pattern URL_PASSWORD = Pattern.compile(
+            "(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*+://[^/@\\s:]*+:[^/@\\s]++@");
     private static final Pattern AWS_KEY_ID = Pattern.compile("(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])");
-    private static final Pattern PEM_PRIVATE = Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----");
+    private static final Pattern PEM_PRIVATE = Pattern.compile("-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----");
     /** The alphabet of tokens (base64, base64url, hex, dotted JWT-like); no spaces, no slashes first. */
     private static final Pattern TOKEN_CHARS = Pattern.compile("[A-Za-z0-9+/=_\\-.~]{20,}");
     private static final int SHOWN_PREFIX = 2;

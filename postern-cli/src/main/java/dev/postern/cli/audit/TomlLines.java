@@ -217,7 +217,8 @@ final class TomlLines {
         String quote = text.startsWith("'''", pos) ? "'''" : "'";
         pos += quote.length();
         int start = pos;
-        while (pos < text.length() && !text.startsWith(quote, pos) && (quote.length() == 3 || text.charAt(pos) != '\n')) {
+        boolean multiLine = quote.length() == 3;
+        while (pos < text.length() && !text.startsWith(quote, pos) && (multiLine || text.charAt(pos) != '\n')) {
             countNewline(pos);
             pos++;
         }
@@ -225,7 +226,7 @@ final class TomlLines {
         if (text.startsWith(quote, pos)) {
             pos += quote.length();
         }
-        while (quote.length() == 3 && pos < text.length() && text.charAt(pos) == '\'') {
+        while (multiLine && pos < text.length() && text.charAt(pos) == '\'') {
             pos++;
         }
         return s;

@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -182,6 +184,31 @@ class AuditConfigCommandTest {
         CliRunner.Result notText = cli.run("audit", "config", binary.toString());
         assertThat(notText.exit()).isEqualTo(2);
         assertThat(notText.err()).contains("is not UTF-8 text");
+    }
+
+    /**
+     * The files are untrusted (a CI job may audit a pull request): long runs that make backtracking patterns
+     * quadratic must not hang the audit. The bound is generous: it only catches a hang.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void pathologicalFilesJustUnderTheSizeLimitDoNotHangTheAudit() throws IOException {
+        int n = 900_000;
+        String spaces = " ".repeat(n);
+        List<String> dockerfiles = List.of(
+                "# a=" + spaces + "x\nFROM alpine:3.20\n",                        // a directive-like comment
+                "FROM alpine:3.20" + spaces + "x\n",                               // blanks before a non-escape
+                "FROM alpine:3.20\nENV A=" + "a".repeat(n) + "://" + "b".repeat(n / 10) + "\n",  // URL-like
+                "FROM alpine:3.20\nRUN cat <<\"" + "w".repeat(n) + "\n");          // an unclosed quoted heredoc word
+        for (String text : dockerfiles) {
+            Path docker = Files.writeString(tmp.resolve("Dockerfile"), text);
+            CliRunner.Result r = cli.run("audit", "config", docker.toString());
+            assertThat(r.exit()).as(r.toString()).isIn(1, 2);
+        }
+        Path toml = Files.writeString(tmp.resolve("fly.toml"), "[env]\nA = \"" + "a".repeat(n) + "://"
+                + "b".repeat(n / 10) + "\"\n");
+        CliRunner.Result t = cli.run("audit", "config", toml.toString());
+        assertThat(t.exit()).as(t.toString()).isEqualTo(1);
     }
 
     @Test
