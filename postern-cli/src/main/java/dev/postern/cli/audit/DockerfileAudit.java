@@ -26,7 +26,7 @@ final class DockerfileAudit {
     private static final Pattern SSH_PACKAGE = Pattern.compile("openssh-server([=:~<>].*)?");
     private static final Pattern APK_SSH_PACKAGE = Pattern.compile("openssh([=~<>].*)?");
     private static final Pattern SHELL_SEPARATOR = Pattern.compile("&&|\\|\\||;|\\|");
-    private static final Pattern LISTEN_ANY = Pattern.compile("ListenAddress\\s+(0\\.0\\.0\\.0|::)(\\s|$)");
+    private static final Pattern LISTEN_ANY = Pattern.compile("ListenAddress\\s+(0\\.0\\.0\\.0|::)(?![0-9A-Fa-f.:])");
 
     private final Dockerfile dockerfile;
     private final String file;
