@@ -16,8 +16,13 @@ final class Secrets {
     /** Name parts that say "secret" wherever they appear in the name (DBPASSWORD, CLIENT_SECRET, ...). */
     private static final List<String> NAME_PARTS = List.of("PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "API_KEY",
             "APIKEY", "PRIVATE_KEY", "PRIVATEKEY", "ACCESS_KEY", "ACCESSKEY", "CREDENTIAL");
-    /** TOKEN at the end of a word (NPM_TOKEN, GITHUBTOKEN) but not TOKENIZERS_PARALLELISM; PASS as a word. */
-    private static final Pattern NAME_WORDS = Pattern.compile("TOKENS?(_|$)|(^|_)PASS(_|$)");
+    /**
+     * TOKEN at the end of a word (NPM_TOKEN, GITHUBTOKEN) but not TOKENIZERS_PARALLELISM nor MAX_TOKENS (a
+     * count); PASS as a word.
+     */
+    private static final Pattern NAME_WORDS = Pattern.compile("TOKEN(_|$)|(^|_)PASS(_|$)");
+    /** Values that are settings, not secrets, whatever the name says: booleans and small whole numbers. */
+    private static final Pattern SETTING_VALUE = Pattern.compile("(?i)true|false|yes|no|on|off|[0-9]{1,6}");
     /** Names that point at a secret rather than hold one (DB_PASSWORD_FILE, SECRET_PATH, TOKEN_TTL). */
     private static final Pattern NAME_NOT_SECRET = Pattern.compile(
             ".*_(FILE|PATH|DIR|URL|URI|ENDPOINT|TTL|TIMEOUT|EXPIRY|LENGTH|SIZE|ENABLED|HEADER|ID)$");
@@ -73,14 +78,15 @@ final class Secrets {
 
     /**
      * Why a variable is a secret in plain text, or empty: its value ({@link #secretValue}) or, when the value is
-     * not empty, its name ({@link #secretName}).
+     * not empty nor a boolean or a number of up to 6 digits ({@code TOKEN_AUTH_ENABLED = true}), its name
+     * ({@link #secretName}).
      */
     static Optional<String> why(String name, String value) {
         Optional<String> byValue = secretValue(value);
         if (byValue.isPresent()) {
             return byValue.map(what -> "holds " + what);
         }
-        if (!value.isBlank() && secretName(name)) {
+        if (!value.isBlank() && !SETTING_VALUE.matcher(value.strip()).matches() && secretName(name)) {
             return Optional.of("is named like a secret");
         }
         return Optional.empty();

@@ -39,6 +39,11 @@ class SecretsTest {
         assertThat(Secrets.secretValue("/usr/local/lib/python3.12/site-packages")).isEmpty();
         assertThat(Secrets.secretValue("1.22.3-bookworm")).isEmpty();
         assertThat(Secrets.why("API_TOKEN", "")).isEmpty();
+        assertThat(Secrets.why("API_TOKEN", "x")).contains("is named like a secret");
+        // settings named like secrets
+        assertThat(Secrets.why("TOKEN_AUTH", "true")).isEmpty();
+        assertThat(Secrets.why("SECRET_ROTATION_DAYS", "30")).isEmpty();
+        assertThat(Secrets.why("OPENAI_MAX_TOKENS", "4096abc")).isEmpty();
     }
 
     @Test
