@@ -81,6 +81,11 @@ final class GatedStore implements Store {
     }
 
     @Override
+    public dev.postern.store.SecretStore secrets() {
+        return real.secrets();
+    }
+
+    @Override
     public AuthorityStore authorities() {
         return real.authorities();
     }

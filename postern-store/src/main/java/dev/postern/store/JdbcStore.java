@@ -154,6 +154,11 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public SecretStore secrets() {
+        return stores.secrets;
+    }
+
+    @Override
     public AuthorityStore authorities() {
         return stores.authorities;
     }

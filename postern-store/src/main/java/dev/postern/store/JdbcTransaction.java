@@ -37,6 +37,11 @@ final class JdbcTransaction implements Store {
     }
 
     @Override
+    public SecretStore secrets() {
+        return stores.secrets;
+    }
+
+    @Override
     public AuthorityStore authorities() {
         return stores.authorities;
     }

@@ -22,6 +22,9 @@ public interface Store extends AutoCloseable {
 
     AppStore apps();
 
+    /** Sealed, versioned secrets per app. */
+    SecretStore secrets();
+
     AuthorityStore authorities();
 
     CertificateStore certificates();

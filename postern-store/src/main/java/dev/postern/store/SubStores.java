@@ -13,6 +13,7 @@ final class SubStores {
     final MachineStore machines;
     final JoinTokenStore joinTokens;
     final JdbcCallerLookup callers;
+    final SecretStore secrets;
 
     SubStores(Connections db) {
         people = new JdbcPersonStore(db);
@@ -26,5 +27,6 @@ final class SubStores {
         machines = new JdbcMachineStore(db);
         joinTokens = new JdbcJoinTokenStore(db);
         callers = new JdbcCallerLookup(db);
+        secrets = new JdbcSecretStore(db);
     }
 }
