@@ -4,7 +4,6 @@ import dev.postern.agent.files.FileTransfer;
 import dev.postern.agent.files.UserDirectory;
 import dev.postern.agent.forward.Forwarding;
 import dev.postern.agent.session.AuditLog;
-import dev.postern.agent.session.Entrypoint;
 import dev.postern.agent.session.Sessions;
 import dev.postern.agent.tunnel.Backoff;
 import dev.postern.agent.tunnel.GatewayTrust;
@@ -47,7 +46,7 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
     private final AgentConfig config;
-    private final Entrypoint entrypoint;
+    private final Supervisor entrypoint;
     private final SshServer server;
     private final Sessions sessions;
     private final Exception serverFailure;
@@ -56,7 +55,7 @@ public final class Agent implements AutoCloseable {
     private final RevokedSessions revokedSessions;
     private final DataDirLock lock;
 
-    private Agent(AgentConfig config, Entrypoint entrypoint, SshServer server, Sessions sessions,
+    private Agent(AgentConfig config, Supervisor entrypoint, SshServer server, Sessions sessions,
                   Exception serverFailure, InProcessSshServer inProcess, TunnelClient tunnel,
                   RevokedSessions revokedSessions, DataDirLock lock) {
         this.revokedSessions = revokedSessions;
@@ -100,23 +99,23 @@ public final class Agent implements AutoCloseable {
     }
 
     private static Agent startLocked(AgentConfig config, DataDirLock lock) throws IOException {
-        Entrypoint entrypoint = config.entrypoint().isEmpty() ? null
-                : Entrypoint.start(config.entrypoint(), config.environment());
+        AppEnvironment environment = new AppEnvironment(config.environment());
         Sessions sessions = null;
         SshServer server = null;
         RevokedSessions revokedSessions = null;
+        InProcessSshServer inProcess = null;
+        TunnelClient tunnel = null;
+        Exception failure = null;
         try {
-            sessions = Sessions.start(config.accounts(), config.environment(), config.clock(), config.killGrace());
+            sessions = Sessions.start(config.accounts(), environment::current, config.clock(), config.killGrace());
             HostKeys hostKeys = HostKeys.loadOrCreate(config.dataDir(), config.hostCertFile());
             Supplier<RevocationList> revocations = revocations(config);
             server = newServer(config, sessions, hostKeys, revocations);
             revokedSessions = RevokedSessions.install(server, revocations, new AuditLog());
-            InProcessSshServer inProcess = null;
-            TunnelClient tunnel = null;
             if (config.tunnel().isPresent()) {
                 inProcess = InProcessSshServer.of(server);
                 tunnel = TunnelClient.start(tunnelConfig(config, config.tunnel().get(), hostKeys), inProcess,
-                        config.tunnel().get().onRevocationsChanged());
+                        config.tunnel().get().onRevocationsChanged(), environment::secrets);
                 LOG.info("postern agent dialing out to the gateway {}:{} as {}", config.tunnel().get().gatewayHost(),
                         config.tunnel().get().gatewayPort(), config.tunnel().get().machineId());
             }
@@ -124,19 +123,60 @@ public final class Agent implements AutoCloseable {
                 server.start();
                 LOG.info("postern agent listening on {}:{}", config.listenHost(), boundPort(server));
             }
-            return new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel, revokedSessions, lock);
         } catch (IOException | RuntimeException e) {
-            if (revokedSessions != null) {
-                revokedSessions.close();
-            }
-            closeQuietly(server, sessions);
-            if (entrypoint == null) {
+            if (config.entrypoint().isEmpty()) {
+                closeAll(revokedSessions, tunnel, inProcess, server, sessions);
                 throw e;
             }
-            LOG.error("the SSH server could not start ({}); the entrypoint (pid {}) keeps running without it",
-                    e.getMessage(), entrypoint.pid(), e);
-            return new Agent(config, entrypoint, null, null, e, null, null, null, lock);
+            failure = e;
         }
+        Supervisor entrypoint = null;
+        try {
+            if (!config.entrypoint().isEmpty()) {
+                if (tunnel != null && failure == null && !environment.awaitSecrets(SECRETS_WAIT)) {
+                    LOG.warn("the app's secrets did not arrive through the tunnel within {} s; starting the"
+                            + " entrypoint without them, it restarts with them once they arrive",
+                            SECRETS_WAIT.toSeconds());
+                }
+                entrypoint = Supervisor.start(config.entrypoint(), environment, RESTART_GRACE);
+            }
+        } catch (IOException | RuntimeException e) {
+            closeAll(revokedSessions, tunnel, inProcess, server, sessions);
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeAll(revokedSessions, tunnel, inProcess, server, sessions);
+            throw new IOException("interrupted while waiting for the app's secrets", e);
+        }
+        if (failure != null) {
+            closeAll(revokedSessions, tunnel, inProcess, server, sessions);
+            LOG.error("the SSH server could not start ({}); the entrypoint (pid {}) keeps running without it",
+                    failure.getMessage(), entrypoint.pid(), failure);
+            return new Agent(config, entrypoint, null, null, failure, null, null, null, lock);
+        }
+        return new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel, revokedSessions, lock);
+    }
+
+    /**
+     * How long a tunnel-mode agent waits for its app's secrets before it starts the entrypoint. When the control
+     * plane cannot be reached in that time, the entrypoint starts without them and is restarted once they arrive.
+     */
+    static final Duration SECRETS_WAIT = Duration.ofSeconds(10);
+    /** How long an entrypoint being restarted for new secrets has between SIGTERM and SIGKILL. */
+    static final Duration RESTART_GRACE = Duration.ofSeconds(10);
+
+    private static void closeAll(RevokedSessions revokedSessions, TunnelClient tunnel, InProcessSshServer inProcess,
+                                 SshServer server, Sessions sessions) {
+        if (revokedSessions != null) {
+            revokedSessions.close();
+        }
+        if (tunnel != null) {
+            tunnel.close();
+        }
+        if (inProcess != null) {
+            inProcess.close();
+        }
+        closeQuietly(server, sessions);
     }
 
     /** The revocation list that logins and live sessions are checked against; one instance for both. */

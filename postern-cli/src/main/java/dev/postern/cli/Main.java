@@ -103,6 +103,7 @@ public final class Main {
             new TopCommand("apps", AppsCommand::new),
             new TopCommand("tokens", TokensCommand::new),
             new TopCommand("machines", MachinesCommand::new),
+            new TopCommand("secrets", dev.postern.cli.secrets.SecretsCommand::new),
             new TopCommand("ssh", SshCommand::new),
             new TopCommand("proxy", ProxyCommand::new),
             new TopCommand("audit", AuditCommand::new));

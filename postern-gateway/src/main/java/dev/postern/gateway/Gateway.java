@@ -72,7 +72,7 @@ public final class Gateway implements AutoCloseable {
         Router router = new Router(config.directory(), tunnels);
         server.setChannelFactories(List.of(UserChannel.factory(router)));
         server.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
-                new ForwardRequestHandler(tunnels)));
+                new ForwardRequestHandler(tunnels), new SecretsRequestHandler(config.directory(), tunnels)));
         server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         server.setSessionHeartbeat(HeartbeatType.IGNORE, config.keepAlive());
         // A machine's agent sends keepalives every interval; three missed ones and its tunnel is declared gone.
@@ -164,6 +164,37 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("could not tell {} about new revocations: {}", session, e.toString());
         }
+    }
+
+    /**
+     * Global request telling a machine its app's deployed secrets changed; the machine then asks for them with
+     * {@code secrets@postern.dev} through the same tunnel. It carries no values. No reply is wanted.
+     */
+    public static final String SECRETS_CHANGED = "secrets-changed@postern.dev";
+
+    /**
+     * Tells every machine of {@code app} in {@code org} whose tunnel ends here that its deployed secrets changed.
+     *
+     * @return how many machines were told
+     */
+    public int secretsChanged(String org, String app) {
+        int told = 0;
+        for (AbstractSession session : server.getActiveSessions()) {
+            GatewayLogin login = session.getAttribute(GatewayLogin.KEY);
+            if (login instanceof GatewayLogin.Machine m && m.machine().org().equals(org)
+                    && m.machine().app().equals(app)) {
+                try {
+                    Buffer b = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, SECRETS_CHANGED.length() + 8);
+                    b.putString(SECRETS_CHANGED);
+                    b.putBoolean(false);
+                    session.writePacket(b);
+                    told++;
+                } catch (IOException e) {
+                    LOG.debug("could not tell {} about new secrets: {}", session, e.toString());
+                }
+            }
+        }
+        return told;
     }
 
     @Override

@@ -29,4 +29,12 @@ public interface GatewayDirectory {
 
     /** Reports a machine's tunnel going up ({@code online}) or down, for {@code machines list}. */
     void machineOnline(String machineId, boolean online, Instant at);
+
+    /**
+     * The deployed secrets of {@code app} in {@code org}, sent to its machines inside their tunnels. The default
+     * has none: a directory that keeps no secrets gives machines nothing.
+     */
+    default DeployedSecrets deployedSecrets(String org, String app) {
+        return DeployedSecrets.NONE;
+    }
 }

@@ -23,6 +23,8 @@ final class FakeGatewayDirectory implements GatewayDirectory {
     final Map<String, MachineRecord> machines = new ConcurrentHashMap<>();
     final Set<String> members = ConcurrentHashMap.newKeySet();
     final List<OnlineEvent> events = new CopyOnWriteArrayList<>();
+    /** Deployed secrets by "org/app". */
+    final Map<String, DeployedSecrets> secrets = new ConcurrentHashMap<>();
 
     void addOrg(String org, PublicKey userCa, PublicKey hostCa) {
         userCas.put(org, userCa);
@@ -71,5 +73,10 @@ final class FakeGatewayDirectory implements GatewayDirectory {
 
     List<OnlineEvent> events() {
         return new ArrayList<>(events);
+    }
+
+    @Override
+    public DeployedSecrets deployedSecrets(String org, String app) {
+        return secrets.getOrDefault(org + "/" + app, DeployedSecrets.NONE);
     }
 }

@@ -82,6 +82,14 @@ final class MachineSession implements AutoCloseable {
         return session.request("tcpip-forward", request, Duration.ofSeconds(10)) != null;
     }
 
+    /** Sends a global request with want-reply; the reply's data, or null when the gateway answered failure. */
+    Buffer globalRequest(String name) throws IOException {
+        Buffer request = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
+        request.putString(name);
+        request.putBoolean(true);
+        return session.request(name, request, Duration.ofSeconds(10));
+    }
+
     boolean isOpen() {
         return session.isOpen() && !session.isClosing();
     }

@@ -69,16 +69,20 @@ public final class ControlPlane implements AutoCloseable {
                 : StoreConfig.parse(config.jdbcUrl());
         Store store = JdbcStore.open(storeConfig);
         try {
-            KeySealer sealer = new KeySealer(masterKey(config, store));
+            byte[] master = masterKey(config, store);
+            KeySealer sealer = new KeySealer(master);
             checkMasterKey(store, sealer);
+            AppSecrets appSecrets = new AppSecrets(sealer, master);
+            java.util.Arrays.fill(master, (byte) 0);
             Bootstrap.Result boot = new Bootstrap(store, config.clock(), new Secrets())
                     .run(config.bootstrapEmail(), config.dataDir());
             Metrics metrics = new Metrics();
-            GatewayLink gateway = GatewayLink.start(config, store, config.clock());
+            GatewayLink gateway = GatewayLink.start(config, store, config.clock(), appSecrets);
             gateway.gateway().ifPresent(metrics::gateway);
             IssuanceLog issuanceLog = new IssuanceLog(store, metrics::logCommitted);
             try {
-                Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId(), gateway, issuanceLog);
+                Javalin http = routes(config, store, sealer, appSecrets, metrics, boot.adminPersonId(), gateway,
+                        issuanceLog);
                 http.start(config.httpHost(), config.httpPort());
                 LOG.info("control plane listening on http://{}:{} (data {})", config.httpHost(), http.port(),
                         config.dataDir());
@@ -143,7 +147,8 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer, Metrics metrics,
+    private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer, AppSecrets appSecrets,
+                                  Metrics metrics,
                                   long adminPersonId, GatewayLink gateway, IssuanceLog issuanceLog) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -175,6 +180,7 @@ public final class ControlPlane implements AutoCloseable {
         new MemberInviteRoutes(store, auth, access, audit, secrets, clock, adminPersonId).register(app);
         new JoinTokenRoutes(store, auth, access, audit, clock).register(app);
         new AppRoutes(store, auth, access, audit, clock).register(app);
+        new SecretRoutes(store, auth, access, appSecrets, audit, clock, gateway::secretsChanged).register(app);
         new CaRoutes(store, auth, access, authorities, audit, gateway::authoritiesChanged).register(app);
         new CertificateRoutes(store, auth, access, issuer).register(app);
         new RevocationRoutes(store, auth, access, audit, clock, gateway::revocationsChanged).register(app);

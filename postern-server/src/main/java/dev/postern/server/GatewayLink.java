@@ -22,8 +22,8 @@ final class GatewayLink implements AutoCloseable {
         this.advertise = advertise;
     }
 
-    static GatewayLink start(ControlPlaneConfig config, Store store, Clock clock) {
-        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, clock);
+    static GatewayLink start(ControlPlaneConfig config, Store store, Clock clock, AppSecrets secrets) {
+        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, clock, secrets);
         if (config.gatewayPort() < 0) {
             return new GatewayLink(Optional.empty(), directory, null);
         }
@@ -60,6 +60,11 @@ final class GatewayLink implements AutoCloseable {
     void revocationsChanged(String org) {
         directory.revocationsChanged(org);
         gateway.ifPresent(g -> g.revocationsChanged(org));
+    }
+
+    /** After {@code app}'s secrets were deployed: tells its machines, which then ask for them through the tunnel. */
+    void secretsChanged(String org, String app) {
+        gateway.ifPresent(g -> g.secretsChanged(org, app));
     }
 
     private static String hostPort(Gateway g) {

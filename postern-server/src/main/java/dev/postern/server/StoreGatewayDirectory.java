@@ -1,5 +1,6 @@
 package dev.postern.server;
 
+import dev.postern.gateway.DeployedSecrets;
 import dev.postern.gateway.GatewayDirectory;
 import dev.postern.gateway.MachineRecord;
 import dev.postern.ssh.OpenSshKeys;
@@ -33,6 +34,7 @@ final class StoreGatewayDirectory implements GatewayDirectory {
 
     private final Store store;
     private final Clock clock;
+    private final AppSecrets secrets;
     private volatile Authorities authorities;
     private final Map<String, Cached<RevocationList>> revocations = new ConcurrentHashMap<>();
 
@@ -44,9 +46,18 @@ final class StoreGatewayDirectory implements GatewayDirectory {
     private record Cached<T>(T value, Instant loadedAt) {
     }
 
-    StoreGatewayDirectory(Store store, Clock clock) {
+    StoreGatewayDirectory(Store store, Clock clock, AppSecrets secrets) {
         this.store = store;
         this.clock = clock;
+        this.secrets = secrets;
+    }
+
+    /** Read from the store on each ask (at tunnel start and after a deploy), never cached. */
+    @Override
+    public DeployedSecrets deployedSecrets(String org, String app) {
+        Optional<Org> o = store.orgs().byName(org);
+        Optional<App> a = o.flatMap(x -> store.apps().byName(x.id(), app));
+        return a.map(x -> secrets.deployed(store, x.id())).orElse(DeployedSecrets.NONE);
     }
 
     void authoritiesChanged() {

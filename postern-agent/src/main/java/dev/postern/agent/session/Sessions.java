@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.server.command.CommandFactory;
 import org.apache.sshd.server.shell.ShellFactory;
@@ -36,7 +37,18 @@ public final class Sessions implements AutoCloseable {
      */
     public static Sessions start(Accounts accounts, Map<String, String> baseEnv, Clock clock, Duration killGrace)
             throws IOException {
+        Map<String, String> fixed = Map.copyOf(baseEnv);
+        return start(accounts, () -> fixed, clock, killGrace);
+    }
+
+    /**
+     * As {@link #start(Accounts, Map, Clock, Duration)} with an environment read anew for each session, so that a
+     * session started after the app's secrets changed sees the new values, as the restarted entrypoint does.
+     */
+    public static Sessions start(Accounts accounts, Supplier<Map<String, String>> baseEnv, Clock clock,
+                                 Duration killGrace) throws IOException {
         Objects.requireNonNull(accounts, "accounts");
+        Objects.requireNonNull(baseEnv, "baseEnv");
         UserDirectory users = new UserDirectory(accounts);
         Reactor reactor = new Reactor("postern-session-io");
         return new Sessions(reactor,

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
@@ -61,8 +62,10 @@ public final class TunnelClient implements AutoCloseable {
     private volatile boolean closing;
     private volatile ClientSession current;
     private volatile boolean online;
+    private final SecretsFetch secrets;
 
-    private TunnelClient(TunnelConfig config, SshClient client, Sleeper sleeper, Random random) {
+    private TunnelClient(TunnelConfig config, SshClient client, Sleeper sleeper, Random random, SecretsFetch secrets) {
+        this.secrets = secrets;
         this.config = config;
         this.client = client;
         this.sleeper = sleeper;
@@ -91,6 +94,21 @@ public final class TunnelClient implements AutoCloseable {
 
     static TunnelClient start(TunnelConfig config, InProcessSshServer server, Sleeper sleeper, Random random,
                               Runnable onRevocationsChanged) {
+        return start(config, server, sleeper, random, onRevocationsChanged, secrets -> { });
+    }
+
+    /**
+     * As {@link #start(TunnelConfig, InProcessSshServer, Runnable)}; {@code onSecrets} gets the app's deployed
+     * secrets, asked for through the tunnel each time it comes up and whenever the gateway says they changed (on
+     * the tunnel's secrets thread: it may block briefly, e.g. to restart the entrypoint).
+     */
+    public static TunnelClient start(TunnelConfig config, InProcessSshServer server, Runnable onRevocationsChanged,
+                                     Consumer<TunnelSecrets> onSecrets) {
+        return start(config, server, Sleeper.SYSTEM, new Random(), onRevocationsChanged, onSecrets);
+    }
+
+    static TunnelClient start(TunnelConfig config, InProcessSshServer server, Sleeper sleeper, Random random,
+                              Runnable onRevocationsChanged, Consumer<TunnelSecrets> onSecrets) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(server, "server");
         SshClient client = SshClient.setUpDefaultClient();
@@ -106,13 +124,18 @@ public final class TunnelClient implements AutoCloseable {
                         : Optional.of("this machine forwards only " + name + ":22"))));
         List<RequestHandler<ConnectionService>> handlers = new ArrayList<>(client.getGlobalRequestHandlers());
         handlers.add(new RevocationPush(onRevocationsChanged));
+        TunnelClient[] self = new TunnelClient[1];
+        SecretsFetch secrets = new SecretsFetch(() -> self[0] == null ? null : self[0].current, onSecrets,
+                CONNECT_TIMEOUT);
+        handlers.add(secrets);
         client.setGlobalRequestHandlers(handlers);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, config.keepAlive());
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
         // every inner session's small request/reply messages cross this connection: no Nagle delay (see ServerSetup)
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.start();
-        TunnelClient tunnel = new TunnelClient(config, client, sleeper, random);
+        TunnelClient tunnel = new TunnelClient(config, client, sleeper, random, secrets);
+        self[0] = tunnel;
         tunnel.loop.start();
         return tunnel;
     }
@@ -166,6 +189,7 @@ public final class TunnelClient implements AutoCloseable {
             }
             online = true;
             LOG.info("tunnel up: {} via {}:{}", config.forwardedName(), config.gatewayHost(), config.gatewayPort());
+            secrets.fetchSoon();
             session.waitFor(EnumSet.of(ClientSessionEvent.CLOSED), 0L);
             return true;
         } catch (IOException | RuntimeException e) {
@@ -186,6 +210,7 @@ public final class TunnelClient implements AutoCloseable {
             s.close(true);
         }
         loop.interrupt();
+        secrets.close();
         try {
             if (!stopped.await(10, TimeUnit.SECONDS)) {
                 LOG.warn("tunnel thread did not stop within 10 s");
