@@ -40,12 +40,13 @@ final class SecretArgs {
     static Map<String, String> parse(List<String> args, InputStream stdin) {
         Map<String, String> out = new LinkedHashMap<>();
         boolean stdinUsed = false;
-        for (String arg : args) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
             int eq = arg.indexOf('=');
             if (eq <= 0) {
-                String shown = arg.length() > 40 ? arg.substring(0, 40) + "..." : arg;
-                throw CliException.usage("'" + (eq < 0 ? shown : "=...") + "' is not NAME=VALUE; give NAME=VALUE,"
-                        + " NAME=- (value from stdin) or NAME=@FILE");
+                // not quoted: a value typed without its NAME= would end up on the terminal and in logs
+                throw CliException.usage("argument " + (i + 1) + " after the options is not NAME=VALUE; give"
+                        + " NAME=VALUE, NAME=- (value from stdin) or NAME=@FILE");
             }
             String name = checkName(arg.substring(0, eq));
             String spec = arg.substring(eq + 1);
