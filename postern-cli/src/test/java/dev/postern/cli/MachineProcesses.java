@@ -25,8 +25,15 @@ final class MachineProcesses implements AutoCloseable {
      * DIR.log.
      */
     Process start(String server, String joinToken, Path data, String... moreArgs) {
+        return start(List.of(), server, joinToken, data, moreArgs);
+    }
+
+    /** As {@link #start(String, String, Path, String...)} with {@code jvmOptions} (e.g. a logback configuration). */
+    Process start(List<String> jvmOptions, String server, String joinToken, Path data, String... moreArgs) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "agent", "--server", server, "--join-token", joinToken, "--data", data.toString()));
         cmd.addAll(List.of(moreArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd)
