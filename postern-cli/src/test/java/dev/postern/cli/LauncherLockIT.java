@@ -27,7 +27,8 @@ class LauncherLockIT {
     @Test
     void aSymlinkPlantedInTmpDirIsNeverOpenedOrTruncatedByRootsLauncher() throws IOException {
         Path repo = Files.createDirectories(dir.resolve("repo"));
-        Path launcher = Files.copy(Path.of("").toAbsolutePath().getParent().resolve("postern"), repo.resolve("postern"));
+        Path script = Path.of("").toAbsolutePath().getParent().resolve("postern");
+        Path launcher = Files.copy(script, repo.resolve("postern"));
         Files.createDirectories(repo.resolve("postern-cli/target/lib"));
         Files.writeString(repo.resolve("postern-cli/target/postern-cli-0.1.0-SNAPSHOT.jar"), "built");
         Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
