@@ -100,6 +100,10 @@ public final class Agent implements AutoCloseable {
     }
 
     private static Agent startLocked(AgentConfig config, DataDirLock lock) throws IOException {
+        StrictModes.checkFile(config.trustedUserCaFile(), "--trusted-user-ca");
+        if (config.revokedFile().isPresent()) {
+            StrictModes.checkFile(config.revokedFile().get(), "--revoked");
+        }
         Entrypoint entrypoint = config.entrypoint().isEmpty() ? null
                 : Entrypoint.start(config.entrypoint(), config.environment());
         Sessions sessions = null;

@@ -1,6 +1,5 @@
 package dev.postern.agent;
 
-import dev.postern.agent.session.Accounts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,7 +61,8 @@ public final class DataDirLock implements AutoCloseable {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         dir = dir.toRealPath();
-        checkOnlyTheAgentMayWrite(dir);
+        // it holds the user CA file and the machine identity: whoever may write in it owns the machine
+        StrictModes.checkDirectory(dir, "--data");
         if (!HELD_HERE.add(dir)) {
             throw new InUseException(dir, String.valueOf(ProcessHandle.current().pid()));
         }
@@ -72,27 +71,6 @@ public final class DataDirLock implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             HELD_HERE.remove(dir);
             throw e;
-        }
-    }
-
-    /*
-     * The directory holds the user CA file that decides who logs in, even as root, and the machine's identity:
-     * whoever may create or rename files in it owns the machine. Checked like OpenSSH's StrictModes, on the
-     * directory itself (the agent creates its files 0600).
-     */
-    private static void checkOnlyTheAgentMayWrite(Path dir) throws IOException {
-        int owner = (Integer) Files.getAttribute(dir, "unix:uid");
-        int agentUid = Accounts.system().agentUid();
-        if (owner != agentUid) {
-            throw new IllegalArgumentException("--data " + dir + " is owned by uid " + owner + ", not by the agent's"
-                    + " uid " + agentUid + "; its owner could replace the CA file that decides who may log in. Use a"
-                    + " directory of the agent's own (chown " + agentUid + " " + dir + ")");
-        }
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
-        if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new IllegalArgumentException("--data " + dir + " may be written by other users (mode "
-                    + PosixFilePermissions.toString(mode) + "); they could replace the CA file that decides who may"
-                    + " log in. Run chmod go-w " + dir);
         }
     }
 

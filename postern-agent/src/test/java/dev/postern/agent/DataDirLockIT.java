@@ -56,7 +56,8 @@ class DataDirLockIT {
                 assertThat(new ProcessBuilder("chmod", "+t", data.toString()).start().waitFor()).isZero();
             }
             assertThatThrownBy(() -> DataDirLock.acquire(data)).as(mode).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("--data " + data.toRealPath() + " may be written by other users")
+                    .hasMessageContaining("--data " + data.toRealPath()
+                            + ": the directory may be written by other users")
                     .hasMessageContaining("chmod go-w " + data.toRealPath());
             assertThat(data.resolve(DataDirLock.FILE)).as("nothing written into " + mode).doesNotExist();
         }
@@ -69,7 +70,8 @@ class DataDirLockIT {
         Files.setAttribute(data, "unix:uid", TestUsers.ALICE_UID);
 
         assertThatThrownBy(() -> DataDirLock.acquire(data)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--data " + data.toRealPath() + " is owned by uid " + TestUsers.ALICE_UID);
+                .hasMessageContaining("--data " + data.toRealPath() + ": the directory is owned by uid "
+                        + TestUsers.ALICE_UID);
         assertThat(data.resolve(DataDirLock.FILE)).doesNotExist();
     }
 
