@@ -7,6 +7,10 @@ import dev.postern.testing.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +66,87 @@ class LiveRevocationIT {
         }
     }
 
+    /**
+     * alice's revoked connection had asked the agent to listen for her ({@code ssh -R}): the listener must end
+     * with the connection, or the agent keeps serving a port for a certificate it no longer accepts.
+     */
+    @Test
+    void aRevokedConnectionsRemoteForwardStopsListening() throws Exception {
+        Path krl = dir.resolve("revoked.krl");
+        keygen("-k", "-f", krl.toString());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (AgentFixture fx = new AgentFixture(dir, b -> b.accounts(TestUsers.withAlice(dir)).revokedFile(krl))) {
+            Path revoked = fx.cert("alice");
+            try (Client session = new Client(fx, revoked, "4253", List.of("-o", "ExitOnForwardFailure=yes",
+                    "-R", "127.0.0.1:" + port + ":127.0.0.1:9"))) {
+                session.awaitStarted();
+                assertThat(accepts(port)).as("alice's -R port listens before the revocation").isTrue();
+
+                Path spec = Files.writeString(dir.resolve("krl-spec"), "serial: " + AgentFixture.serialOf(revoked)
+                        + "\n");
+                keygen("-k", "-u", "-f", krl.toString(), "-s", dir.resolve("user_ca.pub").toString(), spec.toString());
+
+                assertThat(session.process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)).isTrue();
+                AgentFixture.await("the revoked connection's -R port " + port + " is closed", () -> !accepts(port));
+            }
+        }
+    }
+
+    /** alice's revoked SFTP session, idle between two commands, ends too, and so does the thread serving it as her. */
+    @Test
+    void aRevokedSftpSessionEndsWithItsTransferThread() throws Exception {
+        Path krl = dir.resolve("revoked.krl");
+        keygen("-k", "-f", krl.toString());
+        try (AgentFixture fx = new AgentFixture(dir, b -> b.accounts(TestUsers.withAlice(dir)).revokedFile(krl))) {
+            Path revoked = fx.cert("alice");
+            List<String> cmd = new ArrayList<>(List.of("sftp"));
+            cmd.addAll(fx.clientOptions("alice", revoked));
+            cmd.addAll(List.of("-b", "-", "127.0.0.1"));
+            Process sftp = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            OutputStream commands = sftp.getOutputStream();
+            try {
+                commands.write("pwd\n".getBytes(StandardCharsets.UTF_8));
+                commands.flush();
+                AgentFixture.await("alice's sftp runs", () -> !sftpThreads().isEmpty() || !sftp.isAlive());
+                assertThat(sftp.isAlive()).isTrue();
+
+                Path spec = Files.writeString(dir.resolve("krl-spec"), "serial: " + AgentFixture.serialOf(revoked)
+                        + "\n");
+                keygen("-k", "-u", "-f", krl.toString(), "-s", dir.resolve("user_ca.pub").toString(), spec.toString());
+
+                AgentFixture.await("no thread serves alice's SFTP any more", () -> sftpThreads().isEmpty());
+                // the client only notices at its next command (it waits on its batch input meanwhile)
+                try {
+                    commands.write("ls\n".getBytes(StandardCharsets.UTF_8));
+                    commands.close();
+                } catch (IOException gone) {
+                    // sftp has already exited
+                }
+                assertThat(sftp.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)).as("sftp ended").isTrue();
+                assertThat(sftp.exitValue()).as(new String(sftp.getInputStream().readAllBytes(),
+                        StandardCharsets.UTF_8)).isNotZero();
+            } finally {
+                sftp.destroyForcibly();
+            }
+        }
+    }
+
+    private static List<String> sftpThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.equals("postern-sftp-alice")).toList();
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** {@code ssh alice@agent 'echo started; exec sleep TAG'}, left running. */
     private static final class Client implements AutoCloseable {
         final Process process;
@@ -70,7 +155,11 @@ class LiveRevocationIT {
         private final List<Thread> readers = new ArrayList<>();
 
         Client(AgentFixture fx, Path cert, String tag) throws IOException {
-            List<String> cmd = new ArrayList<>(fx.sshCommand("alice", cert, List.of()));
+            this(fx, cert, tag, List.of());
+        }
+
+        Client(AgentFixture fx, Path cert, String tag, List<String> options) throws IOException {
+            List<String> cmd = new ArrayList<>(fx.sshCommand("alice", cert, options));
             cmd.add("echo started; exec sleep " + tag);
             process = new ProcessBuilder(cmd).start();
             process.getOutputStream().close();
