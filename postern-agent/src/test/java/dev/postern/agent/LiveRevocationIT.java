@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +92,39 @@ class LiveRevocationIT {
 
                 assertThat(session.process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)).isTrue();
                 AgentFixture.await("the revoked connection's -R port " + port + " is closed", () -> !accepts(port));
+            }
+        }
+    }
+
+    /**
+     * The admin of an agent reached directly takes a compromised user CA out of {@code --trusted-user-ca} and
+     * puts the new one in. The attacker holds a certificate of the old CA and is already logged in: no KRL names
+     * the old CA, yet the agent no longer trusts it, so the connection must end as a revoked one does.
+     */
+    @Test
+    void aConnectionWhoseCaIsNoLongerTrustedEnds() throws Exception {
+        try (AgentFixture fx = new AgentFixture(dir, b -> b.accounts(TestUsers.withAlice(dir)))) {
+            Path oldCaCert = fx.cert("alice");
+            Path newCa = dir.resolve("new_user_ca");
+            AgentFixture.keygen(newCa);
+            Path newCaCert = fx.cert(newCa, "alice");
+            try (Client attacker = new Client(fx, oldCaCert, "4254")) {
+                attacker.awaitStarted();
+
+                Path replacement = Files.copy(newCa.resolveSibling("new_user_ca.pub"), dir.resolve("user_ca.pub.new"));
+                Files.move(replacement, dir.resolve("user_ca.pub"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                // the agent re-reads the file at most once a second
+                AgentFixture.await("the agent trusts the new CA",
+                        () -> fx.ssh("alice", newCaCert, List.of(), "true", null).exitCode() == 0);
+                try (Client colleague = new Client(fx, newCaCert, "4255")) {
+                    colleague.awaitStarted();
+
+                    assertThat(attacker.process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS))
+                            .as("the old CA's session ended within " + DEADLINE_SECONDS + " s").isTrue();
+                    assertThat(attacker.err()).contains("no longer trusted");
+                    assertThat(colleague.process.isAlive()).as("the new CA's session").isTrue();
+                }
             }
         }
     }
