@@ -70,7 +70,8 @@ public final class Gateway implements AutoCloseable {
         ServerSetup.acknowledgeAtOnceAfterLogin(server);
         server.setPublickeyAuthenticator(new GatewayAuthenticator(config.directory(), config.clock()));
         Router router = new Router(config.directory(), tunnels);
-        server.setChannelFactories(List.of(UserChannel.factory(router)));
+        server.setChannelFactories(List.of(UserChannel.factory(router,
+                new PersonChannels(config.channelsPerPerson()))));
         server.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
                 new ForwardRequestHandler(tunnels)));
         server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);

@@ -29,14 +29,17 @@ import java.util.Optional;
  *     claims the same machine; no answer in time and the newcomer replaces it. Keep it below three of the
  *     agents' keepalive intervals (15 s): nothing from the newcomer is read until its forward request is
  *     answered, so its own keepalives go unanswered meanwhile.
+ * @param channelsPerPerson channels one person may have open through the gateway at once, over all their
+ *     connections (the per-connection limit alone let one member hold every channel of a machine's tunnel)
  */
 public record GatewayConfig(String host, int port, Path hostKeyDir, Optional<Path> hostCertificate,
                             GatewayDirectory directory, Clock clock, Duration keepAlive, ServerLimits limits,
-                            PreAuthLimits preAuth, Duration tunnelProbeTimeout) {
+                            PreAuthLimits preAuth, Duration tunnelProbeTimeout, int channelsPerPerson) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 2222;
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(15);
     public static final Duration DEFAULT_TUNNEL_PROBE_TIMEOUT = Duration.ofSeconds(3);
+    public static final int DEFAULT_CHANNELS_PER_PERSON = 256;
     /** {@link ServerLimits#defaults()} but people's connections may idle for an hour. */
     public static final ServerLimits DEFAULT_LIMITS = new ServerLimits(ServerLimits.defaults().maxAuthRequests(),
             ServerLimits.defaults().maxChannelsPerConnection(), ServerLimits.defaults().authTimeout(),
@@ -67,41 +70,54 @@ public record GatewayConfig(String host, int port, Path hostKeyDir, Optional<Pat
             throw new IllegalArgumentException("gateway tunnelProbeTimeout is " + tunnelProbeTimeout
                     + "; use 100ms..30s (default " + DEFAULT_TUNNEL_PROBE_TIMEOUT + ")");
         }
+        if (channelsPerPerson < 1 || channelsPerPerson > GatewayAuthenticator.MACHINE_CHANNELS) {
+            throw new IllegalArgumentException("gateway channelsPerPerson is " + channelsPerPerson + "; use 1.."
+                    + GatewayAuthenticator.MACHINE_CHANNELS + " (default " + DEFAULT_CHANNELS_PER_PERSON + ")");
+        }
     }
 
-    /** 127.0.0.1:2222, no host certificate, keepalive every 15 s, default limits, 3 s tunnel probe. */
+    /**
+     * 127.0.0.1:2222, no host certificate, keepalive every 15 s, default limits, 3 s tunnel probe, 256 channels per
+     * person.
+     */
     public static GatewayConfig of(GatewayDirectory directory, Path hostKeyDir, Clock clock) {
         return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, hostKeyDir, Optional.empty(), directory, clock,
-                DEFAULT_KEEPALIVE, DEFAULT_LIMITS, PreAuthLimits.defaults(), DEFAULT_TUNNEL_PROBE_TIMEOUT);
+                DEFAULT_KEEPALIVE, DEFAULT_LIMITS, PreAuthLimits.defaults(), DEFAULT_TUNNEL_PROBE_TIMEOUT,
+                DEFAULT_CHANNELS_PER_PERSON);
     }
 
     public GatewayConfig withHost(String newHost) {
         return new GatewayConfig(newHost, port, hostKeyDir, hostCertificate, directory, clock, keepAlive, limits,
-                preAuth, tunnelProbeTimeout);
+                preAuth, tunnelProbeTimeout, channelsPerPerson);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, hostKeyDir, hostCertificate, directory, clock, keepAlive, limits,
-                preAuth, tunnelProbeTimeout);
+                preAuth, tunnelProbeTimeout, channelsPerPerson);
     }
 
     public GatewayConfig withKeepAlive(Duration interval) {
         return new GatewayConfig(host, port, hostKeyDir, hostCertificate, directory, clock, interval, limits,
-                preAuth, tunnelProbeTimeout);
+                preAuth, tunnelProbeTimeout, channelsPerPerson);
     }
 
     public GatewayConfig withLimits(ServerLimits newLimits) {
         return new GatewayConfig(host, port, hostKeyDir, hostCertificate, directory, clock, keepAlive, newLimits,
-                preAuth, tunnelProbeTimeout);
+                preAuth, tunnelProbeTimeout, channelsPerPerson);
     }
 
     public GatewayConfig withPreAuth(PreAuthLimits newPreAuth) {
         return new GatewayConfig(host, port, hostKeyDir, hostCertificate, directory, clock, keepAlive, limits,
-                newPreAuth, tunnelProbeTimeout);
+                newPreAuth, tunnelProbeTimeout, channelsPerPerson);
     }
 
     public GatewayConfig withTunnelProbeTimeout(Duration timeout) {
         return new GatewayConfig(host, port, hostKeyDir, hostCertificate, directory, clock, keepAlive, limits,
-                preAuth, timeout);
+                preAuth, timeout, channelsPerPerson);
+    }
+
+    public GatewayConfig withChannelsPerPerson(int max) {
+        return new GatewayConfig(host, port, hostKeyDir, hostCertificate, directory, clock, keepAlive, limits,
+                preAuth, tunnelProbeTimeout, max);
     }
 }
