@@ -78,6 +78,7 @@ public final class Gateway implements AutoCloseable {
         server.setSessionHeartbeat(HeartbeatType.IGNORE, config.keepAlive());
         // A machine's agent sends keepalives every interval; three missed ones and its tunnel is declared gone.
         server.addSessionListener(new MachineIdleTimeout(config.keepAlive().multipliedBy(3)));
+        server.addSessionListener(new LoginConnections(config.connectionsPerLogin()));
         server.setHost(config.host());
         server.setPort(config.port());
         try {
