@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
-    private static final String MASTER_KEY_CHECK = "master-key-check";
+    static final String MASTER_KEY_CHECK = "master-key-check";
     private static final byte[] CHECK_PLAINTEXT = "postern master key check v1".getBytes(StandardCharsets.US_ASCII);
 
     private final Store store;
@@ -166,9 +166,14 @@ public final class ControlPlane implements AutoCloseable {
             ctx.status(up ? 200 : 503).json(Map.of("status", up ? "ok" : "store not answering"));
         });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
-        new AuthRoutes(store, auth, audit, secrets, clock).register(app);
+        new AuthRoutes(store, auth, audit, secrets, clock,
+                new AdminTokenRedeemer(store, sealer, config.dataDir(), audit, clock, adminPersonId), config.dataDir())
+                .register(app);
         new OrgRoutes(store, auth, audit, clock).register(app);
-        new MemberRoutes(store, auth, access, audit, secrets, clock, gateway::revocationsChanged).register(app);
+        new MemberRoutes(store, auth, access, audit, secrets, clock, gateway::revocationsChanged,
+                new Offboarding(adminPersonId)).register(app);
+        new MemberInviteRoutes(store, auth, access, audit, secrets, clock, adminPersonId).register(app);
+        new JoinTokenRoutes(store, auth, access, audit, clock).register(app);
         new AppRoutes(store, auth, access, audit, clock).register(app);
         new CaRoutes(store, auth, access, authorities, audit, gateway::authoritiesChanged).register(app);
         new CertificateRoutes(store, auth, access, issuer).register(app);

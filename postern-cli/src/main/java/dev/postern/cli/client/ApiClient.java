@@ -82,6 +82,11 @@ public final class ApiClient {
         send("DELETE", path, null);
     }
 
+    /** DELETEs and reads the answer as {@code type}. */
+    public <T> T delete(String path, Class<T> type) {
+        return read(send("DELETE", path, null), json.constructType(type));
+    }
+
     /** PATCHes {@code body} and reads the answer as {@code type}. */
     public <T> T patch(String path, Object body, Class<T> type) {
         return read(send("PATCH", path, body), json.constructType(type));
