@@ -8,6 +8,7 @@ import dev.postern.cli.MissingSubcommandException;
 import dev.postern.cli.Output;
 import dev.postern.cli.client.ApiClient;
 import dev.postern.cli.client.Session;
+import dev.postern.cli.client.SharedServer;
 import dev.postern.common.Logins;
 import dev.postern.common.Role;
 import dev.postern.common.api.AddMemberRequest;
@@ -67,8 +68,9 @@ public final class MembersCommand implements Runnable {
         }
         env.out().println("Send them this command (the token works once, until "
                 + Output.time(added.inviteExpiresAt()) + "):");
-        env.out().println("  postern auth login --server " + session.config().server() + " --token "
-                + added.inviteToken());
+        SharedServer server = SharedServer.of(session);
+        env.out().println("  postern auth login --server " + server.url() + " --token " + added.inviteToken()
+                + server.pinFlag());
         return ExitCodes.OK;
     }
 
@@ -117,7 +119,9 @@ public final class MembersCommand implements Runnable {
                 + ApiClient.segment(checkedEmail) + "/invite", null, InviteResponse.class);
         env.out().println("Send " + Output.safe(invite.email()) + " this command (the token works once, until "
                 + Output.time(invite.expiresAt()) + "):");
-        env.out().println("  postern auth login --server " + session.config().server() + " --token " + invite.token());
+        SharedServer server = SharedServer.of(session);
+        env.out().println("  postern auth login --server " + server.url() + " --token " + invite.token()
+                + server.pinFlag());
         return ExitCodes.OK;
     }
 
