@@ -57,6 +57,13 @@ class TlsServerIT {
             assertThat(curl.exitCode()).as(curl.toString()).isZero();
             assertThat(curl.stdout().replace(" ", "")).contains("\"status\":\"ok\"");
 
+            // a name the certificate does not carry (people reach servers by IP or a NAT's name): Jetty's SNI host
+            // check would answer 400; the pin, not the name, is what clients check
+            ProcessResult otherName = Processes.run(Duration.ofSeconds(20), List.of("curl", "-sS", "-k", "--max-time",
+                    "10", "--resolve", "cp.other.test:" + port(cp) + ":127.0.0.1",
+                    "https://cp.other.test:" + port(cp) + "/health"));
+            assertThat(otherName.stdout().replace(" ", "")).as(otherName.toString()).contains("\"status\":\"ok\"");
+
             // without the certificate, curl's system trust refuses it: the server is not trusted by accident
             ProcessResult untrusted = Processes.run(Duration.ofSeconds(20), List.of("curl", "-sS", "--max-time", "10",
                     "https://localhost:" + port(cp) + "/health"));
@@ -79,6 +86,10 @@ class TlsServerIT {
             first = cp.fingerprint().orElseThrow();
             assertThat(presented(cp)).isEqualTo(first);
         }
+        // the documented openssl pipeline (docs/DEPLOY.md) computes the same fingerprint
+        ProcessResult oracle = Processes.run(Duration.ofSeconds(20), List.of("sh", "-c", "openssl x509 -in '"
+                + data.resolve("tls/cert.pem") + "' -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum"));
+        assertThat("sha256:" + oracle.stdout().split(" ")[0]).isEqualTo(first.value());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("tls"))))
                 .isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("tls/key.pem"))))
