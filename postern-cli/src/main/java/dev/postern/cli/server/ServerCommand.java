@@ -8,6 +8,7 @@ import dev.postern.server.ControlPlaneConfig;
 import dev.postern.server.tls.SelfSignedCertificate;
 import dev.postern.server.tls.TlsSettings;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -113,6 +114,10 @@ public final class ServerCommand implements Callable<Integer> {
         }, "postern-server-shutdown"));
         out.println("Postern server listening on " + plane.baseUrl()
                 + (plane.advertisedUrl().equals(plane.baseUrl()) ? "" : " (advertised as " + plane.advertisedUrl() + ")"));
+        if (advertise == null && (listen.host().equals("0.0.0.0") || listen.host().equals("::"))) {
+            out.println("Listening on all addresses: the lines below name " + plane.baseUrl() + "; pass --advertise"
+                    + " https://NAME:" + URI.create(plane.baseUrl()).getPort() + " with the address others reach");
+        }
         String pin = plane.fingerprint().map(f -> " --fingerprint " + f).orElse("");
         plane.fingerprint().ifPresent(f -> out.println("TLS key fingerprint: " + f + " (certificate "
                 + plane.tlsFiles().get(0) + "); clients pin it with --fingerprint"));
