@@ -9,6 +9,7 @@ import dev.postern.cli.Output;
 import dev.postern.cli.client.ApiClient;
 import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
+import dev.postern.cli.client.SharedServer;
 import dev.postern.common.Logins;
 import dev.postern.common.Role;
 import dev.postern.common.api.AddMemberRequest;
@@ -74,8 +75,9 @@ public final class MembersCommand implements Runnable {
         }
         env.out().println("Send them this command (the token works once, until "
                 + Output.time(added.inviteExpiresAt()) + "):");
-        env.out().println("  postern auth login --server " + session.config().server() + " --token "
-                + token);
+        SharedServer server = SharedServer.of(session);
+        env.out().println("  postern auth login --server " + server.url() + " --token " + token
+                + server.pinFlag());
         return ExitCodes.OK;
     }
 
@@ -124,7 +126,9 @@ public final class MembersCommand implements Runnable {
                 + ApiClient.segment(checkedEmail) + "/invite", null, InviteResponse.class);
         env.out().println("Send " + Output.safe(invite.email()) + " this command (the token works once, until "
                 + Output.time(invite.expiresAt()) + "):");
-        env.out().println("  postern auth login --server " + session.config().server() + " --token " + invite.token());
+        SharedServer server = SharedServer.of(session);
+        env.out().println("  postern auth login --server " + server.url() + " --token " + invite.token()
+                + server.pinFlag());
         return ExitCodes.OK;
     }
 
