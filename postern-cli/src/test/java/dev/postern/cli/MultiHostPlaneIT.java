@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -36,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiHostPlaneIT {
+    // How clients reach cp: plain HTTP to a non-loopback address needs POSTERN_ALLOW_HTTP=1 (see pin()).
     private static final String SERVER = "http://" + PlaneNetwork.CP_NAME + ":7070";
-    private static final Map<String, String> ALLOW_HTTP = Map.of("POSTERN_ALLOW_HTTP", "1");
+    private static final Map<String, String> CLIENT_ENV = Map.of("POSTERN_ALLOW_HTTP", "1");
     private static final Duration T = Duration.ofSeconds(30);
     @TempDir
     static Path dir;
@@ -52,7 +54,7 @@ class MultiHostPlaneIT {
         TestNetwork.assumeAvailable();
         net = PlaneNetwork.create();
         server = startServer(dir.resolve("server"));
-        laptop = new HostCli(net.laptop(), dir.resolve("laptop"), ALLOW_HTTP);
+        laptop = new HostCli(net.laptop(), dir.resolve("laptop"), CLIENT_ENV);
     }
 
     @AfterAll
@@ -66,7 +68,7 @@ class MultiHostPlaneIT {
     @Order(1)
     void theAdminSetsUpFromTheLaptop() throws IOException {
         String bootstrap = Files.readString(dir.resolve("server").resolve("bootstrap-token")).strip();
-        laptop.ok("auth", "login", "--server", SERVER, "--token", bootstrap);
+        laptop.ok(args(List.of("auth", "login", "--server", SERVER, "--token", bootstrap), pin()));
         laptop.ok("orgs", "create", "acme");
         laptop.ok("apps", "create", "web", "--org", "acme");
         laptop.ok("ssh", "establish", "acme");
@@ -81,8 +83,10 @@ class MultiHostPlaneIT {
     void machinesJoinAndTunnelOutThroughTheirFirewall() {
         for (Host m : List.of(net.m1(), net.m2())) {
             Path data = dir.resolve(m.name());
-            m.start(dir.resolve(m.name() + ".log"), Map.of("POSTERN_ALLOW_HTTP", "1", "POSTERN_JOIN_TOKEN", joinToken),
-                    HostCli.java(List.of("-Xmx96m"), "agent", "--server", SERVER, "--data", data.toString()));
+            Map<String, String> env = new HashMap<>(CLIENT_ENV);
+            env.put("POSTERN_JOIN_TOKEN", joinToken);
+            m.start(dir.resolve(m.name() + ".log"), env, HostCli.java(List.of("-Xmx96m"),
+                    args(List.of("agent", "--server", SERVER, "--data", data.toString()), pin())));
         }
         for (Host m : List.of(net.m1(), net.m2())) {
             ids.add(MachineProcesses.machineId(dir.resolve(m.name())));
@@ -141,14 +145,17 @@ class MultiHostPlaneIT {
 
     @Test
     @Order(6)
-    void machinesListenOnNoTcpPortWhileOnline() {
+    void machinesListenOnNoTcpPortAndTunnelOutToTheControlPlane() {
         assertThat(onlineMachines()).isEqualTo(2);
         // the check can fail: cp's own listeners show
         assertThat(net.cp().run(T, "ss", "-ltnH").stdout()).contains(":7070", ":2222");
+        String cpMachines = net.cp().address(PlaneNetwork.MACHINES);
         for (Host m : List.of(net.m1(), net.m2())) {
             ProcessResult ss = m.run(T, "ss", "-ltnH");
             assertThat(ss.exitCode()).as(ss.toString()).isZero();
             assertThat(ss.stdout()).as("TCP listeners in " + m.name()).isBlank();
+            assertThat(m.run(T, "ss", "-tnH", "state", "established").stdout()).as("tunnel of " + m.name())
+                    .containsPattern(Pattern.quote(cpMachines) + "\\]?:2222\\b");
         }
     }
 
@@ -163,6 +170,24 @@ class MultiHostPlaneIT {
         awaitTrue(Duration.ofSeconds(20),
                 () -> laptop.exec("ssh", "-F", config, "root@" + host(0), "true").exitCode() == 255,
                 "stock ssh refused after revocation");
+        ProcessResult refused = laptop.exec("ssh", "-F", config, "root@" + host(0), "true");
+        assertThat(refused.stderr()).as(refused.toString()).contains("Permission denied");
+        // the refusal is the revocation: a fresh certificate in its place passes again
+        laptop.ok("ssh", "issue", "acme", "--dotssh", "--overwrite");
+        ProcessResult again = laptop.exec("ssh", "-F", config, "root@" + host(0), "hostname");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.stdout()).isEqualTo("m1\n");
+    }
+
+    /** The options that pin cp's certificate: none over plain HTTP. */
+    private static List<String> pin() {
+        return List.of();
+    }
+
+    private static String[] args(List<String> first, List<String> more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(more);
+        return all.toArray(String[]::new);
     }
 
     private static String host(int i) {
