@@ -47,13 +47,14 @@ class MultiHostPlaneIT {
     private static Process server;
     private static HostCli laptop;
     private static String joinToken;
+    private static final List<Process> agents = new ArrayList<>();
     private static final List<String> ids = new ArrayList<>();
 
     @BeforeAll
     static void startControlPlane() {
         TestNetwork.assumeAvailable();
         net = PlaneNetwork.create();
-        server = startServer(dir.resolve("server"));
+        server = startServer("server", dir.resolve("server"), List.of());
         laptop = new HostCli(net.laptop(), dir.resolve("laptop"), CLIENT_ENV);
     }
 
@@ -72,8 +73,8 @@ class MultiHostPlaneIT {
         laptop.ok("orgs", "create", "acme");
         laptop.ok("apps", "create", "web", "--org", "acme");
         laptop.ok("ssh", "establish", "acme");
-        Matcher m = Pattern.compile("pjt_[A-Za-z0-9_-]+").matcher(
-                laptop.ok("tokens", "create", "machine", "--app", "web", "--org", "acme", "--uses", "2", "--ttl", "10m"));
+        Matcher m = Pattern.compile("pjt_[A-Za-z0-9_-]+").matcher(laptop.ok("tokens", "create", "machine",
+                "--app", "web", "--org", "acme", "--uses", "2", "--ttl", "10m"));
         assertThat(m.find()).isTrue();
         joinToken = m.group();
     }
@@ -81,13 +82,8 @@ class MultiHostPlaneIT {
     @Test
     @Order(2)
     void machinesJoinAndTunnelOutThroughTheirFirewall() {
-        for (Host m : List.of(net.m1(), net.m2())) {
-            Path data = dir.resolve(m.name());
-            Map<String, String> env = new HashMap<>(CLIENT_ENV);
-            env.put("POSTERN_JOIN_TOKEN", joinToken);
-            m.start(dir.resolve(m.name() + ".log"), env, HostCli.java(List.of("-Xmx96m"),
-                    args(List.of("agent", "--server", SERVER, "--data", data.toString()), pin())));
-        }
+        agents.add(startAgent(net.m1(), "m1"));
+        agents.add(startAgent(net.m2(), "m2"));
         for (Host m : List.of(net.m1(), net.m2())) {
             ids.add(MachineProcesses.machineId(dir.resolve(m.name())));
         }
@@ -135,7 +131,8 @@ class MultiHostPlaneIT {
     @Test
     @Order(5)
     void theLaptopHasNoRouteToAMachine() {
-        for (String address : List.of(net.m1().address(PlaneNetwork.MACHINES), net.m2().address(PlaneNetwork.MACHINES))) {
+        for (Host m : List.of(net.m1(), net.m2())) {
+            String address = m.address(PlaneNetwork.MACHINES);
             ProcessResult r = net.laptop().run(T, "timeout", "5", "bash", "-c", "exec 3<>/dev/tcp/" + address + "/22");
             assertThat(r.exitCode()).as(r.toString()).isNotZero();
             assertThat(r.stderr()).contains("Network is unreachable");
@@ -208,13 +205,32 @@ class MultiHostPlaneIT {
         }
     }
 
-    /** {@code postern server} in cp on all of cp's addresses; the gateway advertised by the split-horizon name. */
-    private static Process startServer(Path data) {
-        Process p = net.cp().start(dir.resolve("server.log"), Map.of(), HostCli.java(List.of("-Xmx256m"),
-                "server", "--data", data.toString(), "--http", "0.0.0.0:7070", "--gateway", "0.0.0.0:2222",
-                "--gateway-advertise", PlaneNetwork.CP_NAME + ":2222"));
+    /**
+     * {@code postern agent} in {@code m} with its data in DIR/m's name, joining with the token the first time;
+     * logs to DIR/LOG.log.
+     */
+    private static Process startAgent(Host m, String log) {
+        Path data = dir.resolve(m.name());
+        Map<String, String> env = new HashMap<>(CLIENT_ENV);
+        if (!Files.exists(data.resolve("machine.json"))) {
+            env.put("POSTERN_JOIN_TOKEN", joinToken);
+        }
+        return m.start(dir.resolve(log + ".log"), env, HostCli.java(List.of("-Xmx96m"),
+                args(List.of("agent", "--server", SERVER, "--data", data.toString()), pin())));
+    }
+
+    /**
+     * {@code postern server} in cp on all of cp's addresses (only cp's networks reach them), the gateway
+     * advertised by the split-horizon name; logs to DIR/LOG.log.
+     */
+    private static Process startServer(String log, Path data, List<String> more) {
+        List<String> args = new ArrayList<>(List.of("server", "--data", data.toString(), "--http", "0.0.0.0:7070",
+                "--gateway", "0.0.0.0:2222", "--gateway-advertise", PlaneNetwork.CP_NAME + ":2222"));
+        args.addAll(more);
+        Process p = net.cp().start(dir.resolve(log + ".log"), Map.of(), HostCli.java(List.of("-Xmx256m"),
+                args.toArray(String[]::new)));
         awaitTrue(Duration.ofSeconds(90), () -> {
-            assertThat(p.isAlive()).as("server running; see " + dir.resolve("server.log")).isTrue();
+            assertThat(p.isAlive()).as("server running; see " + dir.resolve(log + ".log")).isTrue();
             return net.cp().run(T, "ss", "-ltnH", "sport = :7070").stdout().contains(":7070");
         }, "server listening in cp");
         return p;
