@@ -33,13 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Postern as deployed, on separate hosts (network namespaces, {@link PlaneNetwork}): the control plane and its
  * gateway in {@code cp}, the admin's CLI in {@code laptop} (people network only), agents in {@code m1} and
  * {@code m2} (machine network only, no inbound connections). Every command is a real process in its host; the
- * laptop reaches the machines only through the gateway. One plane for the whole class, checks in order.
+ * laptop reaches the machines only through the gateway, and the API only over HTTPS with the server's key pinned,
+ * so a second server at cp's address (a man in the middle) or a new server key is refused until re-pinned. One
+ * plane for the whole class, checks in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiHostPlaneIT {
-    // How clients reach cp: plain HTTP to a non-loopback address needs POSTERN_ALLOW_HTTP=1 (see pin()).
-    private static final String SERVER = "http://" + PlaneNetwork.CP_NAME + ":7070";
-    private static final Map<String, String> CLIENT_ENV = Map.of("POSTERN_ALLOW_HTTP", "1");
+    // How clients reach cp: HTTPS with the server's key pinned (pin()); no POSTERN_ALLOW_HTTP anywhere.
+    private static final String SERVER = "https://" + PlaneNetwork.CP_NAME + ":7070";
+    private static final Map<String, String> CLIENT_ENV = Map.of();
+    private static final Pattern FINGERPRINT = Pattern.compile("TLS key fingerprint: (sha256:[0-9a-f]{64})");
     private static final Duration T = Duration.ofSeconds(30);
     @TempDir
     static Path dir;
@@ -47,6 +50,7 @@ class MultiHostPlaneIT {
     private static Process server;
     private static HostCli laptop;
     private static String joinToken;
+    private static String pin;
     private static final List<Process> agents = new ArrayList<>();
     private static final List<String> ids = new ArrayList<>();
 
@@ -55,6 +59,7 @@ class MultiHostPlaneIT {
         TestNetwork.assumeAvailable();
         net = PlaneNetwork.create();
         server = startServer("server", dir.resolve("server"), List.of());
+        pin = fingerprint("server");
         laptop = new HostCli(net.laptop(), dir.resolve("laptop"), CLIENT_ENV);
     }
 
@@ -82,8 +87,8 @@ class MultiHostPlaneIT {
     @Test
     @Order(2)
     void machinesJoinAndTunnelOutThroughTheirFirewall() {
-        agents.add(startAgent(net.m1(), "m1"));
-        agents.add(startAgent(net.m2(), "m2"));
+        agents.add(startAgent(net.m1(), "m1", pin()));
+        agents.add(startAgent(net.m2(), "m2", pin()));
         for (Host m : List.of(net.m1(), net.m2())) {
             ids.add(MachineProcesses.machineId(dir.resolve(m.name())));
         }
@@ -161,9 +166,7 @@ class MultiHostPlaneIT {
     void revokingTheCertificateEndsStockSshAccess() {
         String config = laptop.posternHome().resolve("ssh/acme-web.conf").toString();
         String cert = laptop.home().resolve(".ssh/id_postern-cert.pub").toString();
-        String serial = Processes.run(T, List.of("ssh-keygen", "-L", "-f", cert)).stdout()
-                .replaceAll("(?s).*Serial: (\\d+).*", "$1");
-        laptop.ok("ssh", "revoke", "acme", "--serial", serial);
+        laptop.ok("ssh", "revoke", "acme", "--serial", serialOf(cert));
         awaitTrue(Duration.ofSeconds(20),
                 () -> laptop.exec("ssh", "-F", config, "root@" + host(0), "true").exitCode() == 255,
                 "stock ssh refused after revocation");
@@ -176,9 +179,105 @@ class MultiHostPlaneIT {
         assertThat(again.stdout()).isEqualTo("m1\n");
     }
 
-    /** The options that pin cp's certificate: none over plain HTTP. */
+    @Test
+    @Order(8)
+    void aManInTheMiddleWithAnotherKeyIsRefusedByTheCliAnAgentAndSsh() {
+        Host.stop(server);
+        // someone else's postern server (its own data and TLS key) answers at cp's addresses and name
+        Process mitm = startServer("mitm", dir.resolve("mitm"), List.of());
+        String mitmPin = fingerprint("mitm");
+        assertThat(mitmPin).isNotEqualTo(pin);
+
+        ProcessResult cli = laptop.run("machines", "list", "--app", "web", "--org", "acme");
+        assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(3);
+        assertThat(cli.stderr()).contains(mitmPin, pin);
+        assertThat(cli.stdout()).doesNotContain(ids.get(0));
+
+        // a machine joining now would hand the impostor its join token: the agent stops at the handshake
+        Path data = dir.resolve("m3");
+        ProcessResult agent = net.m2().run(Duration.ofSeconds(90), Map.of("POSTERN_JOIN_TOKEN", joinToken),
+                HostCli.java(List.of("-Xmx96m"), args(List.of("agent", "--server", SERVER, "--data",
+                        data.toString()), pin())));
+        assertThat(agent.exitCode()).as(agent.toString()).isNotZero();
+        assertThat(agent.stdout() + agent.stderr()).contains(mitmPin, "Nothing was sent");
+        assertThat(data.resolve("machine.json")).doesNotExist();
+
+        // the impostor's gateway has another host key: stock ssh through the written config refuses it
+        ProcessResult ssh = laptop.exec("ssh", "-F", laptop.posternHome().resolve("ssh/acme-web.conf").toString(),
+                "root@" + host(0), "true");
+        assertThat(ssh.exitCode()).as(ssh.toString()).isEqualTo(255);
+        assertThat(ssh.stderr()).contains("Host key verification failed");
+        Host.stop(mitm);
+    }
+
+    @Test
+    @Order(9)
+    void aServerKeyChangeIsRefusedUntilCliAndAgentAreRePinned() throws IOException {
+        Path tls = Files.createDirectories(dir.resolve("new-tls"));
+        ProcessResult openssl = Processes.run(T, List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=" + PlaneNetwork.CP_NAME,
+                "-addext", "subjectAltName=DNS:" + PlaneNetwork.CP_NAME, "-keyout", tls.resolve("key.pem").toString(),
+                "-out", tls.resolve("cert.pem").toString()));
+        assertThat(openssl.exitCode()).as(openssl.toString()).isZero();
+        server = startServer("server-new-key", dir.resolve("server"), List.of("--tls-cert",
+                tls.resolve("cert.pem").toString(), "--tls-key", tls.resolve("key.pem").toString()));
+        String newPin = fingerprint("server-new-key");
+        assertThat(newPin).isNotEqualTo(pin);
+
+        ProcessResult refused = laptop.run("machines", "list", "--app", "web", "--org", "acme");
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
+        laptop.ok("auth", "pin", "--fingerprint", newPin);
+        assertThat(laptop.ok("machines", "list", "--app", "web", "--org", "acme")).contains(ids.get(0), ids.get(1));
+
+        // m1's agent is re-pinned (restarted with the new key); then a certificate is revoked
+        String oldPin = pin;
+        pin = newPin;
+        Host.stop(agents.get(0));
+        agents.set(0, startAgent(net.m1(), "m1-repinned", pin()));
+        String cert = laptop.home().resolve(".ssh/id_postern-cert.pub").toString();
+        laptop.ok("ssh", "revoke", "acme", "--serial", serialOf(cert));
+        awaitTrue(Duration.ofSeconds(30), () -> revokedIn(net.m1(), cert), "m1 fetched the new KRL");
+        // m2's agent, restarted on its stored (old) pin, refuses the new key: its KRL stays as it was
+        Host.stop(agents.get(1));
+        agents.set(1, startAgent(net.m2(), "m2-old-pin", List.of()));
+        Path m2Log = dir.resolve("m2-old-pin.log");
+        awaitTrue(Duration.ofSeconds(60), () -> read(m2Log).contains(newPin), "m2 refusing the new key");
+        assertThat(read(m2Log)).contains(oldPin + " is pinned");
+        assertThat(revokedIn(net.m2(), cert)).as("m2 took a KRL from a key it does not trust").isFalse();
+    }
+
+    /** The options that pin cp's TLS key, as clients are told to. */
     private static List<String> pin() {
-        return List.of();
+        return List.of("--fingerprint", pin);
+    }
+
+    /** The fingerprint the server started with log DIR/LOG.log printed. */
+    private static String fingerprint(String log) {
+        Path file = dir.resolve(log + ".log");
+        awaitTrue(Duration.ofSeconds(30), () -> FINGERPRINT.matcher(read(file)).find(), "fingerprint in " + file);
+        Matcher m = FINGERPRINT.matcher(read(file));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    private static String serialOf(String cert) {
+        return Processes.run(T, List.of("ssh-keygen", "-L", "-f", cert)).stdout()
+                .replaceAll("(?s).*Serial: (\\d+).*", "$1");
+    }
+
+    /** Whether the KRL the agent in {@code m} keeps revokes {@code cert}. */
+    private static boolean revokedIn(Host m, String cert) {
+        Path krl = dir.resolve(m.name()).resolve("revoked.krl");
+        return Files.exists(krl) && Processes.run(T, List.of("ssh-keygen", "-Q", "-f", krl.toString(), cert))
+                .stdout().contains("REVOKED");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String[] args(List<String> first, List<String> more) {
@@ -207,16 +306,16 @@ class MultiHostPlaneIT {
 
     /**
      * {@code postern agent} in {@code m} with its data in DIR/m's name, joining with the token the first time;
-     * logs to DIR/LOG.log.
+     * logs to DIR/LOG.log. Without {@code pinArgs} a joined agent keeps the pin stored at join.
      */
-    private static Process startAgent(Host m, String log) {
+    private static Process startAgent(Host m, String log, List<String> pinArgs) {
         Path data = dir.resolve(m.name());
         Map<String, String> env = new HashMap<>(CLIENT_ENV);
         if (!Files.exists(data.resolve("machine.json"))) {
             env.put("POSTERN_JOIN_TOKEN", joinToken);
         }
         return m.start(dir.resolve(log + ".log"), env, HostCli.java(List.of("-Xmx96m"),
-                args(List.of("agent", "--server", SERVER, "--data", data.toString()), pin())));
+                args(List.of("agent", "--server", SERVER, "--data", data.toString()), pinArgs)));
     }
 
     /**
@@ -225,7 +324,8 @@ class MultiHostPlaneIT {
      */
     private static Process startServer(String log, Path data, List<String> more) {
         List<String> args = new ArrayList<>(List.of("server", "--data", data.toString(), "--http", "0.0.0.0:7070",
-                "--gateway", "0.0.0.0:2222", "--gateway-advertise", PlaneNetwork.CP_NAME + ":2222"));
+                "--gateway", "0.0.0.0:2222", "--gateway-advertise", PlaneNetwork.CP_NAME + ":2222", "--advertise",
+                SERVER));
         args.addAll(more);
         Process p = net.cp().start(dir.resolve(log + ".log"), Map.of(), HostCli.java(List.of("-Xmx256m"),
                 args.toArray(String[]::new)));
