@@ -5,6 +5,7 @@ import dev.postern.cli.Output;
 import dev.postern.server.AdminTokens;
 import dev.postern.server.ControlPlane;
 import dev.postern.server.ControlPlaneConfig;
+import dev.postern.server.tls.SelfSignedCertificate;
 import dev.postern.server.tls.TlsSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -144,7 +145,7 @@ public final class ServerCommand implements Callable<Integer> {
                    String url,
                    @Option(names = "--email", paramLabel = "E",
                            description = "whose login (default: the server admin)") String email,
-                   @Option(names = "--server", paramLabel = "URL", defaultValue = "http://127.0.0.1:7070",
+                   @Option(names = "--server", paramLabel = "URL", defaultValue = "https://127.0.0.1:7070",
                            description = "the server's URL, for the printed login line (default: ${DEFAULT-VALUE})")
                    String server) {
         Path dataDir = (dir != null ? dir : home.resolve("server")).toAbsolutePath();
@@ -158,7 +159,8 @@ public final class ServerCommand implements Callable<Integer> {
         out.println("One-time login token for " + who + " (works once, until " + Output.time(issued.expiresAt())
                 + (issued.pending() ? "; the server records it in the audit log at its login" : "; recorded in the"
                         + " audit log") + "):");
-        out.println("  postern auth login --server " + server + " --token " + issued.token());
+        out.println("  postern auth login --server " + server + " --token " + issued.token()
+                + SelfSignedCertificate.fingerprintIn(dataDir).map(f -> " --fingerprint " + f).orElse(""));
         out.flush();
         return 0;
     }

@@ -30,6 +30,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
+import dev.postern.common.tls.Fingerprint;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -109,6 +111,22 @@ public final class SelfSignedCertificate {
                     + e.getMessage() + "; check that the data dir is writable", e);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot make the API's TLS certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The fingerprint of the server's own certificate in {@code <data>/tls}, for lines printed on the server host
+     * ({@code postern server admin-token}); empty when the server has none (it uses the operator's files).
+     */
+    public static Optional<Fingerprint> fingerprintIn(Path dataDir) {
+        Path cert = dataDir.resolve("tls").resolve("cert.pem");
+        if (!Files.exists(cert)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Fingerprint.of(Pem.firstCertificate(cert)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + cert + ": " + e.getMessage(), e);
         }
     }
 
