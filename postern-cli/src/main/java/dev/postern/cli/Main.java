@@ -40,6 +40,18 @@ public final class Main {
 
     /** Runs one command line in-process; never throws and never calls System.exit. */
     public static int run(CliEnvironment env, String... args) {
+        ContextOption global;
+        try {
+            global = ContextOption.apply(env, args);
+        } catch (CliException e) {
+            env.err().println("postern: " + e.getMessage());
+            env.err().flush();
+            return e.exitCode();
+        }
+        return execute(global.env(), global.args());
+    }
+
+    private static int execute(CliEnvironment env, String... args) {
         CommandLine cli = commandLine(env, args);
         try {
             return cli.execute(args);

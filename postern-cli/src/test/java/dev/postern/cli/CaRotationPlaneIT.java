@@ -115,8 +115,7 @@ class CaRotationPlaneIT {
 
     private boolean machineOnline() {
         try {
-            String token = Json.mapper().readTree(admin.posternHome().resolve("config.json").toFile()).get("token")
-                    .asText();
+            String token = new dev.postern.cli.client.ConfigFile(admin.posternHome()).load().orElseThrow().token();
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(plane.baseUrl() + "/v1/orgs/demo/apps/demo/machines"))
                     .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());

@@ -258,8 +258,7 @@ class TunnelPlaneIT {
 
     private JsonNode api(String method, String path, String body) {
         try {
-            String token = Json.mapper().readTree(admin.posternHome().resolve("config.json").toFile()).get("token")
-                    .asText();
+            String token = new dev.postern.cli.client.ConfigFile(admin.posternHome()).load().orElseThrow().token();
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(plane.baseUrl() + path))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
             b = body == null ? b.GET() : b.method(method, HttpRequest.BodyPublishers.ofString(body));

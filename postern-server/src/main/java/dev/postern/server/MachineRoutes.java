@@ -109,8 +109,7 @@ final class MachineRoutes {
         // one transaction: a bad host key or a failure rolls the token's use back
         JoinResponse response = store.inTransaction(tx -> {
             if (!tx.machines().consumeJoinToken(hash, now)) {
-                throw ApiException.unauthorized("this join token is used up or expired (" + token.expiresAt()
-                        + "); create a new one with 'postern tokens create machine --app " + a.name() + "'");
+                throw JoinTokenRoutes.refusal(tx.joinTokens().byHash(hash), now, a.name());
             }
             String address = OrgPrefix.address(org, tx.machines().nextMachineNumber());
             long serial = tx.certificates().nextSerial();

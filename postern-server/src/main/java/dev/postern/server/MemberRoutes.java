@@ -4,6 +4,7 @@ import dev.postern.common.Role;
 import dev.postern.common.api.AddMemberRequest;
 import dev.postern.common.api.AddMemberResponse;
 import dev.postern.common.api.MemberView;
+import dev.postern.common.api.RemoveMemberResponse;
 import dev.postern.common.api.SetMemberRequest;
 import dev.postern.store.ApiToken;
 import dev.postern.store.ConflictException;
@@ -28,9 +29,11 @@ final class MemberRoutes {
     private final Secrets secrets;
     private final Clock clock;
     private final Consumer<String> revocationsChanged;
+    private final Offboarding offboarding;
 
     MemberRoutes(Store store, TokenAuthenticator auth, OrgAccess access, AuditTrail audit, Secrets secrets, Clock clock,
-                 Consumer<String> revocationsChanged) {
+                 Consumer<String> revocationsChanged, Offboarding offboarding) {
+        this.offboarding = offboarding;
         this.store = store;
         this.auth = auth;
         this.access = access;
@@ -61,8 +64,7 @@ final class MemberRoutes {
         app.delete("/v1/orgs/{org}/members/{email}", ctx -> {
             Caller caller = auth.session(ctx);
             OrgAccess.Scope scope = access.admin(caller, ctx.pathParam("org"), "remove members");
-            remove(caller, scope, Bodies.email(ctx.pathParam("email")));
-            ctx.status(204);
+            ctx.json(remove(caller, scope, Bodies.email(ctx.pathParam("email"))));
         });
     }
 
@@ -133,12 +135,12 @@ final class MemberRoutes {
                 () -> ApiException.notFound("'" + email + "' left org '" + orgName + "' meanwhile")));
     }
 
-    private void remove(Caller caller, OrgAccess.Scope scope, String email) {
+    private RemoveMemberResponse remove(Caller caller, OrgAccess.Scope scope, String email) {
         Membership target = target(scope, email);
         if (target.role() == Role.OWNER && scope.membership().role() != Role.OWNER) {
             throw ApiException.forbidden("only owners may remove an owner");
         }
-        store.inTransaction(tx -> {
+        RemoveMemberResponse removed = store.inTransaction(tx -> {
             if (target.role() == Role.OWNER && tx.orgs().members(scope.org().id()).stream()
                     .filter(m -> m.role() == Role.OWNER).count() == 1) {
                 throw ApiException.conflict("'" + email + "' is the last owner of org '" + scope.org().name()
@@ -148,11 +150,14 @@ final class MemberRoutes {
             // leaving an org ends the access its certificates gave, here and on stock-sshd machines (KRL)
             int n = tx.certificates().revokePerson(scope.org().id(), target.personId(), clock.instant(),
                     caller.email());
+            Person person = tx.people().byId(target.personId()).orElseThrow();
+            RemoveMemberResponse r = offboarding.run(tx, scope.org(), person, n, clock.instant());
             audit.record(tx, caller, scope.org().name(), "member.remove", email, "role was " + target.role().wire()
-                    + "; " + n + " certificate(s) revoked");
-            return null;
+                    + "; " + Offboarding.detail(r));
+            return r;
         });
         revocationsChanged.accept(scope.org().name());
+        return removed;
     }
 
     private Membership target(OrgAccess.Scope scope, String email) {

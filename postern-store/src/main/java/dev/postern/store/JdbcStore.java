@@ -179,6 +179,11 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public JoinTokenStore joinTokens() {
+        return stores.joinTokens;
+    }
+
+    @Override
     public Optional<CallerInOrg> callerInOrg(String tokenHash, String orgName) {
         return stores.callers.find(tokenHash, orgName);
     }

@@ -47,7 +47,7 @@ public final class Targets {
             throw CliException.usage("--user '" + Printable.escape(t.user) + "' is not a login name; use e.g. -u root");
         }
         Session session = Session.require(env);
-        String org = session.org(t.org, "postern ssh console --app " + app + " --org ORG");
+        String org = session.orgForApp(t.org, app, "postern ssh console --app " + app + " --org ORG");
         ServerAnswers answers = ServerAnswers.of(session.api());
         String user = t.user != null ? t.user.trim() : answers.login("default login name", defaultLogin(session, org));
         List<MachineView> machines = Machines.list(session, org, app);

@@ -7,12 +7,16 @@ import dev.postern.cli.ExitCodes;
 import dev.postern.cli.MissingSubcommandException;
 import dev.postern.cli.Output;
 import dev.postern.cli.client.ApiClient;
+import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
+import dev.postern.cli.client.SharedServer;
 import dev.postern.common.Logins;
 import dev.postern.common.Role;
 import dev.postern.common.api.AddMemberRequest;
 import dev.postern.common.api.AddMemberResponse;
+import dev.postern.common.api.InviteResponse;
 import dev.postern.common.api.MemberView;
+import dev.postern.common.api.RemoveMemberResponse;
 import dev.postern.common.api.SetMemberRequest;
 import java.util.Arrays;
 import java.util.List;
@@ -22,9 +26,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code postern members add|set|remove|list}: who belongs to an org, their logins, and invites for new people. */
+/**
+ * {@code postern members add|set|invite|remove|list}: who belongs to an org, their logins, and invites for new
+ * people.
+ */
 @Command(name = "members", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-        description = "Add, remove and list the members of an org, and set their logins.")
+        description = "Add, remove, invite again and list the members of an org, and set their logins.")
 public final class MembersCommand implements Runnable {
     private final CliEnvironment env;
 
@@ -56,17 +63,21 @@ public final class MembersCommand implements Runnable {
         String o = session.org(org, "postern members add --org ORG --email " + checkedEmail);
         AddMemberResponse added = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/members",
                 new AddMemberRequest(checkedEmail, checkedRole.wire(), checkedLogin), AddMemberResponse.class);
+        // the token goes into a command line the admin pastes and sends on: checked before anything is printed
+        String token = added.inviteToken() == null ? null
+                : ServerAnswers.of(session.api()).token("invite token", added.inviteToken(), "pst_");
         String who = Output.safe(added.email());
-        env.out().println("Added " + who + " to " + o + " as " + added.role()
+        env.out().println("Added " + who + " to " + o + " as " + Output.safe(added.role())
                 + (added.login() == null ? "" : ", login " + Output.safe(added.login())) + ".");
-        if (added.inviteToken() == null) {
+        if (token == null) {
             env.out().println(who + " already has a Postern login; " + o + " is theirs to use at once.");
             return ExitCodes.OK;
         }
         env.out().println("Send them this command (the token works once, until "
                 + Output.time(added.inviteExpiresAt()) + "):");
-        env.out().println("  postern auth login --server " + session.config().server() + " --token "
-                + added.inviteToken());
+        SharedServer server = SharedServer.of(session);
+        env.out().println("  postern auth login --server " + server.url() + " --token " + token
+                + server.pinFlag());
         return ExitCodes.OK;
     }
 
@@ -89,16 +100,35 @@ public final class MembersCommand implements Runnable {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true,
-            description = "Remove a person from an org (their certificates stay valid until revoked: "
-                    + "'postern ssh revoke --email E').")
+            description = {"Remove a person from an org in one step: their certificates of the org are revoked, their "
+                    + "live SSH sessions end, their pending login tokens are deleted and, when this was their last "
+                    + "org, their API sessions end.", "Prints what is left to rotate by hand."})
     int remove(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
                @Option(names = "--email", required = true, paramLabel = "E") String email) {
         String checkedEmail = Emails.check(email);
         Session session = Session.require(env);
         String o = session.org(org, "postern members remove --org ORG --email " + checkedEmail);
-        session.api().delete("/v1/orgs/" + ApiClient.segment(o) + "/members/" + ApiClient.segment(checkedEmail));
-        env.out().println("Removed " + checkedEmail + " from " + o + ". Revoke their certificates with "
-                + "'postern ssh revoke " + o + " --email " + checkedEmail + "'.");
+        RemoveMemberResponse removed = session.api().delete("/v1/orgs/" + ApiClient.segment(o) + "/members/"
+                + ApiClient.segment(checkedEmail), RemoveMemberResponse.class);
+        Offboarded.print(env.out(), o, removed);
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "invite", mixinStandardHelpOptions = true,
+            description = {"Give an existing member a fresh one-time login token (a new laptop, a lost login). "
+                    + "Their certificates are untouched.", "Needs owner or admin rights in every org they belong to."})
+    int invite(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+               @Option(names = "--email", required = true, paramLabel = "E") String email) {
+        String checkedEmail = Emails.check(email);
+        Session session = Session.require(env);
+        String o = session.org(org, "postern members invite --org ORG --email " + checkedEmail);
+        InviteResponse invite = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/members/"
+                + ApiClient.segment(checkedEmail) + "/invite", null, InviteResponse.class);
+        env.out().println("Send " + Output.safe(invite.email()) + " this command (the token works once, until "
+                + Output.time(invite.expiresAt()) + "):");
+        SharedServer server = SharedServer.of(session);
+        env.out().println("  postern auth login --server " + server.url() + " --token " + invite.token()
+                + server.pinFlag());
         return ExitCodes.OK;
     }
 

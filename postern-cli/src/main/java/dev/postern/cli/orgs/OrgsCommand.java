@@ -5,6 +5,9 @@ import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.ExitCodes;
 import dev.postern.cli.MissingSubcommandException;
 import dev.postern.cli.Output;
+import dev.postern.cli.CliException;
+import dev.postern.cli.client.ConfigFile;
+import dev.postern.cli.client.SavedContexts;
 import dev.postern.cli.client.Session;
 import dev.postern.common.api.CreateOrgRequest;
 import dev.postern.common.api.OrgView;
@@ -40,8 +43,9 @@ public final class OrgsCommand implements Runnable {
         String checked = Names.check("org name", name);
         Session session = Session.require(env);
         OrgView org = session.api().post("/v1/orgs", new CreateOrgRequest(checked), OrgView.class);
-        env.out().println("Created org " + org.name() + " (you are " + org.role() + "). Next: 'postern ssh establish "
-                + org.name() + "' creates its SSH certificate authority.");
+        // the name we asked for, not the answer's: a hostile control plane's name would reach a printed command line
+        env.out().println("Created org " + checked + " (you are " + Output.safe(org.role()) + "). Next: 'postern ssh "
+                + "establish " + checked + "' creates its SSH certificate authority.");
         return ExitCodes.OK;
     }
 
@@ -60,4 +64,31 @@ public final class OrgsCommand implements Runnable {
         return ExitCodes.OK;
     }
 
+    @Command(name = "use", mixinStandardHelpOptions = true,
+            description = {"Set the org commands use when they are given no --org, for this login context only.",
+                "POSTERN_ORG wins over it; '--clear' forgets it."})
+    int use(@Parameters(arity = "0..1", paramLabel = "ORG", description = "one of 'postern orgs list'") String name,
+            @Option(names = "--clear", description = "Forget the default org.") boolean clear) {
+        if (clear == (name != null)) {
+            throw CliException.usage("give an ORG or --clear, e.g. 'postern orgs use acme'");
+        }
+        Session session = Session.require(env);
+        String org = null;
+        if (!clear) {
+            org = Names.check("org name", name);
+            List<OrgView> orgs = session.api().get("/v1/orgs", new TypeReference<List<OrgView>>() { });
+            String wanted = org;
+            if (orgs.stream().noneMatch(o -> o.name().equals(wanted))) {
+                throw CliException.usage("you are not a member of org '" + org + "'"
+                        + (orgs.isEmpty() ? "" : "; yours: " + orgs.stream().map(OrgView::name)
+                        .collect(Collectors.joining(", "))));
+            }
+        }
+        ConfigFile file = new ConfigFile(env.posternHome());
+        SavedContexts all = file.read();
+        file.write(all.with(session.context().withOrg(org), false));
+        env.out().println(clear ? "No default org for context " + session.context().name() + "."
+                : "Default org for context " + session.context().name() + " is now " + org + ".");
+        return ExitCodes.OK;
+    }
 }

@@ -61,7 +61,7 @@ final class ConfigCommand implements Callable<Integer> {
                     + "letters, digits and '-' (e.g. acme)");
         }
         Session session = Session.require(env);
-        String o = session.org(org, "postern ssh config --app " + a + " --org ORG");
+        String o = session.orgForApp(org, a, "postern ssh config --app " + a + " --org ORG");
         ServerAnswers answers = ServerAnswers.of(session.api());
         GatewayView gw = Targets.gateway(session.api());
         HostPort gateway = answers.hostPort("gateway address", gw.address());
