@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Set;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -12,6 +13,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 /** OpenSSH public key text ({@code ssh-ed25519 AAAA... comment}) to keys and back, via MINA. */
 final class SshKeys {
@@ -70,12 +72,28 @@ final class SshKeys {
             throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' does not decode as a " + type
                     + " key");
         }
+        // MINA reads the key and ignores what follows it: a CA key with bytes appended would pass any check that
+        // compares key lines. OpenSSH refuses such blobs (SSH_ERR_UNEXPECTED_TRAILING_DATA); so do we.
+        byte[] canonical = blob(key);
+        if (!Arrays.equals(canonical, entry.getKeyData())) {
+            int extra = entry.getKeyData().length - canonical.length;
+            throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' is not in OpenSSH's encoding of a "
+                    + type + " key" + (extra > 0 ? " (" + extra + " bytes of trailing data after the key)" : "")
+                    + "; give the .pub file exactly as ssh-keygen wrote it");
+        }
         if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
             throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' is an RSA key of "
                     + rsa.getModulus().bitLength() + " bits; the CA certifies RSA keys of at least " + MIN_RSA_BITS
                     + " bits: " + NEW_KEY_HINT);
         }
         return key;
+    }
+
+    /** The key's SSH wire encoding (RFC 4253 section 6.6), as a key line's base64 should decode to. */
+    private static byte[] blob(PublicKey key) {
+        ByteArrayBuffer buffer = new ByteArrayBuffer();
+        buffer.putRawPublicKey(key);
+        return buffer.getCompactData();
     }
 
     /** The single-line OpenSSH form of a public key or certificate, without comment. */
