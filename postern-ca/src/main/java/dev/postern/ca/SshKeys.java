@@ -1,5 +1,6 @@
 package dev.postern.ca;
 
+import dev.postern.common.Untrusted;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -48,17 +49,17 @@ final class SshKeys {
             entry = PublicKeyEntry.parsePublicKeyEntry(line);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' is not an OpenSSH public key line"
-                    + " ('<type> <base64> [comment]'): " + e.getMessage(), e);
+                    + " ('<type> <base64> [comment]'): " + why(e), e);
         }
         String type = entry.getKeyType();
         if (type.endsWith("-cert-v01@openssh.com")) {
-            throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' is a certificate (" + type
+            throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' is a certificate (" + shownType(type)
                     + "); give the plain public key (the .pub file, not -cert.pub)");
         }
         if (!CERTIFIABLE_TYPES.contains(type)) {
             String why = type.equals(KeyPairProvider.SSH_DSS) ? " (DSA is limited to 1024 bits and disabled in"
                     + " OpenSSH)" : "";
-            throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' has key type " + type + why
+            throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' has key type " + shownType(type) + why
                     + ", which cannot be certified; use one of " + sorted(CERTIFIABLE_TYPES) + ": " + NEW_KEY_HINT);
         }
         PublicKey key;
@@ -66,7 +67,7 @@ final class SshKeys {
             key = entry.resolvePublicKey(null, Collections.emptyMap(), PublicKeyEntryResolver.FAILING);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' does not decode as a " + type
-                    + " key: " + e.getMessage(), e);
+                    + " key: " + why(e), e);
         }
         if (key == null || key instanceof OpenSshCertificate || !type.equals(KeyUtils.getKeyType(key))) {
             throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' does not decode as a " + type
@@ -106,10 +107,24 @@ final class SshKeys {
         return KeyUtils.getFingerPrint(BuiltinDigests.sha256, key);
     }
 
-    /** Keeps error messages readable: a 4 KiB RSA line is quoted by its head and tail. */
+    /**
+     * Keeps error messages readable and safe: a 4 KiB RSA line is quoted by its head and tail, and characters that
+     * could move a terminal's cursor or hide text are escaped ({@link Untrusted#escape}).
+     */
     static String abbreviate(String value) {
         String oneLine = value.strip().replaceAll("\\s+", " ");
-        return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 50) + "..." + oneLine.substring(oneLine.length() - 20);
+        return oneLine.length() <= 80 ? Untrusted.escape(oneLine) : Untrusted.escape(oneLine.substring(0, 50)) + "..."
+                + Untrusted.escape(oneLine.substring(oneLine.length() - 20));
+    }
+
+    /** A key type read from the line: as is when it is a plain name, else quoted short and escaped. */
+    private static String shownType(String type) {
+        return type.matches("[a-z0-9@.-]{1,64}") ? type : Untrusted.quote(type);
+    }
+
+    /** MINA's reason, which may repeat the whole line: quoted short and escaped. */
+    private static String why(Exception e) {
+        return Untrusted.quote(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
     private static String sorted(Set<String> values) {

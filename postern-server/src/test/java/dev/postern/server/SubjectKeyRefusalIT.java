@@ -153,4 +153,27 @@ class SubjectKeyRefusalIT {
         return parts[0] + " " + java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(blob,
                 blob.length + 3));
     }
+
+    /**
+     * Hostile key lines (terminal escapes, a bidi override, 30 000 characters) in each part of the line the key
+     * parser reports on: the 400 quotes them short and escaped, as every other refused value, for users and hosts.
+     */
+    @Test
+    void aHostileKeyLineIsQuotedShortAndEscaped() {
+        String junk = "A".repeat(30_000);
+        String blob = java.util.Base64.getEncoder().encodeToString(("\u0000\u0000\u0000\u000bssh-ed25519\u001b[2J"
+                + junk).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        List<String> lines = List.of("\u001b]0;pwned\u0007" + junk, "ssh-ed25519 \u001b[2J" + junk,
+                "ssh-\u202e\u001b[31m" + junk + " AAAA", "ssh-ed25519 " + blob, "ssh-rsa " + blob);
+        String token = joinToken(1);
+        for (String line : lines) {
+            for (Http.Reply r : List.of(issue(line), http.post("/v1/join", token, new JoinRequest(line, "local")))) {
+                assertThat(r.status()).as(r.text()).isEqualTo(400);
+                String error = r.json().get("error").asText();
+                assertThat(error.length()).as(error).isLessThan(600);
+                assertThat(error.codePoints().noneMatch(dev.postern.common.Untrusted::isUnsafe)).as(error).isTrue();
+                assertThat(error).doesNotContain("A".repeat(100));
+            }
+        }
+    }
 }
