@@ -38,8 +38,13 @@ final class IssuanceLog implements AutoCloseable {
     static final long GATHER_NANOS = 500_000;
     private static final Logger LOG = LoggerFactory.getLogger(IssuanceLog.class);
 
-    /** One issued certificate: its log row and its audit row, written together. */
-    record Entry(IssuedCertificate certificate, AuditEvent event) {
+    /**
+     * One issued certificate: its log row and its audit row, written together, and the login its subject held in
+     * the org when it was signed (null: none). The commit checks the subject still holds it, under the membership
+     * row's lock: a certificate signed just before its subject was removed or renamed is refused rather than
+     * committed after the change revoked the subject's certificates.
+     */
+    record Entry(IssuedCertificate certificate, AuditEvent event, String login) {
         Entry {
             Objects.requireNonNull(certificate, "certificate");
             Objects.requireNonNull(event, "event");
@@ -246,6 +251,14 @@ final class IssuanceLog implements AutoCloseable {
         store.inTransaction(tx -> {
             tx.certificates().recordAll(certs);
             tx.audit().appendAll(events);
+            for (Pending p : batch) {
+                IssuedCertificate c = p.entry().certificate();
+                if (!tx.orgs().holdsLogin(c.orgId(), c.personId(), p.entry().login())) {
+                    // fails the batch; written one by one, only this request gets the refusal
+                    throw ApiException.conflict("certificate " + c.keyId() + " was not issued: its subject was"
+                            + " removed from the org or given another login while it was being signed; ask again");
+                }
+            }
             return null;
         });
     }

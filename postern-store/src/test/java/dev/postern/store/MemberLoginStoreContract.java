@@ -83,4 +83,22 @@ interface MemberLoginStoreContract {
         });
         assertThat(store().orgs().membership(acme.id(), b.id()).orElseThrow().login()).isEqualTo("sam2");
     }
+
+    @Test
+    default void holdsLoginIsTrueOnlyForTheCurrentLoginOfACurrentMember() {
+        Instant now = clock().instant();
+        Org acme = store().orgs().create("acme", now);
+        Person bob = store().people().create("bob@a.example", now);
+        Person boss = store().people().create("boss@a.example", now);
+        store().orgs().addMember(acme.id(), bob.id(), Role.MEMBER, "bob", now);
+        store().orgs().addMember(acme.id(), boss.id(), Role.OWNER, now);
+
+        assertThat(store().<Boolean>inTransaction(tx -> tx.orgs().holdsLogin(acme.id(), bob.id(), "bob"))).isTrue();
+        assertThat(store().<Boolean>inTransaction(tx -> tx.orgs().holdsLogin(acme.id(), boss.id(), null))).isTrue();
+        assertThat(store().orgs().holdsLogin(acme.id(), boss.id(), "boss")).isFalse();
+        store().orgs().setLogin(acme.id(), bob.id(), "robert");
+        assertThat(store().orgs().holdsLogin(acme.id(), bob.id(), "bob")).as("renamed").isFalse();
+        store().orgs().removeMember(acme.id(), bob.id());
+        assertThat(store().orgs().holdsLogin(acme.id(), bob.id(), "robert")).as("removed").isFalse();
+    }
 }
