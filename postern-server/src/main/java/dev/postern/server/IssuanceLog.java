@@ -4,6 +4,7 @@ import dev.postern.store.AuditEvent;
 import dev.postern.store.IssuedCertificate;
 import dev.postern.store.Store;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
@@ -251,9 +252,19 @@ final class IssuanceLog implements AutoCloseable {
         store.inTransaction(tx -> {
             tx.certificates().recordAll(certs);
             tx.audit().appendAll(events);
-            for (Pending p : batch) {
-                IssuedCertificate c = p.entry().certificate();
-                if (!tx.orgs().holdsLogin(c.orgId(), c.personId(), p.entry().login())) {
+            // each membership once, in a fixed order, so that two servers sharing a database lock them alike
+            List<Entry> subjects = batch.stream().map(Pending::entry)
+                    .sorted(Comparator.comparingLong((Entry e) -> e.certificate().orgId())
+                            .thenComparingLong(e -> e.certificate().personId()))
+                    .toList();
+            Entry previous = null;
+            for (Entry e : subjects) {
+                IssuedCertificate c = e.certificate();
+                boolean same = previous != null && previous.certificate().orgId() == c.orgId()
+                        && previous.certificate().personId() == c.personId()
+                        && Objects.equals(previous.login(), e.login());
+                previous = e;
+                if (!same && !tx.orgs().holdsLogin(c.orgId(), c.personId(), e.login())) {
                     // fails the batch; written one by one, only this request gets the refusal
                     throw ApiException.conflict("certificate " + c.keyId() + " was not issued: its subject was"
                             + " removed from the org or given another login while it was being signed; ask again");
