@@ -148,8 +148,10 @@ final class MemberRoutes {
             // leaving an org ends the access its certificates gave, here and on stock-sshd machines (KRL)
             int n = tx.certificates().revokePerson(scope.org().id(), target.personId(), clock.instant(),
                     caller.email());
+            // and the machine join tokens they made: else they keep joining hosts of their own to the org's apps
+            int tokens = tx.machines().deleteJoinTokens(scope.org().id(), target.email());
             audit.record(tx, caller, scope.org().name(), "member.remove", email, "role was " + target.role().wire()
-                    + "; " + n + " certificate(s) revoked");
+                    + "; " + n + " certificate(s) revoked; " + tokens + " join token(s) revoked");
             return null;
         });
         revocationsChanged.accept(scope.org().name());

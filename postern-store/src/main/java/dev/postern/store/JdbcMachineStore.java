@@ -16,6 +16,7 @@ final class JdbcMachineStore implements MachineStore {
     // The guards make the decrement atomic: two machines racing for the last use cannot both win.
     private static final String CONSUME = "UPDATE join_tokens SET uses_left = uses_left - 1"
             + " WHERE hash = ? AND uses_left > 0 AND expires_at > ?";
+    private static final String DELETE_TOKENS = "DELETE FROM join_tokens WHERE org_id = ? AND created_by = ?";
     private static final String COLUMNS = "id, org_id, app_id, region, address, host_key_fingerprint, created_at,"
             + " last_seen, online";
     private static final String INSERT = "INSERT INTO machines (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -62,6 +63,15 @@ final class JdbcMachineStore implements MachineStore {
             ps.setString(1, hash);
             Columns.setInstant(ps, 2, now);
         }) == 1;
+    }
+
+    @Override
+    public int deleteJoinTokens(long orgId, String createdBy) {
+        Objects.requireNonNull(createdBy, "createdBy");
+        return db.update("delete the join tokens of " + createdBy + " in org " + orgId, DELETE_TOKENS, ps -> {
+            ps.setLong(1, orgId);
+            ps.setString(2, createdBy);
+        });
     }
 
     @Override

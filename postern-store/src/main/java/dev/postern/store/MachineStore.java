@@ -15,6 +15,12 @@ public interface MachineStore {
      */
     boolean consumeJoinToken(String hash, Instant now);
 
+    /**
+     * Deletes the org's join tokens that {@code createdBy} (an e-mail) made, and returns how many: a person who
+     * leaves the org must not keep joining machines to it.
+     */
+    int deleteJoinTokens(long orgId, String createdBy);
+
     /** Records a new machine; throws {@link ConflictException} when the id exists. */
     void create(Machine machine);
 

@@ -64,6 +64,25 @@ interface MachineStoreContract {
     }
 
     @Test
+    default void deletingAPersonsJoinTokensLeavesOtherPeoplesAndOtherOrgs() {
+        App acme = app("acme", "web");
+        App other = app("other", "web");
+        Instant now = clock().instant();
+        Instant later = now.plusSeconds(3600);
+        store().machines().createJoinToken(new JoinToken("c1", acme.orgId(), acme.id(), 5, later, "carol@x.example", now));
+        store().machines().createJoinToken(new JoinToken("c2", acme.orgId(), acme.id(), 5, later, "carol@x.example", now));
+        store().machines().createJoinToken(new JoinToken("b1", acme.orgId(), acme.id(), 5, later, "boss@x.example", now));
+        store().machines().createJoinToken(new JoinToken("c3", other.orgId(), other.id(), 5, later, "carol@x.example",
+                now));
+
+        assertThat(store().machines().deleteJoinTokens(acme.orgId(), "carol@x.example")).isEqualTo(2);
+        assertThat(store().machines().consumeJoinToken("c1", now)).isFalse();
+        assertThat(store().machines().consumeJoinToken("c2", now)).isFalse();
+        assertThat(store().machines().consumeJoinToken("b1", now)).isTrue();
+        assertThat(store().machines().consumeJoinToken("c3", now)).as("another org's").isTrue();
+    }
+
+    @Test
     default void machinesAreListedPerAppAndTrackOnlineState() {
         App web = app("acme", "web");
         App db = store().apps().create(web.orgId(), "db", clock().instant());
