@@ -53,14 +53,15 @@ final class SshKeys {
         }
         String type = entry.getKeyType();
         if (type.endsWith("-cert-v01@openssh.com")) {
-            throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' is a certificate (" + shownType(type)
-                    + "); give the plain public key (the .pub file, not -cert.pub)");
+            throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' is a certificate ("
+                    + shownType(type) + "); give the plain public key (the .pub file, not -cert.pub)");
         }
         if (!CERTIFIABLE_TYPES.contains(type)) {
             String why = type.equals(KeyPairProvider.SSH_DSS) ? " (DSA is limited to 1024 bits and disabled in"
                     + " OpenSSH)" : "";
-            throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' has key type " + shownType(type) + why
-                    + ", which cannot be certified; use one of " + sorted(CERTIFIABLE_TYPES) + ": " + NEW_KEY_HINT);
+            throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' has key type " + shownType(type)
+                    + why + ", which cannot be certified; use one of " + sorted(CERTIFIABLE_TYPES) + ": "
+                    + NEW_KEY_HINT);
         }
         PublicKey key;
         try {

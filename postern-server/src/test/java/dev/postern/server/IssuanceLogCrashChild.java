@@ -38,7 +38,8 @@ public final class IssuanceLogCrashChild {
                     long s = serials.next();
                     log.append(new IssuanceLog.Entry(new IssuedCertificate(s, orgId, personId, "k" + s, List.of("alice"),
                             "SHA256:x", at, at.plusSeconds(3600), "alice@example.com", at, null, null),
-                            new AuditEvent(0, at, "alice@example.com", "acme", "certificate.issue", "k" + s, "test", null),
+                            new AuditEvent(0, at, "alice@example.com", "acme", "certificate.issue", "k" + s, "test",
+                                    null),
                             "alice"));
                     synchronized (out) {
                         out.println("acknowledged " + s);

@@ -31,9 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A member asks for a certificate while an admin removes them, or renames their login so that the old name can
  * go to someone else. Removing and renaming revoke the member's certificates; a certificate whose issuance read
  * the membership before the change and was committed by the certificate log after it was missed, and the member
- * walked away with a valid certificate for a login no longer theirs. Now it is refused (or revoked). On PostgreSQL the test holds the
- * member's {@code people} row (which the log's insert must key-share) so the issuance is stuck exactly between
- * its read and its commit while the admin acts: the interleaving a member gets by spamming issue requests.
+ * walked away with a valid certificate for a login no longer theirs. Now it is refused (or revoked). On
+ * PostgreSQL the test holds the member's {@code people} row (which the log's insert must key-share), so the
+ * issuance is stuck exactly between its read and its commit while the admin acts: the interleaving a member
+ * gets by spamming issue requests.
  */
 class MembershipChangeRaceIT {
     @TempDir

@@ -69,13 +69,14 @@ interface MachineStoreContract {
         App other = app("other", "web");
         Instant now = clock().instant();
         Instant later = now.plusSeconds(3600);
-        store().machines().createJoinToken(new JoinToken("c1", acme.orgId(), acme.id(), 5, later, "carol@x.example", now));
-        store().machines().createJoinToken(new JoinToken("c2", acme.orgId(), acme.id(), 5, later, "carol@x.example", now));
-        store().machines().createJoinToken(new JoinToken("b1", acme.orgId(), acme.id(), 5, later, "boss@x.example", now));
-        store().machines().createJoinToken(new JoinToken("c3", other.orgId(), other.id(), 5, later, "carol@x.example",
+        String carol = "carol@x.example";
+        store().machines().createJoinToken(new JoinToken("c1", acme.orgId(), acme.id(), 5, later, carol, now));
+        store().machines().createJoinToken(new JoinToken("c2", acme.orgId(), acme.id(), 5, later, carol, now));
+        store().machines().createJoinToken(new JoinToken("b1", acme.orgId(), acme.id(), 5, later, "boss@x.example",
                 now));
+        store().machines().createJoinToken(new JoinToken("c3", other.orgId(), other.id(), 5, later, carol, now));
 
-        assertThat(store().machines().deleteJoinTokens(acme.orgId(), "carol@x.example")).isEqualTo(2);
+        assertThat(store().machines().deleteJoinTokens(acme.orgId(), carol)).isEqualTo(2);
         assertThat(store().machines().consumeJoinToken("c1", now)).isFalse();
         assertThat(store().machines().consumeJoinToken("c2", now)).isFalse();
         assertThat(store().machines().consumeJoinToken("b1", now)).isTrue();
