@@ -139,8 +139,8 @@ final class MemberRoutes {
             throw ApiException.forbidden("only owners may remove an owner");
         }
         store.inTransaction(tx -> {
-            if (target.role() == Role.OWNER && tx.orgs().members(scope.org().id()).stream()
-                    .filter(m -> m.role() == Role.OWNER).count() == 1) {
+            // locked: two owners removing each other at once must not both see the other one left
+            if (target.role() == Role.OWNER && tx.orgs().lockAndCountOwners(scope.org().id()) <= 1) {
                 throw ApiException.conflict("'" + email + "' is the last owner of org '" + scope.org().name()
                         + "'; add another owner first");
             }

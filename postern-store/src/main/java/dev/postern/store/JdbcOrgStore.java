@@ -28,6 +28,7 @@ final class JdbcOrgStore implements OrgStore {
     private static final String MEMBERSHIP = MEMBER_COLUMNS + " WHERE m.org_id = ? AND m.person_id = ?";
     private static final String LOCK_LOGIN = "SELECT login FROM memberships WHERE org_id = ? AND person_id = ?"
             + " FOR UPDATE";
+    private static final String LOCK_ROLES = "SELECT role FROM memberships WHERE org_id = ? FOR UPDATE";
     private static final String MEMBERS = MEMBER_COLUMNS + " WHERE m.org_id = ? ORDER BY p.email";
 
     private final Connections db;
@@ -150,6 +151,12 @@ final class JdbcOrgStore implements OrgStore {
                     ps.setLong(2, personId);
                 }, rs -> Optional.ofNullable(rs.getString("login")));
         return held.isPresent() && Objects.equals(held.get().orElse(null), login);
+    }
+
+    @Override
+    public int lockAndCountOwners(long orgId) {
+        return (int) db.list("lock the memberships of org " + orgId, LOCK_ROLES, ps -> ps.setLong(1, orgId),
+                rs -> Role.valueOf(rs.getString("role"))).stream().filter(r -> r == Role.OWNER).count();
     }
 
     @Override

@@ -49,6 +49,13 @@ public interface OrgStore {
      */
     boolean holdsLogin(long orgId, long personId, String login);
 
+    /**
+     * Locks every membership of the org until the transaction ends and counts its owners: two owners removing
+     * each other at once are serialised, so the second sees the first's removal and an org never loses its last
+     * owner.
+     */
+    int lockAndCountOwners(long orgId);
+
     /** Members ordered by e-mail. */
     List<Membership> members(long orgId);
 }

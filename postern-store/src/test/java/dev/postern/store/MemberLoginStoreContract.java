@@ -101,4 +101,18 @@ interface MemberLoginStoreContract {
         store().orgs().removeMember(acme.id(), bob.id());
         assertThat(store().orgs().holdsLogin(acme.id(), bob.id(), "robert")).as("removed").isFalse();
     }
+
+    @Test
+    default void lockAndCountOwnersCountsOnlyThatOrgsOwners() {
+        Instant now = clock().instant();
+        Org acme = store().orgs().create("acme", now);
+        Org other = store().orgs().create("other", now);
+        for (String name : new String[] {"o1", "o2", "m1"}) {
+            Person p = store().people().create(name + "@a.example", now);
+            store().orgs().addMember(acme.id(), p.id(), name.startsWith("o") ? Role.OWNER : Role.MEMBER, name, now);
+            store().orgs().addMember(other.id(), p.id(), Role.OWNER, name, now);
+        }
+        assertThat(store().<Integer>inTransaction(tx -> tx.orgs().lockAndCountOwners(acme.id()))).isEqualTo(2);
+        assertThat(store().orgs().lockAndCountOwners(other.id())).isEqualTo(3);
+    }
 }
