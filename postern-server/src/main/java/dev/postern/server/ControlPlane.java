@@ -14,6 +14,7 @@ import dev.postern.store.JdbcStore;
 import dev.postern.store.Store;
 import dev.postern.store.StoreConfig;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import jakarta.servlet.DispatcherType;
@@ -271,20 +272,24 @@ public final class ControlPlane implements AutoCloseable {
             ctx.json(new dev.postern.common.api.GatewayView(gw.address(), gw.hostKeyLine()));
         });
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(new ErrorBody(e.getMessage())));
-        app.exception(HttpResponseException.class,
-                (e, ctx) -> ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage())));
+        // Javalin's own 404 for a path that exists for another method repeats the whole path: ours quotes it
+        app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(new ErrorBody(
+                e.getStatus() == 404 ? noSuchPath(ctx) : e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed", ctx.method(), ctx.matchedPath(), e);
             ctx.status(500).json(new ErrorBody("internal error; the server log has the details"));
         });
         app.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
-                ctx.json(new ErrorBody("no such API path: " + ctx.method() + " " + Untrusted.quote(ctx.path())
-                        + "; see docs/API.md"));
+                ctx.json(new ErrorBody(noSuchPath(ctx)));
             }
         });
         app.after(ctx -> metrics.request(ctx.method().name(), ctx.endpointHandlerPath(), ctx.statusCode()));
         return app;
+    }
+
+    private static String noSuchPath(Context ctx) {
+        return "no such API path: " + ctx.method() + " " + Untrusted.quote(ctx.path()) + "; see docs/API.md";
     }
 
     /**

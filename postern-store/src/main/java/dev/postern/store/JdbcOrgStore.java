@@ -26,6 +26,9 @@ final class JdbcOrgStore implements OrgStore {
     private static final String MEMBER_COLUMNS = "SELECT m.org_id, m.person_id, p.email, m.role, m.login, m.created_at"
             + " FROM memberships m JOIN people p ON p.id = m.person_id";
     private static final String MEMBERSHIP = MEMBER_COLUMNS + " WHERE m.org_id = ? AND m.person_id = ?";
+    private static final String LOCK_LOGIN = "SELECT login FROM memberships WHERE org_id = ? AND person_id = ?"
+            + " FOR UPDATE";
+    private static final String LOCK_ROLES = "SELECT role FROM memberships WHERE org_id = ? FOR UPDATE";
     private static final String MEMBERS = MEMBER_COLUMNS + " WHERE m.org_id = ? ORDER BY p.email";
 
     private final Connections db;
@@ -138,6 +141,22 @@ final class JdbcOrgStore implements OrgStore {
             ps.setLong(1, orgId);
             ps.setLong(2, personId);
         }, JdbcOrgStore::membership);
+    }
+
+    @Override
+    public boolean holdsLogin(long orgId, long personId, String login) {
+        Optional<Optional<String>> held = db.one("lock the membership of person " + personId + " in org " + orgId,
+                LOCK_LOGIN, ps -> {
+                    ps.setLong(1, orgId);
+                    ps.setLong(2, personId);
+                }, rs -> Optional.ofNullable(rs.getString("login")));
+        return held.isPresent() && Objects.equals(held.get().orElse(null), login);
+    }
+
+    @Override
+    public int lockAndCountOwners(long orgId) {
+        return (int) db.list("lock the memberships of org " + orgId, LOCK_ROLES, ps -> ps.setLong(1, orgId),
+                rs -> Role.valueOf(rs.getString("role"))).stream().filter(r -> r == Role.OWNER).count();
     }
 
     @Override

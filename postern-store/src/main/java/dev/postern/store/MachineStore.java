@@ -16,6 +16,7 @@ public interface MachineStore {
      */
     boolean consumeJoinToken(String hash, Instant now);
 
+
     /** Records a new machine; throws {@link ConflictException} when the id exists. */
     void create(Machine machine);
 
