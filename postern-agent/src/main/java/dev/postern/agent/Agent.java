@@ -7,6 +7,7 @@ import dev.postern.agent.session.Entrypoint;
 import dev.postern.agent.session.Sessions;
 import dev.postern.agent.tunnel.Backoff;
 import dev.postern.agent.tunnel.GatewayTrust;
+import dev.postern.agent.tunnel.HostCertRenewer;
 import dev.postern.agent.tunnel.TunnelClient;
 import dev.postern.agent.tunnel.TunnelConfig;
 import dev.postern.ssh.CertificateAuthenticator;
@@ -24,6 +25,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.server.SshServer;
@@ -51,6 +53,7 @@ public final class Agent implements AutoCloseable {
     private final Exception serverFailure;
     private final InProcessSshServer inProcess;
     private final TunnelClient tunnel;
+    private volatile HostCertRenewer renewer;
 
     private Agent(AgentConfig config, Entrypoint entrypoint, SshServer server, Sessions sessions,
                   Exception serverFailure, InProcessSshServer inProcess, TunnelClient tunnel) {
@@ -80,10 +83,21 @@ public final class Agent implements AutoCloseable {
             server = newServer(config, sessions, hostKeys);
             InProcessSshServer inProcess = null;
             TunnelClient tunnel = null;
+            HostCertRenewer renewer = null;
             if (config.tunnel().isPresent()) {
+                // the host certificate is short-lived and renewed in flight: present the newest to every session
+                AtomicReference<OpenSshCertificate> presented = new AtomicReference<>(hostKeys.certificate()
+                        .orElse(null));
+                if (presented.get() != null) {
+                    server.setHostKeyCertificateProvider(session -> List.of(presented.get()));
+                }
                 inProcess = InProcessSshServer.of(server);
                 tunnel = TunnelClient.start(tunnelConfig(config, config.tunnel().get(), hostKeys), inProcess,
                         config.tunnel().get().onRevocationsChanged());
+                if (config.hostCertFile().isPresent()) {
+                    renewer = HostCertRenewer.start(tunnel, config.hostCertFile().get(), presented::set,
+                            config.clock());
+                }
                 LOG.info("postern agent dialing out to the gateway {}:{} as {}", config.tunnel().get().gatewayHost(),
                         config.tunnel().get().gatewayPort(), config.tunnel().get().machineId());
             }
@@ -91,7 +105,9 @@ public final class Agent implements AutoCloseable {
                 server.start();
                 LOG.info("postern agent listening on {}:{}", config.listenHost(), boundPort(server));
             }
-            return new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel);
+            Agent agent = new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel);
+            agent.renewer = renewer;
+            return agent;
         } catch (IOException | RuntimeException e) {
             closeQuietly(server, sessions);
             if (entrypoint == null) {
@@ -142,6 +158,16 @@ public final class Agent implements AutoCloseable {
         return tunnel != null && tunnel.isOnline();
     }
 
+    /** The host certificate the tunnel logs in with and sessions are shown (the newest after renewals). */
+    public Optional<OpenSshCertificate> hostCertificate() {
+        return tunnel == null ? Optional.empty() : Optional.of(tunnel.certificate());
+    }
+
+    /** The last reason the gateway gave for closing or refusing the tunnel (empty when none, or direct mode). */
+    public String gatewayMessage() {
+        return tunnel == null ? "" : tunnel.gatewayMessage();
+    }
+
     /** The port the SSH server listens on (useful when configured with port 0). */
     public int port() {
         if (!config.listens()) {
@@ -189,6 +215,9 @@ public final class Agent implements AutoCloseable {
     /** Stops the SSH server (ending its sessions), then the entrypoint (SIGTERM, SIGKILL after 10 s). */
     @Override
     public void close() {
+        if (renewer != null) {
+            renewer.close();
+        }
         if (tunnel != null) {
             tunnel.close();
         }

@@ -27,6 +27,7 @@ final class UserChannel extends AbstractServerChannel {
     private volatile ChannelOutput out;
     private volatile MachineChannel peer;
     private volatile OpenFuture opening;
+    private volatile String machineId;
 
     UserChannel(Router router) {
         super("", java.util.List.of(), null);
@@ -49,6 +50,11 @@ final class UserChannel extends AbstractServerChannel {
 
     ChannelOutput output() {
         return out;
+    }
+
+    /** The machine this channel was routed to; null before routing or when refused. */
+    String machineId() {
+        return machineId;
     }
 
     @Override
@@ -75,6 +81,7 @@ final class UserChannel extends AbstractServerChannel {
         MachineChannel machine = new MachineChannel(tunnel.machine().hostName(), origin, this);
         peer = machine;
         String id = tunnel.machine().id();
+        machineId = id;
         try {
             ConnectionService service = tunnel.session().getService(ConnectionService.class);
             service.registerChannel(machine);

@@ -68,10 +68,14 @@ public final class ControlPlane implements AutoCloseable {
             Bootstrap.Result boot = new Bootstrap(store, config.clock(), new Secrets())
                     .run(config.bootstrapEmail(), config.dataDir());
             Metrics metrics = new Metrics();
-            GatewayLink gateway = GatewayLink.start(config, store, config.clock());
+            Authorities authorities = new Authorities(sealer, config.clock());
+            HostCertificates hostCertificates = new HostCertificates(config.hostCertValidity());
+            GatewayLink gateway = GatewayLink.start(config, store, config.clock(), new HostCertRenewal(store, authorities,
+                    hostCertificates, new AuditTrail(config.clock()), config.clock()));
             IssuanceLog issuanceLog = new IssuanceLog(store, metrics::logCommitted);
             try {
-                Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId(), gateway, issuanceLog);
+                Javalin http = routes(config, store, authorities, hostCertificates, metrics, boot.adminPersonId(),
+                        gateway, issuanceLog);
                 http.start(config.httpHost(), config.httpPort());
                 LOG.info("control plane listening on http://{}:{} (data {})", config.httpHost(), http.port(),
                         config.dataDir());
@@ -136,8 +140,9 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer, Metrics metrics,
-                                  long adminPersonId, GatewayLink gateway, IssuanceLog issuanceLog) {
+    private static Javalin routes(ControlPlaneConfig config, Store store, Authorities authorities,
+                                  HostCertificates hostCertificates, Metrics metrics, long adminPersonId,
+                                  GatewayLink gateway, IssuanceLog issuanceLog) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
@@ -149,7 +154,6 @@ public final class ControlPlane implements AutoCloseable {
         var access = new OrgAccess(store);
         var audit = new AuditTrail(clock);
         var secrets = new Secrets();
-        var authorities = new Authorities(sealer, clock);
         var issuer = new CertificateIssuer(store, access, authorities, audit, clock, metrics.certificatesIssued(),
                 issuanceLog);
         app.get("/health", ctx -> {
@@ -164,7 +168,9 @@ public final class ControlPlane implements AutoCloseable {
         new CertificateRoutes(store, auth, access, issuer).register(app);
         new RevocationRoutes(store, auth, access, audit, clock, gateway::revocationsChanged).register(app);
         new AuditRoutes(store, auth, access, adminPersonId).register(app);
-        new MachineRoutes(store, auth, access, authorities, audit, clock, gateway::endpoint).register(app);
+        new MachineRoutes(store, auth, access, authorities, audit, clock, gateway::endpoint, hostCertificates)
+                .register(app);
+        new LifecycleRoutes(store, auth, access, audit, clock, gateway).register(app);
         app.get("/v1/gateway", ctx -> {
             GatewayEndpoint gw = gateway.endpoint();
             if (gw == null) {

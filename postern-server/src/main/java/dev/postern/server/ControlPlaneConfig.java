@@ -2,6 +2,7 @@ package dev.postern.server;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -17,12 +18,16 @@ import java.util.Objects;
  * @param gatewayPort 0 picks a free port; -1 runs no gateway
  * @param gatewayAdvertise the {@code host:port} machines and people dial, when it differs from where the gateway
  *     listens (behind NAT, or listening on 0.0.0.0); null to advertise the listening address
+ * @param hostCertValidity how long machines' host certificates last (default 7 days, 5 minutes to 365 days);
+ *     agents renew theirs through the tunnel at two thirds of it
  */
 public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, int httpPort, Clock clock,
                                  String masterKeyEnv, String bootstrapEmail, String gatewayHost, int gatewayPort,
-                                 String gatewayAdvertise) {
+                                 String gatewayAdvertise, Duration hostCertValidity) {
     /** Default e-mail of the first administrator. */
     public static final String DEFAULT_BOOTSTRAP_EMAIL = "admin@localhost";
+    /** Default lifetime of a machine's host certificate. */
+    public static final Duration DEFAULT_HOST_CERT_VALIDITY = Duration.ofDays(7);
 
     public ControlPlaneConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -51,6 +56,25 @@ public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, 
             bootstrapEmail = DEFAULT_BOOTSTRAP_EMAIL;
         }
         bootstrapEmail = Emails.normalize(bootstrapEmail);
+        Objects.requireNonNull(hostCertValidity, "hostCertValidity");
+        if (hostCertValidity.compareTo(Duration.ofMinutes(5)) < 0 || hostCertValidity.compareTo(Duration.ofDays(365)) > 0) {
+            throw new IllegalArgumentException("--host-cert-validity " + hostCertValidity + " is out of range; use 5m"
+                    + " to 365d (default 7d)");
+        }
+    }
+
+    /** Host certificates of the default lifetime. */
+    public ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, int httpPort, Clock clock,
+                              String masterKeyEnv, String bootstrapEmail, String gatewayHost, int gatewayPort,
+                              String gatewayAdvertise) {
+        this(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail, gatewayHost, gatewayPort,
+                gatewayAdvertise, DEFAULT_HOST_CERT_VALIDITY);
+    }
+
+    /** The same settings with machines' host certificates lasting {@code validity}. */
+    public ControlPlaneConfig withHostCertValidity(Duration validity) {
+        return new ControlPlaneConfig(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail,
+                gatewayHost, gatewayPort, gatewayAdvertise, validity);
     }
 
     /** A plane whose gateway listens on a free loopback port. */

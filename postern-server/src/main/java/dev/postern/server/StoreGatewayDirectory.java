@@ -2,6 +2,7 @@ package dev.postern.server;
 
 import dev.postern.gateway.GatewayDirectory;
 import dev.postern.gateway.MachineRecord;
+import dev.postern.ssh.CertificateRefusedException;
 import dev.postern.ssh.OpenSshKeys;
 import dev.postern.ssh.RevocationList;
 import dev.postern.store.App;
@@ -29,8 +30,19 @@ final class StoreGatewayDirectory implements GatewayDirectory {
     private volatile Map<String, List<PublicKey>> hostCas;
     private final Map<String, RevocationList> revocations = new ConcurrentHashMap<>();
 
-    StoreGatewayDirectory(Store store) {
+    private final HostCertRenewal renewal;
+
+    StoreGatewayDirectory(Store store, HostCertRenewal renewal) {
         this.store = store;
+        this.renewal = renewal;
+    }
+
+    @Override
+    public String renewHostCertificate(MachineRecord machine, PublicKey hostKey) throws CertificateRefusedException {
+        if (renewal == null) {
+            throw new CertificateRefusedException("this control plane does not renew host certificates");
+        }
+        return renewal.renew(machine.id(), hostKey);
     }
 
     void authoritiesChanged() {
@@ -61,7 +73,8 @@ final class StoreGatewayDirectory implements GatewayDirectory {
     @Override
     public Optional<MachineRecord> machine(String machineId) {
         Optional<Machine> m = store.machines().byId(machineId);
-        if (m.isEmpty()) {
+        // a removed machine is nobody: no tunnel login, no route to it
+        if (m.isEmpty() || m.get().removed()) {
             return Optional.empty();
         }
         Org org = store.orgs().byId(m.get().orgId()).orElseThrow();

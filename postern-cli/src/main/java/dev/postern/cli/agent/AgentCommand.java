@@ -10,6 +10,7 @@ import dev.postern.agent.join.RevocationPoller;
 import dev.postern.cli.server.HostPort;
 import dev.postern.common.ServerUrls;
 import dev.postern.ssh.HostKeys;
+import dev.postern.ssh.OpenSshKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -94,7 +95,7 @@ public final class AgentCommand implements Callable<Integer> {
                 server = ServerUrls.normalize(server);
                 ServerUrls.requireSafe(server, System.getenv(ServerUrls.ALLOW_HTTP) != null);
                 MachineFiles files = new MachineFiles(data);
-                MachineIdentity id = files.load().orElseGet(() -> join(files));
+                MachineIdentity id = files.load().filter(known -> !expired(known, files, err)).orElseGet(() -> join(files));
                 poller = new RevocationPoller(id, files, POLL);
                 builder = AgentConfig.builder(data, files.userCaKeys()).hostCertFile(files.hostCertificate())
                         .revokedFile(files.revocations())
@@ -160,6 +161,38 @@ public final class AgentCommand implements Callable<Integer> {
         // creates --data (0700) when missing
         HostKeys keys = HostKeys.loadOrCreate(data, Optional.empty());
         return new JoinClient().join(server, joinToken, keys.publicKeyLine(), region, files);
+    }
+
+    /**
+     * Whether the stored host certificate has expired (the machine was offline past it and could not renew) and a
+     * new join token was given, so the agent joins again, as a new machine with the same host key. Without a token
+     * it says what to do and runs on: the gateway refuses it until then.
+     */
+    private boolean expired(MachineIdentity id, MachineFiles files, PrintWriter err) {
+        java.time.Instant end;
+        try {
+            long before = OpenSshKeys.readCertificate(files.hostCertificate()).getValidBefore();
+            if (before == org.apache.sshd.common.config.keys.OpenSshCertificate.INFINITY || before < 0) {
+                return false;
+            }
+            end = java.time.Instant.ofEpochSecond(before);
+        } catch (IOException | RuntimeException e) {
+            return false; // the agent's own start reports a missing or bad certificate
+        }
+        if (java.time.Instant.now().isBefore(end)) {
+            return false;
+        }
+        if (joinToken == null || joinToken.isBlank()) {
+            err.println("postern agent: the host certificate of machine " + id.name() + " expired at " + end
+                    + "; join again with a new token: 'postern tokens create machine --app " + id.app()
+                    + "', then restart with --join-token");
+            err.flush();
+            return false;
+        }
+        err.println("postern agent: the host certificate of machine " + id.name() + " expired at " + end
+                + "; joining again with the given token");
+        err.flush();
+        return true;
     }
 
     private void listen(AgentConfig.Builder builder) {

@@ -12,6 +12,7 @@ import dev.postern.cli.server.HostPort;
 import dev.postern.common.api.AuthorityView;
 import dev.postern.common.api.GatewayView;
 import dev.postern.common.api.OrgRole;
+import dev.postern.common.api.RevokedHostKeyView;
 import dev.postern.common.api.WhoAmI;
 import dev.postern.common.api.MachineView;
 import dev.postern.ssh.OpenSshKeys;
@@ -49,7 +50,8 @@ public final class Targets {
         PublicKey hostCa = OpenSshKeys.parsePublicKey(ca.hostCaPublicKey());
         PublicKey userCa = OpenSshKeys.parsePublicKey(ca.userCaPublicKey());
         Route route = Route.toMachine(HostPort.parse("gateway address", gw.address()),
-                OpenSshKeys.parsePublicKey(gw.hostKey()), machine.name(), hostCa);
+                OpenSshKeys.parsePublicKey(gw.hostKey()), machine.name(), hostCa)
+                .withRevokedHostKeys(revokedHostKeys(session.api(), org));
         UserIdentity identity = Identities.obtain(env.home(), session, org, user, userCa, env.clock().instant());
         return new Resolved(org, app, machine, route, identity, user);
     }
@@ -59,6 +61,16 @@ public final class Targets {
         WhoAmI me = session.api().get("/v1/whoami", WhoAmI.class);
         return me.orgs().stream().filter(o -> o.org().equals(org)).map(OrgRole::defaultLogin)
                 .filter(java.util.Objects::nonNull).findFirst().orElse("root");
+    }
+
+    /** {@code GET /v1/orgs/{org}/revoked-host-keys}: host keys of removed machines, never to be trusted again. */
+    public static List<RevokedHostKeyView> revokedHostKeyViews(ApiClient api, String org) {
+        return api.get("/v1/orgs/" + ApiClient.segment(org) + "/revoked-host-keys",
+                new com.fasterxml.jackson.core.type.TypeReference<List<RevokedHostKeyView>>() { });
+    }
+
+    static List<PublicKey> revokedHostKeys(ApiClient api, String org) {
+        return revokedHostKeyViews(api, org).stream().map(k -> OpenSshKeys.parsePublicKey(k.publicKey())).toList();
     }
 
     /** {@code GET /v1/gateway}: where the gateway listens and its host key. */

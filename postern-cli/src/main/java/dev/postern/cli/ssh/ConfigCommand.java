@@ -58,17 +58,19 @@ final class ConfigCommand implements Callable<Integer> {
         SshConfigText text = new SshConfigText(o, a, user, HostPort.parse("gateway address", gw.address()), gw.hostKey(),
                 ca.hostCaPublicKey(), env.home().resolve(".ssh").resolve(IssueCommand.DOTSSH_NAME),
                 dir.resolve("known_hosts_" + o));
+        // removed machines' host keys, refused by ssh even with a valid certificate
+        String known = text.knownHostsText() + RevokedHostLines.text(Targets.revokedHostKeyViews(session.api(), o));
         PrintStream out = env.out();
         if (!write) {
             out.print(text.config());
             out.println();
             out.println("# known_hosts (" + text.knownHosts() + "), written by --write:");
-            text.knownHostsText().lines().forEach(l -> out.println("#   " + l));
+            known.lines().forEach(l -> out.println("#   " + l));
             return ExitCodes.OK;
         }
         Path conf = dir.resolve(o + "-" + a + ".conf");
         writeFile(dir, conf, text.config());
-        writeFile(dir, text.knownHosts(), text.knownHostsText());
+        writeFile(dir, text.knownHosts(), known);
         out.println("Wrote " + conf + " and " + text.knownHosts() + ".");
         out.println("Add this line at the top of ~/.ssh/config (or use 'ssh -F " + conf + "'):");
         out.println("Include " + conf);
