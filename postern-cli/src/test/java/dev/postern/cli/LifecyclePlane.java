@@ -13,13 +13,19 @@ import java.time.Duration;
  * CLI, all on one {@link MutableClock}; for the machine lifecycle tests.
  */
 final class LifecyclePlane implements AutoCloseable {
-    final MutableClock clock = MutableClock.atWallTime();
+    final MutableClock clock;
     final ControlPlane plane;
     final CliRunner admin;
     private final Path dir;
 
     LifecyclePlane(Path dir, Duration hostCertValidity) {
+        this(dir, hostCertValidity, MutableClock.atWallTime());
+    }
+
+    /** A plane whose clock starts at {@code clock}'s time (tests that move it start it in the past). */
+    LifecyclePlane(Path dir, Duration hostCertValidity, MutableClock clock) {
         this.dir = dir;
+        this.clock = clock;
         plane = ControlPlane.start(ControlPlaneConfig.local(dir.resolve("server"), clock)
                 .withHostCertValidity(hostCertValidity));
         admin = new CliRunner(dir.resolve("admin"), clock);
