@@ -30,7 +30,7 @@ class HostCertRenewalIT {
         // The plane's clock starts one lifetime (and a bit) in the past and the tests move it up to the present:
         // OpenSSH and MINA clients check certificates against the system clock, so a renewed certificate must be
         // valid in both times to be accepted at the end.
-        plane = new LifecyclePlane(dir, VALIDITY, new MutableClock(Instant.now().minus(VALIDITY).minusMinutes(10)));
+        plane = new LifecyclePlane(dir, VALIDITY, new MutableClock(Instant.now().minus(VALIDITY).minus(Duration.ofMinutes(10))));
         machine = plane.machine("m1");
     }
 
