@@ -55,9 +55,11 @@ class MachineRemovalIT {
         Path config = plane.sshConfig();
         String id = machine.id();
         String host = "root@" + id + ".vm.demo.internal";
-        try (LiveSsh live = LiveSsh.start(config, host, dir, "console")) {
+        try (AuditCapture audit = new AuditCapture(); LiveSsh live = LiveSsh.start(config, host, dir, "console")) {
             ok(plane.admin, "machines", "remove", id, "--app", "demo");
             assertThat(live.endsWithin(Duration.ofSeconds(5))).contains("machine " + id + " was removed");
+            awaitTrue(Duration.ofSeconds(10), () -> audit.endedWith("machine " + id + " was removed"),
+                    "the agent's session.end line naming the reason: " + audit.sessionEnds());
         }
 
         // its agent keeps trying: every tunnel login is refused, and it is told why

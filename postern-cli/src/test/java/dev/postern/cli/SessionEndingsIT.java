@@ -47,19 +47,25 @@ class SessionEndingsIT {
         ok(jane, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
         Path config = jane.posternHome().resolve("ssh/demo-demo.conf");
         assertThat(Files.exists(config)).isTrue();
-        try (LiveSsh live = LiveSsh.start(config, "root@" + machine.id() + ".vm.demo.internal", dir, "jane")) {
+        try (AuditCapture audit = new AuditCapture();
+             LiveSsh live = LiveSsh.start(config, "root@" + machine.id() + ".vm.demo.internal", dir, "jane")) {
             ok(plane.admin, "members", "remove", "--org", "demo", "--email", "jane@example.com");
             assertThat(live.endsWithin(Duration.ofSeconds(5))).contains("no longer a member of org demo");
+            MachineProcesses.awaitTrue(Duration.ofSeconds(10), () -> audit.endedWith("no longer a member of org demo"),
+                    "the agent's session.end line naming the reason: " + audit.all());
         }
     }
 
     @Test
     void aServerShutdownSaysSo() {
         Path config = plane.sshConfig();
-        try (LiveSsh live = LiveSsh.start(config, "root@" + machine.id() + ".vm.demo.internal", dir, "shutdown")) {
+        try (AuditCapture audit = new AuditCapture();
+             LiveSsh live = LiveSsh.start(config, "root@" + machine.id() + ".vm.demo.internal", dir, "shutdown")) {
             plane.close();
             planeClosed = true;
             assertThat(live.endsWithin(Duration.ofSeconds(5))).contains("the gateway is shutting down");
+            MachineProcesses.awaitTrue(Duration.ofSeconds(10), () -> audit.endedWith("the gateway is shutting down"),
+                    "the agent's session.end line naming the reason: " + audit.sessionEnds());
         }
         MachineProcesses.awaitTrue(Duration.ofSeconds(5), () -> machine.agent().gatewayMessage()
                 .contains("the gateway is shutting down"), "the agent told why its tunnel closed");

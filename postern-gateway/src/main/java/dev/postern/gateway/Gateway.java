@@ -130,7 +130,7 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("closing connection of key_id=\"{}\" serial={}: {}",
                         GatewayAuthenticator.printable(login.certificate().getId()),
                         Long.toUnsignedString(login.certificate().getSerial()), reason);
-                SessionEndings.end(session, "Postern: session ended: " + reason);
+                SessionEndings.end(session, reason);
                 closed++;
             } else if (login instanceof GatewayLogin.Machine) {
                 pushRevocations(session);
@@ -174,7 +174,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         LOG.warn("machine {} removed: ending {} connection(s)", machineId, ending.size());
-        SessionEndings.endAll(ending, "Postern: session ended: " + reason, Duration.ofSeconds(2));
+        SessionEndings.endAll(ending, reason, Duration.ofSeconds(2));
         return ending.size();
     }
 
@@ -184,14 +184,14 @@ public final class Gateway implements AutoCloseable {
             GatewayLogin login = s.getAttribute(GatewayLogin.KEY);
             return login != null && login.org().equals(org);
         }).toList();
-        SessionEndings.endAll(ending, "Postern: session ended: " + reason, Duration.ofSeconds(2));
+        SessionEndings.endAll(ending, reason, Duration.ofSeconds(2));
         return ending.size();
     }
 
     /** Tells every connection why it ends (people see it on stderr, agents log it), then stops listening. */
     @Override
     public void close() {
-        SessionEndings.endAll(server.getActiveSessions(), "Postern: session ended: the gateway is shutting down;"
+        SessionEndings.endAll(server.getActiveSessions(), "the gateway is shutting down;"
                 + " reconnect in a moment", Duration.ofSeconds(2));
         try {
             server.stop(true);

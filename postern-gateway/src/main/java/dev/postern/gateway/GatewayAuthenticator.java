@@ -52,7 +52,7 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
             refused(username, key, session.getRemoteAddress(), e.getMessage());
             if (key instanceof OpenSshCertificate c && c.getType() == OpenSshCertificate.Type.HOST) {
                 // an agent cannot read a publickey failure: tell it why and what to do, then hang up
-                SessionEndings.end(session, "Postern: tunnel login refused: " + e.getMessage());
+                SessionEndings.disconnect(session, "Postern: tunnel login refused: " + e.getMessage());
             }
             return false;
         } catch (RuntimeException e) {

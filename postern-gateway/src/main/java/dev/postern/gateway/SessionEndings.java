@@ -26,8 +26,22 @@ final class SessionEndings {
     private SessionEndings() {
     }
 
-    /** Sends the reason, then closes once it is written (MINA closes after the write; at once on failure). */
+    /**
+     * Ends a connection: tells the agents behind its channels why (their audit lines), then the peer itself
+     * ({@code Postern: session ended: <reason>}), and closes once that is written.
+     */
     static void end(Session session, String reason) {
+        for (Channel c : channels(session)) {
+            MachineChannel m = c instanceof UserChannel u ? u.machinePeer() : c instanceof MachineChannel mc ? mc : null;
+            if (m != null) {
+                m.tellEndReason(reason);
+            }
+        }
+        disconnect(session, "Postern: session ended: " + reason);
+    }
+
+    /** Sends {@code message} in SSH_MSG_DISCONNECT, then closes (MINA closes after the write; at once on failure). */
+    static void disconnect(Session session, String reason) {
         try {
             session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, reason);
         } catch (IOException | RuntimeException e) {
@@ -39,7 +53,10 @@ final class SessionEndings {
     /** Ends all of {@code sessions} with {@code reason}, waiting up to {@code wait} for them to close. */
     static void endAll(Collection<? extends Session> sessions, String reason, Duration wait) {
         CountDownLatch closed = new CountDownLatch(sessions.size());
-        for (Session s : sessions) {
+        // people first: a machine's tunnel closing first would close their channels before they hear why
+        List<Session> ordered = new java.util.ArrayList<>(sessions);
+        ordered.sort(java.util.Comparator.comparing(s -> !(s.getAttribute(GatewayLogin.KEY) instanceof GatewayLogin.Person)));
+        for (Session s : ordered) {
             s.addCloseFutureListener(f -> closed.countDown());
             end(s, reason);
         }

@@ -52,6 +52,11 @@ final class UserChannel extends AbstractServerChannel {
         return out;
     }
 
+    /** The machine's end of this channel; null before routing or when refused. */
+    MachineChannel machinePeer() {
+        return peer;
+    }
+
     /** The machine this channel was routed to; null before routing or when refused. */
     String machineId() {
         return machineId;
