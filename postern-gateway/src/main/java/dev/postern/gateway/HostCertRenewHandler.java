@@ -28,6 +28,15 @@ final class HostCertRenewHandler extends AbstractConnectionServiceRequestHandler
         this.directory = directory;
     }
 
+    /** The client side, for tests and tools: sends the request; the certificate line, or null when refused. */
+    static String send(Session session) throws java.io.IOException {
+        Buffer request = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
+        request.putString(REQUEST);
+        request.putBoolean(true);
+        Buffer reply = session.request(REQUEST, request, java.time.Duration.ofSeconds(10));
+        return reply == null ? null : reply.getString();
+    }
+
     @Override
     public Result process(ConnectionService service, String request, boolean wantReply, Buffer buffer) throws Exception {
         if (!REQUEST.equals(request)) {

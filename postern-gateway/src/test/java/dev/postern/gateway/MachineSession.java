@@ -67,6 +67,11 @@ final class MachineSession implements AutoCloseable {
         return session.request("tcpip-forward", request, Duration.ofSeconds(10)) != null;
     }
 
+    /** Sends {@value HostCertRenewHandler#REQUEST}; the reply's certificate line, or null when refused. */
+    String renew() throws IOException {
+        return HostCertRenewHandler.send(session);
+    }
+
     @Override
     public void close() {
         session.close(true);
