@@ -3,6 +3,7 @@ package dev.postern.agent;
 import dev.postern.agent.files.FileTransfer;
 import dev.postern.agent.files.UserDirectory;
 import dev.postern.agent.forward.Forwarding;
+import dev.postern.agent.session.AuditLog;
 import dev.postern.agent.session.Entrypoint;
 import dev.postern.agent.session.Sessions;
 import dev.postern.agent.tunnel.Backoff;
@@ -18,6 +19,7 @@ import dev.postern.ssh.RevocationFile;
 import dev.postern.ssh.RevocationList;
 import dev.postern.ssh.ServerSetup;
 import dev.postern.ssh.TrustPolicy;
+import dev.postern.ssh.TrustedKeysFile;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -54,9 +56,14 @@ public final class Agent implements AutoCloseable {
     private final InProcessSshServer inProcess;
     private final TunnelClient tunnel;
     private volatile HostCertRenewer renewer;
+    private final RevokedSessions revokedSessions;
+    private final DataDirLock lock;
 
     private Agent(AgentConfig config, Entrypoint entrypoint, SshServer server, Sessions sessions,
-                  Exception serverFailure, InProcessSshServer inProcess, TunnelClient tunnel) {
+                  Exception serverFailure, InProcessSshServer inProcess, TunnelClient tunnel,
+                  RevokedSessions revokedSessions, DataDirLock lock) {
+        this.revokedSessions = revokedSessions;
+        this.lock = lock;
         this.inProcess = inProcess;
         this.tunnel = tunnel;
         this.config = config;
@@ -67,20 +74,46 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Starts the entrypoint (if any), then the SSH server. Returns once the server listens.
+     * Locks the data directory, starts the entrypoint (if any), then the SSH server. Returns once the server
+     * listens.
      *
+     * @throws DataDirLock.InUseException when another agent runs on the same data directory
      * @throws IOException when the entrypoint cannot start, or the SSH server cannot start and there is no
      *     entrypoint to keep running
      */
     public static Agent start(AgentConfig config) throws IOException {
+        return start(config, DataDirLock.acquire(config.dataDir()));
+    }
+
+    /**
+     * As {@link #start(AgentConfig)}, with the lock on the data directory already taken (the launcher takes it
+     * before it joins, so that two agents never join with one directory); the agent releases it when closed.
+     */
+    public static Agent start(AgentConfig config, DataDirLock lock) throws IOException {
+        try {
+            if (!lock.dataDir().equals(config.dataDir().toAbsolutePath().normalize().toRealPath())) {
+                throw new IllegalArgumentException("the lock is on " + lock.dataDir() + ", not on --data "
+                        + config.dataDir());
+            }
+            return startLocked(config, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Agent startLocked(AgentConfig config, DataDirLock lock) throws IOException {
         Entrypoint entrypoint = config.entrypoint().isEmpty() ? null
                 : Entrypoint.start(config.entrypoint(), config.environment());
         Sessions sessions = null;
         SshServer server = null;
+        RevokedSessions revokedSessions = null;
         try {
             sessions = Sessions.start(config.accounts(), config.environment(), config.clock(), config.killGrace());
             HostKeys hostKeys = HostKeys.loadOrCreate(config.dataDir(), config.hostCertFile());
-            server = newServer(config, sessions, hostKeys);
+            Supplier<RevocationList> revocations = revocations(config);
+            server = newServer(config, sessions, hostKeys, revocations);
+            revokedSessions = RevokedSessions.install(server, revocations, new AuditLog());
             InProcessSshServer inProcess = null;
             TunnelClient tunnel = null;
             HostCertRenewer renewer = null;
@@ -105,18 +138,30 @@ public final class Agent implements AutoCloseable {
                 server.start();
                 LOG.info("postern agent listening on {}:{}", config.listenHost(), boundPort(server));
             }
-            Agent agent = new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel);
+            Agent agent = new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel, revokedSessions,
+                    lock);
             agent.renewer = renewer;
             return agent;
         } catch (IOException | RuntimeException e) {
+            if (revokedSessions != null) {
+                revokedSessions.close();
+            }
             closeQuietly(server, sessions);
             if (entrypoint == null) {
                 throw e;
             }
             LOG.error("the SSH server could not start ({}); the entrypoint (pid {}) keeps running without it",
                     e.getMessage(), entrypoint.pid(), e);
-            return new Agent(config, entrypoint, null, null, e, null, null);
+            return new Agent(config, entrypoint, null, null, e, null, null, null, lock);
         }
+    }
+
+    /** The revocation list that logins and live sessions are checked against; one instance for both. */
+    private static Supplier<RevocationList> revocations(AgentConfig config) {
+        RevocationList none = RevocationList.empty();
+        return config.revokedFile()
+                .<Supplier<RevocationList>>map(f -> RevocationFile.required(f, config.clock()))
+                .orElse(() -> none);
     }
 
     private static TunnelConfig tunnelConfig(AgentConfig config, AgentTunnel t, HostKeys hostKeys) {
@@ -127,26 +172,27 @@ public final class Agent implements AutoCloseable {
                 Backoff.DEFAULT, config.clock());
     }
 
-    private static SshServer newServer(AgentConfig config, Sessions sessions, HostKeys hostKeys) throws IOException {
+    private static SshServer newServer(AgentConfig config, Sessions sessions, HostKeys hostKeys,
+                                       Supplier<RevocationList> revocations) throws IOException {
         List<PublicKey> caKeys = OpenSshKeys.readPublicKeys(config.trustedUserCaFile());
         if (caKeys.isEmpty()) {
             throw new IllegalArgumentException("--trusted-user-ca " + config.trustedUserCaFile()
                     + " holds no public key; put the org's user CA public key line in it");
         }
-        RevocationList none = RevocationList.empty();
-        Supplier<RevocationList> revocations = config.revokedFile()
-                .<Supplier<RevocationList>>map(f -> RevocationFile.required(f, config.clock()))
-                .orElse(() -> none);
+        // re-read on change: a CA replaced by the control plane (written by the poller) takes over, the old one ends
+        TrustedKeysFile trusted = TrustedKeysFile.required(config.trustedUserCaFile(), config.clock());
         CertificateAuthenticator authenticator = new CertificateAuthenticator(
-                TrustPolicy.of(() -> caKeys, revocations, config.clock()));
+                TrustPolicy.of(trusted, revocations, config.clock()));
         SshServer server = SshServer.setUpDefaultServer();
         ServerSetup.lockDown(server, authenticator, hostKeys, config.limits());
+        ServerSetup.guardPreAuth(server, config.preAuth(), config.clock());
         server.setChannelFactories(List.of(sessions.channelFactory()));
         server.setShellFactory(sessions.shellFactory());
         server.setSubsystemFactories(List.of());
         // files and forwards look users up in the same passwd and group files as sessions
         UserDirectory users = new UserDirectory(config.accounts().passwdFile(), config.accounts().groupFile());
-        FileTransfer.install(server, users, sessions.commandFactory()); // sets the command factory: scp, else exec
+        // sets the command factory: scp, else exec
+        FileTransfer.install(server, users, sessions.commandFactory(), config.umask());
         Forwarding.install(server, users); // after the channel factories: adds direct-tcpip
         server.setHost(config.listenHost());
         server.setPort(config.listenPort());
@@ -212,11 +258,17 @@ public final class Agent implements AutoCloseable {
         return config;
     }
 
-    /** Stops the SSH server (ending its sessions), then the entrypoint (SIGTERM, SIGKILL after 10 s). */
+    /**
+     * Stops the SSH server (ending its sessions), then the entrypoint (SIGTERM, SIGKILL after 10 s), then
+     * releases the data directory.
+     */
     @Override
     public void close() {
         if (renewer != null) {
             renewer.close();
+        }
+        if (revokedSessions != null) {
+            revokedSessions.close();
         }
         if (tunnel != null) {
             tunnel.close();
@@ -231,6 +283,11 @@ public final class Agent implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            lock.close(); // last: the next agent on this directory may start once this one is gone
+        } catch (IOException e) {
+            LOG.warn("releasing the lock on {} failed: {}", lock.dataDir(), e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.postern.agent;
 
 import dev.postern.agent.session.Accounts;
+import dev.postern.ssh.PreAuthLimits;
 import dev.postern.ssh.ServerLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,19 +29,26 @@ import java.util.Optional;
  * @param hostCertFile the host certificate to present, if any
  * @param revokedFile an OpenSSH KRL, re-read when it changes, if any
  * @param entrypoint the supervised program and its arguments; empty for none
- * @param environment the entrypoint's environment, which every session also gets
+ * @param environment the entrypoint's environment, which every session also gets: the one given without the
+ *     agent's own configuration ({@code POSTERN_*}, see {@code ChildEnvironment})
  * @param accounts where users and shells are looked up, and as whom the agent runs
  * @param limits per-connection limits
+ * @param preAuth limits on connections to the listening socket that have not logged in yet, per source address
+ *     and in total (tunnel-mode sessions arrive over the tunnel and are not counted)
  * @param killGrace how long a hung-up session may survive SIGHUP before SIGKILL
  * @param tunnel when present, the agent dials out to this gateway; with {@code listenPort} -1 it then opens no
  *     listening socket at all
+ * @param umask permission bits cleared from files and directories that SFTP and scp create (OpenSSH's 022 by
+ *     default)
  */
 public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path trustedUserCaFile,
                           Optional<Path> hostCertFile, Optional<Path> revokedFile, List<String> entrypoint,
                           Map<String, String> environment, Accounts accounts, Clock clock, ServerLimits limits,
-                          Duration killGrace, Optional<AgentTunnel> tunnel) {
+                          PreAuthLimits preAuth, Duration killGrace, Optional<AgentTunnel> tunnel, int umask) {
     public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
     public static final int DEFAULT_LISTEN_PORT = 22;
+    /** OpenSSH's umask for sftp-server and scp unless the machine says otherwise. */
+    public static final int DEFAULT_UMASK = 0022;
 
     public AgentConfig {
         Objects.requireNonNull(listenHost, "listenHost");
@@ -80,13 +88,18 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
         if (!entrypoint.isEmpty() && entrypoint.get(0).isBlank()) {
             throw new IllegalArgumentException("the entrypoint after '--' starts with an empty program name");
         }
-        environment = Map.copyOf(environment);
+        environment = ChildEnvironment.of(environment);
         Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(preAuth, "preAuth");
         Objects.requireNonNull(killGrace, "killGrace");
         if (killGrace.isNegative() || killGrace.isZero()) {
             throw new IllegalArgumentException("killGrace is " + killGrace + "; it must be positive (default 2s)");
+        }
+        if (umask < 0 || umask > 0777) {
+            throw new IllegalArgumentException("--umask " + Integer.toOctalString(umask) + " is out of range; pass"
+                    + " an octal mode from 000 to 777, e.g. 022 (the default) or 077");
         }
     }
 
@@ -113,8 +126,10 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
         private Accounts accounts;
         private Clock clock = Clock.systemUTC();
         private ServerLimits limits = ServerLimits.defaults();
+        private PreAuthLimits preAuth = PreAuthLimits.defaults();
         private Duration killGrace = Duration.ofSeconds(2);
         private AgentTunnel tunnel;
+        private int umask = DEFAULT_UMASK;
 
         private Builder(Path dataDir, Path trustedUserCaFile) {
             this.dataDir = dataDir;
@@ -162,6 +177,11 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
             return this;
         }
 
+        public Builder preAuth(PreAuthLimits preAuth) {
+            this.preAuth = preAuth;
+            return this;
+        }
+
         public Builder killGrace(Duration grace) {
             this.killGrace = grace;
             return this;
@@ -173,11 +193,17 @@ public record AgentConfig(String listenHost, int listenPort, Path dataDir, Path 
             return this;
         }
 
+        /** The umask of SFTP and scp, e.g. {@code 0027}. */
+        public Builder umask(int bits) {
+            this.umask = bits;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(listenHost, listenPort, dataDir, trustedUserCaFile,
                     Optional.ofNullable(hostCertFile), Optional.ofNullable(revokedFile), entrypoint, environment,
-                    accounts != null ? accounts : Accounts.system(), clock, limits, killGrace,
-                    Optional.ofNullable(tunnel));
+                    accounts != null ? accounts : Accounts.system(), clock, limits, preAuth, killGrace,
+                    Optional.ofNullable(tunnel), umask);
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,5 +35,18 @@ class AgentConfigTest {
                 .hasMessageContaining("--revoked " + dir.resolve("krl") + " cannot be read");
         assertThatThrownBy(() -> AgentConfig.builder(dir, ca).hostCertFile(dir.resolve("c")).build())
                 .hasMessageContaining("--host-cert " + dir.resolve("c") + " cannot be read");
+    }
+
+    @Test
+    void theEnvironmentHandedOnKeepsTheOperatorsVariablesButNotTheAgentsOrTheLaunchers() throws IOException {
+        Path ca = Files.writeString(dir.resolve("ca.pub"), "x");
+        Map<String, String> byOperator = Map.of("MALLOC_ARENA_MAX", "4", "POSTERN_JOIN_TOKEN", "pjt_x", "LANG", "C");
+        assertThat(AgentConfig.builder(dir, ca).environment(byOperator).build().environment())
+                .isEqualTo(Map.of("MALLOC_ARENA_MAX", "4", "LANG", "C"));
+
+        Map<String, String> byLauncher = Map.of("MALLOC_ARENA_MAX", "2", "POSTERN_LAUNCHER_ENV", "MALLOC_ARENA_MAX",
+                "LANG", "C");
+        assertThat(AgentConfig.builder(dir, ca).environment(byLauncher).build().environment())
+                .isEqualTo(Map.of("LANG", "C"));
     }
 }

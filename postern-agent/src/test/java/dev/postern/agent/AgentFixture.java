@@ -25,7 +25,7 @@ import java.util.function.UnaryOperator;
 public final class AgentFixture implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(30);
     public static final Map<String, String> ENV = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
-            "POSTERN_APP_MARKER", "from-the-entrypoint", "LANG", "C");
+            "APP_MARKER", "from-the-entrypoint", "LANG", "C");
 
     public final Path dir;
     /** The user CA's private key; its public half ({@code user_ca.pub}) is the agent's --trusted-user-ca. */

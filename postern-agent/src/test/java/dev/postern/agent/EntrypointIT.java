@@ -60,7 +60,7 @@ class EntrypointIT {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             AgentConfig config = AgentConfig.builder(dir.resolve("data"), dir.resolve("ca.pub"))
                     .listen("127.0.0.1", taken.getLocalPort()).environment(AgentFixture.ENV)
-                    .entrypoint(List.of("sh", "-c", "echo $POSTERN_APP_MARKER > " + dir.resolve("out") + "; exit 9"))
+                    .entrypoint(List.of("sh", "-c", "echo $APP_MARKER > " + dir.resolve("out") + "; exit 9"))
                     .build();
             try (Agent agent = Agent.start(config)) {
                 assertThat(agent.serverFailure()).isPresent();

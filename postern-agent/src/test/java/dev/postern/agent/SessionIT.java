@@ -80,7 +80,7 @@ class SessionIT {
 
     @Test
     void sessionSeesTheEntrypointEnvironmentAndLoginVariables() {
-        ProcessResult r = fx.ssh(cert, "echo \"$POSTERN_APP_MARKER|$USER|$HOME|$LOGNAME\"; echo \"$SSH_CONNECTION\"");
+        ProcessResult r = fx.ssh(cert, "echo \"$APP_MARKER|$USER|$HOME|$LOGNAME\"; echo \"$SSH_CONNECTION\"");
         assertThat(r.stdout()).as(r.toString()).startsWith("from-the-entrypoint|root|/root|root\n");
         assertThat(r.stdout()).containsPattern("127\\.0\\.0\\.1 [0-9]+ 127\\.0\\.0\\.1 " + fx.agent.port());
     }

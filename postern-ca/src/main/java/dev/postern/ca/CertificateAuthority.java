@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.sshd.certificate.OpenSshCertificateBuilder;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 
@@ -99,6 +100,11 @@ public final class CertificateAuthority {
     private SignedCertificate sign(OpenSshCertificateBuilder builder, String subjectLine, long serial, String keyId,
                                    java.util.List<String> principals, Instant validAfter, Instant validBefore) {
         PublicKey subject = SshKeys.parseSubjectKey(subjectLine, "subjectPublicKeyLine");
+        if (KeyUtils.compareKeys(subject, keyPair.getPublic())) {
+            throw new IllegalArgumentException("subjectPublicKeyLine '" + SshKeys.abbreviate(subjectLine)
+                    + "' is this CA's own public key; a CA key is never certified: certify your own key"
+                    + " (ssh-keygen -t ed25519 makes one)");
+        }
         long after = validAfter.getEpochSecond();
         long before = validBefore.getEpochSecond();
         OpenSshCertificate cert;

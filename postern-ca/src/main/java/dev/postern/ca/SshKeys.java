@@ -3,6 +3,7 @@ package dev.postern.ca;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.util.Collections;
 import java.util.Set;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -21,6 +22,11 @@ final class SshKeys {
             KeyPairProvider.ECDSA_SHA2_NISTP384,
             KeyPairProvider.ECDSA_SHA2_NISTP521,
             KeyPairProvider.SSH_RSA);
+
+    /** RSA keys shorter than this are refused: 1024-bit RSA is within reach of a well-funded attacker. */
+    static final int MIN_RSA_BITS = 2048;
+    /** What every refusal of a key type or size tells the user to do instead. */
+    static final String NEW_KEY_HINT = "make a new key with 'ssh-keygen -t ed25519' and certify its .pub";
 
     private SshKeys() {
     }
@@ -48,8 +54,10 @@ final class SshKeys {
                     + "); give the plain public key (the .pub file, not -cert.pub)");
         }
         if (!CERTIFIABLE_TYPES.contains(type)) {
-            throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' has key type " + type
-                    + ", which cannot be certified; use one of " + sorted(CERTIFIABLE_TYPES));
+            String why = type.equals(KeyPairProvider.SSH_DSS) ? " (DSA is limited to 1024 bits and disabled in"
+                    + " OpenSSH)" : "";
+            throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' has key type " + type + why
+                    + ", which cannot be certified; use one of " + sorted(CERTIFIABLE_TYPES) + ": " + NEW_KEY_HINT);
         }
         PublicKey key;
         try {
@@ -61,6 +69,11 @@ final class SshKeys {
         if (key == null || key instanceof OpenSshCertificate || !type.equals(KeyUtils.getKeyType(key))) {
             throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' does not decode as a " + type
                     + " key");
+        }
+        if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+            throw new IllegalArgumentException(field + " '" + abbreviate(line) + "' is an RSA key of "
+                    + rsa.getModulus().bitLength() + " bits; the CA certifies RSA keys of at least " + MIN_RSA_BITS
+                    + " bits: " + NEW_KEY_HINT);
         }
         return key;
     }

@@ -86,6 +86,27 @@ class KrlIT {
         assertThat(r.stdout()).containsSubsequence("serial: 3\n", "serial: 9\n");
     }
 
+    @Test
+    void aRetiredCaKeyRevokesEveryCertificateItSignedAndSerialsStayRevokedUnderEveryCa() throws Exception {
+        Path oldRevoked = certFile(otherCa, "old-revoked", 1001);
+        Path oldKept = certFile(otherCa, "old-kept", 1002);
+        Path newRevoked = certFile(ca, "new-revoked", 1003);
+        Path newKept = certFile(ca, "new-kept", 1004);
+        Path krl = Files.write(tmp.resolve("krl"), Krl.write(List.of(ca.publicKeyLine(), otherCa.publicKeyLine()),
+                List.of(1001L, 1003L), List.of(otherCa.publicKeyLine()), 4, NOW, "rotated"));
+
+        ProcessResult r = SshKeygen.queryKrl(krl, oldRevoked, oldKept, newRevoked, newKept);
+
+        assertThat(r.stdout()).contains(oldRevoked + " (alice): REVOKED", oldKept + " (alice): REVOKED",
+                newRevoked + " (alice): REVOKED", newKept + " (alice): ok");
+        ProcessResult listing = dev.postern.testing.Processes.run(java.time.Duration.ofSeconds(30),
+                List.of("ssh-keygen", "-Q", "-l", "-f", krl.toString()));
+        assertThat(listing.exitCode()).as("%s", listing).isZero();
+        // the old CA's revoked serial is still listed for it, not only covered by the revoked CA key
+        assertThat(listing.stdout()).contains("# CA key ssh-ed25519 " + otherCa.fingerprint(),
+                "# CA key ssh-ed25519 " + ca.fingerprint(), "serial: 1001");
+    }
+
     private Path certFile(CertificateAuthority signer, String name, long serial) throws Exception {
         Path key = SshKeygen.generate(tmp, name, "ed25519");
         SignedCertificate cert = signer.signUser(new UserCertRequest(SshKeygen.publicKeyLine(key), serial, name,

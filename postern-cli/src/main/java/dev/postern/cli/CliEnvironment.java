@@ -1,5 +1,6 @@
 package dev.postern.cli;
 
+import dev.postern.common.EnvFlag;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -45,9 +46,13 @@ public record CliEnvironment(Map<String, String> variables, InputStream in, Prin
         return variable("POSTERN_HOME").map(Path::of).orElse(home().resolve(".postern"));
     }
 
-    /** True when {@code POSTERN_DEBUG} asks for stack traces. */
+    /**
+     * True when {@code POSTERN_DEBUG} asks for stack traces ({@code 1} or {@code true}).
+     *
+     * @throws IllegalArgumentException when it is set to anything else, naming the accepted values
+     */
     public boolean debug() {
-        return variable("POSTERN_DEBUG").filter(v -> !v.equals("0") && !v.equalsIgnoreCase("false")).isPresent();
+        return EnvFlag.isOn("POSTERN_DEBUG", variables.get("POSTERN_DEBUG"));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.postern.cli;
 
 import dev.postern.cli.audit.AuditCommand;
 import dev.postern.cli.auth.AuthCommand;
+import dev.postern.cli.client.Printable;
 import dev.postern.cli.demo.DemoCommand;
 import dev.postern.cli.machines.MachinesCommand;
 import dev.postern.cli.machines.TokensCommand;
@@ -39,6 +40,18 @@ public final class Main {
 
     /** Runs one command line in-process; never throws and never calls System.exit. */
     public static int run(CliEnvironment env, String... args) {
+        ContextOption global;
+        try {
+            global = ContextOption.apply(env, args);
+        } catch (CliException e) {
+            env.err().println("postern: " + e.getMessage());
+            env.err().flush();
+            return e.exitCode();
+        }
+        return execute(global.env(), global.args());
+    }
+
+    private static int execute(CliEnvironment env, String... args) {
         CommandLine cli = commandLine(env, args);
         try {
             return cli.execute(args);
@@ -81,7 +94,7 @@ public final class Main {
             // ---- launchers: the control plane and the in-machine agent ----
             new TopCommand("server", env -> new ServerCommand(env.posternHome(),
                     env.variable("POSTERN_MASTER_KEY").orElse(null), env.out())),
-            new TopCommand("agent", env -> new AgentCommand()),
+            new TopCommand("agent", env -> new AgentCommand(env.variables())),
             new TopCommand("demo", DemoCommand::new),
             // ---- end of launchers; client commands below ----
             new TopCommand("auth", AuthCommand::new),
@@ -130,12 +143,21 @@ public final class Main {
 
     private static int failed(CliEnvironment env, Exception e, CommandLine command, ParseResult parseResult) {
         PrintWriter err = command.getErr();
+        // messages may quote answers of the control plane: whatever slipped through unescaped is escaped here
         if (e instanceof CliException) {
-            err.println("postern: " + e.getMessage());
+            err.println("postern: " + Printable.forTerminal(e.getMessage()));
         } else {
-            err.println("postern: unexpected error: " + e + " (run with --verbose or POSTERN_DEBUG=1 for details)");
+            err.println("postern: unexpected error: " + Printable.forTerminal(String.valueOf(e))
+                    + " (run with --verbose or POSTERN_DEBUG=1 for details)");
         }
-        if (env.debug() || verbose(parseResult)) {
+        boolean debug;
+        try {
+            debug = env.debug();
+        } catch (IllegalArgumentException bad) {
+            err.println("postern: " + bad.getMessage());
+            debug = false;
+        }
+        if (debug || verbose(parseResult)) {
             e.printStackTrace(err);
         }
         err.flush();

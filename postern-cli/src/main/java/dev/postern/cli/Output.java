@@ -1,8 +1,10 @@
 package dev.postern.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postern.common.Json;
+import dev.postern.common.Untrusted;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,7 +21,8 @@ public final class Output {
     /** Prints {@code value} as indented JSON with the same mapping the API uses. */
     public static void json(PrintStream out, Object value) {
         try {
-            out.println(JSON.writeValueAsString(value));
+            // non-ASCII as \\uXXXX too: still the same JSON, and no bidi override or separator reaches the terminal
+            out.println(JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII).writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new CliException(ExitCodes.FAILURE, "cannot print JSON: " + e.getOriginalMessage(), e);
         }
@@ -30,7 +33,16 @@ public final class Output {
         return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    /** Prints rows under a header with columns padded to their widest cell. */
+    /**
+     * A value from the server made safe for a terminal: control, format and separator characters (ESC, NUL,
+     * U+2028, bidi overrides...) are shown as {@code \\uXXXX}, so that a stored e-mail or audit detail cannot move
+     * the cursor, recolour or hide lines in the reader's terminal.
+     */
+    public static String safe(String value) {
+        return Untrusted.escape(value);
+    }
+
+    /** Prints rows under a header with columns padded to their widest cell; every cell is {@link #safe}. */
     public static void table(PrintStream out, List<String> header, List<List<String>> rows) {
         List<List<String>> all = new ArrayList<>();
         all.add(header);
@@ -56,6 +68,6 @@ public final class Output {
 
     private static String cell(List<String> row, int i) {
         String c = i < row.size() ? row.get(i) : null;
-        return c == null ? "-" : c;
+        return c == null ? "-" : safe(c);
     }
 }

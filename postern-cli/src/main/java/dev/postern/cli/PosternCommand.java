@@ -20,6 +20,11 @@ final class PosternCommand implements Runnable {
             description = "Show stack traces of failures (also: POSTERN_DEBUG=1).")
     boolean verbose;
 
+    // Read by ContextOption before picocli parses (so it is never set here); declared for --help only.
+    @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "Use this saved login (also: POSTERN_CONTEXT); see 'postern auth list'.")
+    String context;
+
     @Override
     public void run() {
         throw new MissingSubcommandException(spec.commandLine());

@@ -20,11 +20,16 @@ import java.util.function.BooleanSupplier;
 final class MachineProcesses implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
 
-    /** Starts {@code postern agent --server URL --join-token T --data DIR} as a child JVM; logs go to DIR.log. */
-    Process start(String server, String joinToken, Path data) {
+    /**
+     * Starts {@code postern agent --server URL --join-token T --data DIR [moreArgs]} as a child JVM; logs go to
+     * DIR.log.
+     */
+    Process start(String server, String joinToken, Path data, String... moreArgs) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "agent", "--server", server, "--join-token", joinToken, "--data", data.toString())
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "agent", "--server", server, "--join-token", joinToken, "--data", data.toString()));
+        cmd.addAll(List.of(moreArgs));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile());
         try {
@@ -52,7 +57,9 @@ final class MachineProcesses implements AutoCloseable {
         Set<String> inodes = new HashSet<>();
         for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try {
-                for (String line : Files.readAllLines(Path.of(file)).subList(1, Files.readAllLines(Path.of(file)).size())) {
+                // read once: other processes open and close sockets between two reads (the table grows or shrinks)
+                List<String> lines = Files.readAllLines(Path.of(file));
+                for (String line : lines.subList(1, lines.size())) {
                     String[] f = line.trim().split("\\s+");
                     if (f.length > 9 && f[3].equals("0A")) {
                         inodes.add(f[9]);

@@ -175,6 +175,12 @@ class MainTest {
         CliRunner.Result email = cli.run("members", "add", "--org", "acme", "--email", "bob");
         assertThat(email.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(email.err()).contains("'bob' is not an e-mail address");
+        CliRunner.Result esc = cli.run("members", "add", "--org", "acme", "--email", "a\u001b[2J@example.com");
+        assertThat(esc.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(esc.err()).contains("a\\u001b[2J@example.com").doesNotContain("\u001b");
+        CliRunner.Result root = cli.run("members", "set", "--org", "acme", "--email", "b@example.com", "--login", "root");
+        assertThat(root.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(root.err()).contains("'root' is reserved");
         assertThat(cli.run("audit", "log", "--limit", "0").exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(cli.run("ssh", "revoke", "acme").exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(cli.run("ssh", "issue", "acme", "./k", "-u", "bad user").exit()).isEqualTo(ExitCodes.USAGE);

@@ -75,6 +75,66 @@ class SshdRevocationIT {
         }
     }
 
+    /**
+     * The hole: after {@code establish --override} the KRL named only the new CA, so a machine still trusting the
+     * old CA (its TrustedUserCAKeys not yet updated) let every old certificate in again, revoked ones included.
+     */
+    @Test
+    void afterTheCaIsReplacedTheOldCasCertificatesStayRefusedByRealSshd() throws Exception {
+        CliRunner admin = new CliRunner(tmp.resolve("admin"), clock);
+        Plane.loginAdmin(plane, admin);
+        ok(admin, "orgs", "create", "acme");
+        ok(admin, "ssh", "establish", "acme");
+        Path revokedKey = tmp.resolve("id_revoked");
+        ok(admin, "ssh", "issue", "acme", revokedKey.toString());
+        Path keptKey = tmp.resolve("id_kept");
+        ok(admin, "ssh", "issue", "acme", keptKey.toString());
+        long revokedSerial = Plane.log(admin, "acme").stream().filter(c -> !c.revoked()).mapToLong(CertificateView::serial)
+                .min().orElseThrow();
+        ok(admin, "ssh", "revoke", "acme", "--serial", Long.toString(revokedSerial));
+        AuthorityView oldCa = Json.mapper().readValue(Plane.fetch(plane, "/v1/orgs/acme/ca"), AuthorityView.class);
+
+        ok(admin, "ssh", "establish", "acme", "--override");
+        Path newKey = tmp.resolve("id_new");
+        ok(admin, "ssh", "issue", "acme", newKey.toString());
+        AuthorityView newCa = Json.mapper().readValue(Plane.fetch(plane, "/v1/orgs/acme/ca"), AuthorityView.class);
+        assertThat(newCa.userCaPublicKey()).isNotEqualTo(oldCa.userCaPublicKey());
+        Path krl = tmp.resolve("revoked.krl");
+        Files.write(krl, Plane.fetch(plane, "/v1/orgs/acme/revocations.krl"));
+
+        ProcessResult query = Processes.run(Duration.ofSeconds(30), List.of("ssh-keygen", "-Q", "-f", krl.toString(),
+                revokedKey + "-cert.pub", keptKey + "-cert.pub", newKey + "-cert.pub"));
+        assertThat(query.stdout()).as(query.toString()).contains(revokedKey + "-cert.pub", keptKey + "-cert.pub",
+                newKey + "-cert.pub");
+        assertThat(query.stdout().lines().filter(l -> l.startsWith(revokedKey + "-cert.pub")
+                || l.startsWith(keptKey + "-cert.pub"))).allMatch(l -> l.endsWith("REVOKED"));
+        assertThat(query.stdout().lines().filter(l -> l.startsWith(newKey + "-cert.pub"))).allMatch(l -> l.endsWith(": ok"));
+        ProcessResult listing = Processes.run(Duration.ofSeconds(30), List.of("ssh-keygen", "-Q", "-l", "-f",
+                krl.toString()));
+        // the serial revoked under the old CA is still listed, not only covered by revoking the old CA key
+        assertThat(listing.stdout()).as(listing.toString()).contains("serial: " + revokedSerial + "\n");
+
+        Path trusted = tmp.resolve("trusted_user_ca");
+        try (OpenSshd sshd = OpenSshd.start(tmp.resolve("sshd"),
+                List.of("TrustedUserCAKeys " + trusted, "RevokedKeys " + krl))) {
+            Path knownHosts = tmp.resolve("known_hosts");
+            Files.writeString(knownHosts, sshd.knownHostsLine() + "\n");
+            // a machine that still trusts only the old CA: every old certificate is refused
+            Files.writeString(trusted, oldCa.userCaPublicKey().strip() + "\n");
+            for (Path key : List.of(revokedKey, keptKey)) {
+                ProcessResult r = ssh(sshd, key, knownHosts);
+                assertThat(r.exitCode()).as(key + " " + r + "\n--- sshd\n" + sshd.log()).isEqualTo(255);
+                assertThat(r.stderr()).contains("Permission denied");
+            }
+            // a machine trusting both CAs while it moves over: the new certificate works, the old one does not
+            Files.writeString(trusted, oldCa.userCaPublicKey().strip() + "\n" + newCa.userCaPublicKey().strip() + "\n");
+            ProcessResult fresh = ssh(sshd, newKey, knownHosts);
+            assertThat(fresh.exitCode()).as(fresh + "\n--- sshd\n" + sshd.log()).isZero();
+            assertThat(ssh(sshd, keptKey, knownHosts).exitCode()).isEqualTo(255);
+            assertThat(sshd.log()).containsIgnoringCase("revoked");
+        }
+    }
+
     private static ProcessResult ssh(OpenSshd sshd, Path key, Path knownHosts) {
         return Processes.run(Duration.ofSeconds(30), List.of("ssh", "-F", "none", "-i", key.toString(),
                 "-p", Integer.toString(sshd.port()), "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.postern.common.Json;
 import dev.postern.server.ControlPlane;
 import dev.postern.server.ControlPlaneConfig;
+import dev.postern.testing.LogCapture;
+import dev.postern.testing.Paramiko;
 import dev.postern.testing.ProcessResult;
 import dev.postern.testing.Processes;
 import java.io.IOException;
@@ -167,6 +169,53 @@ class TunnelPlaneIT {
         }
     }
 
+    @Test
+    void paramikoAndPlinkReachAMachineThroughTheGateway() throws Exception {
+        String id = ids.get(0);
+        String machine = id + ".vm.demo.internal";
+        JsonNode gw = Json.mapper().readTree(fetch(plane, "/v1/gateway"));
+        // paramiko knows no @cert-authority lines: the machine's own host key is pinned instead
+        Path knownHosts = dir.resolve("paramiko_known_hosts");
+        Files.writeString(knownHosts, "[127.0.0.1]:" + gatewayPort + " " + gw.get("hostKey").asText() + "\n"
+                + machine + " " + Files.readString(dir.resolve("m1").resolve("ssh_host_ed25519_key.pub")));
+        Path key = dir.resolve("id");
+        if (Paramiko.installed()) {
+            ProcessResult r = new Paramiko(dir).login("root", key, dir.resolve("id-cert.pub"), knownHosts)
+                    .jump("127.0.0.1", gatewayPort).run(machine, 22, "exec", "echo via-$((40+2)); exit 3");
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+            assertThat(r.stdout()).isEqualTo("via-42\n");
+        }
+        if (Files.isExecutable(Path.of("/usr/bin/plink"))) {
+            Path ppk = dir.resolve("id.ppk");
+            assertThat(Processes.run(Duration.ofSeconds(30), List.of("puttygen", key.toString(), "-O", "private",
+                    "-o", ppk.toString())).exitCode()).isZero();
+            String gatewayFingerprint = fingerprint(gw.get("hostKey").asText());
+            String machineFingerprint = fingerprint(Files.readString(dir.resolve("m1").resolve("ssh_host_ed25519_key.pub")));
+            String plink = "plink -batch -ssh -P " + gatewayPort + " -l postern -i " + ppk + " -cert " + key
+                    + "-cert.pub -hostkey " + gatewayFingerprint + " -nc %host:%port 127.0.0.1";
+            try (LogCapture gatewayLog = new LogCapture()) {
+                ProcessResult r = Processes.run(Duration.ofSeconds(30), List.of("plink", "-batch", "-ssh", "-l",
+                        "root", "-i", ppk.toString(), "-cert", key + "-cert.pub", "-hostkey", machineFingerprint,
+                        "-proxycmd", plink, machine, "echo plink-$((40+2))"));
+                assertThat(r.exitCode()).as(r.toString()).isZero();
+                assertThat(r.stdout()).isEqualTo("plink-42\n");
+                // PuTTY's simple@putty.projects.tartarus.org on the gateway's direct-tcpip channel is answered quietly
+                assertThat(gatewayLog.warnings()).isEmpty();
+            }
+        }
+    }
+
+    private static String fingerprint(String publicKeyLine) throws IOException {
+        Path f = Files.createTempFile("key", ".pub");
+        try {
+            Files.writeString(f, publicKeyLine.strip() + "\n");
+            return Processes.run(Duration.ofSeconds(10), List.of("ssh-keygen", "-l", "-E", "sha256", "-f",
+                    f.toString())).stdout().split(" ")[1];
+        } finally {
+            Files.delete(f);
+        }
+    }
+
     private static String serialOf(Path cert) {
         String listing = Processes.run(Duration.ofSeconds(10), List.of("ssh-keygen", "-L", "-f", cert.toString()))
                 .stdout();
@@ -209,8 +258,7 @@ class TunnelPlaneIT {
 
     private JsonNode api(String method, String path, String body) {
         try {
-            String token = Json.mapper().readTree(admin.posternHome().resolve("config.json").toFile()).get("token")
-                    .asText();
+            String token = new dev.postern.cli.client.ConfigFile(admin.posternHome()).load().orElseThrow().token();
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(plane.baseUrl() + path))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
             b = body == null ? b.GET() : b.method(method, HttpRequest.BodyPublishers.ofString(body));

@@ -23,7 +23,7 @@ public enum Role {
                 }
             }
         }
-        throw new IllegalArgumentException("role '" + text + "' is not one of owner, admin, member");
+        throw new IllegalArgumentException("role " + Untrusted.quote(text) + " is not one of owner, admin, member");
     }
 
     /** The lower-case name used on the command line and in JSON. */

@@ -39,17 +39,35 @@ public final class ServerUrls {
             throw new IllegalArgumentException("--server '" + server
                     + "' must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:7070");
         }
+        // the URL is saved, sent a path appended, and printed inside the 'postern agent' command line people
+        // copy: no credentials, no query or fragment, and a path that no shell would interpret
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                || !(uri.getRawPath() == null || uri.getRawPath().matches("[A-Za-z0-9._~/-]*"))) {
+            throw new IllegalArgumentException("--server '" + server + "' must be scheme://host[:port][/path] with a"
+                    + " path of letters, digits and '._~/-', e.g. https://postern.example.com");
+        }
         return s;
     }
 
     /**
-     * Refuses plain HTTP to anything but loopback unless {@code allowPlainHttp}.
+     * Refuses plain HTTP to anything but loopback unless {@value #ALLOW_HTTP} is {@code 1} or {@code true}.
      *
-     * @throws IllegalArgumentException explaining the risk and both fixes
+     * @param allowHttp the value of {@value #ALLOW_HTTP}, null when unset; read only when the URL needs it
+     * @throws IllegalArgumentException explaining the risk and both fixes, or naming the accepted values of a
+     *     {@value #ALLOW_HTTP} that is set to anything else ({@link EnvFlag})
      */
-    public static void requireSafe(String url, boolean allowPlainHttp) {
+    public static void requireSafe(String url, String allowHttp) {
         URI uri = URI.create(url);
-        if (allowPlainHttp || !"http".equalsIgnoreCase(uri.getScheme()) || isLoopback(uri.getHost())) {
+        if (!"http".equalsIgnoreCase(uri.getScheme()) || isLoopback(uri.getHost())) {
+            return;
+        }
+        boolean allowed;
+        try {
+            allowed = EnvFlag.isOn(ALLOW_HTTP, allowHttp);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(url + " is plain HTTP to another host, and " + e.getMessage());
+        }
+        if (allowed) {
             return;
         }
         throw new IllegalArgumentException(url + " is plain HTTP to another host: tokens, CA keys and revocation"

@@ -2,7 +2,7 @@ package dev.postern.gateway;
 
 import dev.postern.ssh.CertificateAuthenticator;
 import dev.postern.ssh.HostKeys;
-import dev.postern.ssh.ServerLimits;
+import dev.postern.ssh.PreAuthGuard;
 import dev.postern.ssh.ServerSetup;
 import dev.postern.ssh.TrustPolicy;
 import java.io.IOException;
@@ -41,12 +41,15 @@ public final class Gateway implements AutoCloseable {
     private final SshServer server;
     private final Tunnels tunnels;
     private final HostKeys hostKeys;
+    private final PreAuthGuard preAuth;
 
-    private Gateway(GatewayConfig config, SshServer server, Tunnels tunnels, HostKeys hostKeys) {
+    private Gateway(GatewayConfig config, SshServer server, Tunnels tunnels, HostKeys hostKeys,
+                    PreAuthGuard preAuth) {
         this.config = config;
         this.server = server;
         this.tunnels = tunnels;
         this.hostKeys = hostKeys;
+        this.preAuth = preAuth;
     }
 
     /**
@@ -57,14 +60,13 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config) {
         Objects.requireNonNull(config, "config");
         HostKeys hostKeys = HostKeys.loadOrCreate(config.hostKeyDir(), config.hostCertificate());
-        Tunnels tunnels = new Tunnels(config.directory(), config.clock());
+        Tunnels tunnels = new Tunnels(config.directory(), config.clock(), config.tunnelProbeTimeout());
         SshServer server = SshServer.setUpDefaultServer();
         // lockDown installs the certificate-only "publickey" method; the gateway's own authenticator then
         // replaces the placeholder that trusts nobody.
         CertificateAuthenticator nobody = new CertificateAuthenticator(TrustPolicy.fixed(List.of(), config.clock()));
-        ServerLimits defaults = ServerLimits.defaults();
-        ServerSetup.lockDown(server, nobody, hostKeys, new ServerLimits(defaults.maxAuthRequests(),
-                defaults.maxChannelsPerConnection(), defaults.authTimeout(), Duration.ofHours(1)));
+        ServerSetup.lockDown(server, nobody, hostKeys, config.limits());
+        PreAuthGuard preAuth = ServerSetup.guardPreAuth(server, config.preAuth(), config.clock());
         // people reach machines with ssh -J through here, which leaves Nagle on for the jump connection
         ServerSetup.acknowledgeAtOnceAfterLogin(server);
         server.setPublickeyAuthenticator(new GatewayAuthenticator(config.directory(), config.clock()));
@@ -85,7 +87,7 @@ public final class Gateway implements AutoCloseable {
                     + e.getMessage() + "; pick another --gateway address", e);
         }
         LOG.info("gateway listening on {}:{}", config.host(), server.getPort());
-        return new Gateway(config, server, tunnels, hostKeys);
+        return new Gateway(config, server, tunnels, hostKeys, preAuth);
     }
 
     /** Where it listens (the real port when the config asked for 0). */
@@ -105,6 +107,16 @@ public final class Gateway implements AutoCloseable {
     /** Ids of the machines whose tunnel is up here now. */
     public List<String> onlineMachines() {
         return tunnels.onlineIds();
+    }
+
+    /** How many second tunnels for a machine with a live tunnel ended with {@code outcome}, since start. */
+    public long tunnelConflicts(TunnelConflict outcome) {
+        return tunnels.conflicts(outcome);
+    }
+
+    /** How many connections were refused before login (or closed by the auth timeout) for {@code reason}. */
+    public long preAuthRefused(PreAuthGuard.Reason reason) {
+        return preAuth.refused(reason);
     }
 
     /**

@@ -1,20 +1,33 @@
 package dev.postern.gateway;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The machines whose reverse tunnel ends at this gateway: machine id to the SSH session that forwarded its name.
- * A machine that reconnects while its old connection is not yet known dead replaces it (the old one is closed):
- * the newest tunnel is the live one.
+ *
+ * <p>A second tunnel for a machine whose tunnel is up is a reconnect after a silent network failure, or a copy of
+ * the machine's identity (its data dir) logging in elsewhere. The gateway does not hand a live machine's traffic to
+ * the newcomer on its word: it probes the existing tunnel ({@link TunnelProbe}); if that answers, the newcomer is
+ * refused and the old tunnel keeps the traffic; if it does not answer within the probe timeout, it is closed and
+ * the newcomer takes its place ({@link TunnelConflict}). One probe per machine at a time: a claim made while one
+ * is pending is refused.
  */
 final class Tunnels {
     private static final Logger LOG = LoggerFactory.getLogger(Tunnels.class);
@@ -22,22 +35,87 @@ final class Tunnels {
     record Tunnel(MachineRecord machine, ServerSession session) {
     }
 
-    private final Map<String, Tunnel> byId = new ConcurrentHashMap<>();
-    private final GatewayDirectory directory;
-    private final Clock clock;
+    /** The answer to a claim: accepted, or refused with a message for the newcomer. */
+    record Claim(Optional<String> refusal) {
+        static final Claim ACCEPTED = new Claim(Optional.empty());
 
-    Tunnels(GatewayDirectory directory, Clock clock) {
-        this.directory = directory;
-        this.clock = clock;
+        static Claim refused(String message) {
+            return new Claim(Optional.of(message));
+        }
+
+        boolean accepted() {
+            return refusal.isEmpty();
+        }
     }
 
-    void up(MachineRecord machine, ServerSession session) {
-        Tunnel fresh = new Tunnel(machine, session);
-        Tunnel old = byId.put(machine.id(), fresh);
-        if (old != null && old.session() != session) {
-            LOG.info("machine {} reconnected; closing its previous tunnel", machine.id());
-            old.session().close(true);
+    private final Map<String, Tunnel> byId = new ConcurrentHashMap<>();
+    private final Set<String> probing = new HashSet<>(); // guarded by this
+    private final Map<TunnelConflict, LongAdder> conflicts = new EnumMap<>(TunnelConflict.class);
+    private final GatewayDirectory directory;
+    private final Clock clock;
+    private final Duration probeTimeout;
+
+    Tunnels(GatewayDirectory directory, Clock clock, Duration probeTimeout) {
+        this.directory = directory;
+        this.clock = clock;
+        this.probeTimeout = probeTimeout;
+        for (TunnelConflict c : TunnelConflict.values()) {
+            conflicts.put(c, new LongAdder());
         }
+    }
+
+    /**
+     * {@code session} asks to be {@code machine}'s tunnel. Completes at once when the machine has no live tunnel,
+     * else after probing the one it has.
+     */
+    CompletableFuture<Claim> claim(MachineRecord machine, ServerSession session) {
+        String id = machine.id();
+        Tunnel old;
+        synchronized (this) {
+            if (probing.contains(id)) {
+                return CompletableFuture.completedFuture(refuse(id, session, "a takeover of machine " + id
+                        + "'s tunnel is already being checked; try again", "another claim's probe is pending"));
+            }
+            old = byId.get(id);
+            if (old == null || old.session() == session || old.session().isClosing()) {
+                install(machine, session);
+                return CompletableFuture.completedFuture(Claim.ACCEPTED);
+            }
+            probing.add(id);
+        }
+        return TunnelProbe.answers(old.session(), probeTimeout)
+                .handleAsync((answered, error) -> settle(machine, session, old, Boolean.TRUE.equals(answered)));
+    }
+
+    private synchronized Claim settle(MachineRecord machine, ServerSession newcomer, Tunnel old, boolean answered) {
+        String id = machine.id();
+        probing.remove(id);
+        Tunnel current = byId.get(id);
+        if (answered && current == old && !old.session().isClosing()) {
+            return refuse(id, newcomer, "machine " + id + " already has a live tunnel from " + address(old.session()),
+                    "its tunnel from " + address(old.session()) + " answered a keepalive");
+        }
+        if (current != null && current != old && !current.session().isClosing()) {
+            return refuse(id, newcomer, "machine " + id + " already has a live tunnel from "
+                    + address(current.session()), "another tunnel took its place meanwhile");
+        }
+        conflicts.get(TunnelConflict.REPLACED).increment();
+        LOG.warn("machine {}: its tunnel from {} did not answer a keepalive within {}; replacing it with the tunnel"
+                + " from {}", id, address(old.session()), probeTimeout, address(newcomer));
+        old.session().close(true);
+        install(machine, newcomer);
+        return Claim.ACCEPTED;
+    }
+
+    private Claim refuse(String id, ServerSession newcomer, String message, String why) {
+        conflicts.get(TunnelConflict.REFUSED).increment();
+        LOG.warn("refused a second tunnel for machine {} from {}: {}", id, address(newcomer), why);
+        return Claim.refused(message);
+    }
+
+    private void install(MachineRecord machine, ServerSession session) {
+        Tunnel fresh = new Tunnel(machine, session);
+        byId.put(machine.id(), fresh);
         session.addCloseFutureListener(f -> down(fresh));
         if (session.isClosing()) {
             down(fresh);
@@ -81,5 +159,19 @@ final class Tunnels {
 
     List<String> onlineIds() {
         return List.copyOf(byId.keySet());
+    }
+
+    long conflicts(TunnelConflict outcome) {
+        return conflicts.get(outcome).sum();
+    }
+
+    /** host:port of the peer, without the leading slash of {@link InetSocketAddress#toString()}. */
+    static String address(ServerSession session) {
+        SocketAddress a = session.getRemoteAddress();
+        if (a instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(a);
     }
 }

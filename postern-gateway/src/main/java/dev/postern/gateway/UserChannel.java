@@ -12,6 +12,7 @@ import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
+import org.apache.sshd.server.channel.PuttyRequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,8 @@ final class UserChannel extends AbstractServerChannel {
     private volatile String machineId;
 
     UserChannel(Router router) {
-        super("", java.util.List.of(), null);
+        // plink -nc (PuTTY's ProxyCommand) sends its hints on this channel: answered quietly as MINA's sessions do
+        super("", java.util.List.of(PuttyRequestHandler.INSTANCE), null);
         this.router = router;
     }
 

@@ -20,5 +20,10 @@
  * {@code direct-tcpip} to port 22 of {@code <id>.vm.<app>.internal} or {@code <app>.internal} in their org; no
  * shell, exec, subsystems or remote forwards. The control plane is reached only through
  * {@link dev.postern.gateway.GatewayDirectory}.
+ *
+ * <p>One tunnel per machine: a second login that forwards a machine's name while its tunnel answers a keepalive
+ * is refused; the old tunnel is replaced only when it stays silent for the probe timeout (see {@code Tunnels}).
+ * Before login, connections are limited per source address and in total, and failed logins slow a source down
+ * ({@link dev.postern.ssh.PreAuthGuard}).
  */
 package dev.postern.gateway;

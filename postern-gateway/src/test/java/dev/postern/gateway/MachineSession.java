@@ -6,6 +6,8 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.pubkey.PublicKeyAuthenticationReporter;
 import org.apache.sshd.client.auth.pubkey.PublicKeyIdentity;
@@ -16,6 +18,8 @@ import org.apache.sshd.client.keyverifier.RequiredServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.buffer.Buffer;
 
 /**
@@ -25,10 +29,12 @@ import org.apache.sshd.common.util.buffer.Buffer;
 final class MachineSession implements AutoCloseable {
     private final SshClient client;
     private final ClientSession session;
+    private final AtomicReference<String> disconnectMessage;
 
-    private MachineSession(SshClient client, ClientSession session) {
+    private MachineSession(SshClient client, ClientSession session, AtomicReference<String> disconnectMessage) {
         this.client = client;
         this.session = session;
+        this.disconnectMessage = disconnectMessage;
     }
 
     static MachineSession login(int port, String machineId, KeyPair hostKeyWithCert, PublicKey gatewayKey)
@@ -50,11 +56,20 @@ final class MachineSession implements AutoCloseable {
                 };
             }
         }));
+        AtomicReference<String> disconnectMessage = new AtomicReference<>();
+        client.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionDisconnect(Session s, int reason, String msg, String language, boolean initiator) {
+                if (!initiator) {
+                    disconnectMessage.set(msg);
+                }
+            }
+        });
         client.start();
         ClientSession session = client.connect(machineId, "127.0.0.1", port).verify(Duration.ofSeconds(10)).getSession();
         session.addPublicKeyIdentity(hostKeyWithCert);
         session.auth().verify(Duration.ofSeconds(10));
-        return new MachineSession(client, session);
+        return new MachineSession(client, session, disconnectMessage);
     }
 
     /** Sends tcpip-forward; true when the gateway accepted it. */
@@ -70,6 +85,15 @@ final class MachineSession implements AutoCloseable {
     /** Sends {@value HostCertRenewHandler#REQUEST}; the reply's certificate line, or null when refused. */
     String renew() throws IOException {
         return HostCertRenewHandler.send(session);
+    }
+
+    boolean isOpen() {
+        return session.isOpen() && !session.isClosing();
+    }
+
+    /** The message of the gateway's SSH_MSG_DISCONNECT, once one came. */
+    Optional<String> disconnectMessage() {
+        return Optional.ofNullable(disconnectMessage.get());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.postern.server;
 
+import dev.postern.common.Untrusted;
 import dev.postern.common.api.AuditView;
 import dev.postern.store.Store;
 import io.javalin.Javalin;
@@ -49,6 +50,6 @@ final class AuditRoutes {
         } catch (NumberFormatException ignored) {
             // fall through to the message
         }
-        throw ApiException.badRequest("limit '" + text + "' is not valid; use 1 to " + MAX_LIMIT);
+        throw ApiException.badRequest("limit " + Untrusted.quote(text) + " is not valid; use 1 to " + MAX_LIMIT);
     }
 }

@@ -21,7 +21,13 @@ final class AuthRoutes {
     private final Secrets secrets;
     private final Clock clock;
 
-    AuthRoutes(Store store, TokenAuthenticator auth, AuditTrail audit, Secrets secrets, Clock clock) {
+    private final AdminTokenRedeemer redeemer;
+    private final java.nio.file.Path dataDir;
+
+    AuthRoutes(Store store, TokenAuthenticator auth, AuditTrail audit, Secrets secrets, Clock clock,
+               AdminTokenRedeemer redeemer, java.nio.file.Path dataDir) {
+        this.redeemer = redeemer;
+        this.dataDir = dataDir;
         this.store = store;
         this.auth = auth;
         this.audit = audit;
@@ -31,6 +37,7 @@ final class AuthRoutes {
 
     void register(Javalin app) {
         app.post("/v1/auth/login", ctx -> {
+            redeemer.redeem(ctx);
             Caller caller = auth.oneTime(ctx);
             String token = secrets.newToken();
             Instant now = clock.instant();
@@ -42,6 +49,7 @@ final class AuthRoutes {
                 audit.record(tx, caller, null, "token.login", caller.email(), "session token issued");
                 return null;
             });
+            Bootstrap.forgetIfUsed(dataDir, caller.tokenHash());
             ctx.json(new LoginResponse(caller.email(), token, expires));
         });
         app.post("/v1/auth/logout", ctx -> {

@@ -38,6 +38,7 @@ final class Bootstrap {
     Result run(String email, Path dataDir) {
         Optional<byte[]> existing = store.settings().get(ADMIN_SETTING);
         if (existing.isPresent()) {
+            forgetIfSpent(store, dataDir);
             return new Result(Long.parseLong(new String(existing.get(), StandardCharsets.US_ASCII)), Optional.empty());
         }
         String token = secrets.newToken();
@@ -51,6 +52,36 @@ final class Bootstrap {
         });
         writePrivate(dataDir.resolve(TOKEN_FILE), token + "\n");
         return new Result(adminId, Optional.of(token));
+    }
+
+    /**
+     * Deletes the bootstrap token file once its token was used (by the login that used it): a used token is no
+     * secret any more, but a file named like one invites copying it around.
+     */
+    static void forgetIfUsed(Path dataDir, String usedTokenHash) {
+        Path file = dataDir.resolve(TOKEN_FILE);
+        try {
+            if (Files.exists(file) && Secrets.hash(Files.readString(file).strip()).equals(usedTokenHash)) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the used " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** At a later start: deletes a bootstrap token file whose token was used or is unknown (a crash in between). */
+    private static void forgetIfSpent(Store store, Path dataDir) {
+        Path file = dataDir.resolve(TOKEN_FILE);
+        try {
+            if (Files.exists(file)) {
+                String hash = Secrets.hash(Files.readString(file).strip());
+                if (store.tokens().byHash(hash).map(t -> t.usedAt() != null).orElse(true)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the used " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void writePrivate(Path file, String text) {

@@ -7,6 +7,7 @@ import dev.postern.store.OrgAuthority;
 import dev.postern.store.Store;
 import io.javalin.Javalin;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** {@code postern ssh establish}: creating (or, when asked, replacing) an org's CA, and reading its public keys. */
 final class CaRoutes {
@@ -15,10 +16,11 @@ final class CaRoutes {
     private final OrgAccess access;
     private final Authorities authorities;
     private final AuditTrail audit;
-    private final Runnable changed;
+    private final Consumer<String> changed;
 
+    /** {@code changed} gets the org's name after its CA was replaced, to tell the gateway and machines. */
     CaRoutes(Store store, TokenAuthenticator auth, OrgAccess access, Authorities authorities, AuditTrail audit,
-             Runnable changed) {
+             Consumer<String> changed) {
         this.changed = changed;
         this.store = store;
         this.auth = auth;
@@ -38,15 +40,16 @@ final class CaRoutes {
                 boolean exists = tx.authorities().forOrg(org.id()).isPresent();
                 if (exists && !override) {
                     throw ApiException.conflict("org '" + org.name() + "' already has an SSH CA. Replacing it"
-                            + " invalidates every certificate issued so far and every machine's host certificate;"
-                            + " machines must be given the new CA key. Pass --override to replace it anyway");
+                            + " revokes every certificate issued so far and invalidates every machine's host"
+                            + " certificate (machines must join again); running agents pick up the new user CA by"
+                            + " themselves. Pass --override to replace it anyway");
                 }
                 tx.authorities().put(fresh);
                 audit.record(tx, caller, org.name(), exists ? "ca.replace" : "ca.establish", org.name(),
                         "user CA " + fresh.userCaPublicKey() + "; host CA " + fresh.hostCaPublicKey());
                 return exists;
             });
-            changed.run();
+            changed.accept(org.name());
             ctx.status(201).json(view(org, fresh, replaced));
         });
         app.get("/v1/orgs/{org}/ca", ctx -> {

@@ -2,7 +2,9 @@ package dev.postern.server;
 
 import dev.postern.ca.SignedCertificate;
 import dev.postern.ca.UserCertRequest;
+import dev.postern.common.Logins;
 import dev.postern.common.Role;
+import dev.postern.common.Untrusted;
 import dev.postern.common.api.CertificateView;
 import dev.postern.common.api.IssueRequest;
 import dev.postern.common.api.IssueResponse;
@@ -71,8 +73,9 @@ final class CertificateIssuer {
         if (req.publicKey() == null || req.publicKey().isBlank()) {
             throw ApiException.badRequest("publicKey is required: the OpenSSH public key line of the key to certify");
         }
+        CaSubjects.refuseCaKey(store, req.publicKey(), "publicKey");
         Membership subject = subject(caller, scope, req.email());
-        List<String> principals = principals(subject, req.principals());
+        List<String> principals = principals(subject, orgName, req.principals());
         Authorities.Opened ca = authorities.open(store, scope.org().id(), call.row().authorityCreatedAt(),
                 call.row().userCaPublicKey()).orElseThrow(() -> ApiException.precondition(
                 "org '" + orgName + "' has no SSH CA yet; create it with 'postern ssh establish " + orgName + "'"));
@@ -100,14 +103,12 @@ final class CertificateIssuer {
     }
 
     private Membership subject(Caller caller, OrgAccess.Scope scope, String email) {
-        if (email == null || email.isBlank() || Emails.normalize(email).equals(caller.email())) {
+        if (email == null || email.isBlank()) {
             return scope.membership();
         }
-        String normalized;
-        try {
-            normalized = Emails.normalize(email);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
+        String normalized = Bodies.email(email);
+        if (normalized.equals(caller.email())) {
+            return scope.membership();
         }
         if (!scope.admin()) {
             throw ApiException.forbidden("only owners and admins of org '" + scope.org().name()
@@ -120,20 +121,20 @@ final class CertificateIssuer {
                 .orElseThrow(() -> ApiException.badRequest(notMember));
     }
 
-    private static List<String> principals(Membership subject, List<String> requested) {
+    private static List<String> principals(Membership subject, String orgName, List<String> requested) {
+        String own = subject.role() == Role.MEMBER ? memberLogin(subject, orgName) : null;
         List<String> out = new ArrayList<>();
         if (requested == null || requested.isEmpty()) {
-            out.add(defaultLogin(subject));
+            out.add(own != null ? own : "root");
             return out;
         }
         for (String p : requested) {
             String name = p == null ? "" : p.trim();
             if (!LOGIN.matcher(name).matches()) {
-                throw ApiException.badRequest("username '" + p + "' is not a valid login name; use lower-case"
-                        + " letters, digits, '_', '.', '-' (e.g. -u root,deploy)");
+                throw ApiException.badRequest("username " + Untrusted.quote(p) + " is not a valid login name; use"
+                        + " lower-case letters, digits, '_', '.', '-' (e.g. -u root,deploy)");
             }
-            String own = Emails.loginName(subject.email());
-            if (subject.role() == Role.MEMBER && !name.equals(own)) {
+            if (own != null && !name.equals(own)) {
                 // any other name could be a sudo-capable account, someone else's login or a uid-0 alias
                 throw ApiException.forbidden("members may only be issued their own login name '" + own + "', not '"
                         + name + "'; ask an owner or admin of the org to raise your role");
@@ -145,9 +146,24 @@ final class CertificateIssuer {
         return out;
     }
 
-    /** The principal a member's certificates carry when they ask for none: root for admins, else their own name. */
+    /** The login the org gave a member; 403 naming the fix when it has none (or one reserved since). */
+    private static String memberLogin(Membership m, String orgName) {
+        String login = m.login();
+        if (login == null || !Logins.isValid(login) || Logins.isReserved(login)) {
+            throw ApiException.forbidden(m.email() + " has " + (login == null ? "no login" : "the reserved login '"
+                    + login + "'") + " in org '" + orgName + "', so no certificate can be issued; an owner or admin"
+                    + " assigns one with 'postern members set --org " + orgName + " --email " + m.email()
+                    + " --login NAME'");
+        }
+        return login;
+    }
+
+    /**
+     * The principal a member's certificates carry when they ask for none: root for owners and admins, else the
+     * login the org gave them (null when it gave none yet).
+     */
     static String defaultLogin(Membership m) {
-        return m.role().isAdmin() ? "root" : Emails.loginName(m.email());
+        return m.role().isAdmin() ? "root" : m.login();
     }
 
     static CertificateView view(IssuedCertificate c, String email) {

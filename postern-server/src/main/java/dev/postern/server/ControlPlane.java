@@ -4,6 +4,7 @@ import dev.postern.ca.KeySealer;
 import dev.postern.ca.MasterKey;
 import dev.postern.ca.SealException;
 import dev.postern.common.Json;
+import dev.postern.common.Untrusted;
 import dev.postern.common.api.ErrorBody;
 import dev.postern.store.JdbcStore;
 import dev.postern.store.Store;
@@ -11,14 +12,19 @@ import dev.postern.store.StoreConfig;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
-    private static final String MASTER_KEY_CHECK = "master-key-check";
+    static final String MASTER_KEY_CHECK = "master-key-check";
     private static final byte[] CHECK_PLAINTEXT = "postern master key check v1".getBytes(StandardCharsets.US_ASCII);
 
     private final Store store;
@@ -72,10 +78,11 @@ public final class ControlPlane implements AutoCloseable {
             HostCertificates hostCertificates = new HostCertificates(config.hostCertValidity());
             GatewayLink gateway = GatewayLink.start(config, store, config.clock(), new HostCertRenewal(store, authorities,
                     hostCertificates, new AuditTrail(config.clock()), config.clock()));
+            gateway.gateway().ifPresent(metrics::gateway);
             IssuanceLog issuanceLog = new IssuanceLog(store, metrics::logCommitted);
             try {
-                Javalin http = routes(config, store, authorities, hostCertificates, metrics, boot.adminPersonId(),
-                        gateway, issuanceLog);
+                Javalin http = routes(config, store, sealer, authorities, hostCertificates, metrics,
+                        boot.adminPersonId(), gateway, issuanceLog);
                 http.start(config.httpHost(), config.httpPort());
                 LOG.info("control plane listening on http://{}:{} (data {})", config.httpHost(), http.port(),
                         config.dataDir());
@@ -140,13 +147,15 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    private static Javalin routes(ControlPlaneConfig config, Store store, Authorities authorities,
+    private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer, Authorities authorities,
                                   HostCertificates hostCertificates, Metrics metrics, long adminPersonId,
                                   GatewayLink gateway, IssuanceLog issuanceLog) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
-            cfg.http.maxRequestSize = 64 * 1024;
+            cfg.http.maxRequestSize = BodyLimitFilter.MAX_BYTES;
+            cfg.jetty.modifyServletContextHandler(h -> h.addFilter(new FilterHolder(new BodyLimitFilter()), "/*",
+                    EnumSet.of(DispatcherType.REQUEST)));
             cfg.jetty.modifyServer(server -> server.setStopTimeout(2000));
         });
         var clock = config.clock();
@@ -161,8 +170,14 @@ public final class ControlPlane implements AutoCloseable {
             ctx.status(up ? 200 : 503).json(Map.of("status", up ? "ok" : "store not answering"));
         });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
-        new AuthRoutes(store, auth, audit, secrets, clock).register(app);
-        new OrgRoutes(store, auth, access, audit, secrets, clock, gateway::revocationsChanged).register(app);
+        new AuthRoutes(store, auth, audit, secrets, clock,
+                new AdminTokenRedeemer(store, sealer, config.dataDir(), audit, clock, adminPersonId), config.dataDir())
+                .register(app);
+        new OrgRoutes(store, auth, audit, clock).register(app);
+        new MemberRoutes(store, auth, access, audit, secrets, clock, gateway::revocationsChanged,
+                new Offboarding(adminPersonId)).register(app);
+        new MemberInviteRoutes(store, auth, access, audit, secrets, clock, adminPersonId).register(app);
+        new JoinTokenRoutes(store, auth, access, audit, clock).register(app);
         new AppRoutes(store, auth, access, audit, clock).register(app);
         new CaRoutes(store, auth, access, authorities, audit, gateway::authoritiesChanged).register(app);
         new CertificateRoutes(store, auth, access, issuer).register(app);
@@ -187,21 +202,33 @@ public final class ControlPlane implements AutoCloseable {
         });
         app.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
-                ctx.json(new ErrorBody("no such API path: " + ctx.method() + " " + ctx.path() + "; see docs/API.md"));
+                ctx.json(new ErrorBody("no such API path: " + ctx.method() + " " + Untrusted.quote(ctx.path())
+                        + "; see docs/API.md"));
             }
         });
         app.after(ctx -> metrics.request(ctx.method().name(), ctx.endpointHandlerPath(), ctx.statusCode()));
         return app;
     }
 
+    /**
+     * The data dir holds the master key, the bootstrap token and the embedded database: 0700, made so when
+     * missing, and tightened (with a log line) when an earlier version or an admin left it open to others.
+     */
     static void createPrivateDir(Path dir) {
+        Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rwx------");
         try {
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(owner));
+            }
+            Set<PosixFilePermission> was = Files.getPosixFilePermissions(dir);
+            if (!was.equals(owner)) {
+                Files.setPosixFilePermissions(dir, owner);
+                LOG.warn("data dir {} was {}; made it rwx------ (0700): it holds the master key and the database",
+                        dir, PosixFilePermissions.toString(was));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data dir " + dir + ": " + e.getMessage()
-                    + "; pass --data DIR with a writable directory", e);
+            throw new UncheckedIOException("cannot create data dir " + dir + " or make it private (0700): "
+                    + e.getMessage() + "; pass --data DIR with a directory this user owns", e);
         }
     }
 }

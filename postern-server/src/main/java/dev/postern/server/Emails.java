@@ -1,30 +1,29 @@
 package dev.postern.server;
 
+import dev.postern.common.Untrusted;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** E-mail address checks; addresses are compared lower-case. */
+/**
+ * E-mail address checks; addresses are compared lower-case. Only printable ASCII is accepted: an address is
+ * shown in admins' terminals (members list, audit log), so no control, format or separator character may
+ * pass, nor a non-ASCII lookalike of another person's address.
+ */
 final class Emails {
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s,]+@[^@\\s,]+");
+    /** The people.email column's size. */
+    static final int MAX_LENGTH = 320;
+    private static final Pattern EMAIL = Pattern.compile("[\\x21-\\x7e&&[^@,]]+@[\\x21-\\x7e&&[^@,]]+");
 
     private Emails() {
     }
 
-    /** Lower-cases and checks the address, or throws naming it. */
+    /** Lower-cases and checks the address, or throws naming it (shortened and escaped). */
     static String normalize(String email) {
-        if (email == null || !EMAIL.matcher(email.trim()).matches()) {
-            throw new IllegalArgumentException("'" + email + "' is not an e-mail address; use name@example.com");
+        String e = email == null ? "" : email.trim();
+        if (e.length() > MAX_LENGTH || !EMAIL.matcher(e).matches()) {
+            throw new IllegalArgumentException("e-mail " + Untrusted.quote(email) + " is not an e-mail address; use"
+                    + " name@example.com (printable ASCII, no spaces or commas, at most " + MAX_LENGTH + " characters)");
         }
-        return email.trim().toLowerCase(Locale.ROOT);
-    }
-
-    /** The part before the @, made into a valid login name ({@code jane.doe@x} gives {@code jane.doe}). */
-    static String loginName(String email) {
-        String local = email.substring(0, email.indexOf('@')).toLowerCase(Locale.ROOT);
-        String cleaned = local.replaceAll("[^a-z0-9_.-]", "_");
-        if (cleaned.isEmpty() || !Character.isLetter(cleaned.charAt(0)) && cleaned.charAt(0) != '_') {
-            cleaned = "u" + cleaned;
-        }
-        return cleaned.length() > 32 ? cleaned.substring(0, 32) : cleaned;
+        return e.toLowerCase(Locale.ROOT);
     }
 }

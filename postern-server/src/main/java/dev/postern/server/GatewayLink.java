@@ -23,7 +23,7 @@ final class GatewayLink implements AutoCloseable, LifecycleRoutes.Hooks {
     }
 
     static GatewayLink start(ControlPlaneConfig config, Store store, Clock clock, HostCertRenewal renewal) {
-        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, renewal);
+        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, clock, renewal);
         if (config.gatewayPort() < 0) {
             return new GatewayLink(Optional.empty(), directory, null);
         }
@@ -31,9 +31,14 @@ final class GatewayLink implements AutoCloseable, LifecycleRoutes.Hooks {
         store.machines().setAllOffline(clock.instant());
         Path keys = config.dataDir().resolve("gateway");
         ControlPlane.createPrivateDir(keys);
-        GatewayConfig gc = new GatewayConfig(config.gatewayHost(), config.gatewayPort(), keys, Optional.empty(),
-                directory, clock, GatewayConfig.DEFAULT_KEEPALIVE);
+        GatewayConfig gc = GatewayConfig.of(directory, keys, clock).withHost(config.gatewayHost())
+                .withPort(config.gatewayPort());
         return new GatewayLink(Optional.of(Gateway.start(gc)), directory, config.gatewayAdvertise());
+    }
+
+    /** The gateway this plane runs, if any. */
+    Optional<Gateway> gateway() {
+        return gateway;
     }
 
     /** Where machines dial and people jump through; null when this plane runs no gateway. */
@@ -42,8 +47,14 @@ final class GatewayLink implements AutoCloseable, LifecycleRoutes.Hooks {
                 .orElse(null);
     }
 
-    void authoritiesChanged() {
+    /**
+     * After {@code org}'s CA was replaced: drops the cached CA keys and revocation lists, closes live sessions of
+     * certificates signed by the retired user CA (the org's KRL now revokes that key), and tells the org's
+     * machines to fetch the new CA key and KRL.
+     */
+    void authoritiesChanged(String org) {
         directory.authoritiesChanged();
+        gateway.ifPresent(g -> g.revocationsChanged(org));
     }
 
     void revocationsChanged(String org) {

@@ -1,6 +1,7 @@
 package dev.postern.server;
 
 import dev.postern.ca.SignedCertificate;
+import dev.postern.common.Untrusted;
 import dev.postern.common.api.CreateJoinTokenRequest;
 import dev.postern.common.api.JoinRequest;
 import dev.postern.common.api.JoinResponse;
@@ -108,11 +109,13 @@ final class MachineRoutes {
         JoinRequest req = Bodies.read(ctx, JoinRequest.class);
         String region = req.region() == null || req.region().isBlank() ? "local" : req.region().trim();
         if (!region.matches("[a-z0-9-]{1,32}")) {
-            throw ApiException.badRequest("region '" + region + "' is not valid; use lower-case letters, digits, '-'");
+            throw ApiException.badRequest("region " + Untrusted.quote(region)
+                    + " is not valid; use lower-case letters, digits, '-'");
         }
         Org org = store.orgs().byId(token.orgId()).orElseThrow();
         App a = store.apps().forOrg(org.id()).stream().filter(x -> x.id() == token.appId()).findFirst().orElseThrow();
         Authorities.Opened ca = authorities.open(store, org.id()).orElseThrow(() -> CaRoutes.noCa(org.name()));
+        CaSubjects.refuseCaKey(store, req.hostPublicKey(), "hostPublicKey");
         GatewayEndpoint gw = gateway.get();
         String id = HexFormat.of().formatHex(bytes(7));
         String name = id + ".vm." + a.name() + ".internal";
@@ -121,8 +124,7 @@ final class MachineRoutes {
         // one transaction: a bad host key or a failure rolls the token's use back
         JoinResponse response = store.inTransaction(tx -> {
             if (!tx.machines().consumeJoinToken(hash, now)) {
-                throw ApiException.unauthorized("this join token is used up or expired (" + token.expiresAt()
-                        + "); create a new one with 'postern tokens create machine --app " + a.name() + "'");
+                throw JoinTokenRoutes.refusal(tx.joinTokens().byHash(hash), now, a.name());
             }
             String address = OrgPrefix.address(org, tx.machines().nextMachineNumber());
             long serial = tx.certificates().nextSerial();
@@ -168,8 +170,9 @@ final class MachineRoutes {
     }
 
     private App app(Org org, String name) {
-        return store.apps().byName(org.id(), name).orElseThrow(() -> ApiException.notFound("app '" + name
-                + "' not found in org '" + org.name() + "'; see 'postern apps list --org " + org.name() + "'"));
+        return store.apps().byName(org.id(), name).orElseThrow(() -> ApiException.notFound(
+                "app " + Untrusted.quote(name) + " not found in org '" + org.name() + "'; see 'postern apps list --org "
+                        + org.name() + "'"));
     }
 
     private static MachineView view(Machine m, App a) {

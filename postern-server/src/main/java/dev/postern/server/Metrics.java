@@ -1,7 +1,11 @@
 package dev.postern.server;
 
+import dev.postern.gateway.Gateway;
+import dev.postern.gateway.TunnelConflict;
+import dev.postern.ssh.PreAuthGuard;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -30,6 +34,24 @@ final class Metrics {
                 .register(registry);
         errors = Counter.builder("postern.errors").description("API requests answered with a 5xx status")
                 .register(registry);
+    }
+
+    /**
+     * Exposes the gateway's counters: {@code postern_gateway_tunnel_conflicts_total{outcome}} (second tunnels for
+     * a machine with a live one) and {@code postern_ssh_preauth_refused_total{reason}} (connections refused before
+     * login, or closed by the auth timeout).
+     */
+    void gateway(Gateway gateway) {
+        for (TunnelConflict outcome : TunnelConflict.values()) {
+            FunctionCounter.builder("postern.gateway.tunnel.conflicts", gateway, g -> g.tunnelConflicts(outcome))
+                    .description("Second tunnels for a machine whose tunnel was up, by outcome")
+                    .tag("outcome", outcome.tag()).register(registry);
+        }
+        for (PreAuthGuard.Reason reason : PreAuthGuard.Reason.values()) {
+            FunctionCounter.builder("postern.ssh.preauth.refused", gateway, g -> g.preAuthRefused(reason))
+                    .description("Gateway connections refused before login, or closed by the auth timeout")
+                    .tag("reason", reason.tag()).register(registry);
+        }
     }
 
     Counter certificatesIssued() {

@@ -1,5 +1,6 @@
 package dev.postern.server;
 
+import dev.postern.common.Untrusted;
 import java.util.regex.Pattern;
 
 /** Org and app names become DNS labels ({@code <app>.internal}), so they follow DNS label rules. */
@@ -11,8 +12,8 @@ final class Names {
 
     static String check(String kind, String name) {
         if (name == null || !LABEL.matcher(name).matches()) {
-            throw ApiException.badRequest(kind + " name '" + name + "' is not valid; use 2 to 63 lower-case letters,"
-                    + " digits and dashes, starting with a letter (e.g. 'acme')");
+            throw ApiException.badRequest(kind + " name " + Untrusted.quote(name) + " is not valid; use 2 to 63"
+                    + " lower-case letters, digits and dashes, starting with a letter (e.g. 'acme')");
         }
         return name;
     }

@@ -1,5 +1,6 @@
 package dev.postern.server;
 
+import dev.postern.common.Untrusted;
 import dev.postern.store.CallerInOrg;
 import dev.postern.store.Membership;
 import dev.postern.store.Org;
@@ -47,7 +48,7 @@ final class OrgAccess {
     }
 
     private static ApiException unknown(String orgName) {
-        return ApiException.notFound("org '" + orgName + "' not found, or you are not a member of it;"
+        return ApiException.notFound("org " + Untrusted.quote(orgName) + " not found, or you are not a member of it;"
                 + " see yours with 'postern orgs list'");
     }
 }

@@ -12,6 +12,8 @@ import dev.postern.store.OrgAuthority;
 import dev.postern.store.Person;
 import dev.postern.store.Store;
 import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -22,18 +24,36 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The gateway's view of the control plane, over the store. CA keys and revocation lists are cached and
  * dropped by {@link #authoritiesChanged()} and {@link #revocationsChanged(String)}, which the API calls
- * when it changes them; membership and machines are read from the store on each use.
+ * when it changes them; membership and machines are read from the store on each use. A cached entry is also
+ * reloaded once it is older than {@link #MAX_AGE}, so that a change made through another process sharing the
+ * store (which cannot call those hooks here) is in force within that bound, as the agents' poll is.
  */
 final class StoreGatewayDirectory implements GatewayDirectory {
+    /** How long a cached CA map or revocation list is used without asking the store again. */
+    static final Duration MAX_AGE = Duration.ofSeconds(30);
+
     private final Store store;
-    private volatile Map<String, String> userCaOrgs;
-    private volatile Map<String, List<PublicKey>> hostCas;
-    private final Map<String, RevocationList> revocations = new ConcurrentHashMap<>();
-
+    private final Clock clock;
     private final HostCertRenewal renewal;
+    private volatile Authorities authorities;
+    private final Map<String, Cached<RevocationList>> revocations = new ConcurrentHashMap<>();
 
-    StoreGatewayDirectory(Store store, HostCertRenewal renewal) {
+    /** CA keys of every org, as loaded at {@code loadedAt}. */
+    private record Authorities(Map<String, String> userCaOrgs, Map<String, List<PublicKey>> hostCas,
+                               Instant loadedAt) {
+    }
+
+    private record Cached<T>(T value, Instant loadedAt) {
+    }
+
+    /** A directory that renews no host certificates. */
+    StoreGatewayDirectory(Store store, Clock clock) {
+        this(store, clock, null);
+    }
+
+    StoreGatewayDirectory(Store store, Clock clock, HostCertRenewal renewal) {
         this.store = store;
+        this.clock = clock;
         this.renewal = renewal;
     }
 
@@ -46,8 +66,7 @@ final class StoreGatewayDirectory implements GatewayDirectory {
     }
 
     void authoritiesChanged() {
-        userCaOrgs = null;
-        hostCas = null;
+        authorities = null;
         revocations.clear();
     }
 
@@ -57,17 +76,23 @@ final class StoreGatewayDirectory implements GatewayDirectory {
 
     @Override
     public Optional<String> userCaOrg(PublicKey caKey) {
-        return Optional.ofNullable(userCaOrgs().get(OpenSshKeys.toLine(caKey)));
+        return Optional.ofNullable(authorities().userCaOrgs().get(OpenSshKeys.toLine(caKey)));
     }
 
     @Override
     public List<PublicKey> hostCaKeys(String org) {
-        return hostCas().getOrDefault(org, List.of());
+        return authorities().hostCas().getOrDefault(org, List.of());
     }
 
     @Override
     public RevocationList revocations(String org) {
-        return revocations.computeIfAbsent(org, this::loadRevocations);
+        Instant now = clock.instant();
+        Cached<RevocationList> cached = revocations.get(org);
+        if (cached != null && fresh(cached.loadedAt(), now)) {
+            return cached.value(); // the common case takes no lock
+        }
+        return revocations.compute(org, (o, c) -> c != null && fresh(c.loadedAt(), now) ? c
+                : new Cached<>(loadRevocations(o), now)).value();
     }
 
     @Override
@@ -95,25 +120,24 @@ final class StoreGatewayDirectory implements GatewayDirectory {
         store.machines().setOnline(machineId, online, at);
     }
 
-    private Map<String, String> userCaOrgs() {
-        Map<String, String> m = userCaOrgs;
-        if (m == null) {
-            load();
-            m = userCaOrgs;
-        }
-        return m;
+    private boolean fresh(Instant loadedAt, Instant now) {
+        return now.isBefore(loadedAt.plus(MAX_AGE)) && !now.isBefore(loadedAt);
     }
 
-    private Map<String, List<PublicKey>> hostCas() {
-        Map<String, List<PublicKey>> m = hostCas;
-        if (m == null) {
-            load();
-            m = hostCas;
+    private Authorities authorities() {
+        Authorities a = authorities;
+        if (a == null || !fresh(a.loadedAt(), clock.instant())) {
+            a = load();
         }
-        return m;
+        return a;
     }
 
-    private synchronized void load() {
+    private synchronized Authorities load() {
+        Authorities current = authorities;
+        Instant now = clock.instant();
+        if (current != null && fresh(current.loadedAt(), now)) {
+            return current; // another thread loaded it while this one waited
+        }
         Map<String, String> users = new HashMap<>();
         Map<String, List<PublicKey>> hosts = new HashMap<>();
         for (OrgAuthority a : store.authorities().all()) {
@@ -121,8 +145,9 @@ final class StoreGatewayDirectory implements GatewayDirectory {
             users.put(OpenSshKeys.toLine(OpenSshKeys.parsePublicKey(a.userCaPublicKey())), org);
             hosts.put(org, List.of(OpenSshKeys.parsePublicKey(a.hostCaPublicKey())));
         }
-        userCaOrgs = Map.copyOf(users);
-        hostCas = Map.copyOf(hosts);
+        Authorities loaded = new Authorities(Map.copyOf(users), Map.copyOf(hosts), now);
+        authorities = loaded;
+        return loaded;
     }
 
     private RevocationList loadRevocations(String orgName) {

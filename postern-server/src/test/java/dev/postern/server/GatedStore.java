@@ -106,6 +106,11 @@ final class GatedStore implements Store {
     }
 
     @Override
+    public dev.postern.store.JoinTokenStore joinTokens() {
+        return real.joinTokens();
+    }
+
+    @Override
     public boolean ping() {
         return real.ping();
     }

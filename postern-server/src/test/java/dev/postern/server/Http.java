@@ -49,6 +49,21 @@ final class Http {
         }
     }
 
+    Reply patch(String path, String token, Object body) {
+        try {
+            return send(builder(path, token).header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A POST of these exact bytes, for bodies no client library would send. */
+    Reply postRaw(String path, String token, String body) {
+        return send(builder(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     Reply delete(String path, String token) {
         return send(builder(path, token).DELETE());
     }

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts a login only with an OpenSSH user certificate signed by a trusted user CA, and records what the
- * certificate allows as a {@link CertificateGrant} on the session under {@link CertificateGrant#KEY}.
+ * certificate allows as a {@link CertificateGrant} on the session under {@link CertificateGrant#KEY} (and the
+ * certificate itself under {@link CertificateGrant#CERTIFICATE}, to re-check revocation later).
  *
  * <p>Checks, in order: a certificate at all (plain keys are refused by name), USER type, signing CA among
  * {@link TrustPolicy#trustedCaKeys()}, CA signature, validity window with {@link TrustPolicy#clockSkew()},
@@ -63,14 +64,17 @@ public final class CertificateAuthenticator implements PublickeyAuthenticator {
         try {
             CertificateGrant grant = check(username, key, remote);
             session.setAttribute(CertificateGrant.KEY, grant);
+            session.setAttribute(CertificateGrant.CERTIFICATE, (OpenSshCertificate) key);
             return true;
         } catch (CertificateRefusedException e) {
             session.removeAttribute(CertificateGrant.KEY);
+            session.removeAttribute(CertificateGrant.CERTIFICATE);
             logRefusal(username, key, remote, e.getMessage());
             return false;
         } catch (RuntimeException e) {
             // A broken supplier or an odd key must never let anyone in, nor kill the connection thread.
             session.removeAttribute(CertificateGrant.KEY);
+            session.removeAttribute(CertificateGrant.CERTIFICATE);
             logRefusal(username, key, remote, "internal error: " + e);
             return false;
         }

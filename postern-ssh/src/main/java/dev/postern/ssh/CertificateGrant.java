@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
  * What a verified user certificate allows on this connection. The certificate authenticator stores it on
@@ -18,6 +19,11 @@ public record CertificateGrant(String login, String keyId, long serial, List<Str
                                boolean permitAgentForwarding, boolean permitUserRc) {
     /** Session attribute holding the grant of the authenticated user. */
     public static final AttributeKey<CertificateGrant> KEY = new AttributeKey<>();
+    /**
+     * Session attribute holding the certificate the grant was made for, set with {@link #KEY}: a server checks
+     * it against every new revocation list while the session lives.
+     */
+    public static final AttributeKey<OpenSshCertificate> CERTIFICATE = new AttributeKey<>();
 
     public CertificateGrant {
         Objects.requireNonNull(login, "login");

@@ -5,7 +5,9 @@ import java.util.List;
 import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.NamedFactory;
+import dev.postern.ssh.cipher.ChaCha20Poly1305Factory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.CipherFactory;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.compression.Compression;
 import org.apache.sshd.common.helpers.AbstractFactoryManager;
@@ -32,8 +34,13 @@ import org.apache.sshd.server.SshServer;
  * types it holds keys for, and {@link HostKeys} holds one Ed25519 key).</li>
  * <li>user keys (server side): Ed25519, ECDSA and RSA-SHA2 and their certificates, so people may bring
  * their own key type; the CA signature itself is checked by {@link CertificateAuthenticator}.</li>
- * <li>ciphers: aes128-gcm@openssh.com, aes256-gcm@openssh.com, chacha20-poly1305@openssh.com;
- * MACs (unused with AEAD, still negotiated): hmac-sha2-256-etm and hmac-sha2-512-etm; no compression.</li>
+ * <li>ciphers: aes128-gcm@openssh.com, aes256-gcm@openssh.com, chacha20-poly1305@openssh.com (our
+ * {@link ChaCha20Poly1305Factory}: the JDK's ChaCha20 with MINA's Poly1305, instead of MINA's slower pure-Java
+ * cipher), then aes128-ctr and
+ * aes256-ctr after the AEAD ciphers (as OpenSSH offers them) for clients without AEAD ciphers: paramiko 2.x
+ * (Debian 12) and libssh2-based clients; a CTR cipher is only ever paired with an encrypt-then-MAC MAC, since
+ * those are the only MACs offered: hmac-sha2-256-etm and hmac-sha2-512-etm (unused with AEAD, still
+ * negotiated); no compression.</li>
  * <li>identification "SSH-2.0-Postern": no library name or version.</li>
  * </ul>
  */
@@ -47,8 +54,9 @@ public final class CryptoPolicy {
             BuiltinDHFactories.sntrup761x25519_openssh,
             BuiltinDHFactories.curve25519,
             BuiltinDHFactories.curve25519_libssh);
-    private static final List<BuiltinCiphers> CIPHERS = List.of(
-            BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, BuiltinCiphers.cc20p1305_openssh);
+    private static final List<CipherFactory> CIPHERS = List.of(
+            BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, ChaCha20Poly1305Factory.INSTANCE,
+            BuiltinCiphers.aes128ctr, BuiltinCiphers.aes256ctr);
     private static final List<BuiltinMacs> MACS = List.of(BuiltinMacs.hmacsha256etm, BuiltinMacs.hmacsha512etm);
     private static final List<BuiltinSignatures> HOST_KEY_SIGNATURES = List.of(
             BuiltinSignatures.ed25519_cert, BuiltinSignatures.ed25519);

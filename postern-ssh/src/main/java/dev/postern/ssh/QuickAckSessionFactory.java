@@ -5,6 +5,7 @@ import java.nio.channels.AsynchronousSocketChannel;
 import jdk.net.ExtendedSocketOptions;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.io.nio2.Nio2Session;
+import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.common.util.Readable;
 import org.apache.sshd.server.ServerFactoryManager;
 import org.apache.sshd.server.session.ServerSessionImpl;
@@ -33,6 +34,53 @@ final class QuickAckSessionFactory extends SessionFactory {
     QuickAckSessionFactory(ServerFactoryManager server, boolean afterLogin) {
         super(server);
         this.afterLogin = afterLogin;
+    }
+
+    /**
+     * Lets the {@link PreAuthGuard}, when the server has one, admit the TCP connection before an SSH session is
+     * created for it, or refuse it without one.
+     */
+    @Override
+    public void sessionCreated(IoSession ioSession) throws Exception {
+        PreAuthGuard guard = ioSession instanceof Nio2Session ? getServer().getAttribute(PreAuthGuard.KEY) : null;
+        PreAuthGuard.Admission admission = guard == null ? null : guard.admit(ioSession);
+        if (guard != null && admission == null) {
+            return;
+        }
+        try {
+            super.sessionCreated(ioSession);
+        } catch (Exception e) {
+            if (admission != null) {
+                guard.abandon(admission);
+            }
+            throw e;
+        }
+        if (admission != null) {
+            guard.track(AbstractSession.getSession(ioSession), admission);
+        }
+    }
+
+    @Override
+    public void messageReceived(IoSession ioSession, Readable message) throws Exception {
+        if (ioSession.getAttribute(PreAuthRefusal.REFUSED) == null) {
+            super.messageReceived(ioSession, message);
+        } // a refused connection's bytes are dropped unread: it has no SSH session
+    }
+
+    @Override
+    public void sessionClosed(IoSession ioSession) throws Exception {
+        if (ioSession.getAttribute(PreAuthRefusal.REFUSED) == null) {
+            super.sessionClosed(ioSession);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(IoSession ioSession, Throwable cause) throws Exception {
+        if (ioSession.getAttribute(PreAuthRefusal.REFUSED) == null) {
+            super.exceptionCaught(ioSession, cause);
+        } else {
+            ioSession.close(true);
+        }
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.postern.ssh;
 
+import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
@@ -14,7 +16,7 @@ import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
  * <li>uses {@link CryptoPolicy} and identifies itself as "SSH-2.0-Postern";</li>
  * <li>presents the {@link HostKeys} (and its host certificate when there is one);</li>
  * <li>applies {@link ServerLimits}: auth attempts and open channels per connection, auth and idle
- * timeouts.</li>
+ * timeouts; {@link #guardPreAuth} adds limits across connections that have not logged in yet;</li>
  * <li>sends without Nagle's delay ({@code TCP_NODELAY}), as OpenSSH does, and acknowledges the handshake's
  * segments at once ({@link QuickAckSessionFactory});</li>
  * </ul>
@@ -73,6 +75,32 @@ public final class ServerSetup {
         // Linux), which capped a connection at about 11 new sessions per second. OpenSSH sets it too.
         CoreModuleProperties.TCP_NODELAY.set(server, true);
         server.setSessionFactory(new QuickAckSessionFactory(server, false));
+    }
+
+    /**
+     * Limits connections that have not logged in yet ({@link PreAuthLimits}): per source address after failed
+     * logins, per source and in total; refusals and auth timeouts are counted by the returned guard. Call after
+     * {@link #lockDown} (whose session factory asks the guard), before start.
+     *
+     * <pre>{@code
+     * PreAuthGuard guard = ServerSetup.guardPreAuth(server, PreAuthLimits.defaults(), clock);
+     * long refused = guard.refused(PreAuthGuard.Reason.FAILED_LOGINS);
+     * }</pre>
+     */
+    public static PreAuthGuard guardPreAuth(SshServer server, PreAuthLimits limits, Clock clock) {
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(clock, "clock");
+        if (server.isStarted()) {
+            throw new IllegalStateException("set the pre-authentication limits before starting the server");
+        }
+        if (!(server.getSessionFactory() instanceof QuickAckSessionFactory)) {
+            throw new IllegalStateException("call ServerSetup.lockDown before guardPreAuth");
+        }
+        PreAuthGuard guard = new PreAuthGuard(limits, clock);
+        server.setAttribute(PreAuthGuard.KEY, guard);
+        server.addSessionListener(guard);
+        server.setSessionDisconnectHandler(guard);
+        return guard;
     }
 
     /**

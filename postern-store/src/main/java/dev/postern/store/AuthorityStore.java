@@ -5,8 +5,20 @@ import java.util.Optional;
 
 /** The per-org CA key material (sealed). */
 public interface AuthorityStore {
-    /** Inserts or replaces the org's CA pair. */
+    /**
+     * Inserts or replaces the org's CA pair. A replaced pair's public keys are kept as a
+     * {@link RetiredAuthority} (same transaction when called inside one), so they can be revoked for good.
+     */
     void put(OrgAuthority authority);
+
+    /** The org's retired CA public keys, oldest first. */
+    List<RetiredAuthority> retired(long orgId);
+
+    /**
+     * Whether {@code publicKeyLine} ({@code "type base64"}, no comment) is a user or host CA key of any org,
+     * current or retired.
+     */
+    boolean isCaKey(String publicKeyLine);
 
     Optional<OrgAuthority> forOrg(long orgId);
 

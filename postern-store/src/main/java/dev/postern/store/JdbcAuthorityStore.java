@@ -18,6 +18,16 @@ final class JdbcAuthorityStore implements AuthorityStore {
     private static final String ALL = "SELECT org_id, user_ca_public_key, user_ca_sealed_key, host_ca_public_key,"
             + " host_ca_sealed_key, created_at FROM org_authorities ORDER BY org_id";
 
+    private static final String RETIRE = "INSERT INTO retired_authorities (org_id, user_ca_public_key,"
+            + " host_ca_public_key, created_at, retired_at) SELECT org_id, user_ca_public_key, host_ca_public_key,"
+            + " created_at, ? FROM org_authorities WHERE org_id = ? AND (user_ca_public_key <> ?"
+            + " OR host_ca_public_key <> ?)";
+    private static final String RETIRED = "SELECT org_id, user_ca_public_key, host_ca_public_key, created_at,"
+            + " retired_at FROM retired_authorities WHERE org_id = ? ORDER BY id";
+    private static final String IS_CA_KEY = "SELECT 1 FROM org_authorities WHERE user_ca_public_key = ?"
+            + " OR host_ca_public_key = ? UNION ALL SELECT 1 FROM retired_authorities WHERE user_ca_public_key = ?"
+            + " OR host_ca_public_key = ?";
+
     private final Connections db;
 
     JdbcAuthorityStore(Connections db) {
@@ -30,6 +40,13 @@ final class JdbcAuthorityStore implements AuthorityStore {
         // UPDATE then INSERT rather than a MERGE/ON CONFLICT, which H2 and PostgreSQL spell differently.
         // Two racing first puts: the loser's INSERT hits the primary key and we update over the winner.
         db.with("store the CA of org " + authority.orgId(), c -> {
+            // the replaced keys are kept before they are overwritten: the org's KRL goes on revoking them
+            Connections.executeUpdate(c, RETIRE, ps -> {
+                Columns.setInstant(ps, 1, authority.createdAt());
+                ps.setLong(2, authority.orgId());
+                ps.setString(3, authority.userCaPublicKey());
+                ps.setString(4, authority.hostCaPublicKey());
+            });
             if (write(c, UPDATE, authority) == 1) {
                 return null;
             }
@@ -51,6 +68,24 @@ final class JdbcAuthorityStore implements AuthorityStore {
     @Override
     public List<OrgAuthority> all() {
         return db.list("list every org's CA", ALL, ps -> { }, JdbcAuthorityStore::row);
+    }
+
+    @Override
+    public List<RetiredAuthority> retired(long orgId) {
+        return db.list("list the retired CAs of org " + orgId, RETIRED, ps -> ps.setLong(1, orgId),
+                rs -> new RetiredAuthority(rs.getLong("org_id"), rs.getString("user_ca_public_key"),
+                        rs.getString("host_ca_public_key"), Columns.instant(rs, "created_at"),
+                        Columns.instant(rs, "retired_at")));
+    }
+
+    @Override
+    public boolean isCaKey(String publicKeyLine) {
+        Objects.requireNonNull(publicKeyLine, "publicKeyLine");
+        return db.one("look up whether a key is a CA key", IS_CA_KEY, ps -> {
+            for (int i = 1; i <= 4; i++) {
+                ps.setString(i, publicKeyLine);
+            }
+        }, rs -> Boolean.TRUE).isPresent();
     }
 
     private static int write(Connection c, String sql, OrgAuthority a) throws SQLException {

@@ -12,7 +12,7 @@ final class JdbcCallerLookup {
     private static final String QUERY = "SELECT t.hash, t.person_id, t.kind, t.created_at, t.expires_at, t.used_at,"
             + " p.email, p.created_at AS person_created_at,"
             + " o.id AS org_id, o.name AS org_name, o.created_at AS org_created_at,"
-            + " m.role, m.created_at AS member_created_at,"
+            + " m.role, m.login, m.created_at AS member_created_at,"
             + " a.created_at AS ca_created_at, a.user_ca_public_key"
             + " FROM api_tokens t"
             + " LEFT JOIN people p ON p.id = t.person_id"
@@ -49,7 +49,7 @@ final class JdbcCallerLookup {
                 : new Org(orgId, rs.getString("org_name"), Columns.instant(rs, "org_created_at"));
         String role = rs.getString("role");
         Membership membership = role == null || person == null ? null : new Membership(orgId, person.id(), email,
-                Role.valueOf(role), Columns.instant(rs, "member_created_at"));
+                Role.valueOf(role), rs.getString("login"), Columns.instant(rs, "member_created_at"));
         Instant caCreatedAt = Columns.instant(rs, "ca_created_at");
         return new CallerInOrg(token, person, org, membership, caCreatedAt,
                 caCreatedAt == null ? null : rs.getString("user_ca_public_key"));

@@ -10,12 +10,13 @@ import java.util.Optional;
 /** Machines in table {@code machines}, join tokens in {@code join_tokens}. */
 final class JdbcMachineStore implements MachineStore {
     private static final String INSERT_TOKEN = "INSERT INTO join_tokens (hash, org_id, app_id, uses_left, expires_at,"
-            + " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            + " created_by, created_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, nextval('join_token_id_seq'))";
     private static final String TOKEN = "SELECT hash, org_id, app_id, uses_left, expires_at, created_by, created_at"
             + " FROM join_tokens WHERE hash = ?";
-    // The guards make the decrement atomic: two machines racing for the last use cannot both win.
+    // The guards make the decrement atomic: two machines racing for the last use cannot both win, and a
+    // revocation committed before the decrement wins over it.
     private static final String CONSUME = "UPDATE join_tokens SET uses_left = uses_left - 1"
-            + " WHERE hash = ? AND uses_left > 0 AND expires_at > ?";
+            + " WHERE hash = ? AND uses_left > 0 AND expires_at > ? AND revoked_at IS NULL";
     private static final String COLUMNS = "id, org_id, app_id, region, address, host_key_fingerprint, created_at,"
             + " last_seen, online, host_key, removed_at";
     private static final String INSERT = "INSERT INTO machines (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";

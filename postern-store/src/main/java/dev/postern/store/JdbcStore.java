@@ -65,6 +65,7 @@ public final class JdbcStore implements Store {
         HikariDataSource pool = connect(config);
         try {
             migrate(config, pool);
+            config.h2FileBase().ifPresent(H2Files::restrict);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -175,6 +176,11 @@ public final class JdbcStore implements Store {
     @Override
     public MachineStore machines() {
         return stores.machines;
+    }
+
+    @Override
+    public JoinTokenStore joinTokens() {
+        return stores.joinTokens;
     }
 
     @Override

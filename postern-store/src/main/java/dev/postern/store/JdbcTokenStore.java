@@ -16,6 +16,8 @@ final class JdbcTokenStore implements TokenStore {
     // already changed (PostgreSQL re-checks the condition after the row lock; so does H2's MVStore).
     private static final String MARK_USED = "UPDATE api_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL";
     private static final String DELETE = "DELETE FROM api_tokens WHERE hash = ?";
+    private static final String DELETE_KIND = "DELETE FROM api_tokens WHERE person_id = ? AND kind = ?"
+            + " AND used_at IS NULL";
 
     private final Connections db;
 
@@ -59,6 +61,24 @@ final class JdbcTokenStore implements TokenStore {
     public boolean delete(String hash) {
         Objects.requireNonNull(hash, "hash");
         return db.update("delete a token", DELETE, ps -> ps.setString(1, hash)) == 1;
+    }
+
+    @Override
+    public int deleteSessions(long personId) {
+        return deleteUnused(personId, TokenKind.SESSION);
+    }
+
+    @Override
+    public int deleteUnusedInvites(long personId) {
+        return deleteUnused(personId, TokenKind.INVITE);
+    }
+
+    // session tokens never get a used_at, so "unused" covers all of them
+    private int deleteUnused(long personId, TokenKind kind) {
+        return db.update("delete the " + kind + " tokens of person " + personId, DELETE_KIND, ps -> {
+            ps.setLong(1, personId);
+            ps.setString(2, kind.name());
+        });
     }
 
     private static ApiToken row(ResultSet rs) throws SQLException {

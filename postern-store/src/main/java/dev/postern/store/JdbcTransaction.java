@@ -62,6 +62,11 @@ final class JdbcTransaction implements Store {
     }
 
     @Override
+    public JoinTokenStore joinTokens() {
+        return stores.joinTokens;
+    }
+
+    @Override
     public Optional<CallerInOrg> callerInOrg(String tokenHash, String orgName) {
         return stores.callers.find(tokenHash, orgName);
     }

@@ -11,7 +11,8 @@ public interface MachineStore {
     Optional<JoinToken> joinToken(String hash);
 
     /**
-     * Uses a join token once, atomically: true only when it had a use left and had not expired at {@code now}.
+     * Uses a join token once, atomically: true only when it had a use left, had not expired at {@code now} and
+     * was not revoked.
      */
     boolean consumeJoinToken(String hash, Instant now);
 

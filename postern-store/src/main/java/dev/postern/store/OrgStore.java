@@ -17,8 +17,24 @@ public interface OrgStore {
     /** Orgs the person is a member of, by name. */
     List<Org> forPerson(long personId);
 
-    /** Adds a member; throws {@link ConflictException} when already a member. */
-    Membership addMember(long orgId, long personId, Role role, Instant at);
+    /** Adds a member without a login (see the five-argument form). */
+    default Membership addMember(long orgId, long personId, Role role, Instant at) {
+        return addMember(orgId, personId, role, null, at);
+    }
+
+    /**
+     * Adds a member with the login the org gives them (null for none yet). Throws {@link LoginTakenException}
+     * when another member of the org has that login, {@link ConflictException} when already a member, and
+     * {@link IllegalArgumentException} for a login that is invalid or reserved ({@link dev.postern.common.Logins}).
+     */
+    Membership addMember(long orgId, long personId, Role role, String login, Instant at);
+
+    /**
+     * Gives a member another login (never null: a login is changed, not taken away). False when there is no such
+     * membership; throws as {@link #addMember(long, long, Role, String, Instant)} for a taken, invalid or
+     * reserved login.
+     */
+    boolean setLogin(long orgId, long personId, String login);
 
     /** Removes a membership; false when there was none. */
     boolean removeMember(long orgId, long personId);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -142,6 +143,26 @@ public record StoreConfig(String jdbcUrl, String user, String password, int maxP
     /** The URL with any password parameter masked, fit for logs and error messages. */
     public String redactedUrl() {
         return redact(jdbcUrl);
+    }
+
+    /**
+     * For an embedded H2 database in files, the path its files start with ({@code /data/postern} for
+     * {@code /data/postern.mv.db}); empty for in-memory, remote (tcp/ssl) H2 and PostgreSQL.
+     */
+    public Optional<Path> h2FileBase() {
+        if (!isH2()) {
+            return Optional.empty();
+        }
+        String target = jdbcUrl.substring(H2_PREFIX.length()).split(";", 2)[0];
+        if (target.startsWith("file:")) {
+            target = target.substring("file:".length());
+        } else if (target.matches("^[a-z]{2,}:.*")) {
+            return Optional.empty(); // mem:, tcp:, ssl:, zip:, nio...: not plain files we own
+        }
+        if (target.startsWith("~")) {
+            target = System.getProperty("user.home") + target.substring(1);
+        }
+        return target.isEmpty() ? Optional.empty() : Optional.of(Path.of(target).toAbsolutePath().normalize());
     }
 
     /** True for the embedded (or in-memory) H2 database. */

@@ -11,6 +11,7 @@ final class SubStores {
     final AuditStore audit;
     final SettingStore settings;
     final MachineStore machines;
+    final JoinTokenStore joinTokens;
     final JdbcCallerLookup callers;
 
     SubStores(Connections db) {
@@ -23,6 +24,7 @@ final class SubStores {
         audit = new JdbcAuditStore(db);
         settings = new JdbcSettingStore(db);
         machines = new JdbcMachineStore(db);
+        joinTokens = new JdbcJoinTokenStore(db);
         callers = new JdbcCallerLookup(db);
     }
 }

@@ -17,4 +17,10 @@ public interface TokenStore {
 
     /** Deletes one token (logout); false when it did not exist. */
     boolean delete(String hash);
+
+    /** Deletes every session token of a person (offboarding); returns how many there were. */
+    int deleteSessions(long personId);
+
+    /** Deletes a person's one-time login tokens not used yet (offboarding); returns how many there were. */
+    int deleteUnusedInvites(long personId);
 }

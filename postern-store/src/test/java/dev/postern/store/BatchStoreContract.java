@@ -101,7 +101,7 @@ interface BatchStoreContract {
         Person alice = store().people().create("alice@example.com", now);
         Org acme = store().orgs().create("acme", now);
         store().orgs().create("other", now);
-        Membership m = store().orgs().addMember(acme.id(), alice.id(), Role.ADMIN, now);
+        Membership m = store().orgs().addMember(acme.id(), alice.id(), Role.ADMIN, "alice", now);
         ApiToken token = new ApiToken("hash-a", alice.id(), TokenKind.SESSION, now, now.plusSeconds(3600), null);
         store().tokens().create(token);
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * The behaviour every {@link Store} must have, run against each real database by a subclass. Each test
  * starts from an empty, freshly migrated database.
  */
-abstract class StoreContractTest implements MachineStoreContract, BatchStoreContract, MachineLifecycleContract {
+abstract class StoreContractTest implements MachineStoreContract, BatchStoreContract, MemberLoginStoreContract,
+        JoinTokenStoreContract, MachineLifecycleContract {
     /** Millisecond and sub-millisecond parts on purpose: the store must keep at least millisecond precision. */
     protected final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:15:30.123456Z"));
     protected Store store;
@@ -229,7 +230,7 @@ abstract class StoreContractTest implements MachineStoreContract, BatchStoreCont
         store.orgs().addMember(zeta.id(), alice.id(), Role.MEMBER, now());
         store.orgs().addMember(acme.id(), carol.id(), Role.ADMIN, now());
 
-        assertThat(m).isEqualTo(new Membership(zeta.id(), carol.id(), "carol@example.com", Role.OWNER, m.createdAt()));
+        assertThat(m).isEqualTo(new Membership(zeta.id(), carol.id(), "carol@example.com", Role.OWNER, null, m.createdAt()));
         assertThat(store.orgs().members(zeta.id())).extracting(Membership::email)
                 .containsExactly("alice@example.com", "carol@example.com");
         assertThat(store.orgs().membership(acme.id(), carol.id()).orElseThrow().role()).isEqualTo(Role.ADMIN);
@@ -311,6 +312,52 @@ abstract class StoreContractTest implements MachineStoreContract, BatchStoreCont
                 "ssh-ed25519 AAAAhost3", new byte[] {7}, now()));
         assertThat(store.authorities().all()).extracting(OrgAuthority::orgId).containsExactly(acme.id(), other.id());
         assertThat(store.authorities().all().get(0).userCaPublicKey()).isEqualTo("ssh-ed25519 AAAAuser2");
+    }
+
+    @Test
+    void replacingACaKeepsTheOldPublicKeysAsRetired() {
+        Org acme = org("acme");
+        Instant firstAt = now();
+        store.authorities().put(new OrgAuthority(acme.id(), "ssh-ed25519 AAAAold-user", new byte[] {1},
+                "ssh-ed25519 AAAAold-host", new byte[] {2}, firstAt));
+        assertThat(store.authorities().retired(acme.id())).isEmpty();
+
+        clock.advance(Duration.ofHours(1));
+        Instant secondAt = now();
+        store.inTransaction(tx -> {
+            tx.authorities().put(new OrgAuthority(acme.id(), "ssh-ed25519 AAAAnew-user", new byte[] {3},
+                    "ssh-ed25519 AAAAnew-host", new byte[] {4}, secondAt));
+            return null;
+        });
+        clock.advance(Duration.ofHours(1));
+        store.authorities().put(new OrgAuthority(acme.id(), "ssh-ed25519 AAAAthird-user", new byte[] {5},
+                "ssh-ed25519 AAAAthird-host", new byte[] {6}, now()));
+
+        assertThat(store.authorities().retired(acme.id())).containsExactly(
+                new RetiredAuthority(acme.id(), "ssh-ed25519 AAAAold-user", "ssh-ed25519 AAAAold-host", firstAt,
+                        secondAt),
+                new RetiredAuthority(acme.id(), "ssh-ed25519 AAAAnew-user", "ssh-ed25519 AAAAnew-host", secondAt,
+                        now()));
+        assertThat(store.authorities().retired(org("other").id())).isEmpty();
+        for (String ca : List.of("ssh-ed25519 AAAAold-user", "ssh-ed25519 AAAAnew-host", "ssh-ed25519 AAAAthird-user",
+                "ssh-ed25519 AAAAthird-host")) {
+            assertThat(store.authorities().isCaKey(ca)).as(ca).isTrue();
+        }
+        assertThat(store.authorities().isCaKey("ssh-ed25519 AAAAsomeone")).isFalse();
+    }
+
+    @Test
+    void aFailedReplacementRetiresNothing() {
+        Org acme = org("acme");
+        store.authorities().put(new OrgAuthority(acme.id(), "ssh-ed25519 AAAAu", new byte[] {1},
+                "ssh-ed25519 AAAAh", new byte[] {2}, now()));
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            tx.authorities().put(new OrgAuthority(acme.id(), "ssh-ed25519 AAAAu2", new byte[] {3},
+                    "ssh-ed25519 AAAAh2", new byte[] {4}, now()));
+            throw new IllegalStateException("boom");
+        })).hasMessageContaining("boom");
+        assertThat(store.authorities().retired(acme.id())).isEmpty();
+        assertThat(store.authorities().forOrg(acme.id()).orElseThrow().userCaPublicKey()).isEqualTo("ssh-ed25519 AAAAu");
     }
 
     // ---- certificates

@@ -25,11 +25,13 @@ import org.apache.sshd.sftp.common.SftpConstants;
  *
  * <p>How the login user is honoured: the user comes from the {@link CertificateGrant} on the session
  * (no grant: refused) and is looked up in {@code users}; SFTP starts in that user's home and scp resolves
- * relative paths there. When the agent runs as root and the user is not root, each transfer's dedicated
- * MINA thread switches its filesystem uid/gid/groups to the user's (setfsuid(2)), so the kernel enforces
- * the user's permissions and the user owns created files; nothing runs as root on the user's behalf. When
- * the agent is not root, only its own user may transfer files. A certificate with force-command gets no
- * SFTP (plain refusal) and its forced command instead of scp.
+ * relative paths there. Each transfer runs on a thread of its own ({@link TransferThread}); when the agent runs
+ * as root and the user is not root, that thread takes the user's uids, gids and groups and drops every
+ * capability, as the user's shell would, so the kernel enforces the user's rights and the user owns created
+ * files; nothing runs as root on the user's behalf. When the agent is not root, only its own user may
+ * transfer files. New files and directories get the mode the client asked for less the umask (022 unless
+ * configured), as with OpenSSH. A certificate with force-command gets no SFTP (plain refusal) and its forced
+ * command instead of scp.
  */
 public final class FileTransfer {
     private FileTransfer() {
@@ -41,40 +43,43 @@ public final class FileTransfer {
      * @param exec the session exec factory that every non-scp command is passed to; required
      */
     public static void install(SshServer server, UserDirectory users, CommandFactory exec) {
+        install(server, users, exec, Umask.DEFAULT.bits());
+    }
+
+    /**
+     * Adds SFTP and scp to {@code server}, which must not be started yet, creating files with {@code umask}.
+     *
+     * @param exec the session exec factory that every non-scp command is passed to; required
+     * @param umask the permission bits cleared from new files and directories, 0 to 0777 (OpenSSH's default 022)
+     */
+    public static void install(SshServer server, UserDirectory users, CommandFactory exec, int umask) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(users, "users");
         Objects.requireNonNull(exec, "exec: pass the agent's exec CommandFactory so non-scp commands still run");
         if (server.isStarted()) {
             throw new IllegalStateException("FileTransfer.install must be called before the server starts");
         }
-        int agentUid = ThreadFsIdentity.effectiveUid();
+        Umask mask = new Umask(umask);
+        int agentUid = TransferThread.agentUid();
         List<SubsystemFactory> subsystems = new ArrayList<>();
         if (server.getSubsystemFactories() != null) {
             server.getSubsystemFactories().stream()
                     .filter(f -> !SftpConstants.SFTP_SUBSYSTEM_NAME.equals(f.getName()))
                     .forEach(subsystems::add);
         }
-        subsystems.add(sftpSubsystem(users, agentUid));
+        subsystems.add(new UserSftpSubsystemFactory(users, agentUid, mask));
         server.setSubsystemFactories(subsystems);
-        server.setCommandFactory(commandFactory(users, agentUid, exec));
+        server.setCommandFactory(new UserScpCommandFactory(users, agentUid, mask, exec));
     }
 
-    /** The "sftp" subsystem alone, for callers that assemble subsystems themselves. */
+    /** The "sftp" subsystem alone, for callers that assemble subsystems themselves; umask 022. */
     public static SubsystemFactory sftpSubsystem(UserDirectory users) {
-        return sftpSubsystem(users, ThreadFsIdentity.effectiveUid());
+        return new UserSftpSubsystemFactory(users, TransferThread.agentUid(), Umask.DEFAULT);
     }
 
     /** A command factory serving {@code scp -t|-f} in-process and passing other commands to {@code exec}. */
     public static CommandFactory commandFactory(UserDirectory users, CommandFactory exec) {
-        return commandFactory(users, ThreadFsIdentity.effectiveUid(), exec);
-    }
-
-    static SubsystemFactory sftpSubsystem(UserDirectory users, int agentUid) {
-        return new UserSftpSubsystemFactory(users, agentUid);
-    }
-
-    static CommandFactory commandFactory(UserDirectory users, int agentUid, CommandFactory exec) {
-        return new UserScpCommandFactory(users, agentUid, exec);
+        return new UserScpCommandFactory(users, TransferThread.agentUid(), Umask.DEFAULT, exec);
     }
 
     static boolean hasForcedCommand(ServerSession session) {

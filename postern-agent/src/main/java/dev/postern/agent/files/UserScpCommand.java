@@ -10,12 +10,16 @@ import org.apache.sshd.scp.common.ScpFileOpener;
 import org.apache.sshd.scp.common.ScpTransferEventListener;
 import org.apache.sshd.scp.server.ScpCommand;
 import org.apache.sshd.server.channel.ChannelSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Legacy scp ({@code scp -t} / {@code scp -f}, what {@code scp -O} runs) served by MINA in-process, with
- * relative paths taken from the user's home and the transfer done as the login user.
+ * relative paths taken from the user's home and the transfer done as the login user on a thread of its own
+ * ({@link TransferThread}).
  */
 final class UserScpCommand extends ScpCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(UserScpCommand.class);
     private final TransferUser user;
 
     UserScpCommand(ChannelSession channel, String command, CloseableExecutorService executor, int sendSize,
@@ -52,7 +56,11 @@ final class UserScpCommand extends ScpCommand {
 
     @Override
     public void run() {
-        // MINA gives each scp command its own single-thread executor, so this thread serves this user only.
-        user.run(super::run);
+        try {
+            user.run("scp", super::run);
+        } catch (IOException e) {
+            LOG.warn("scp refused for {}: {}", getServerSession(), e.getMessage());
+            onExit(1, e.getMessage());
+        }
     }
 }

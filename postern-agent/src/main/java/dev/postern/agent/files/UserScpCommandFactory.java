@@ -2,7 +2,6 @@ package dev.postern.agent.files;
 
 import java.io.IOException;
 import org.apache.sshd.scp.common.ScpTransferEventListener;
-import org.apache.sshd.scp.common.helpers.DefaultScpFileOpener;
 import org.apache.sshd.scp.server.ScpCommandFactory;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
@@ -17,13 +16,16 @@ final class UserScpCommandFactory extends ScpCommandFactory {
     private static final Logger LOG = LoggerFactory.getLogger(UserScpCommandFactory.class);
     private final UserDirectory users;
     private final int agentUid;
+    private final Umask umask;
 
-    UserScpCommandFactory(UserDirectory users, int agentUid, CommandFactory exec) {
+    UserScpCommandFactory(UserDirectory users, int agentUid, Umask umask, CommandFactory exec) {
         this.users = users;
         this.agentUid = agentUid;
+        this.umask = umask;
         setDelegateCommandFactory(exec);
+        // MINA's per-command thread only waits for the transfer's own thread (TransferThread)
         setExecutorServiceProvider(null);
-        setScpFileOpener(DefaultScpFileOpener.INSTANCE);
+        setScpFileOpener(new CreationModeScpOpener(umask));
     }
 
     @Override
@@ -51,7 +53,7 @@ final class UserScpCommandFactory extends ScpCommandFactory {
     protected Command executeSupportedCommand(ChannelSession channel, String command) {
         TransferUser user;
         try {
-            user = TransferUser.of(channel.getServerSession(), users, agentUid);
+            user = TransferUser.of(channel.getServerSession(), users, agentUid, umask);
         } catch (IOException e) {
             LOG.warn("scp refused for {}: {}", channel.getServerSession(), e.getMessage());
             return new RefusedCommand(e.getMessage());

@@ -6,24 +6,34 @@ import dev.postern.ssh.CertificateGrant;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.io.IoUtils;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystem;
 import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MINA's SFTP subsystem on the real file system, starting in the user's home and doing every file
- * operation on its own request thread as the login user.
+ * operation on a thread of its own that acts as the login user ({@link TransferThread}).
  */
 final class UserSftpSubsystem extends SftpSubsystem {
+    private static final Logger LOG = LoggerFactory.getLogger(UserSftpSubsystem.class);
     private final TransferUser user;
+    /** The permissions of the MKDIR being served, for {@link CreationModeAccessor}; one request at a time. */
+    private Set<PosixFilePermission> mkdirPermissions;
 
     UserSftpSubsystem(ChannelSession channel, SftpSubsystemConfigurator configurator, TransferUser user) {
         super(channel, configurator);
@@ -56,6 +66,23 @@ final class UserSftpSubsystem extends SftpSubsystem {
         return buffer;
     }
 
+    /** MINA would mkdir and then chmod to the client's mode; the mode goes to the mkdir instead, less the umask. */
+    @Override
+    @SuppressWarnings("unchecked")
+    protected void doMakeDirectory(int id, String path, Map<String, ?> attrs) throws IOException {
+        Map<String, Object> others = new LinkedHashMap<>(attrs);
+        mkdirPermissions = (Set<PosixFilePermission>) others.remove(IoUtils.PERMISSIONS_VIEW_ATTR);
+        try {
+            super.doMakeDirectory(id, path, others);
+        } finally {
+            mkdirPermissions = null;
+        }
+    }
+
+    Set<PosixFilePermission> requestedDirectoryPermissions() {
+        return mkdirPermissions;
+    }
+
     @Override
     public void run() {
         // One audit line when the SFTP session starts and one when it ends, like shell and exec sessions.
@@ -70,11 +97,15 @@ final class UserSftpSubsystem extends SftpSubsystem {
         long started = System.nanoTime();
         AUDIT.write(copy(who).put("event", "session.start").put("pty", false));
         addSftpEventListener(counter);
+        int exitCode = 0;
         try {
-            // This thread belongs to this subsystem alone (MINA's per-subsystem single-thread executor).
-            user.run(super::run);
+            user.run("sftp", super::run);
+        } catch (IOException e) {
+            exitCode = 1;
+            LOG.warn("sftp refused for {}: {}", session, e.getMessage());
+            callback.onExit(exitCode, e.getMessage());
         } finally {
-            AUDIT.write(copy(who).put("event", "session.end").put("end", "exit").put("exitCode", 0)
+            AUDIT.write(copy(who).put("event", "session.end").put("end", "exit").put("exitCode", exitCode)
                     .put("bytesIn", counter.written.get()).put("bytesOut", counter.read.get())
                     .put("durationMs", Duration.ofNanos(System.nanoTime() - started).toMillis()));
         }

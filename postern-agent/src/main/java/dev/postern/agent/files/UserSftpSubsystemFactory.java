@@ -13,12 +13,15 @@ final class UserSftpSubsystemFactory extends SftpSubsystemFactory {
     private static final Logger LOG = LoggerFactory.getLogger(UserSftpSubsystemFactory.class);
     private final UserDirectory users;
     private final int agentUid;
+    private final Umask umask;
 
-    UserSftpSubsystemFactory(UserDirectory users, int agentUid) {
+    UserSftpSubsystemFactory(UserDirectory users, int agentUid, Umask umask) {
         this.users = users;
         this.agentUid = agentUid;
-        // A shared executor would let one thread serve several users; keep MINA's per-subsystem thread.
+        this.umask = umask;
+        // MINA's per-subsystem thread only waits for the transfer's own thread (TransferThread)
         setExecutorServiceProvider(null);
+        setFileSystemAccessor(new CreationModeAccessor(umask));
     }
 
     @Override
@@ -30,7 +33,7 @@ final class UserSftpSubsystemFactory extends SftpSubsystemFactory {
         }
         TransferUser user;
         try {
-            user = TransferUser.of(channel.getServerSession(), users, agentUid);
+            user = TransferUser.of(channel.getServerSession(), users, agentUid, umask);
         } catch (IOException e) {
             LOG.warn("sftp refused for {}: {}", channel.getServerSession(), e.getMessage());
             return new RefusedCommand(e.getMessage());

@@ -28,7 +28,7 @@ import org.apache.sshd.server.session.ServerConnectionServiceFactory;
  * <li>{@code ssh -L} / {@code -W} / ProxyJump (direct-tcpip): only with permit-port-forwarding; otherwise the
  * client reads "port forwarding is not permitted by your certificate (no permit-port-forwarding)".</li>
  * <li>{@code ssh -R} (tcpip-forward): only with permit-port-forwarding and only on loopback ("localhost",
- * 127.0.0.0/8, ::1). Other bind addresses are refused, not rewritten; the SSH protocol carries no reason for
+ * 127.0.0.0/8, ::1); ports below 1024 only for a root login. Other bind addresses are refused, not rewritten; the SSH protocol carries no reason for
  * a refused global request, so the client says "remote port forwarding failed" and the agent's log says
  * why.</li>
  * <li>{@code ssh -A}: only with permit-agent-forwarding; the session gets SSH_AUTH_SOCK pointing to a Unix
@@ -64,7 +64,7 @@ public final class Forwarding {
         if (server.isStarted()) {
             throw new IllegalStateException("Forwarding.install must be called before the server starts");
         }
-        server.setForwardingFilter(new GrantForwardingFilter());
+        server.setForwardingFilter(new GrantForwardingFilter(users));
         if (server.getForwarderFactory() == null) {
             server.setForwarderFactory(DefaultForwarderFactory.INSTANCE);
         }

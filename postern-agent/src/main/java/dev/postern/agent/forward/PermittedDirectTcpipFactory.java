@@ -10,6 +10,7 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.threads.CloseableExecutorService;
 import org.apache.sshd.common.util.threads.ThreadUtils;
+import org.apache.sshd.server.channel.PuttyRequestHandler;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.apache.sshd.server.forward.TcpipServerChannel;
 import org.slf4j.Logger;
@@ -37,6 +38,8 @@ final class PermittedDirectTcpipFactory extends TcpipServerChannel.TcpipFactory 
     private static final class Permitted extends TcpipServerChannel {
         Permitted(CloseableExecutorService executor) {
             super(TcpForwardingFilter.Type.Direct, executor);
+            // plink -nc (PuTTY's ProxyCommand) sends its hints on this channel; MINA answers them only on sessions
+            addRequestHandler(PuttyRequestHandler.INSTANCE);
         }
 
         @Override

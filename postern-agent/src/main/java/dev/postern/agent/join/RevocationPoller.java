@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches the org's KRL from the control plane every few seconds and replaces the local copy when it changed;
- * the agent's revocation file re-reads it. When the control plane is unreachable the last list stays in force.
+ * Fetches the org's KRL (and its CA keys, see {@link CaKeysRefresh}) from the control plane every few seconds and
+ * replaces the local copies when they changed; the agent re-reads them. When the control plane is unreachable
+ * the last ones stay in force.
  */
 public final class RevocationPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationPoller.class);
@@ -27,11 +28,13 @@ public final class RevocationPoller implements AutoCloseable {
     });
     private final URI uri;
     private final MachineFiles files;
+    private final CaKeysRefresh caKeys;
     private volatile boolean warned;
 
     public RevocationPoller(MachineIdentity id, MachineFiles files, Duration interval) {
         this.uri = URI.create(id.server() + "/v1/orgs/" + id.org() + "/revocations.krl");
         this.files = files;
+        this.caKeys = new CaKeysRefresh(id, files);
         timer.scheduleWithFixedDelay(this::poll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -53,6 +56,7 @@ public final class RevocationPoller implements AutoCloseable {
                 MachineFiles.write(files.revocations(), r.body());
                 LOG.info("revocation list updated from {}", uri);
             }
+            caKeys.refresh(http);
             warned = false;
         } catch (IOException | RuntimeException e) {
             if (!warned) {

@@ -97,7 +97,15 @@ interface Libc extends Library {
 
     long syscall(long number, int arg1, int arg2, int arg3) throws LastErrorException;
 
+    long syscall(long number, int[] arg1, int[] arg2) throws LastErrorException;
+
     int getresuid(int[] ruid, int[] euid, int[] suid);
+
+    int getresgid(int[] rgid, int[] egid, int[] sgid);
+
+    int getgroups(int size, int[] list);
+
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
 
     int access(String path, int mode);
 

@@ -1,6 +1,5 @@
 package dev.postern.agent.session;
 
-import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -12,7 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * the user's from its first instruction, without a helper program exec'd per session first (setpriv cost a
  * second program start per session, which bounded sessions per second, docs/BENCHMARKS.md 8). The switch uses
  * {@link ThreadSyscalls}, which change the calling thread only. A thread that gave up root can never get it back, so it ends right after the spawn.
- * As with setpriv, the order is groups, gid, uid (the last drops the capabilities the first two need).
+ * As with setpriv, the order is groups, gid, uid (the last drops the capabilities the first two need), and the
+ * thread keeps no capability, not even inheritable ones an exec could turn into real ones.
  */
 final class ThreadCredentials {
     private ThreadCredentials() {
@@ -69,22 +69,6 @@ final class ThreadCredentials {
     }
 
     private static void become(SpawnIdentity identity) throws IOException {
-        int[] groups = identity.groups().stream().mapToInt(Integer::intValue).toArray();
-        try {
-            ThreadSyscalls.setGroups(groups);
-            ThreadSyscalls.setAllGids(identity.gid());
-            ThreadSyscalls.setAllUids(identity.uid());
-        } catch (LastErrorException e) {
-            throw new IOException("cannot switch to uid " + identity.uid() + " gid " + identity.gid() + ": "
-                    + Posix.strerror(e.getErrorCode()) + "; the agent must run as root to log in other users", e);
-        }
-        int[] r = new int[1];
-        int[] eff = new int[1];
-        int[] s = new int[1];
-        Libc.C.getresuid(r, eff, s);
-        if (r[0] != identity.uid() || eff[0] != identity.uid() || s[0] != identity.uid()) {
-            throw new IOException("switching to uid " + identity.uid() + " left uids " + r[0] + "/" + eff[0] + "/"
-                    + s[0] + "; refusing to start the process");
-        }
+        ThreadSyscalls.becomeUser(identity.uid(), identity.gid(), identity.groups());
     }
 }

@@ -154,7 +154,7 @@ class ForwardingIT {
      * Local addresses of the TCP sockets listening on {@code port}, from the kernel's own table
      * (/proc/net/tcp and tcp6: "sl local_address rem_address st", addresses in hex, LISTEN is 0A).
      */
-    private static List<String> listeners(int port) throws IOException {
+    static List<String> listeners(int port) throws IOException {
         List<String> found = new ArrayList<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             for (String line : Files.readAllLines(Path.of(table))) {
@@ -171,7 +171,7 @@ class ForwardingIT {
      * 127.0.0.0/8 (in /proc's byte order the first octet 7F comes last), ::1, or ::ffff:127.x.y.z (the
      * IPv4-mapped form Java's dual-stack sockets show in tcp6).
      */
-    private static boolean isLoopback(String hex) {
+    static boolean isLoopback(String hex) {
         return hex.length() == 8 ? hex.endsWith("7F")
                 : hex.equals("00000000000000000000000001000000")
                 || (hex.startsWith("0000000000000000FFFF0000") && hex.endsWith("7F"));

@@ -3,10 +3,13 @@ package dev.postern.cli.agent;
 import dev.postern.agent.Agent;
 import dev.postern.agent.AgentConfig;
 import dev.postern.agent.AgentTunnel;
+import dev.postern.agent.DataDirLock;
 import dev.postern.agent.join.JoinClient;
 import dev.postern.agent.join.MachineFiles;
 import dev.postern.agent.join.MachineIdentity;
 import dev.postern.agent.join.RevocationPoller;
+import dev.postern.cli.ExitCodes;
+import dev.postern.cli.client.Printable;
 import dev.postern.cli.server.HostPort;
 import dev.postern.common.ServerUrls;
 import dev.postern.ssh.HostKeys;
@@ -14,10 +17,12 @@ import dev.postern.ssh.OpenSshKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,18 +49,34 @@ import sun.misc.SignalHandler;
         description = "Run the machine agent: an SSH server that accepts only your org's user certificates,"
                 + " and (after --) the machine's entrypoint, whose exit status becomes the agent's.")
 public final class AgentCommand implements Callable<Integer> {
+    private final Map<String, String> environment;
+
     @Spec
     CommandSpec spec;
+
+    /** An agent that reads this process's environment variables. */
+    public AgentCommand() {
+        this(System.getenv());
+    }
+
+    /** An agent that reads {@code environment} (only {@value ServerUrls#ALLOW_HTTP} so far). */
+    public AgentCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
 
     @Option(names = "--server", paramLabel = "URL",
             description = "Tunnel mode: the control plane to join (once, with --join-token) and whose gateway to dial.")
     String server;
 
     @Option(names = "--join-token", paramLabel = "TOKEN", defaultValue = "${env:POSTERN_JOIN_TOKEN}",
-            description = "One-time machine join token ('postern tokens create machine --app APP'), or the"
-                    + " POSTERN_JOIN_TOKEN variable (keeps it out of 'ps'); needed only on the first start, the"
-                    + " identity is kept in --data.")
+            description = "One-time machine join token ('postern tokens create machine --app APP'); needed only on"
+                    + " the first start, the identity is kept in --data. On the command line every local user sees"
+                    + " it in 'ps': prefer the POSTERN_JOIN_TOKEN variable or --join-token-file.")
     String joinToken;
+
+    @Option(names = "--join-token-file", paramLabel = "FILE",
+            description = "Read the join token from FILE (first line) instead; wins over --join-token.")
+    Path joinTokenFile;
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = "local",
             description = "Region label shown by 'postern machines list' (default ${DEFAULT-VALUE}).")
@@ -72,7 +93,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, paramLabel = "DIR",
             description = "Where the agent keeps its host key (0600) and, once joined, its identity, host certificate,"
-                    + " CA keys and revocation list.")
+                    + " CA keys and revocation list. One agent per directory: a second one on it exits at once.")
     Path data;
 
     @Option(names = "--host-cert", paramLabel = "FILE", description = "Host certificate to present.")
@@ -81,21 +102,36 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--revoked", paramLabel = "FILE", description = "OpenSSH KRL of revoked certificates.")
     Path revoked;
 
+    @Option(names = "--umask", paramLabel = "MODE", defaultValue = "022",
+            description = "Octal umask of files and directories that SFTP and scp create (default ${DEFAULT-VALUE},"
+                    + " as OpenSSH's sftp-server).")
+    String umask;
+
     @Parameters(paramLabel = "ENTRYPOINT", arity = "0..*", description = "After --: the entrypoint and its args.")
     List<String> entrypoint = new ArrayList<>();
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        // before anything reads or writes --data: a second agent on it must not join, nor dial out
+        DataDirLock lock;
+        try {
+            lock = DataDirLock.acquire(data);
+        } catch (DataDirLock.InUseException | IllegalArgumentException e) {
+            err.println("postern agent: " + e.getMessage());
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         AgentConfig config;
         RevocationPoller poller = null;
         try {
             AgentConfig.Builder builder;
             if (server != null) {
                 server = ServerUrls.normalize(server);
-                ServerUrls.requireSafe(server, System.getenv(ServerUrls.ALLOW_HTTP) != null);
+                ServerUrls.requireSafe(server, environment.get(ServerUrls.ALLOW_HTTP));
                 MachineFiles files = new MachineFiles(data);
-                MachineIdentity id = files.load().filter(known -> !expired(known, files, err)).orElseGet(() -> join(files));
+                MachineIdentity id = files.load().filter(known -> !expired(known, files, err))
+                        .orElseGet(() -> join(files));
                 poller = new RevocationPoller(id, files, POLL);
                 builder = AgentConfig.builder(data, files.userCaKeys()).hostCertFile(files.hostCertificate())
                         .revokedFile(files.revocations())
@@ -104,8 +140,9 @@ public final class AgentCommand implements Callable<Integer> {
                 if (listen == null) {
                     builder.listen(AgentConfig.DEFAULT_LISTEN_HOST, -1);
                 }
-                err.println("postern agent: machine " + id.name() + " (" + id.address() + "), dialing out to "
-                        + id.gateway());
+                // what the control plane said at join time, shown escaped (this may be a terminal)
+                err.println("postern agent: machine " + Printable.escape(id.name()) + " (" + Printable.escape(id.address())
+                        + "), dialing out to " + Printable.escape(id.gateway()));
                 err.flush();
             } else {
                 if (trustedUserCa == null) {
@@ -120,20 +157,21 @@ public final class AgentCommand implements Callable<Integer> {
             if (listen != null) {
                 listen(builder);
             }
-            config = builder.entrypoint(entrypoint).build();
+            config = builder.entrypoint(entrypoint).umask(octalUmask(umask)).build();
         } catch (IllegalArgumentException | JoinClient.JoinException | UncheckedIOException e) {
             if (poller != null) {
                 poller.close();
             }
+            lock.close();
             err.println("postern agent: " + e.getMessage());
             err.flush();
-            return 2;
+            return ExitCodes.USAGE;
         }
         // Handlers go in before the entrypoint starts: a SIGTERM that arrives while the SSH server is still
         // starting must reach the entrypoint too, not kill the JVM and orphan it.
         SignalRelay relay = new SignalRelay();
         List<Restore> previous = forward(relay);
-        try (RevocationPoller closePoller = poller; Agent agent = Agent.start(config)) {
+        try (RevocationPoller closePoller = poller; Agent agent = Agent.start(config, lock)) {
             if (agent.hasEntrypoint()) {
                 relay.attach(agent::signalEntrypoint);
                 return agent.awaitEntrypoint();
@@ -154,6 +192,9 @@ public final class AgentCommand implements Callable<Integer> {
     private static final Duration POLL = Duration.ofSeconds(30);
 
     private MachineIdentity join(MachineFiles files) {
+        if (joinTokenFile != null) {
+            joinToken = readJoinToken(joinTokenFile);
+        }
         if (joinToken == null || joinToken.isBlank()) {
             throw new IllegalArgumentException("--join-token is required on the first start (nothing in " + data
                     + " yet); create one with 'postern tokens create machine --app APP'");
@@ -182,7 +223,7 @@ public final class AgentCommand implements Callable<Integer> {
         if (java.time.Instant.now().isBefore(end)) {
             return false;
         }
-        if (joinToken == null || joinToken.isBlank()) {
+        if ((joinToken == null || joinToken.isBlank()) && joinTokenFile == null) {
             err.println("postern agent: the host certificate of machine " + id.name() + " expired at " + end
                     + "; join again with a new token: 'postern tokens create machine --app " + id.app()
                     + "', then restart with --join-token");
@@ -193,6 +234,29 @@ public final class AgentCommand implements Callable<Integer> {
                 + "; joining again with the given token");
         err.flush();
         return true;
+    }
+
+    private static int octalUmask(String value) {
+        if (!value.matches("0?[0-7]{1,3}")) {
+            String shown = value.length() > 8 ? value.substring(0, 8) + "..." : value;
+            throw new IllegalArgumentException("--umask '" + shown + "' is not an octal mode; pass e.g. 022 (the"
+                    + " default) or 077");
+        }
+        return Integer.parseInt(value, 8);
+    }
+
+    private static String readJoinToken(Path file) {
+        try {
+            String token = Files.readAllLines(file).stream().findFirst().orElse("").trim();
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("--join-token-file " + file + " is empty; put the token from"
+                        + " 'postern tokens create machine --app APP' on its first line");
+            }
+            return token;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--join-token-file " + file + " cannot be read (" + e.getMessage()
+                    + "); pass a file readable by the agent holding the join token", e);
+        }
     }
 
     private void listen(AgentConfig.Builder builder) {

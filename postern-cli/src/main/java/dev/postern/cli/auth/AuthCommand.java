@@ -10,7 +10,15 @@ import dev.postern.cli.client.ApiException;
 import dev.postern.cli.client.ClientConfig;
 import dev.postern.common.ServerUrls;
 import dev.postern.cli.client.ConfigFile;
+import dev.postern.cli.client.ContextNames;
+import dev.postern.cli.client.SavedContext;
+import dev.postern.cli.client.SavedContexts;
+import dev.postern.cli.client.Printable;
+import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
+import java.util.List;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Parameters;
 import dev.postern.common.api.LoginResponse;
 import dev.postern.common.api.OrgRole;
 import dev.postern.common.api.WhoAmI;
@@ -21,7 +29,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code postern auth login|whoami|logout}: the session kept in {@code $POSTERN_HOME/config.json}. */
+/**
+ * {@code postern auth login|whoami|list|use|logout}: the logins (contexts) kept in
+ * {@code $POSTERN_HOME/config.json}.
+ */
 @Command(name = "auth", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
         description = "Log in to a Postern server, show who you are, log out.")
 public final class AuthCommand implements Runnable {
@@ -45,13 +56,21 @@ public final class AuthCommand implements Runnable {
     int login(@Option(names = "--server", required = true, paramLabel = "URL",
                       description = "e.g. http://127.0.0.1:7070") String server,
               @Option(names = "--token", required = true, paramLabel = "T", description = "the one-time token")
-              String token) {
+              String token,
+              @Option(names = "--name", paramLabel = "NAME",
+                      description = "name of this login context (default: the server's host:port)") String name) {
         String url;
         try {
             url = ClientConfig.normalizeServer(server);
-            ServerUrls.requireSafe(url, env.variable(ServerUrls.ALLOW_HTTP).isPresent());
+            ServerUrls.requireSafe(url, env.variables().get(ServerUrls.ALLOW_HTTP));
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
+        }
+        String contextName;
+        try {
+            contextName = name != null ? ContextNames.check(name.trim()) : ContextNames.fromServer(url);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--name: " + e.getMessage());
         }
         if (token.isBlank()) {
             throw CliException.usage("--token is empty; pass the one-time token you were given");
@@ -63,14 +82,22 @@ public final class AuthCommand implements Runnable {
             if (e.status() == 401) {
                 throw new CliException(ExitCodes.AUTH, url + " did not accept that token (" + e.serverError()
                         + "); one-time tokens work once and expire: ask an org admin for a new invite "
-                        + "('postern members add --org O --email E')");
+                        + "('postern members invite --org O --email E')");
             }
             throw e;
         }
+        // the token goes into every later request's Authorization header, the e-mail into messages
+        ServerAnswers answers = ServerAnswers.of(new ApiClient(url, null));
+        String sessionToken = answers.token("session token", session == null ? null : session.token(), "pst_");
+        String email = answers.text("e-mail", session.email());
         ConfigFile file = new ConfigFile(env.posternHome());
-        file.save(new ClientConfig(url, session.email(), session.token()));
-        env.out().println("Logged in to " + url + " as " + session.email() + " (session valid until "
-                + Output.time(session.expiresAt()) + "; saved in " + file.path() + ")");
+        SavedContexts all = file.read();
+        // a new login to the same server keeps the default org; another server's does not carry over
+        String org = all.find(contextName).filter(c -> c.server().equals(url)).map(SavedContext::org).orElse(null);
+        file.write(all.with(new SavedContext(contextName, url, email, sessionToken, org), true));
+        env.out().println("Logged in to " + url + " as " + email + " (session valid until "
+                + Output.time(session.expiresAt()) + "; context " + contextName + ", now current; saved in "
+                + file.path() + ")");
         return ExitCodes.OK;
     }
 
@@ -84,26 +111,37 @@ public final class AuthCommand implements Runnable {
             Output.json(out, me);
             return ExitCodes.OK;
         }
-        out.println(me.email() + " on " + session.config().server());
+        out.println(Printable.escape(me.email()) + " on " + session.config().server() + " (context "
+                + session.context().name() + (session.context().org() == null ? ""
+                        : ", default org " + session.context().org()) + ")");
         if (me.orgs().isEmpty()) {
             out.println("no orgs yet: create one with 'postern orgs create NAME'");
         }
         for (OrgRole org : me.orgs()) {
-            out.println("  " + org.org() + " (" + org.role() + ")");
+            out.println("  " + Printable.escape(org.org()) + " (" + Printable.escape(org.role()) + ")");
         }
         return ExitCodes.OK;
     }
 
     @Command(name = "logout", mixinStandardHelpOptions = true,
             description = "End the session on the server and forget it here.")
-    int logout() {
+    int logout(@Parameters(arity = "0..1", paramLabel = "NAME",
+                       description = "the context to log out of (default: --context, POSTERN_CONTEXT or the current"
+                               + " one)")
+               String name) {
         ConfigFile file = new ConfigFile(env.posternHome());
-        Optional<ClientConfig> saved = file.load();
+        SavedContexts all = file.read();
+        String chosen = name != null ? name : env.variable(Session.CONTEXT_VARIABLE).orElse(all.current());
+        Optional<SavedContext> saved = chosen == null ? Optional.empty() : all.find(chosen);
         if (saved.isEmpty()) {
+            if (name != null || env.variable(Session.CONTEXT_VARIABLE).isPresent()) {
+                throw CliException.usage("no login context '" + chosen + "'; see them with 'postern auth list'");
+            }
             env.out().println("Not logged in; nothing to do.");
             return ExitCodes.OK;
         }
-        ClientConfig config = saved.get();
+        ClientConfig config = saved.get().login();
+        String contextName = saved.get().name();
         try {
             new ApiClient(config.server(), config.token()).post("/v1/auth/logout", null, Void.class);
         } catch (ApiException e) {
@@ -112,12 +150,48 @@ public final class AuthCommand implements Runnable {
             }
             // the session had already expired or been revoked: forgetting it locally is all that is left
         } catch (CliException e) {
-            file.delete();
+            file.write(file.read().without(contextName));
             throw new CliException(e.exitCode(), "forgot the local session, but could not end it on the server: "
                     + e.getMessage(), e);
         }
-        file.delete();
-        env.out().println("Logged out " + config.email() + " from " + config.server());
+        file.write(file.read().without(contextName));
+        env.out().println("Logged out " + config.email() + " from " + config.server() + " (context " + contextName
+                + " removed; other contexts untouched)");
         return ExitCodes.OK;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the saved logins (contexts); '*' marks the current one. Never shows tokens.")
+    int list(@Option(names = "--json", description = "Print JSON.") boolean json) {
+        SavedContexts all = new ConfigFile(env.posternHome()).read();
+        List<ContextView> views = all.contexts().stream().map(c -> new ContextView(c.name(), c.server(), c.email(),
+                c.org(), c.name().equals(all.current()))).toList();
+        if (json) {
+            Output.json(env.out(), views);
+        } else if (views.isEmpty()) {
+            env.out().println("No saved logins; log in with 'postern auth login --server URL --token T'.");
+        } else {
+            Output.table(env.out(), List.of("CURRENT", "NAME", "SERVER", "EMAIL", "ORG"), views.stream()
+                    .map(v -> List.of(v.current() ? "*" : "", v.name(), v.server(), v.email(),
+                            v.org() == null ? "" : v.org())).collect(Collectors.toList()));
+        }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "use", mixinStandardHelpOptions = true, description = "Make a saved login the current one.")
+    int use(@Parameters(paramLabel = "NAME", description = "a name from 'postern auth list'") String name) {
+        ConfigFile file = new ConfigFile(env.posternHome());
+        SavedContexts all = file.read();
+        if (all.find(name).isEmpty()) {
+            throw CliException.usage("no login context '" + name + "'" + (all.contexts().isEmpty() ? ""
+                    : "; saved: " + String.join(", ", all.names())));
+        }
+        file.write(all.withCurrent(name));
+        env.out().println("Now using context " + name + " (" + all.find(name).get().server() + ").");
+        return ExitCodes.OK;
+    }
+
+    /** A context as {@code auth list --json} prints it: no token. */
+    public record ContextView(String name, String server, String email, String org, boolean current) {
     }
 }

@@ -1,6 +1,7 @@
 package dev.postern.cli.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postern.cli.CliException;
@@ -30,6 +31,9 @@ import java.util.Map;
 public final class ApiClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    static final int MAX_ERROR = 500;
+    /** The largest answer read (a certificate log of 50,000 entries is about 20 MiB). */
+    static final int MAX_ANSWER = 32 << 20;
 
     private final String baseUrl;
     private final String token;
@@ -78,6 +82,16 @@ public final class ApiClient {
         send("DELETE", path, null);
     }
 
+    /** DELETEs and reads the answer as {@code type}. */
+    public <T> T delete(String path, Class<T> type) {
+        return read(send("DELETE", path, null), json.constructType(type));
+    }
+
+    /** PATCHes {@code body} and reads the answer as {@code type}. */
+    public <T> T patch(String path, Object body, Class<T> type) {
+        return read(send("PATCH", path, body), json.constructType(type));
+    }
+
     private HttpResponse<byte[]> send(String method, String path, Object body) {
         String url = baseUrl + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
@@ -93,8 +107,12 @@ public final class ApiClient {
         }
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request.build(), BoundedBody.handler(MAX_ANSWER));
         } catch (IOException e) {
+            if (causedBy(e, BoundedBody.TooLarge.class)) {
+                throw new CliException(ExitCodes.FAILURE, "the control plane sent an answer larger than "
+                        + (MAX_ANSWER >> 20) + " MiB to " + method + " " + path + "; check the server at " + baseUrl, e);
+            }
             if (isUnreachable(e)) {
                 throw new ServerUnreachableException(baseUrl, e);
             }
@@ -123,7 +141,9 @@ public final class ApiClient {
         try {
             ErrorBody e = json.readValue(body, ErrorBody.class);
             if (e != null && e.error() != null && !e.error().isBlank()) {
-                return e.error();
+                // shown on the person's terminal: escaped (no escape sequences, no forged lines) and bounded
+                String text = Printable.escape(e.error().strip());
+                return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) + "..." : text;
             }
         } catch (IOException | RuntimeException ignored) {
             // not our JSON (a proxy page, an empty body): fall back to the status
@@ -138,8 +158,9 @@ public final class ApiClient {
         try {
             return json.readValue(response.body(), type);
         } catch (IOException e) {
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new CliException(ExitCodes.FAILURE, "unexpected answer from " + response.uri() + " (not a "
-                    + type.getRawClass().getSimpleName() + "): " + e.getMessage(), e);
+                    + type.getRawClass().getSimpleName() + "): " + Printable.escape(why), e);
         }
     }
 
@@ -149,6 +170,15 @@ public final class ApiClient {
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILURE, "cannot encode request: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isUnreachable(Throwable e) {

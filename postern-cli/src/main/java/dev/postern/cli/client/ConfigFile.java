@@ -1,5 +1,6 @@
 package dev.postern.cli.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
@@ -12,13 +13,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The client's {@code config.json} in the Postern home directory. The directory is created 0700 and the file
- * 0600 from the start (written to a private temporary file, then moved into place) because it holds a bearer
- * token.
+ * The client's {@code config.json} in the Postern home directory: every saved login ({@link SavedContexts}).
+ * The directory is created 0700 and the file 0600 from the start (written to a private temporary file, then
+ * moved into place) because it holds bearer tokens. A file in the old one-login format
+ * ({@code {"server","email","token"}}) is read as one context named after its server, and rewritten in the new
+ * format at the next change.
  */
 public final class ConfigFile {
     static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
@@ -35,40 +39,65 @@ public final class ConfigFile {
         return dir.resolve("config.json");
     }
 
-    /** The saved config; empty when nobody is logged in. */
+    /** The current context's login; empty when nobody is logged in or no context is current. */
     public Optional<ClientConfig> load() {
+        return read().currentContext().map(SavedContext::login);
+    }
+
+    /** Every saved context; empty when there is no file. */
+    public SavedContexts read() {
         try {
-            return Optional.of(JSON.readValue(Files.readAllBytes(path()), ClientConfig.class));
+            JsonNode tree = JSON.readTree(Files.readAllBytes(path()));
+            if (tree != null && tree.has("token") && tree.has("server")) {
+                ClientConfig old = JSON.treeToValue(tree, ClientConfig.class);
+                SavedContext only = new SavedContext(ContextNames.fromServer(old.server()), old.server(), old.email(),
+                        old.token(), null);
+                return new SavedContexts(only.name(), List.of(only));
+            }
+            return JSON.treeToValue(tree, SavedContexts.class);
         } catch (NoSuchFileException e) {
-            return Optional.empty();
+            return SavedContexts.empty();
         } catch (IOException | RuntimeException e) {
             throw new CliException(ExitCodes.FAILURE, "cannot read " + path() + " (" + e.getMessage()
                     + "); delete it and log in again with 'postern auth login --server URL --token T'", e);
         }
     }
 
-    /** Writes the config, replacing the old one atomically. */
+    /** Saves a login as the context named after its server and makes it current (keeping its default org). */
     public void save(ClientConfig config) {
+        SavedContexts all = read();
+        String name = ContextNames.fromServer(config.server());
+        String org = all.find(name).map(SavedContext::org).orElse(null);
+        write(all.with(new SavedContext(name, config.server(), config.email(), config.token(), org), true));
+    }
+
+    /** Forgets the current context only; true when there was one. */
+    public boolean delete() {
+        SavedContexts all = read();
+        if (all.current() == null) {
+            return false;
+        }
+        write(all.without(all.current()));
+        return true;
+    }
+
+    /** Writes every context, replacing the file atomically; with none left, deletes the file. */
+    public void write(SavedContexts contexts) {
         try {
+            if (contexts.contexts().isEmpty()) {
+                Files.deleteIfExists(path());
+                return;
+            }
             ensureDir(dir);
             Path tmp = Files.createTempFile(dir, ".config", ".tmp", PosixFilePermissions.asFileAttribute(FILE_MODE));
             try {
-                Files.write(tmp, JSON.writeValueAsBytes(config));
+                Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(contexts));
                 move(tmp, path());
             } finally {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILURE, "cannot write " + path() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Forgets the login; true when there was one. */
-    public boolean delete() {
-        try {
-            return Files.deleteIfExists(path());
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.FAILURE, "cannot delete " + path() + ": " + e.getMessage(), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.postern.cli.connect;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import dev.postern.cli.client.ApiClient;
+import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
 import dev.postern.common.api.IssueRequest;
 import dev.postern.common.api.IssueResponse;
@@ -122,9 +123,10 @@ public final class Identities {
         IssueResponse issued = session.api().post("/v1/orgs/" + ApiClient.segment(org) + "/certificates",
                 new IssueRequest(null, OpenSshKeys.toLine(pair.getPublic()), List.of(user), FRESH_HOURS),
                 IssueResponse.class);
-        PublicKey cert = OpenSshKeys.parsePublicKey(issued.certificate());
-        if (!(cert instanceof OpenSshCertificate c)) {
-            throw new CliException(ExitCodes.FAILURE, "the server's answer is not an OpenSSH certificate");
+        ServerAnswers answers = ServerAnswers.of(session.api());
+        OpenSshCertificate c = answers.certificate("certificate", issued == null ? null : issued.certificate());
+        if (c.getType() != OpenSshCertificate.Type.USER || !KeyUtils.compareKeys(c.getCertPubKey(), pair.getPublic())) {
+            throw answers.refusal("certificate", issued.certificate(), "a user certificate for the key this command made");
         }
         return new UserIdentity(pair, c, "a new " + FRESH_HOURS + "-hour certificate (serial " + c.getSerial() + ")");
     }

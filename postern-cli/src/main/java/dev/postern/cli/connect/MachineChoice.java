@@ -3,6 +3,7 @@ package dev.postern.cli.connect;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import dev.postern.cli.Output;
+import dev.postern.cli.client.Printable;
 import dev.postern.common.api.MachineView;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -33,10 +34,10 @@ public final class MachineChoice {
         if (machineId != null) {
             String id = machineId.trim();
             MachineView m = machines.stream().filter(x -> x.id().equals(id) || x.name().equals(id)).findFirst()
-                    .orElseThrow(() -> CliException.usage("machine '" + id + "' is not in app " + app
+                    .orElseThrow(() -> CliException.usage("machine '" + Printable.escape(id) + "' is not in app " + app
                             + "; see 'postern machines list --app " + app + "'"));
             if (!online(m)) {
-                throw new CliException(ExitCodes.FAILURE, "machine " + m.id() + " of app " + app + " is offline (last seen "
+                throw new CliException(ExitCodes.FAILURE, "machine " + Printable.escape(m.id()) + " of app " + app + " is offline (last seen "
                         + Output.time(m.lastSeen()) + "); not connecting to another machine. Start its agent, or leave "
                         + "out --machine to use any online machine");
             }

@@ -5,7 +5,10 @@ import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import dev.postern.cli.client.ApiClient;
 import dev.postern.cli.client.ApiException;
+import dev.postern.cli.client.Printable;
+import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
+import dev.postern.cli.client.SshSyntax;
 import dev.postern.cli.machines.Machines;
 import dev.postern.cli.orgs.Names;
 import dev.postern.cli.server.HostPort;
@@ -37,23 +40,49 @@ public final class Targets {
 
     public static Resolved resolve(CliEnvironment env, TargetOptions t, MachineChoice.Picker picker) {
         String app = Names.check("--app", t.app);
-        if (t.user != null && !t.user.trim().matches("[A-Za-z0-9_][A-Za-z0-9._-]{0,31}")) {
-            throw CliException.usage("--user '" + t.user + "' is not a login name; use e.g. -u root");
+        if (SshSyntax.name(app).isEmpty()) {
+            throw CliException.usage("--app '" + Printable.escape(app) + "' is not an app name; app names are lower-case "
+                    + "letters, digits and '-' (e.g. web)");
+        }
+        if (t.user != null && SshSyntax.login(t.user.trim()).isEmpty()) {
+            throw CliException.usage("--user '" + Printable.escape(t.user) + "' is not a login name; use e.g. -u root");
         }
         Session session = Session.require(env);
-        String org = session.org(t.org, "postern ssh console --app " + app + " --org ORG");
-        String user = t.user != null ? t.user.trim() : defaultLogin(session, org);
+        String org = session.orgForApp(t.org, app, "postern ssh console --app " + app + " --org ORG");
+        ServerAnswers answers = ServerAnswers.of(session.api());
+        String user = t.user != null ? t.user.trim() : answers.login("default login name", defaultLogin(session, org));
         List<MachineView> machines = Machines.list(session, org, app);
-        MachineView machine = MachineChoice.choose(machines, app, t.machine, t.region, t.select ? picker : null);
+        MachineView machine = checked(answers, app,
+                MachineChoice.choose(machines, app, t.machine, t.region, t.select ? picker : null));
         GatewayView gw = gateway(session.api());
+        HostPort gateway = answers.hostPort("gateway address", gw.address());
+        PublicKey gatewayKey = OpenSshKeys.parsePublicKey(answers.publicKey("gateway host key", gw.hostKey()));
         AuthorityView ca = session.api().get("/v1/orgs/" + ApiClient.segment(org) + "/ca", AuthorityView.class);
-        PublicKey hostCa = OpenSshKeys.parsePublicKey(ca.hostCaPublicKey());
-        PublicKey userCa = OpenSshKeys.parsePublicKey(ca.userCaPublicKey());
-        Route route = Route.toMachine(HostPort.parse("gateway address", gw.address()),
-                OpenSshKeys.parsePublicKey(gw.hostKey()), machine.name(), hostCa)
-                .withRevokedHostKeys(revokedHostKeys(session.api(), org));
+        PublicKey hostCa = OpenSshKeys.parsePublicKey(answers.publicKey("host CA key of org " + org,
+                ca == null ? null : ca.hostCaPublicKey()));
+        PublicKey userCa = OpenSshKeys.parsePublicKey(answers.publicKey("user CA key of org " + org,
+                ca == null ? null : ca.userCaPublicKey()));
+        Route route = Route.toMachine(gateway, gatewayKey, machine.name(), hostCa)
+                .withRevokedHostKeys(revokedHostKeys(session.api(), answers, org));
         UserIdentity identity = Identities.obtain(env.home(), session, org, user, userCa, env.clock().instant());
         return new Resolved(org, app, machine, route, identity, user);
+    }
+
+    /**
+     * The machine to connect to, once its id and name are checked: the name is the SSH target the gateway is
+     * asked for and the principal its host certificate must carry, so it must be exactly
+     * {@code <id>.vm.<app>.internal} of the app asked for.
+     */
+    static MachineView checked(ServerAnswers answers, String app, MachineView m) {
+        String id = answers.machineId("machine id", m.id());
+        String expected = id + ".vm." + app + ".internal";
+        if (!expected.equals(m.name())) {
+            throw answers.refusal("machine name", m.name(), expected);
+        }
+        if (m.app() != null && !app.equals(m.app())) {
+            throw answers.refusal("app of machine " + id, m.app(), app);
+        }
+        return m;
     }
 
     /** The login name the person's certificates carry by default in {@code org} (from {@code GET /v1/whoami}). */
@@ -69,8 +98,14 @@ public final class Targets {
                 new com.fasterxml.jackson.core.type.TypeReference<List<RevokedHostKeyView>>() { });
     }
 
-    static List<PublicKey> revokedHostKeys(ApiClient api, String org) {
-        return revokedHostKeyViews(api, org).stream().map(k -> OpenSshKeys.parsePublicKey(k.publicKey())).toList();
+    /** As {@link #revokedHostKeyViews}, each key checked like every other value from the server. */
+    public static List<String> revokedHostKeyLines(ApiClient api, ServerAnswers answers, String org) {
+        return revokedHostKeyViews(api, org).stream()
+                .map(k -> answers.publicKey("revoked host key of org " + org, k.publicKey())).toList();
+    }
+
+    static List<PublicKey> revokedHostKeys(ApiClient api, ServerAnswers answers, String org) {
+        return revokedHostKeyLines(api, answers, org).stream().map(OpenSshKeys::parsePublicKey).toList();
     }
 
     /** {@code GET /v1/gateway}: where the gateway listens and its host key. */

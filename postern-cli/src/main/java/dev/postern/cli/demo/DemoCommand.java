@@ -37,7 +37,8 @@ public final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         PrintStream out = env.out();
         out.println("Postern demo is running: server " + demo.baseUrl() + ", org demo, app demo, "
-                + demo.agents().size() + " machine(s). You are logged in.");
+                + demo.agents().size() + " machine(s). You are logged in as context " + demo.contextName()
+                + " (your other logins are kept; when the demo stops, the one you used before is current again).");
         for (String note : demo.notes()) {
             out.println("  note: " + note);
         }

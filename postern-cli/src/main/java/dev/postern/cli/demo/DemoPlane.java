@@ -2,6 +2,7 @@ package dev.postern.cli.demo;
 
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.Main;
+import dev.postern.cli.client.Session;
 import dev.postern.server.ControlPlane;
 import dev.postern.server.ControlPlaneConfig;
 import java.io.ByteArrayInputStream;
@@ -49,9 +50,11 @@ public final class DemoPlane implements AutoCloseable {
     private final ControlPlane plane;
     private final List<Process> agents;
     private final List<String> notes;
+    private final DemoContext context;
 
     private DemoPlane(DemoConfig config, ControlPlane plane, List<Process> agents, List<String> notes) {
         this.config = config;
+        this.context = DemoContext.claim(config.env().posternHome());
         this.plane = plane;
         this.agents = agents;
         this.notes = notes;
@@ -65,8 +68,9 @@ public final class DemoPlane implements AutoCloseable {
         List<String> notes = new ArrayList<>();
         DemoPlane demo = new DemoPlane(config, plane, agents, notes);
         try {
-            demo.cli("auth", "login", "--server", plane.baseUrl(), "--token", plane.bootstrapToken().orElseThrow(
-                    () -> new IllegalStateException(config.dataDir() + " was used before; give the demo a fresh data dir")));
+            demo.cli("auth", "login", "--server", plane.baseUrl(), "--name", demo.context.name(), "--token",
+                    plane.bootstrapToken().orElseThrow(() -> new IllegalStateException(config.dataDir()
+                            + " was used before; give the demo a fresh data dir")));
             demo.cli("orgs", "create", ORG);
             demo.cli("apps", "create", APP, "--org", ORG);
             demo.cli("ssh", "establish", ORG);
@@ -95,6 +99,11 @@ public final class DemoPlane implements AutoCloseable {
             demo.close();
             throw e;
         }
+    }
+
+    /** The name of the demo's login context ({@code demo} unless taken). */
+    public String contextName() {
+        return context.name();
     }
 
     /** The control plane's URL. */
@@ -130,6 +139,11 @@ public final class DemoPlane implements AutoCloseable {
                 p.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            context.restore(plane.baseUrl());
+        } catch (RuntimeException e) {
+            LOG.warn("could not remove the demo's login context '{}': {}", context.name(), e.getMessage());
         }
         plane.close();
         if (config.deleteDataOnClose()) {
@@ -200,6 +214,9 @@ public final class DemoPlane implements AutoCloseable {
         Map<String, String> vars = new HashMap<>(e.variables());
         vars.put("HOME", e.home().toString());
         vars.put("POSTERN_HOME", e.posternHome().toString());
+        // the demo's own commands act on the demo, whatever the person's shell selects
+        vars.put(Session.CONTEXT_VARIABLE, context.name());
+        vars.remove(Session.ORG_VARIABLE);
         int exit = Main.run(new CliEnvironment(vars, new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 e.clock()), args);

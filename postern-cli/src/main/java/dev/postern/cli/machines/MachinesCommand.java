@@ -48,7 +48,7 @@ public final class MachinesCommand implements Runnable {
              @Option(names = "--json", description = "Print JSON.") boolean json) {
         String a = Names.check("--app", app);
         Session session = Session.require(env);
-        String o = session.org(org, "postern machines list --app " + a + " --org ORG");
+        String o = session.orgForApp(org, a, "postern machines list --app " + a + " --org ORG");
         List<MachineView> machines = all ? Machines.listAll(session, o, a) : Machines.list(session, o, a);
         if (json) {
             Output.json(env.out(), machines);

@@ -6,10 +6,15 @@ import dev.postern.cli.ExitCodes;
 import dev.postern.cli.MissingSubcommandException;
 import dev.postern.cli.Output;
 import dev.postern.cli.client.ApiClient;
+import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
 import dev.postern.cli.orgs.Names;
 import dev.postern.common.api.CreateJoinTokenRequest;
+import dev.postern.common.api.JoinTokenSummary;
 import dev.postern.common.api.JoinTokenView;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.io.PrintStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code postern tokens create machine --app A [--org O] [--uses N] [--ttl 1h]}: join tokens for agents. */
 @Command(name = "tokens", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-        description = "Create tokens: 'tokens create machine' lets agents join an app.")
+        description = "Machine join tokens: 'tokens create machine' lets agents join an app; 'list' and "
+                + "'revoke' manage them.")
 public final class TokensCommand implements Runnable {
     private final CliEnvironment env;
 
@@ -56,17 +62,61 @@ public final class TokensCommand implements Runnable {
         Ttl t = Ttl.parse(ttl);
         String a = Names.check("--app", app);
         Session session = Session.require(env);
-        String o = session.org(org, "postern tokens create machine --app " + a + " --org ORG");
+        String o = session.orgForApp(org, a, "postern tokens create machine --app " + a + " --org ORG");
         JoinTokenView token = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/apps/" + ApiClient.segment(a)
                 + "/join-tokens", new CreateJoinTokenRequest(uses, t.seconds()), JoinTokenView.class);
+        // the token is printed inside a shell command line the person copies: nothing but pjt_ and base64url
+        String secret = ServerAnswers.of(session.api()).token("join token", token == null ? null : token.token(),
+                "pjt_");
         PrintStream out = env.out();
-        out.println("Join token for app " + token.app() + " in org " + token.org() + " (" + token.uses()
+        out.println("Join token for app " + a + " in org " + o + " (" + token.uses()
                 + (token.uses() == 1 ? " machine" : " machines") + ", expires " + Output.time(token.expiresAt()) + "):");
-        out.println(token.token());
+        out.println(secret);
         out.println();
         out.println("On the machine, run:");
-        out.println("POSTERN_JOIN_TOKEN=" + token.token() + " postern agent --server " + session.config().server()
+        out.println("POSTERN_JOIN_TOKEN=" + secret + " postern agent --server " + session.config().server()
                 + " --data /var/lib/postern");
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List an app's machine join tokens: id, uses left, expiry, who made them, state. "
+                    + "Never the token itself (it is shown once, at creation).")
+    int list(@Option(names = "--app", required = true, paramLabel = "A") String app,
+             @Option(names = "--org", paramLabel = "O", description = "default: see 'postern orgs use'") String org,
+             @Option(names = "--json", description = "Print JSON.") boolean json) {
+        String a = Names.check("--app", app);
+        Session session = Session.require(env);
+        String o = session.orgForApp(org, a, "postern tokens list --app " + a + " --org ORG");
+        List<JoinTokenSummary> tokens = session.api().get("/v1/orgs/" + ApiClient.segment(o) + "/apps/"
+                + ApiClient.segment(a) + "/join-tokens", new TypeReference<List<JoinTokenSummary>>() { });
+        if (json) {
+            Output.json(env.out(), tokens);
+        } else if (tokens.isEmpty()) {
+            env.out().println("No join tokens for app " + a + " in org " + o + ".");
+        } else {
+            Output.table(env.out(), List.of("ID", "APP", "USES LEFT", "EXPIRES", "CREATED BY", "CREATED", "STATE"),
+                    tokens.stream().map(t -> List.of(String.valueOf(t.id()), t.app(), String.valueOf(t.usesLeft()),
+                            Output.time(t.expiresAt()), t.createdBy(), Output.time(t.createdAt()), t.state()))
+                            .collect(Collectors.toList()));
+        }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a machine join token by id ('postern tokens list'): no machine can join with it "
+                    + "any more. Machines that joined with it stay.")
+    int revoke(@Parameters(paramLabel = "ID", description = "the id from 'postern tokens list'") String id) {
+        if (!id.trim().matches("[0-9]{1,18}")) {
+            throw CliException.usage("token id '" + (id.length() > 24 ? id.substring(0, 24) + "..." : id)
+                    + "' is not a number; see the ids with 'postern tokens list --app APP'");
+        }
+        Session session = Session.require(env);
+        JoinTokenSummary t = session.api().delete("/v1/join-tokens/" + id.trim(), JoinTokenSummary.class);
+        env.out().println("Revoked join token " + t.id() + " of app " + Output.safe(t.app()) + " in org "
+                + Output.safe(t.org()) + " ("
+                + t.usesLeft() + (t.usesLeft() == 1 ? " use" : " uses") + " were left). Machines that joined with"
+                + " it stay; remove those separately.");
         return ExitCodes.OK;
     }
 }

@@ -6,6 +6,9 @@ import dev.postern.cli.ExitCodes;
 import dev.postern.cli.MissingSubcommandException;
 import dev.postern.cli.Output;
 import dev.postern.cli.client.ApiClient;
+import dev.postern.cli.CliException;
+import dev.postern.cli.client.ConfigFile;
+import dev.postern.cli.client.SavedContexts;
 import dev.postern.cli.client.Session;
 import dev.postern.common.api.CreateOrgRequest;
 import dev.postern.common.api.OrgView;
@@ -58,6 +61,34 @@ public final class OrgsCommand implements Runnable {
                     .map(o -> List.of(o.name(), o.role(), o.hasCa() ? "yes" : "no", Output.time(o.createdAt())))
                     .collect(Collectors.toList()));
         }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "use", mixinStandardHelpOptions = true,
+            description = {"Set the org commands use when they are given no --org, for this login context only.",
+                "POSTERN_ORG wins over it; '--clear' forgets it."})
+    int use(@Parameters(arity = "0..1", paramLabel = "ORG", description = "one of 'postern orgs list'") String name,
+            @Option(names = "--clear", description = "Forget the default org.") boolean clear) {
+        if (clear == (name != null)) {
+            throw CliException.usage("give an ORG or --clear, e.g. 'postern orgs use acme'");
+        }
+        Session session = Session.require(env);
+        String org = null;
+        if (!clear) {
+            org = Names.check("org name", name);
+            List<OrgView> orgs = session.api().get("/v1/orgs", new TypeReference<List<OrgView>>() { });
+            String wanted = org;
+            if (orgs.stream().noneMatch(o -> o.name().equals(wanted))) {
+                throw CliException.usage("you are not a member of org '" + org + "'"
+                        + (orgs.isEmpty() ? "" : "; yours: " + orgs.stream().map(OrgView::name)
+                        .collect(Collectors.joining(", "))));
+            }
+        }
+        ConfigFile file = new ConfigFile(env.posternHome());
+        SavedContexts all = file.read();
+        file.write(all.with(session.context().withOrg(org), false));
+        env.out().println(clear ? "No default org for context " + session.context().name() + "."
+                : "Default org for context " + session.context().name() + " is now " + org + ".");
         return ExitCodes.OK;
     }
 

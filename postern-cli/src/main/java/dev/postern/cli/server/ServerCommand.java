@@ -1,5 +1,8 @@
 package dev.postern.cli.server;
 
+import dev.postern.cli.CliException;
+import dev.postern.cli.Output;
+import dev.postern.server.AdminTokens;
 import dev.postern.server.ControlPlane;
 import dev.postern.server.ControlPlaneConfig;
 import java.io.PrintStream;
@@ -106,6 +109,37 @@ public final class ServerCommand implements Callable<Integer> {
         out.println("Press Ctrl-C to stop.");
         out.flush();
         stopped.await();
+        return 0;
+    }
+
+    @Command(name = "admin-token", mixinStandardHelpOptions = true,
+            description = {"Recovery, on the server host: print a fresh one-time login token for the server admin "
+                    + "(or --email), recorded in the audit log. Needs the data dir and the master key.",
+                "Works while the server runs: with PostgreSQL the token is stored at once; with the embedded H2 it "
+                    + "waits, sealed, in the data dir until its login (valid "
+                    + "1 hour; a newer one replaces it)."})
+    int adminToken(@Option(names = "--data", paramLabel = "DIR",
+                           description = "the server's data directory (default: ~/.postern/server)") Path dir,
+                   @Option(names = "--db", paramLabel = "JDBC_URL", description = "the server's --db, if it has one")
+                   String url,
+                   @Option(names = "--email", paramLabel = "E",
+                           description = "whose login (default: the server admin)") String email,
+                   @Option(names = "--server", paramLabel = "URL", defaultValue = "http://127.0.0.1:7070",
+                           description = "the server's URL, for the printed login line (default: ${DEFAULT-VALUE})")
+                   String server) {
+        Path dataDir = (dir != null ? dir : home.resolve("server")).toAbsolutePath();
+        AdminTokens.Issued issued;
+        try {
+            issued = AdminTokens.issue(dataDir, url, masterKeyEnv, email, Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        String who = issued.email() == null ? "the server admin" : issued.email();
+        out.println("One-time login token for " + who + " (works once, until " + Output.time(issued.expiresAt())
+                + (issued.pending() ? "; the server records it in the audit log at its login" : "; recorded in the"
+                        + " audit log") + "):");
+        out.println("  postern auth login --server " + server + " --token " + issued.token());
+        out.flush();
         return 0;
     }
 

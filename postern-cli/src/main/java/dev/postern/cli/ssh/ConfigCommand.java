@@ -4,19 +4,18 @@ import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import dev.postern.cli.client.ApiClient;
+import dev.postern.cli.client.Printable;
+import dev.postern.cli.client.ServerAnswers;
+import dev.postern.cli.client.SshSyntax;
 import dev.postern.cli.client.Session;
 import dev.postern.cli.connect.Targets;
 import dev.postern.cli.orgs.Names;
 import dev.postern.cli.server.HostPort;
 import dev.postern.common.api.AuthorityView;
 import dev.postern.common.api.GatewayView;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,16 +49,39 @@ final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String a = Names.check("--app", app);
+        if (SshSyntax.name(a).isEmpty()) {
+            throw CliException.usage("--app '" + Printable.escape(a) + "' cannot name hosts in ssh_config; app names are "
+                    + "lower-case letters, digits and '-' (e.g. web)");
+        }
+        if (SshSyntax.login(user).isEmpty()) {
+            throw CliException.usage("--user '" + Printable.escape(user) + "' is not a login name; use e.g. -u root");
+        }
+        if (org != null && SshSyntax.name(org.trim()).isEmpty()) {
+            throw CliException.usage("--org '" + Printable.escape(org) + "' is not an org name; org names are lower-case "
+                    + "letters, digits and '-' (e.g. acme)");
+        }
         Session session = Session.require(env);
-        String o = session.org(org, "postern ssh config --app " + a + " --org ORG");
+        String o = session.orgForApp(org, a, "postern ssh config --app " + a + " --org ORG");
+        ServerAnswers answers = ServerAnswers.of(session.api());
         GatewayView gw = Targets.gateway(session.api());
+        HostPort gateway = answers.hostPort("gateway address", gw.address());
+        String gatewayKey = answers.publicKey("gateway host key", gw.hostKey());
         AuthorityView ca = session.api().get("/v1/orgs/" + ApiClient.segment(o) + "/ca", AuthorityView.class);
-        Path dir = env.posternHome().resolve("ssh");
-        SshConfigText text = new SshConfigText(o, a, user, HostPort.parse("gateway address", gw.address()), gw.hostKey(),
-                ca.hostCaPublicKey(), env.home().resolve(".ssh").resolve(IssueCommand.DOTSSH_NAME),
-                dir.resolve("known_hosts_" + o));
+        String hostCa = answers.publicKey("host CA key of org " + o, ca == null ? null : ca.hostCaPublicKey());
+        Path dir = env.posternHome().resolve("ssh").toAbsolutePath().normalize();
+        SshConfigText text;
+        try {
+            text = new SshConfigText(o, a, user, gateway, gatewayKey, hostCa,
+                    env.home().resolve(".ssh").resolve(IssueCommand.DOTSSH_NAME).toAbsolutePath().normalize(),
+                    dir.resolve("known_hosts_" + o));
+        } catch (IllegalArgumentException e) {
+            // only local paths can fail here: every value from the server was checked above
+            throw CliException.usage(e.getMessage() + "; set HOME and POSTERN_HOME to paths of letters, digits and "
+                    + "'._/+@=,:-' or spaces");
+        }
         // removed machines' host keys, refused by ssh even with a valid certificate
-        String known = text.knownHostsText() + RevokedHostLines.text(Targets.revokedHostKeyViews(session.api(), o));
+        String known = text.knownHostsText()
+                + RevokedHostLines.text(Targets.revokedHostKeyLines(session.api(), answers, o));
         PrintStream out = env.out();
         if (!write) {
             out.print(text.config());
@@ -69,8 +91,7 @@ final class ConfigCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Path conf = dir.resolve(o + "-" + a + ".conf");
-        writeFile(dir, conf, text.config());
-        writeFile(dir, text.knownHosts(), known);
+        new FilePair(dir, conf, text.config(), text.knownHosts(), known).write();
         out.println("Wrote " + conf + " and " + text.knownHosts() + ".");
         out.println("Add this line at the top of ~/.ssh/config (or use 'ssh -F " + conf + "'):");
         out.println("Include " + conf);
@@ -79,24 +100,5 @@ final class ConfigCommand implements Callable<Integer> {
         }
         out.println("Try: ssh " + (user.equals("root") ? "" : user + "@") + a + ".internal hostname");
         return ExitCodes.OK;
-    }
-
-    private static void writeFile(Path dir, Path file, String content) {
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
-            Path tmp = Files.createTempFile(dir, ".postern", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                Files.writeString(tmp, content, StandardCharsets.UTF_8);
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.FAILURE, "cannot write " + file + ": " + e.getMessage(), e);
-        }
     }
 }

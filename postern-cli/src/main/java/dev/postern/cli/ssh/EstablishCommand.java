@@ -5,6 +5,7 @@ import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import dev.postern.cli.client.ApiClient;
 import dev.postern.cli.client.ApiException;
+import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
 import dev.postern.common.api.AuthorityView;
 import dev.postern.common.api.EstablishRequest;
@@ -49,14 +50,23 @@ final class EstablishCommand implements Callable<Integer> {
             }
             throw e;
         }
+        // both lines are meant to be pasted into sshd's and ssh's trust files: one key each, nothing more
+        ServerAnswers answers = ServerAnswers.of(session.api());
+        String userCa = answers.publicKey("user CA key of org " + o, ca == null ? null : ca.userCaPublicKey());
+        String hostCa = answers.publicKey("host CA key of org " + o, ca.hostCaPublicKey());
         PrintStream out = env.out();
-        out.println((ca.replaced() ? "Replaced" : "Established") + " the SSH CA of org " + ca.org() + ".");
+        out.println((ca.replaced() ? "Replaced" : "Established") + " the SSH CA of org " + o + ".");
+        if (ca.replaced()) {
+            out.println("Every certificate of the old user CA is now revoked (the org's KRL revokes the old CA key);"
+                    + " running agents switch to the new user CA within seconds. Machines must join again for a host"
+                    + " certificate of the new host CA.");
+        }
         out.println();
         out.println("User CA (a line for sshd's TrustedUserCAKeys file):");
-        out.println(ca.userCaPublicKey().strip());
+        out.println(userCa);
         out.println();
         out.println("Host CA (a line for ~/.ssh/known_hosts):");
-        out.println(hostCaLine(ca.hostCaPublicKey()));
+        out.println(hostCaLine(hostCa));
         out.println();
         out.println("Next: 'postern ssh issue " + o + " ~/.ssh/postern_" + o + "' gets you a certificate.");
         return ExitCodes.OK;

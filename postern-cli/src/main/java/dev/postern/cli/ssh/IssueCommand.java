@@ -5,7 +5,10 @@ import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import dev.postern.cli.Output;
 import dev.postern.cli.client.ApiClient;
+import dev.postern.cli.client.Printable;
+import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
+import dev.postern.cli.client.SshSyntax;
 import dev.postern.cli.orgs.Emails;
 import dev.postern.common.api.CertificateView;
 import dev.postern.common.api.IssueRequest;
@@ -16,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -89,17 +94,34 @@ final class IssueCommand implements Callable<Integer> {
         IssueResponse issued = session.api().post("/v1/orgs/" + ApiClient.segment(org) + "/certificates",
                 new IssueRequest(email, key.publicKeyLine(), principals.isEmpty() ? null : principals, h.value()),
                 IssueResponse.class);
-        CertificateView log = issued.log();
-        String comment = log.keyId();
+        CertificateView log = issued == null ? null : issued.log();
+        String certificate = checkedCertificate(ServerAnswers.of(session.api()), key, issued);
+        // the comment goes into the key file and ssh-agent, where 'ssh-add -l' shows it on a terminal
+        String comment = ServerAnswers.of(session.api()).text("key id", log.keyId());
         for (KeyFiles files : destinations) {
-            files.write(key.openSshPrivateKey(comment), issued.certificate());
+            files.write(key.openSshPrivateKey(comment), certificate);
         }
         Duration remaining = Duration.between(env.clock().instant(), log.validBefore());
         if (sshAgent != null) {
-            sshAgent.addCertificate(key, certificateBlob(issued.certificate()), comment, remaining);
+            sshAgent.addCertificate(key, certificateBlob(certificate), comment, remaining);
         }
         report(org, log, destinations, sshAgent, remaining);
         return ExitCodes.OK;
+    }
+
+    /**
+     * The certificate line to write: a USER certificate for the key made here, written again as
+     * {@code type base64}, so what reaches PATH-cert.pub is one key line and nothing else.
+     */
+    static String checkedCertificate(ServerAnswers answers, UserKeyPair key, IssueResponse issued) {
+        if (issued == null || issued.log() == null) {
+            throw answers.refusal("answer to issuing", null, "a certificate and its log entry");
+        }
+        OpenSshCertificate cert = answers.certificate("certificate", issued.certificate());
+        if (cert.getType() != OpenSshCertificate.Type.USER || !KeyUtils.compareKeys(cert.getCertPubKey(), key.publicKey())) {
+            throw answers.refusal("certificate", issued.certificate(), "a user certificate for the key made here");
+        }
+        return SshSyntax.certificateLine(issued.certificate());
     }
 
     private boolean isDotSsh(KeyFiles files) {
@@ -109,10 +131,10 @@ final class IssueCommand implements Callable<Integer> {
     private void report(String org, CertificateView log, List<KeyFiles> destinations, SshAgentClient sshAgent,
                         Duration remaining) {
         PrintStream out = env.out();
-        out.println("Issued certificate " + log.serial() + " for " + log.email() + " in " + org + ".");
-        out.println("  key id:      " + log.keyId());
+        out.println("Issued certificate " + log.serial() + " for " + Printable.escape(log.email()) + " in " + org + ".");
+        out.println("  key id:      " + Printable.escape(log.keyId()));
         out.println("  serial:      " + log.serial());
-        out.println("  principals:  " + String.join(",", log.principals()));
+        out.println("  principals:  " + Printable.escape(String.join(",", log.principals())));
         out.println("  valid:       " + Output.time(log.validAfter()) + " to " + Output.time(log.validBefore()));
         for (KeyFiles files : destinations) {
             out.println("  private key: " + files.key() + " (0600)");

@@ -1,6 +1,7 @@
 package dev.postern.cli.ssh;
 
 import dev.postern.cli.CliEnvironment;
+import dev.postern.cli.client.Printable;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +33,7 @@ final class Progress {
     }
 
     void start(String fileName, long size) {
-        name = fileName;
+        name = Printable.escape(fileName); // a machine's file name must not drive the terminal
         total = size;
         done = 0;
         started = clock.instant();

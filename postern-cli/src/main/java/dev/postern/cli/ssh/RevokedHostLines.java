@@ -1,6 +1,5 @@
 package dev.postern.cli.ssh;
 
-import dev.postern.common.api.RevokedHostKeyView;
 import java.util.List;
 
 /**
@@ -12,14 +11,11 @@ final class RevokedHostLines {
     private RevokedHostLines() {
     }
 
-    static String text(List<RevokedHostKeyView> keys) {
+    /** @param keys public keys as {@code type base64}, already checked ({@code ServerAnswers.publicKey}) */
+    static String text(List<String> keys) {
         StringBuilder sb = new StringBuilder();
-        for (RevokedHostKeyView k : keys) {
-            String[] f = k.publicKey().strip().split("\\s+");
-            if (f.length < 2 || !f[0].matches("[a-z0-9@.-]+") || !f[1].matches("[A-Za-z0-9+/=]+")) {
-                continue; // not a key line: never write what the server sent verbatim into known_hosts
-            }
-            sb.append("@revoked * ").append(f[0]).append(' ').append(f[1]).append('\n');
+        for (String k : keys) {
+            sb.append("@revoked * ").append(k).append('\n');
         }
         return sb.isEmpty() ? "" : "# host keys of removed machines\n" + sb;
     }

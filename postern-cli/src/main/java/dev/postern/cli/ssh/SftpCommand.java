@@ -4,6 +4,7 @@ import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import dev.postern.cli.MissingSubcommandException;
+import dev.postern.cli.client.Printable;
 import dev.postern.cli.connect.MachineConnection;
 import dev.postern.cli.connect.TargetOptions;
 import dev.postern.cli.connect.Targets;
@@ -66,8 +67,9 @@ final class SftpCommand implements Runnable {
     int find(@Mixin TargetOptions target,
              @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", defaultValue = ".") String path)
             throws IOException {
+        // names come from the machine: one per line, so control characters (a newline, ESC) are escaped
         return withSftp(target, sftp -> new Transfers(sftp, Progress.forTerminal(env)).find(path)
-                .forEach(env.out()::println));
+                .forEach(p -> env.out().println(Printable.escape(p))));
     }
 
     @Command(name = "shell", mixinStandardHelpOptions = true,
@@ -97,7 +99,7 @@ final class SftpCommand implements Runnable {
         String cwd = sftp.canonicalPath(".");
         Transfers t = new Transfers(sftp, Progress.forTerminal(env));
         for (int i = 0; i < MAX_SHELL_LINES; i++) {
-            out.print("sftp " + cwd + "> ");
+            out.print("sftp " + Printable.escape(cwd) + "> ");
             out.flush();
             String line = in.readLine();
             if (line == null) {
@@ -120,11 +122,12 @@ final class SftpCommand implements Runnable {
                             if (!name.equals(".") && !name.equals("..")) {
                                 SftpClient.Attributes a = e.getAttributes();
                                 out.printf("%s %12d %s%n", a.isDirectory() ? "d" : a.isSymbolicLink() ? "l" : "-",
-                                        a.getSize(), name);
+                                        a.getSize(), Printable.escape(name));
                             }
                         }
                     }
-                    case "find" -> t.find(resolve(cwd, w.size() > 1 ? w.get(1) : ".")).forEach(out::println);
+                    case "find" -> t.find(resolve(cwd, w.size() > 1 ? w.get(1) : "."))
+                            .forEach(p -> out.println(Printable.escape(p)));
                     case "get" -> t.get(resolve(cwd, arg(w, 1)), env.expandPath(w.size() > 2 ? w.get(2) : "."), true);
                     case "put" -> t.put(env.expandPath(arg(w, 1)), resolve(cwd, w.size() > 2 ? w.get(2) : "."), true);
                     default -> out.println("unknown command '" + cmd + "'; try ls, cd, pwd, get, put, find, exit");

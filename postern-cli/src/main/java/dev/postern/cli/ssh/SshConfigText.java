@@ -1,8 +1,9 @@
 package dev.postern.cli.ssh;
 
+import dev.postern.cli.client.SshSyntax;
 import dev.postern.cli.server.HostPort;
 import java.nio.file.Path;
-import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The ssh_config and known_hosts text that let stock OpenSSH ({@code ssh}, {@code scp}, {@code sftp},
@@ -10,19 +11,26 @@ import java.util.Objects;
  * gateway is pinned by its own key (under a {@code HostKeyAlias}), machines are trusted through one
  * {@code @cert-authority} line for the org's host CA.
  *
+ * <p>Every field must fit {@link SshSyntax} (the constructor refuses anything else), so no value can end a
+ * directive and start another: callers check values from the control plane first, with
+ * {@link dev.postern.cli.client.ServerAnswers}, for a message that names the field.
+ *
+ * @param gatewayHostKey and {@code hostCaKey}: plain public key lines; written as {@code type base64}
  * @param identity the private key file; its certificate is {@code identity + "-cert.pub"}
  */
 record SshConfigText(String org, String app, String user, HostPort gateway, String gatewayHostKey, String hostCaKey,
                      Path identity, Path knownHosts) {
     SshConfigText {
-        Objects.requireNonNull(org, "org");
-        Objects.requireNonNull(app, "app");
-        Objects.requireNonNull(user, "user");
-        Objects.requireNonNull(gateway, "gateway");
-        gatewayHostKey = keyOnly(gatewayHostKey);
-        hostCaKey = keyOnly(hostCaKey);
-        Objects.requireNonNull(identity, "identity");
-        Objects.requireNonNull(knownHosts, "knownHosts");
+        org = fits("org", org, SshSyntax.name(org));
+        app = fits("app", app, SshSyntax.name(app));
+        user = fits("user", user, SshSyntax.login(user));
+        fits("gateway host", gateway.host(), SshSyntax.host(gateway.host()));
+        fits("gateway port", String.valueOf(gateway.port()), SshSyntax.port(String.valueOf(gateway.port())));
+        gatewayHostKey = fits("gateway host key", gatewayHostKey, SshSyntax.publicKey(gatewayHostKey));
+        hostCaKey = fits("host CA key", hostCaKey, SshSyntax.publicKey(hostCaKey));
+        fits("identity path", String.valueOf(identity), SshSyntax.configPath(identity));
+        fits("known_hosts path", String.valueOf(knownHosts), SshSyntax.configPath(knownHosts));
+        fits("certificate path", identity + "-cert.pub", SshSyntax.configPath(Path.of(identity + "-cert.pub")));
     }
 
     String gatewayAlias() {
@@ -56,13 +64,12 @@ record SshConfigText(String org, String app, String user, HostPort gateway, Stri
                 + gatewayAlias() + " " + gatewayHostKey + "\n";
     }
 
-    /** {@code type base64} without the comment (a comment could hold anything). */
-    private static String keyOnly(String line) {
-        String[] f = Objects.requireNonNull(line, "key").strip().split("\\s+");
-        if (f.length < 2) {
-            throw new IllegalArgumentException("not an OpenSSH public key line: '" + line + "'");
+    private static <T> String fits(String field, String value, Optional<T> checked) {
+        if (checked.isEmpty()) {
+            throw new IllegalArgumentException(field + " " + dev.postern.cli.client.Printable.quotedPrefix(value)
+                    + " cannot be written into ssh_config or known_hosts");
         }
-        return f[0] + " " + f[1];
+        return checked.get().toString();
     }
 
     private static String quote(String path) {

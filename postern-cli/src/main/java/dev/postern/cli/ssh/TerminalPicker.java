@@ -3,6 +3,7 @@ package dev.postern.cli.ssh;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliException;
 import dev.postern.cli.Output;
+import dev.postern.cli.client.Printable;
 import dev.postern.cli.connect.MachineChoice;
 import dev.postern.common.api.MachineView;
 import java.io.BufferedReader;
@@ -27,7 +28,9 @@ final class TerminalPicker implements MachineChoice.Picker {
         PrintStream err = env.err();
         for (int i = 0; i < candidates.size(); i++) {
             MachineView m = candidates.get(i);
-            err.printf("%3d) %s  %s  %s  last seen %s%n", i + 1, m.id(), m.region(), m.address(), Output.time(m.lastSeen()));
+            // what the control plane says about a machine reaches the terminal only escaped
+            err.printf("%3d) %s  %s  %s  last seen %s%n", i + 1, Printable.escape(m.id()), Printable.escape(m.region()),
+                    Printable.escape(m.address()), Output.time(m.lastSeen()));
         }
         // Not closed: it wraps our stdin, which later carries the session's input.
         BufferedReader in = new BufferedReader(new InputStreamReader(env.in(), StandardCharsets.UTF_8));

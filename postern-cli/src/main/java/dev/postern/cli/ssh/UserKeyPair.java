@@ -35,6 +35,10 @@ final class UserKeyPair {
     }
 
     /** {@code ssh-ed25519 AAAA...}: what the server certifies. */
+    PublicKey publicKey() {
+        return keyPair.getPublic();
+    }
+
     String publicKeyLine() {
         return PublicKeyEntry.toString(keyPair.getPublic());
     }

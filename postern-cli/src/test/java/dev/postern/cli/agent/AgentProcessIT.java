@@ -53,9 +53,10 @@ class AgentProcessIT {
                     "-o", "UserKnownHostsFile=" + knownHosts, "-o", "GlobalKnownHostsFile=/dev/null",
                     "-i", dir.resolve("id_user").toString(),
                     "-o", "CertificateFile=" + dir.resolve("id_user-cert.pub"), "-p", String.valueOf(port),
-                    "root@127.0.0.1", "echo \"$APP_DATABASE\"; exit 3"));
+                    "root@127.0.0.1", "echo \"$APP_DATABASE|${POSTERN_JOIN_TOKEN-none}\"; exit 3"));
             assertThat(ssh.exitCode()).as(ssh + "\nagent: " + err.text()).isEqualTo(3);
-            assertThat(ssh.stdout()).isEqualTo("db-primary-7\n");
+            // the agent's own variables stay with the agent
+            assertThat(ssh.stdout()).isEqualTo("db-primary-7|none\n");
 
             terminate(agent);
 
@@ -65,6 +66,39 @@ class AgentProcessIT {
             assertThat(err.text()).contains("\"event\":\"session.end\"").contains("\"exitCode\":3");
         } finally {
             stop(agent);
+        }
+    }
+
+    @Test
+    void aSecondAgentOnTheSameDataDirectoryExitsAtOnceAndTheFirstKeepsRunning() throws Exception {
+        Path data = dir.resolve("data");
+        Process first = startAgent(data);
+        Output out = new Output(first.getInputStream());
+        Output err = new Output(first.getErrorStream());
+        try {
+            await("the first agent listens", () -> LISTENING.matcher(err.text()).find(), first, out, err);
+
+            Process second = startAgent(data);
+            Output secondOut = new Output(second.getInputStream());
+            Output secondErr = new Output(second.getErrorStream());
+            try {
+                assertThat(second.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the second agent exits").isTrue();
+                assertThat(second.exitValue()).as(secondErr.text()).isEqualTo(2);
+                assertThat(secondErr.text()).contains("--data " + data.toRealPath() + " is in use by another postern"
+                        + " agent (pid " + first.pid() + ")").contains("Stop the other agent, or give this one its own"
+                        + " --data directory");
+                assertThat(secondOut.text()).as("the second agent started no entrypoint").doesNotContain("started");
+            } finally {
+                // not stop(): its sweep for left-over entrypoints would end the first agent's too
+                second.destroyForcibly().waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+            assertThat(first.isAlive()).as("the first agent keeps running").isTrue();
+            assertThat(out.text()).as("the first agent's entrypoint was left alone").doesNotContain("got-term");
+            terminate(first);
+            assertThat(first.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the agent exits").isTrue();
+            assertThat(first.exitValue()).as(err.text()).isEqualTo(42);
+        } finally {
+            stop(first);
         }
     }
 
@@ -93,10 +127,12 @@ class AgentProcessIT {
      * killed by SIGTERM.
      */
     private Process startAgent(Path data) throws Exception {
-        keygen("-t", "ed25519", "-N", "", "-f", dir.resolve("user_ca").toString());
-        keygen("-t", "ed25519", "-N", "", "-f", dir.resolve("id_user").toString());
-        keygen("-s", dir.resolve("user_ca").toString(), "-I", "e2e", "-n", "root", "-V", "-5m:+1h",
-                dir.resolve("id_user.pub").toString());
+        if (!Files.exists(dir.resolve("user_ca"))) {
+            keygen("-t", "ed25519", "-N", "", "-f", dir.resolve("user_ca").toString());
+            keygen("-t", "ed25519", "-N", "", "-f", dir.resolve("id_user").toString());
+            keygen("-s", dir.resolve("user_ca").toString(), "-I", "e2e", "-n", "root", "-V", "-5m:+1h",
+                    dir.resolve("id_user.pub").toString());
+        }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", productClassPath(),
                 "dev.postern.cli.Main", "agent", "--trusted-user-ca", dir.resolve("user_ca.pub").toString(),
@@ -106,6 +142,7 @@ class AgentProcessIT {
 
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("APP_DATABASE", "db-primary-7");
+        pb.environment().put("POSTERN_JOIN_TOKEN", "pjt_not-for-sessions"); // as README starts an agent
         return pb.start();
     }
 

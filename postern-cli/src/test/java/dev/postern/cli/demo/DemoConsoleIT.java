@@ -148,4 +148,18 @@ class DemoConsoleIT {
         assertThat(r.exit()).as(r.toString()).isNotZero();
         assertThat(r.err()).contains(offline, "offline");
     }
+
+    @Test
+    void aMachinesFileNamesReachTheTerminalEscaped(@TempDir Path dir) throws IOException {
+        String id = machineIds().get(0);
+        // a hostile machine (or anyone who can write there) names a file with escape sequences and a newline
+        CliRunner.Result made = person.run("ssh", "console", "--app", "demo", "--machine", id, "-C",
+                "touch \"" + dir + "/$(printf 'a\\033]0;owned\\007\\033[2J\\nb')\"");
+        assertThat(made.exit()).as(made.toString()).isZero();
+        CliRunner.Result found = person.run("ssh", "sftp", "find", "--app", "demo", "--machine", id, dir.toString());
+        assertThat(found.exit()).as(found.toString()).isZero();
+        assertThat(found.out()).doesNotContain("\u001b").doesNotContain("\u0007")
+                .contains(dir + "/a\\e]0;owned\\u0007\\e[2J\\nb");
+        assertThat(found.out().lines()).hasSize(2);
+    }
 }

@@ -1,15 +1,23 @@
 package dev.postern.cli.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postern.cli.server.HostPort;
+import dev.postern.ssh.OpenSshKeys;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.Test;
 
 class SshConfigTextTest {
+    final String gateway = key();
+    final String hostCa = key();
+    final Path identity = Path.of("/home/p/.ssh/id_postern");
+    final Path knownHosts = Path.of("/home/p/.postern/ssh/known_hosts_acme");
     final SshConfigText text = new SshConfigText("acme", "web", "root", new HostPort("127.0.0.1", 2222),
-            "ssh-ed25519 AAAAgateway gw-comment", "ssh-ed25519 AAAAhostca ca comment", Path.of("/home/p/.ssh/id_postern"),
-            Path.of("/home/p/.postern/ssh/known_hosts_acme"));
+            gateway + " gw-comment", hostCa + " ca comment", identity, knownHosts);
 
     @Test
     void configJumpsThroughThePinnedGatewayWithStrictChecking() {
@@ -25,7 +33,31 @@ class SshConfigTextTest {
     @Test
     void knownHostsTrustsTheHostCaForInternalNamesAndPinsTheGateway() {
         assertThat(text.knownHostsText().lines().filter(l -> !l.startsWith("#")))
-                .containsExactly("@cert-authority *.internal ssh-ed25519 AAAAhostca",
-                        "postern-gateway-acme ssh-ed25519 AAAAgateway");
+                .containsExactly("@cert-authority *.internal " + hostCa, "postern-gateway-acme " + gateway);
+    }
+
+    @Test
+    void aValueThatCouldEndADirectiveIsRefusedEvenWhenTheCallerForgotToCheckIt() {
+        HostPort gw = new HostPort("127.0.0.1", 2222);
+        assertThatThrownBy(() -> new SshConfigText("acme", "web", "root", new HostPort("h\n  ProxyCommand x", 22), gateway,
+                hostCa, identity, knownHosts)).hasMessageContaining("gateway host").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> new SshConfigText("acme", "web", "root", new HostPort("h", 0), gateway, hostCa, identity,
+                knownHosts)).hasMessageContaining("gateway port");
+        assertThatThrownBy(() -> new SshConfigText("../acme", "web", "root", gw, gateway, hostCa, identity, knownHosts))
+                .hasMessageContaining("org");
+        assertThatThrownBy(() -> new SshConfigText("acme", "web", "root -x", gw, gateway, hostCa, identity, knownHosts))
+                .hasMessageContaining("user");
+        assertThatThrownBy(() -> new SshConfigText("acme", "web", "root", gw, gateway, hostCa + "\n* " + gateway, identity,
+                knownHosts)).hasMessageContaining("host CA key");
+        assertThatThrownBy(() -> new SshConfigText("acme", "web", "root", gw, gateway, hostCa,
+                Path.of("/home/%d/.ssh/id"), knownHosts)).hasMessageContaining("identity path");
+    }
+
+    private static String key() {
+        try {
+            return OpenSshKeys.toLine(KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256).getPublic());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.postern.ca;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postern.testing.ProcessResult;
 import dev.postern.testing.SshKeygen;
@@ -13,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Revoked host keys appended to a KRL, checked by the oracle: {@code ssh-keygen -Q}. */
-class RevokedKeysSectionIT {
+/** Removed machines' host keys in a KRL ({@link Krl#write}'s revoked keys), checked by the oracle: {@code ssh-keygen -Q}. */
+class RevokedHostKeysKrlIT {
     private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
     @TempDir
     Path tmp;
@@ -30,8 +29,8 @@ class RevokedKeysSectionIT {
         Path kept = SshKeygen.generate(tmp, "kept", "ed25519");
         Path removedCert = hostCert(host, removed, 7);
         Path keptCert = hostCert(host, kept, 8);
-        byte[] krl = RevokedKeysSection.append(Krl.write(user.publicKeyLine(), List.of(3L), 2, NOW, "org"),
-                List.of(SshKeygen.publicKeyLine(removed), SshKeygen.publicKeyLine(removed)));
+        byte[] krl = Krl.write(List.of(user.publicKeyLine()), List.of(3L),
+                List.of(SshKeygen.publicKeyLine(removed), SshKeygen.publicKeyLine(removed)), 2, NOW, "org");
         Path file = Files.write(tmp.resolve("krl"), krl);
 
         ProcessResult r = SshKeygen.queryKrl(file, Path.of(removed + ".pub"), removedCert, Path.of(kept + ".pub"),
@@ -39,9 +38,6 @@ class RevokedKeysSectionIT {
 
         assertThat(r.stdout()).as(r.toString()).contains(removed + ".pub (removed): REVOKED",
                 removedCert + " (removed): REVOKED", kept + ".pub (kept): ok", keptCert + " (kept): ok");
-        assertThat(RevokedKeysSection.append(krl, List.of())).as("nothing to add, nothing added").isEqualTo(krl);
-        assertThatThrownBy(() -> RevokedKeysSection.append(krl, List.of("ssh-ed25519 AAAAnot")))
-                .hasMessageContaining("is not an OpenSSH public key line");
     }
 
     private Path hostCert(CertificateAuthority ca, Path key, long serial) throws Exception {

@@ -1,5 +1,5 @@
 -- Machine lifecycle (issue 10): removed machines, and the host keys they may never use again. Same portable SQL
--- rules as V1. (V6, not V3: other branches of the same issue add migrations too.)
+-- rules as V1. (V10: after the other migrations of the same issue, V3 to V9.)
 
 -- The host public key line a machine joined with (NULL for machines that joined before this migration), so
 -- that its removal can revoke the key itself (KRL, known_hosts @revoked) and a renewal can be checked against it.

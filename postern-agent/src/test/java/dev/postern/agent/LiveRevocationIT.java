@@ -1,0 +1,135 @@
+package dev.postern.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postern.testing.ProcessResult;
+import dev.postern.testing.Processes;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Revoking a certificate ends the sessions already open with it, on an agent reached directly (no gateway
+ * to end them). alice keeps a session open with the real OpenSSH client; her certificate's serial is
+ * revoked in the agent's KRL file while a colleague's session runs next to hers.
+ */
+class LiveRevocationIT {
+    /** What the agent promises: a live session ends this soon after it reads a list that revokes it. */
+    private static final long DEADLINE_SECONDS = 5;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSessionWhoseSerialIsRevokedEndsWithTheReasonAndAnAuditLine() throws Exception {
+        Path krl = dir.resolve("revoked.krl");
+        keygen("-k", "-f", krl.toString());
+        try (LogCapture audit = new LogCapture("postern.audit");
+             AgentFixture fx = new AgentFixture(dir, b -> b.accounts(TestUsers.withAlice(dir)).revokedFile(krl))) {
+            Path revoked = fx.cert("alice");
+            Path colleague = fx.cert("alice");
+            try (Client session = new Client(fx, revoked, "4251");
+                 Client other = new Client(fx, colleague, "4252")) {
+                session.awaitStarted();
+                other.awaitStarted();
+
+                Path spec = Files.writeString(dir.resolve("krl-spec"), "serial: " + AgentFixture.serialOf(revoked)
+                        + "\n");
+                keygen("-k", "-u", "-f", krl.toString(), "-s", dir.resolve("user_ca.pub").toString(), spec.toString());
+
+                assertThat(session.process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS))
+                        .as("the revoked session ended within " + DEADLINE_SECONDS + " s").isTrue();
+                assertThat(session.process.exitValue()).isEqualTo(255);
+                assertThat(session.err()).contains("certificate revoked");
+                assertThat(other.process.isAlive()).as("the colleague's session, not revoked").isTrue();
+                AgentFixture.await("the revoked session's command is gone",
+                        () -> AgentFixture.processesRunning("sleep", "4251").isEmpty());
+                assertThat(AgentFixture.processesRunning("sleep", "4252")).isNotEmpty();
+                assertThat(audit.lines()).anySatisfy(l -> assertThat(l).contains("\"event\":\"session.revoked\"")
+                        .contains("\"serial\":" + AgentFixture.serialOf(revoked))
+                        .contains("\"principal\":\"alice\"").contains("\"reason\":\"certificate revoked\""));
+                assertThat(audit.lines()).noneSatisfy(l -> assertThat(l).contains("\"event\":\"session.revoked\"")
+                        .contains("\"serial\":" + AgentFixture.serialOf(colleague)));
+            }
+        }
+    }
+
+    /** {@code ssh alice@agent 'echo started; exec sleep TAG'}, left running. */
+    private static final class Client implements AutoCloseable {
+        final Process process;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        private final List<Thread> readers = new ArrayList<>();
+
+        Client(AgentFixture fx, Path cert, String tag) throws IOException {
+            List<String> cmd = new ArrayList<>(fx.sshCommand("alice", cert, List.of()));
+            cmd.add("echo started; exec sleep " + tag);
+            process = new ProcessBuilder(cmd).start();
+            process.getOutputStream().close();
+            readers.add(collect(process.getInputStream(), out));
+            readers.add(collect(process.getErrorStream(), err));
+        }
+
+        void awaitStarted() throws InterruptedException {
+            AgentFixture.await("the session started", () -> text(out).contains("started\n") || !process.isAlive());
+            assertThat(text(out)).as("stderr: " + err()).contains("started\n");
+        }
+
+        /** stderr so far; once the process has ended, all of it (the readers reach EOF, bounded). */
+        String err() throws InterruptedException {
+            if (!process.isAlive()) {
+                for (Thread t : readers) {
+                    t.join(AgentFixture.TIMEOUT.toMillis());
+                }
+            }
+            return text(err);
+        }
+
+        private static String text(ByteArrayOutputStream b) {
+            synchronized (b) {
+                return b.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        private static Thread collect(InputStream in, ByteArrayOutputStream into) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[4096];
+                try (in) {
+                    for (int n; (n = in.read(buf)) >= 0; ) {
+                        synchronized (into) {
+                            into.write(buf, 0, n);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process was killed
+                }
+            }, "ssh-output");
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static void keygen(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q"));
+        cmd.addAll(List.of(args));
+        ProcessResult r = Processes.run(AgentFixture.TIMEOUT, cmd);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+}
