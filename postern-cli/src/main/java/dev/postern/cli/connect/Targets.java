@@ -94,8 +94,16 @@ public final class Targets {
 
     /** {@code GET /v1/orgs/{org}/revoked-host-keys}: host keys of removed machines, never to be trusted again. */
     public static List<RevokedHostKeyView> revokedHostKeyViews(ApiClient api, String org) {
-        return api.get("/v1/orgs/" + ApiClient.segment(org) + "/revoked-host-keys",
-                new com.fasterxml.jackson.core.type.TypeReference<List<RevokedHostKeyView>>() { });
+        try {
+            List<RevokedHostKeyView> keys = api.get("/v1/orgs/" + ApiClient.segment(org) + "/revoked-host-keys",
+                    new com.fasterxml.jackson.core.type.TypeReference<List<RevokedHostKeyView>>() { });
+            return keys == null ? List.of() : keys;
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                return List.of(); // a server from before machine removal: it has no removed machines to list
+            }
+            throw e;
+        }
     }
 
     /** As {@link #revokedHostKeyViews}, each key checked like every other value from the server. */
