@@ -67,9 +67,16 @@ final class SessionEndings {
         }
     }
 
-    /** The channels open on a gateway connection. */
+    /** The channels open on a gateway connection; none before login. */
     static Collection<Channel> channels(Session session) {
-        ConnectionService service = session.getService(ConnectionService.class);
-        return service instanceof AbstractConnectionService c ? c.getChannels() : List.of();
+        if (session.getAttribute(GatewayLogin.KEY) == null) {
+            return List.of(); // not logged in: no connection service, no channels (MINA throws if asked)
+        }
+        try {
+            ConnectionService service = session.getService(ConnectionService.class);
+            return service instanceof AbstractConnectionService c ? c.getChannels() : List.of();
+        } catch (IllegalStateException e) {
+            return List.of();
+        }
     }
 }
