@@ -108,6 +108,7 @@ public final class Agent implements AutoCloseable {
         Sessions sessions = null;
         SshServer server = null;
         RevokedSessions revokedSessions = null;
+        HostCertRenewer renewer = null;
         try {
             sessions = Sessions.start(config.accounts(), config.environment(), config.clock(), config.killGrace());
             HostKeys hostKeys = HostKeys.loadOrCreate(config.dataDir(), config.hostCertFile());
@@ -116,7 +117,6 @@ public final class Agent implements AutoCloseable {
             revokedSessions = RevokedSessions.install(server, revocations, new AuditLog());
             InProcessSshServer inProcess = null;
             TunnelClient tunnel = null;
-            HostCertRenewer renewer = null;
             if (config.tunnel().isPresent()) {
                 // the host certificate is short-lived and renewed in flight: present the newest to every session
                 AtomicReference<OpenSshCertificate> presented = new AtomicReference<>(hostKeys.certificate()
@@ -143,6 +143,9 @@ public final class Agent implements AutoCloseable {
             agent.renewer = renewer;
             return agent;
         } catch (IOException | RuntimeException e) {
+            if (renewer != null) {
+                renewer.close();
+            }
             if (revokedSessions != null) {
                 revokedSessions.close();
             }
