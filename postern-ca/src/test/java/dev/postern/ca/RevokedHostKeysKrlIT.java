@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Removed machines' host keys in a KRL ({@link Krl#write}'s revoked keys), checked by the oracle: {@code ssh-keygen -Q}. */
+/** Removed machines' host keys in a KRL (revoked keys of {@link Krl#write}), checked by {@code ssh-keygen -Q}. */
 class RevokedHostKeysKrlIT {
     private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
     @TempDir
