@@ -87,6 +87,11 @@ final class MachineSession implements AutoCloseable {
         return HostCertRenewHandler.send(session);
     }
 
+    /** The raw connection, to send what no agent would. */
+    ClientSession session() {
+        return session;
+    }
+
     boolean isOpen() {
         return session.isOpen() && !session.isClosing();
     }

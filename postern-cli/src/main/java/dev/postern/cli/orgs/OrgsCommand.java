@@ -44,8 +44,9 @@ public final class OrgsCommand implements Runnable {
         String checked = Names.check("org name", name);
         Session session = Session.require(env);
         OrgView org = session.api().post("/v1/orgs", new CreateOrgRequest(checked), OrgView.class);
-        env.out().println("Created org " + org.name() + " (you are " + org.role() + "). Next: 'postern ssh establish "
-                + org.name() + "' creates its SSH certificate authority.");
+        // the name we asked for, not the answer's: a hostile control plane's name would reach a printed command line
+        env.out().println("Created org " + checked + " (you are " + Output.safe(org.role()) + "). Next: 'postern ssh "
+                + "establish " + checked + "' creates its SSH certificate authority.");
         return ExitCodes.OK;
     }
 
@@ -97,7 +98,8 @@ public final class OrgsCommand implements Runnable {
                     + " while it has apps, unless --force, which deletes them and removes their machines.",
                 "Owners only; audited."})
     int delete(@Parameters(paramLabel = "NAME", description = "the org") String name,
-               @Option(names = "--force", description = "Delete its apps and remove their machines too.") boolean force) {
+               @Option(names = "--force", description = "Delete its apps and remove their machines too.")
+               boolean force) {
         String checked = Names.check("org name", name);
         Session.require(env).api().delete("/v1/orgs/" + ApiClient.segment(checked) + (force ? "?force=true" : ""));
         env.out().println("Deleted org " + checked + ".");
