@@ -13,7 +13,6 @@ import dev.postern.agent.join.MachineFiles;
 import dev.postern.common.Json;
 import dev.postern.common.api.MachineView;
 import dev.postern.testing.ProcessResult;
-import dev.postern.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,12 +127,20 @@ class MachineRemovalIT {
         assertThat(again.err()).contains("already removed");
     }
 
-    private static ProcessResult ssh(Path config, List<String> route, List<String> extra, String host) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("ssh", "-F", config.toString()));
+    private ProcessResult ssh(Path config, List<String> route, List<String> extra, String host) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ssh", "-F", config.toString(), "-v", "-n"));
         cmd.addAll(route);
         cmd.addAll(extra);
         cmd.add(host);
         cmd.add("true");
-        return Processes.run(Duration.ofSeconds(30), cmd);
+        Path err = Files.createTempFile(dir, "ssh", ".err");
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        boolean ended = p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        assertThat(ended).as("ssh ended within 30 s: " + Files.readString(err)).isTrue();
+        return new ProcessResult(p.exitValue(), "", Files.readString(err));
     }
 }
