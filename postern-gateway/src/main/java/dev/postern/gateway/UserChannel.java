@@ -29,6 +29,7 @@ final class UserChannel extends AbstractServerChannel {
     private volatile ChannelOutput out;
     private volatile MachineChannel peer;
     private volatile OpenFuture opening;
+    private volatile String machineId;
 
     UserChannel(Router router, PersonChannels channels) {
         // plink -nc (PuTTY's ProxyCommand) sends its hints on this channel: answered quietly as MINA's sessions do
@@ -53,6 +54,16 @@ final class UserChannel extends AbstractServerChannel {
 
     ChannelOutput output() {
         return out;
+    }
+
+    /** The machine's end of this channel; null before routing or when refused. */
+    MachineChannel machinePeer() {
+        return peer;
+    }
+
+    /** The machine this channel was routed to; null before routing or when refused. */
+    String machineId() {
+        return machineId;
     }
 
     @Override
@@ -90,6 +101,7 @@ final class UserChannel extends AbstractServerChannel {
         MachineChannel machine = new MachineChannel(tunnel.machine().hostName(), origin, this);
         peer = machine;
         String id = tunnel.machine().id();
+        machineId = id;
         try {
             ConnectionService service = tunnel.session().getService(ConnectionService.class);
             service.registerChannel(machine);

@@ -23,6 +23,14 @@ final class FakeGatewayDirectory implements GatewayDirectory {
     final Map<String, MachineRecord> machines = new ConcurrentHashMap<>();
     final Set<String> members = ConcurrentHashMap.newKeySet();
     final List<OnlineEvent> events = new CopyOnWriteArrayList<>();
+    /** Machines whose host certificate this directory was asked to renew; it answers a fixed line. */
+    final List<String> renewed = new CopyOnWriteArrayList<>();
+
+    @Override
+    public String renewHostCertificate(MachineRecord machine, PublicKey hostKey) {
+        renewed.add(machine.id());
+        return "renewed " + machine.id();
+    }
 
     void addOrg(String org, PublicKey userCa, PublicKey hostCa) {
         userCas.put(org, userCa);

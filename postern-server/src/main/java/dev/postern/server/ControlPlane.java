@@ -85,15 +85,18 @@ public final class ControlPlane implements AutoCloseable {
             Bootstrap.Result boot = new Bootstrap(store, config.clock(), new Secrets())
                     .run(config.bootstrapEmail(), config.dataDir());
             Metrics metrics = new Metrics();
-            GatewayLink gateway = GatewayLink.start(config, store, config.clock());
+            Authorities authorities = new Authorities(sealer, config.clock());
+            HostCertificates hostCertificates = new HostCertificates(config.hostCertValidity());
+            GatewayLink gateway = GatewayLink.start(config, store, config.clock(), new HostCertRenewal(store,
+                    authorities, hostCertificates, new AuditTrail(config.clock()), config.clock()));
             gateway.gateway().ifPresent(metrics::gateway);
             IssuanceLog issuanceLog = new IssuanceLog(store, metrics::logCommitted);
             ServerTls tls = null;
             try {
                 tls = tls(config);
                 ServerIdentity identity = new ServerIdentity(tls);
-                Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId(), gateway, issuanceLog, tls,
-                        identity);
+                Javalin http = routes(config, store, sealer, authorities, hostCertificates, metrics,
+                        boot.adminPersonId(), gateway, issuanceLog, tls, identity);
                 if (tls == null) {
                     http.start(config.httpHost(), config.httpPort());
                 } else {
@@ -219,8 +222,10 @@ public final class ControlPlane implements AutoCloseable {
         return names;
     }
 
-    private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer, Metrics metrics,
-                                  long adminPersonId, GatewayLink gateway, IssuanceLog issuanceLog, ServerTls tls,
+    private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer,
+                                  Authorities authorities, HostCertificates hostCertificates, Metrics metrics,
+                                  long adminPersonId,
+                                  GatewayLink gateway, IssuanceLog issuanceLog, ServerTls tls,
                                   ServerIdentity identity) {
         Javalin app = Javalin.create(cfg -> {
             if (tls != null) {
@@ -238,7 +243,6 @@ public final class ControlPlane implements AutoCloseable {
         var access = new OrgAccess(store);
         var audit = new AuditTrail(clock);
         var secrets = new Secrets();
-        var authorities = new Authorities(sealer, clock);
         var issuer = new CertificateIssuer(store, access, authorities, audit, clock, metrics.certificatesIssued(),
                 issuanceLog);
         app.get("/health", ctx -> {
@@ -259,7 +263,9 @@ public final class ControlPlane implements AutoCloseable {
         new CertificateRoutes(store, auth, access, issuer).register(app);
         new RevocationRoutes(store, auth, access, audit, clock, gateway::revocationsChanged).register(app);
         new AuditRoutes(store, auth, access, adminPersonId).register(app);
-        new MachineRoutes(store, auth, access, authorities, audit, clock, gateway::endpoint).register(app);
+        new MachineRoutes(store, auth, access, authorities, audit, clock, gateway::endpoint, hostCertificates)
+                .register(app);
+        new LifecycleRoutes(store, auth, access, audit, clock, gateway).register(app);
         app.get("/v1/server", ctx -> {
             auth.session(ctx);
             ctx.json(identity.view());

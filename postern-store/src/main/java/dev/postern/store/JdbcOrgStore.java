@@ -31,6 +31,15 @@ final class JdbcOrgStore implements OrgStore {
     private static final String LOCK_ROLES = "SELECT role FROM memberships WHERE org_id = ? FOR UPDATE";
     private static final String MEMBERS = MEMBER_COLUMNS + " WHERE m.org_id = ? ORDER BY p.email";
 
+    // Children first; machines and apps are gone already (AppStore.delete). Audit rows name the org and stay.
+    private static final List<String> DELETE = List.of(
+            "DELETE FROM join_tokens WHERE org_id = ?",
+            "DELETE FROM certificates WHERE org_id = ?",
+            "DELETE FROM retired_authorities WHERE org_id = ?",
+            "DELETE FROM org_authorities WHERE org_id = ?",
+            "DELETE FROM memberships WHERE org_id = ?",
+            "DELETE FROM orgs WHERE id = ?");
+
     private final Connections db;
 
     JdbcOrgStore(Connections db) {
@@ -172,5 +181,14 @@ final class JdbcOrgStore implements OrgStore {
     private static Membership membership(ResultSet rs) throws SQLException {
         return new Membership(rs.getLong("org_id"), rs.getLong("person_id"), rs.getString("email"),
                 Role.valueOf(rs.getString("role")), rs.getString("login"), Columns.instant(rs, "created_at"));
+    }
+
+    @Override
+    public boolean delete(long orgId) {
+        int deleted = 0;
+        for (String sql : DELETE) {
+            deleted = db.update("delete org " + orgId, sql, ps -> ps.setLong(1, orgId));
+        }
+        return deleted == 1;
     }
 }

@@ -58,4 +58,10 @@ public interface OrgStore {
 
     /** Members ordered by e-mail. */
     List<Membership> members(long orgId);
+
+    /**
+     * Deletes an org with its memberships, CA and certificate log; its apps must be deleted first. The audit
+     * trail (by org name) and its removed machines' revoked host keys stay.
+     */
+    boolean delete(long orgId);
 }
