@@ -7,6 +7,7 @@ import dev.postern.agent.session.AuditLog;
 import dev.postern.agent.session.Sessions;
 import dev.postern.agent.tunnel.Backoff;
 import dev.postern.agent.tunnel.GatewayTrust;
+import dev.postern.agent.tunnel.HostCertRenewer;
 import dev.postern.agent.tunnel.TunnelClient;
 import dev.postern.agent.tunnel.TunnelConfig;
 import dev.postern.ssh.CertificateAuthenticator;
@@ -25,6 +26,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.server.SshServer;
@@ -52,6 +54,7 @@ public final class Agent implements AutoCloseable {
     private final Exception serverFailure;
     private final InProcessSshServer inProcess;
     private final TunnelClient tunnel;
+    private volatile HostCertRenewer renewer;
     private final RevokedSessions revokedSessions;
     private final DataDirLock lock;
 
@@ -99,33 +102,52 @@ public final class Agent implements AutoCloseable {
     }
 
     private static Agent startLocked(AgentConfig config, DataDirLock lock) throws IOException {
+        StrictModes.checkFile(config.trustedUserCaFile(), "--trusted-user-ca");
+        if (config.revokedFile().isPresent()) {
+            StrictModes.checkFile(config.revokedFile().get(), "--revoked");
+        }
         AppEnvironment environment = new AppEnvironment(config.environment());
-        Sessions sessions = null;
-        SshServer server = null;
-        RevokedSessions revokedSessions = null;
-        InProcessSshServer inProcess = null;
-        TunnelClient tunnel = null;
+        Started started = new Started();
         Exception failure = null;
         try {
-            sessions = Sessions.start(config.accounts(), environment::current, config.clock(), config.killGrace());
+            started.sessions = Sessions.start(config.accounts(), environment::current, config.clock(),
+                    config.killGrace());
             HostKeys hostKeys = HostKeys.loadOrCreate(config.dataDir(), config.hostCertFile());
             Supplier<RevocationList> revocations = revocations(config);
-            server = newServer(config, sessions, hostKeys, revocations);
-            revokedSessions = RevokedSessions.install(server, revocations, new AuditLog());
+            List<PublicKey> caKeys = OpenSshKeys.readPublicKeys(config.trustedUserCaFile());
+            if (caKeys.isEmpty()) {
+                throw new IllegalArgumentException("--trusted-user-ca " + config.trustedUserCaFile()
+                        + " holds no public key; put the org's user CA public key line in it");
+            }
+            // re-read on change: a CA replaced by the control plane (written by the poller) takes over, and the
+            // connections of the old one end (RevokedSessions)
+            TrustedKeysFile trusted = TrustedKeysFile.required(config.trustedUserCaFile(), config.clock());
+            started.server = newServer(config, started.sessions, hostKeys, trusted, revocations);
+            started.revokedSessions = RevokedSessions.install(started.server, revocations, trusted, new AuditLog());
             if (config.tunnel().isPresent()) {
-                inProcess = InProcessSshServer.of(server);
-                tunnel = TunnelClient.start(tunnelConfig(config, config.tunnel().get(), hostKeys), inProcess,
-                        config.tunnel().get().onRevocationsChanged(), environment::secrets);
+                // the host certificate is short-lived and renewed in flight: present the newest to every session
+                AtomicReference<OpenSshCertificate> presented = new AtomicReference<>(hostKeys.certificate()
+                        .orElse(null));
+                if (presented.get() != null) {
+                    started.server.setHostKeyCertificateProvider(session -> List.of(presented.get()));
+                }
+                started.inProcess = InProcessSshServer.of(started.server);
+                started.tunnel = TunnelClient.start(tunnelConfig(config, config.tunnel().get(), hostKeys),
+                        started.inProcess, config.tunnel().get().onRevocationsChanged(), environment::secrets);
+                if (config.hostCertFile().isPresent()) {
+                    started.renewer = HostCertRenewer.start(started.tunnel, config.hostCertFile().get(),
+                            presented::set, config.clock());
+                }
                 LOG.info("postern agent dialing out to the gateway {}:{} as {}", config.tunnel().get().gatewayHost(),
                         config.tunnel().get().gatewayPort(), config.tunnel().get().machineId());
             }
             if (config.listens()) {
-                server.start();
-                LOG.info("postern agent listening on {}:{}", config.listenHost(), boundPort(server));
+                started.server.start();
+                LOG.info("postern agent listening on {}:{}", config.listenHost(), boundPort(started.server));
             }
         } catch (IOException | RuntimeException e) {
             if (config.entrypoint().isEmpty()) {
-                closeAll(revokedSessions, tunnel, inProcess, server, sessions);
+                started.close();
                 throw e;
             }
             failure = e;
@@ -133,7 +155,7 @@ public final class Agent implements AutoCloseable {
         Supervisor entrypoint = null;
         try {
             if (!config.entrypoint().isEmpty()) {
-                if (tunnel != null && failure == null && !environment.awaitSecrets(SECRETS_WAIT)) {
+                if (started.tunnel != null && failure == null && !environment.awaitSecrets(SECRETS_WAIT)) {
                     LOG.warn("the app's secrets did not arrive through the tunnel within {} s; starting the"
                             + " entrypoint without them, it restarts with them once they arrive",
                             SECRETS_WAIT.toSeconds());
@@ -141,20 +163,23 @@ public final class Agent implements AutoCloseable {
                 entrypoint = Supervisor.start(config.entrypoint(), environment, RESTART_GRACE);
             }
         } catch (IOException | RuntimeException e) {
-            closeAll(revokedSessions, tunnel, inProcess, server, sessions);
+            started.close();
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeAll(revokedSessions, tunnel, inProcess, server, sessions);
+            started.close();
             throw new IOException("interrupted while waiting for the app's secrets", e);
         }
         if (failure != null) {
-            closeAll(revokedSessions, tunnel, inProcess, server, sessions);
+            started.close();
             LOG.error("the SSH server could not start ({}); the entrypoint (pid {}) keeps running without it",
                     failure.getMessage(), entrypoint.pid(), failure);
             return new Agent(config, entrypoint, null, null, failure, null, null, null, lock);
         }
-        return new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel, revokedSessions, lock);
+        Agent agent = new Agent(config, entrypoint, started.server, started.sessions, null, started.inProcess,
+                started.tunnel, started.revokedSessions, lock);
+        agent.renewer = started.renewer;
+        return agent;
     }
 
     /**
@@ -165,18 +190,30 @@ public final class Agent implements AutoCloseable {
     /** How long an entrypoint being restarted for new secrets has between SIGTERM and SIGKILL. */
     static final Duration RESTART_GRACE = Duration.ofSeconds(10);
 
-    private static void closeAll(RevokedSessions revokedSessions, TunnelClient tunnel, InProcessSshServer inProcess,
-                                 SshServer server, Sessions sessions) {
-        if (revokedSessions != null) {
-            revokedSessions.close();
+    /** What {@link #startLocked} has started so far, to close on a failure. */
+    private static final class Started {
+        Sessions sessions;
+        SshServer server;
+        RevokedSessions revokedSessions;
+        InProcessSshServer inProcess;
+        TunnelClient tunnel;
+        HostCertRenewer renewer;
+
+        void close() {
+            if (renewer != null) {
+                renewer.close();
+            }
+            if (revokedSessions != null) {
+                revokedSessions.close();
+            }
+            if (tunnel != null) {
+                tunnel.close();
+            }
+            if (inProcess != null) {
+                inProcess.close();
+            }
+            closeQuietly(server, sessions);
         }
-        if (tunnel != null) {
-            tunnel.close();
-        }
-        if (inProcess != null) {
-            inProcess.close();
-        }
-        closeQuietly(server, sessions);
     }
 
     /** The revocation list that logins and live sessions are checked against; one instance for both. */
@@ -196,14 +233,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private static SshServer newServer(AgentConfig config, Sessions sessions, HostKeys hostKeys,
-                                       Supplier<RevocationList> revocations) throws IOException {
-        List<PublicKey> caKeys = OpenSshKeys.readPublicKeys(config.trustedUserCaFile());
-        if (caKeys.isEmpty()) {
-            throw new IllegalArgumentException("--trusted-user-ca " + config.trustedUserCaFile()
-                    + " holds no public key; put the org's user CA public key line in it");
-        }
-        // re-read on change: a CA replaced by the control plane (written by the poller) takes over, the old one ends
-        TrustedKeysFile trusted = TrustedKeysFile.required(config.trustedUserCaFile(), config.clock());
+                                       TrustedKeysFile trusted, Supplier<RevocationList> revocations)
+            throws IOException {
         CertificateAuthenticator authenticator = new CertificateAuthenticator(
                 TrustPolicy.of(trusted, revocations, config.clock()));
         SshServer server = SshServer.setUpDefaultServer();
@@ -225,6 +256,16 @@ public final class Agent implements AutoCloseable {
     /** Whether the reverse tunnel to the gateway is up (false in direct mode). */
     public boolean tunnelOnline() {
         return tunnel != null && tunnel.isOnline();
+    }
+
+    /** The host certificate the tunnel logs in with and sessions are shown (the newest after renewals). */
+    public Optional<OpenSshCertificate> hostCertificate() {
+        return tunnel == null ? Optional.empty() : Optional.of(tunnel.certificate());
+    }
+
+    /** The last reason the gateway gave for closing or refusing the tunnel (empty when none, or direct mode). */
+    public String gatewayMessage() {
+        return tunnel == null ? "" : tunnel.gatewayMessage();
     }
 
     /** The port the SSH server listens on (useful when configured with port 0). */
@@ -277,6 +318,9 @@ public final class Agent implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (renewer != null) {
+            renewer.close();
+        }
         if (revokedSessions != null) {
             revokedSessions.close();
         }

@@ -90,6 +90,16 @@ final class MachineSession implements AutoCloseable {
         return session.request(name, request, Duration.ofSeconds(10));
     }
 
+    /** Sends {@value HostCertRenewHandler#REQUEST}; the reply's certificate line, or null when refused. */
+    String renew() throws IOException {
+        return HostCertRenewHandler.send(session);
+    }
+
+    /** The raw connection, to send what no agent would. */
+    ClientSession session() {
+        return session;
+    }
+
     boolean isOpen() {
         return session.isOpen() && !session.isClosing();
     }

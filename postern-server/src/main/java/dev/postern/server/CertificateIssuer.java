@@ -97,7 +97,7 @@ final class CertificateIssuer {
         // signed here, on the request's own thread; the log only writes, many requests per commit
         reservation.append(new IssuanceLog.Entry(entry, audit.event(caller, orgName, "certificate.issue", keyId,
                 "principals=" + String.join(",", principals) + " hours=" + req.hours()
-                        + " key=" + cert.publicKeyFingerprint())));
+                        + " key=" + cert.publicKeyFingerprint()), subject.login()));
         issued.increment();
         return new IssueResponse(view(entry, subject.email()), cert.certificateLine());
     }

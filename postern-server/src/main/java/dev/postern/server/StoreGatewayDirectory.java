@@ -3,6 +3,7 @@ package dev.postern.server;
 import dev.postern.gateway.DeployedSecrets;
 import dev.postern.gateway.GatewayDirectory;
 import dev.postern.gateway.MachineRecord;
+import dev.postern.ssh.CertificateRefusedException;
 import dev.postern.ssh.OpenSshKeys;
 import dev.postern.ssh.RevocationList;
 import dev.postern.store.App;
@@ -35,6 +36,7 @@ final class StoreGatewayDirectory implements GatewayDirectory {
     private final Store store;
     private final Clock clock;
     private final AppSecrets secrets;
+    private final HostCertRenewal renewal;
     private volatile Authorities authorities;
     private final Map<String, Cached<RevocationList>> revocations = new ConcurrentHashMap<>();
 
@@ -46,18 +48,39 @@ final class StoreGatewayDirectory implements GatewayDirectory {
     private record Cached<T>(T value, Instant loadedAt) {
     }
 
-    StoreGatewayDirectory(Store store, Clock clock, AppSecrets secrets) {
+    /** A directory that renews no host certificates and hands out no secrets. */
+    StoreGatewayDirectory(Store store, Clock clock) {
+        this(store, clock, null, null);
+    }
+
+    StoreGatewayDirectory(Store store, Clock clock, HostCertRenewal renewal) {
+        this(store, clock, renewal, null);
+    }
+
+    StoreGatewayDirectory(Store store, Clock clock, HostCertRenewal renewal, AppSecrets secrets) {
         this.store = store;
         this.clock = clock;
+        this.renewal = renewal;
         this.secrets = secrets;
     }
 
     /** Read from the store on each ask (at tunnel start and after a deploy), never cached. */
     @Override
     public DeployedSecrets deployedSecrets(String org, String app) {
+        if (secrets == null) {
+            return DeployedSecrets.NONE;
+        }
         Optional<Org> o = store.orgs().byName(org);
         Optional<App> a = o.flatMap(x -> store.apps().byName(x.id(), app));
         return a.map(x -> secrets.deployed(store, x.id())).orElse(DeployedSecrets.NONE);
+    }
+
+    @Override
+    public String renewHostCertificate(MachineRecord machine, PublicKey hostKey) throws CertificateRefusedException {
+        if (renewal == null) {
+            throw new CertificateRefusedException("this control plane does not renew host certificates");
+        }
+        return renewal.renew(machine.id(), hostKey);
     }
 
     void authoritiesChanged() {
@@ -93,7 +116,8 @@ final class StoreGatewayDirectory implements GatewayDirectory {
     @Override
     public Optional<MachineRecord> machine(String machineId) {
         Optional<Machine> m = store.machines().byId(machineId);
-        if (m.isEmpty()) {
+        // a removed machine is nobody: no tunnel login, no route to it
+        if (m.isEmpty() || m.get().removed()) {
             return Optional.empty();
         }
         Org org = store.orgs().byId(m.get().orgId()).orElseThrow();

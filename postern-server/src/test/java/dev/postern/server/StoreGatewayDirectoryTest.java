@@ -59,7 +59,7 @@ class StoreGatewayDirectoryTest {
     @Test
     void aCaReplacedElsewhereStopsMappingWithinMaxAge() {
         OrgAuthority old = establish();
-        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, clock, null);
+        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, clock);
         assertThat(directory.userCaOrg(key(old.userCaPublicKey()))).contains("acme");
 
         OrgAuthority replaced = establish(); // another replica: nobody calls authoritiesChanged() here
@@ -76,7 +76,7 @@ class StoreGatewayDirectoryTest {
     @Test
     void theApiHookDropsTheCacheAtOnce() {
         OrgAuthority old = establish();
-        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, clock, null);
+        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, clock);
         assertThat(directory.userCaOrg(key(old.userCaPublicKey()))).contains("acme");
         assertThat(directory.revocations("acme").isRevoked(key(old.userCaPublicKey()))).isFalse();
 

@@ -13,4 +13,7 @@ public interface AppStore {
 
     /** Apps of an org ordered by name. */
     List<App> forOrg(long orgId);
+
+    /** Deletes an app row; its machines and join tokens must be gone ({@link MachineStore#deleteForApp}). */
+    boolean delete(long appId);
 }

@@ -13,6 +13,10 @@ final class JdbcAppStore implements AppStore {
     private static final String BY_NAME = "SELECT id, org_id, name, created_at FROM apps WHERE org_id = ? AND name = ?";
     private static final String FOR_ORG = "SELECT id, org_id, name, created_at FROM apps WHERE org_id = ? ORDER BY name";
 
+    private static final String DELETE = "DELETE FROM apps WHERE id = ?";
+    private static final java.util.List<String> DELETE_SECRETS = java.util.List.of(
+            "DELETE FROM app_secrets WHERE app_id = ?", "DELETE FROM app_secret_versions WHERE app_id = ?");
+
     private final Connections db;
 
     JdbcAppStore(Connections db) {
@@ -49,5 +53,16 @@ final class JdbcAppStore implements AppStore {
 
     private static App row(ResultSet rs) throws SQLException {
         return new App(rs.getLong("id"), rs.getLong("org_id"), rs.getString("name"), Columns.instant(rs, "created_at"));
+    }
+
+    @Override
+    public boolean delete(long appId) {
+        return db.with("delete app " + appId, c -> {
+            // its secrets go with it: sealed values of an app that no longer exists are of no use to anyone
+            for (String sql : DELETE_SECRETS) {
+                Connections.executeUpdate(c, sql, ps -> ps.setLong(1, appId));
+            }
+            return Connections.executeUpdate(c, DELETE, ps -> ps.setLong(1, appId)) == 1;
+        });
     }
 }

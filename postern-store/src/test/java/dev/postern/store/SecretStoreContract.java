@@ -63,6 +63,18 @@ interface SecretStoreContract {
     }
 
     @Test
+    default void deletingAnAppDeletesItsSecrets() {
+        App app = secretApp("acme", "web");
+        store().inTransaction(tx -> tx.secrets().append(app.id(), List.of(set("A", "x")), "b@example.com",
+                clock().instant()));
+        store().inTransaction(tx -> tx.secrets().deployLatest(app.id()));
+        boolean deleted = store().inTransaction(tx -> tx.apps().delete(app.id()));
+        assertThat(deleted).isTrue();
+        assertThat(store().secrets().history(app.id())).isEmpty();
+        assertThat(store().secrets().versions(app.id())).isEqualTo(SecretVersions.NONE);
+    }
+
+    @Test
     default void concurrentChangesGetDistinctVersions() throws Exception {
         App app = secretApp("acme", "web");
         ExecutorService pool = Executors.newFixedThreadPool(4);
