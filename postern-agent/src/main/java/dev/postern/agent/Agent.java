@@ -164,8 +164,9 @@ public final class Agent implements AutoCloseable {
         }
         // re-read on change: a CA replaced by the control plane (written by the poller) takes over, the old one ends
         TrustedKeysFile trusted = TrustedKeysFile.required(config.trustedUserCaFile(), config.clock());
+        // a joined agent knows its app and takes only certificates that name it; --trusted-user-ca alone knows none
         CertificateAuthenticator authenticator = new CertificateAuthenticator(
-                TrustPolicy.of(trusted, revocations, config.clock()));
+                TrustPolicy.of(trusted, revocations, config.clock()), config.tunnel().map(AgentTunnel::app));
         SshServer server = SshServer.setUpDefaultServer();
         ServerSetup.lockDown(server, authenticator, hostKeys, config.limits());
         ServerSetup.guardPreAuth(server, config.preAuth(), config.clock());

@@ -28,6 +28,7 @@ final class UserChannel extends AbstractServerChannel {
     private volatile ChannelOutput out;
     private volatile MachineChannel peer;
     private volatile OpenFuture opening;
+    private volatile String app;
 
     UserChannel(Router router) {
         // plink -nc (PuTTY's ProxyCommand) sends its hints on this channel: answered quietly as MINA's sessions do
@@ -47,6 +48,11 @@ final class UserChannel extends AbstractServerChannel {
                 return new UserChannel(router);
             }
         };
+    }
+
+    /** The app of the machine this channel reaches; null until routed. */
+    String app() {
+        return app;
     }
 
     ChannelOutput output() {
@@ -72,6 +78,7 @@ final class UserChannel extends AbstractServerChannel {
                     GatewayAuthenticator.printable(host), port, session.getRemoteAddress());
             return fail(f, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, r.getMessage());
         }
+        app = tunnel.machine().app();
         out = new ChannelOutput(this, this::sendEof);
         SocketAddress origin = session.getRemoteAddress();
         MachineChannel machine = new MachineChannel(tunnel.machine().hostName(), origin, this);

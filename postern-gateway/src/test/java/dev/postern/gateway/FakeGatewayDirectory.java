@@ -23,6 +23,8 @@ final class FakeGatewayDirectory implements GatewayDirectory {
     final Map<String, MachineRecord> machines = new ConcurrentHashMap<>();
     final Set<String> members = ConcurrentHashMap.newKeySet();
     final List<OnlineEvent> events = new CopyOnWriteArrayList<>();
+    /** "org/email/app" entries a member may not reach; members reach every other app (as owners and admins do). */
+    final Set<String> denied = ConcurrentHashMap.newKeySet();
 
     void addOrg(String org, PublicKey userCa, PublicKey hostCa) {
         userCas.put(org, userCa);
@@ -62,6 +64,11 @@ final class FakeGatewayDirectory implements GatewayDirectory {
     @Override
     public boolean isMember(String org, String email) {
         return members.contains(org + "/" + email);
+    }
+
+    @Override
+    public boolean mayReach(String org, String email, String app) {
+        return isMember(org, email) && !denied.contains(org + "/" + email + "/" + app);
     }
 
     @Override

@@ -59,7 +59,14 @@ final class GatewayLink implements AutoCloseable {
 
     void revocationsChanged(String org) {
         directory.revocationsChanged(org);
+        directory.accessChanged(org); // member removal also drops grants
         gateway.ifPresent(g -> g.revocationsChanged(org));
+    }
+
+    /** After a grant changed in {@code org}: drops the cached grants and ends connections no longer allowed. */
+    int accessChanged(String org) {
+        directory.accessChanged(org);
+        return gateway.map(g -> g.accessChanged(org)).orElse(0);
     }
 
     private static String hostPort(Gateway g) {

@@ -147,6 +147,8 @@ final class MemberRoutes {
                         + "'; add another owner first");
             }
             tx.orgs().removeMember(scope.org().id(), target.personId());
+            // grants end with the membership: someone added again starts with none
+            tx.accessGrants().revokeAll(scope.org().id(), target.personId());
             // leaving an org ends the access its certificates gave, here and on stock-sshd machines (KRL)
             int n = tx.certificates().revokePerson(scope.org().id(), target.personId(), clock.instant(),
                     caller.email());
