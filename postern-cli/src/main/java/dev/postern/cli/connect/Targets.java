@@ -62,7 +62,8 @@ public final class Targets {
         PublicKey userCa = OpenSshKeys.parsePublicKey(answers.publicKey("user CA key of org " + org,
                 ca == null ? null : ca.userCaPublicKey()));
         Route route = Route.toMachine(gateway, gatewayKey, machine.name(), hostCa);
-        UserIdentity identity = Identities.obtain(env.home(), session, org, user, userCa, env.clock().instant());
+        UserIdentity identity = Identities.obtain(env.home(), session, org, app, user, userCa,
+                env.clock().instant());
         return new Resolved(org, app, machine, route, identity, user);
     }
 
