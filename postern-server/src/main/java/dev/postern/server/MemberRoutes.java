@@ -116,6 +116,7 @@ final class MemberRoutes {
             return view(target);
         }
         int revoked = store.inTransaction(tx -> {
+            MemberLogins.notGranted(tx, scope.org().id(), orgName, email, login);
             try {
                 tx.orgs().setLogin(scope.org().id(), target.personId(), login);
             } catch (LoginTakenException e) {
