@@ -125,6 +125,9 @@ class AccessPlaneIT {
         assertThat(jumped.exitCode()).as(jumped.toString()).isEqualTo(255);
         assertThat(jumped.stdout()).doesNotContain("in");
         assertThat(jumped.stderr()).contains("no access to app web");
+        ProcessResult anyMachine = ssh(config(dir.resolve("db")), APP + "@web.internal", "echo in");
+        assertThat(anyMachine.exitCode()).as(anyMachine.toString()).isEqualTo(255);
+        assertThat(anyMachine.stderr()).contains("no access to app web");
         // straight at web's agent (no gateway to stop it): its login name is a principal, its app is not
         ProcessResult direct = direct(dir.resolve("db"), APP, "echo in");
         assertThat(direct.exitCode()).as(direct.toString()).isEqualTo(255);
