@@ -41,11 +41,12 @@ record ControlPlaneProcess(Child child, String url, Api api, String email, Strin
         int httpPort = Rig.freePort();
         int gatewayPort = Rig.freePort();
         Path data = work.resolve(name);
+        // loopback plain HTTP (--insecure-http): the benchmarks measure SSH paths, not the API's TLS
         // --gateway always: the server's default (127.0.0.1:2222) may be taken by another run on the machine
         List<String> cmd = new ArrayList<>(List.of(Rig.java()));
         cmd.addAll(Rig.jfr(options, name));
         cmd.addAll(List.of("-jar", options.cliJar().toString(), "server", "--data", data.toString(),
-                "--http", "127.0.0.1:" + httpPort, "--gateway", "127.0.0.1:" + gatewayPort));
+                "--http", "127.0.0.1:" + httpPort, "--insecure-http", "--gateway", "127.0.0.1:" + gatewayPort));
         Child server = Child.start(name, cmd, work.resolve(name + ".log"),
                 Map.of("POSTERN_HOME", work.resolve(name + "-home").toString()));
         track.accept(server);

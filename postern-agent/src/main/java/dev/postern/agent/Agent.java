@@ -100,6 +100,10 @@ public final class Agent implements AutoCloseable {
     }
 
     private static Agent startLocked(AgentConfig config, DataDirLock lock) throws IOException {
+        StrictModes.checkFile(config.trustedUserCaFile(), "--trusted-user-ca");
+        if (config.revokedFile().isPresent()) {
+            StrictModes.checkFile(config.revokedFile().get(), "--revoked");
+        }
         Entrypoint entrypoint = config.entrypoint().isEmpty() ? null
                 : Entrypoint.start(config.entrypoint(), config.environment());
         Sessions sessions = null;
@@ -109,8 +113,16 @@ public final class Agent implements AutoCloseable {
             sessions = Sessions.start(config.accounts(), config.environment(), config.clock(), config.killGrace());
             HostKeys hostKeys = HostKeys.loadOrCreate(config.dataDir(), config.hostCertFile());
             Supplier<RevocationList> revocations = revocations(config);
-            server = newServer(config, sessions, hostKeys, revocations);
-            revokedSessions = RevokedSessions.install(server, revocations, new AuditLog());
+            List<PublicKey> caKeys = OpenSshKeys.readPublicKeys(config.trustedUserCaFile());
+            if (caKeys.isEmpty()) {
+                throw new IllegalArgumentException("--trusted-user-ca " + config.trustedUserCaFile()
+                        + " holds no public key; put the org's user CA public key line in it");
+            }
+            // re-read on change: a CA replaced by the control plane (written by the poller) takes over, and the
+            // connections of the old one end (RevokedSessions)
+            TrustedKeysFile trusted = TrustedKeysFile.required(config.trustedUserCaFile(), config.clock());
+            server = newServer(config, sessions, hostKeys, trusted, revocations);
+            revokedSessions = RevokedSessions.install(server, revocations, trusted, new AuditLog());
             InProcessSshServer inProcess = null;
             TunnelClient tunnel = null;
             if (config.tunnel().isPresent()) {
@@ -156,14 +168,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private static SshServer newServer(AgentConfig config, Sessions sessions, HostKeys hostKeys,
-                                       Supplier<RevocationList> revocations) throws IOException {
-        List<PublicKey> caKeys = OpenSshKeys.readPublicKeys(config.trustedUserCaFile());
-        if (caKeys.isEmpty()) {
-            throw new IllegalArgumentException("--trusted-user-ca " + config.trustedUserCaFile()
-                    + " holds no public key; put the org's user CA public key line in it");
-        }
-        // re-read on change: a CA replaced by the control plane (written by the poller) takes over, the old one ends
-        TrustedKeysFile trusted = TrustedKeysFile.required(config.trustedUserCaFile(), config.clock());
+                                       TrustedKeysFile trusted, Supplier<RevocationList> revocations)
+            throws IOException {
         // a joined agent knows its app and takes only certificates that name it; --trusted-user-ca alone knows none
         CertificateAuthenticator authenticator = new CertificateAuthenticator(
                 TrustPolicy.of(trusted, revocations, config.clock()), config.tunnel().map(AgentTunnel::app));

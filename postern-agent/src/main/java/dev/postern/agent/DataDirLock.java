@@ -61,6 +61,8 @@ public final class DataDirLock implements AutoCloseable {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         dir = dir.toRealPath();
+        // it holds the user CA file and the machine identity: whoever may write in it owns the machine
+        StrictModes.checkDirectory(dir, "--data");
         if (!HELD_HERE.add(dir)) {
             throw new InUseException(dir, String.valueOf(ProcessHandle.current().pid()));
         }

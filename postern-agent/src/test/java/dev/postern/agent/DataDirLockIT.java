@@ -7,6 +7,7 @@ import dev.postern.agent.session.Accounts;
 import dev.postern.testing.ProcessResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,39 @@ class DataDirLockIT {
         try (AgentFixture restarted = new AgentFixture(dir, Accounts.system())) {
             assertThat(restarted.ssh(restarted.cert("root"), "echo ok").stdout()).isEqualTo("ok\n");
         }
+    }
+
+    /**
+     * The attacker is any local user when the admin points --data at a directory others may write (a shared
+     * volume, mkdir under umask 002): user_ca.pub, which says whose certificates log in as root, is a rename
+     * away. OpenSSH's StrictModes refuses such files; the agent must refuse to start on such a directory.
+     */
+    @Test
+    void aDataDirectoryOthersOrTheGroupMayWriteIsRefused() throws Exception {
+        for (String mode : List.of("rwxrwxrwx", "rwxrwx---", "rwx-w----", "rwxrwxrwt")) {
+            Path data = Files.createDirectories(dir.resolve("shared-" + mode.hashCode()));
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString(mode.replace('t', 'x')));
+            if (mode.endsWith("t")) {
+                assertThat(new ProcessBuilder("chmod", "+t", data.toString()).start().waitFor()).isZero();
+            }
+            assertThatThrownBy(() -> DataDirLock.acquire(data)).as(mode).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("--data " + data.toRealPath()
+                            + ": the directory may be written by other users")
+                    .hasMessageContaining("chmod go-w " + data.toRealPath());
+            assertThat(data.resolve(DataDirLock.FILE)).as("nothing written into " + mode).doesNotExist();
+        }
+    }
+
+    @Test
+    void aDataDirectoryOwnedByAnotherUserIsRefused() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("alices"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        Files.setAttribute(data, "unix:uid", TestUsers.ALICE_UID);
+
+        assertThatThrownBy(() -> DataDirLock.acquire(data)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--data " + data.toRealPath() + ": the directory is owned by uid "
+                        + TestUsers.ALICE_UID);
+        assertThat(data.resolve(DataDirLock.FILE)).doesNotExist();
     }
 
     @Test

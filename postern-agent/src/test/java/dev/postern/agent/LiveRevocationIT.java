@@ -7,9 +7,14 @@ import dev.postern.testing.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +67,120 @@ class LiveRevocationIT {
         }
     }
 
+    /**
+     * alice's revoked connection had asked the agent to listen for her ({@code ssh -R}): the listener must end
+     * with the connection, or the agent keeps serving a port for a certificate it no longer accepts.
+     */
+    @Test
+    void aRevokedConnectionsRemoteForwardStopsListening() throws Exception {
+        Path krl = dir.resolve("revoked.krl");
+        keygen("-k", "-f", krl.toString());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (AgentFixture fx = new AgentFixture(dir, b -> b.accounts(TestUsers.withAlice(dir)).revokedFile(krl))) {
+            Path revoked = fx.cert("alice");
+            try (Client session = new Client(fx, revoked, "4253", List.of("-o", "ExitOnForwardFailure=yes",
+                    "-R", "127.0.0.1:" + port + ":127.0.0.1:9"))) {
+                session.awaitStarted();
+                assertThat(accepts(port)).as("alice's -R port listens before the revocation").isTrue();
+
+                Path spec = Files.writeString(dir.resolve("krl-spec"), "serial: " + AgentFixture.serialOf(revoked)
+                        + "\n");
+                keygen("-k", "-u", "-f", krl.toString(), "-s", dir.resolve("user_ca.pub").toString(), spec.toString());
+
+                assertThat(session.process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)).isTrue();
+                AgentFixture.await("the revoked connection's -R port " + port + " is closed", () -> !accepts(port));
+            }
+        }
+    }
+
+    /**
+     * The admin of an agent reached directly takes a compromised user CA out of {@code --trusted-user-ca} and
+     * puts the new one in. The attacker holds a certificate of the old CA and is already logged in: no KRL names
+     * the old CA, yet the agent no longer trusts it, so the connection must end as a revoked one does.
+     */
+    @Test
+    void aConnectionWhoseCaIsNoLongerTrustedEnds() throws Exception {
+        try (AgentFixture fx = new AgentFixture(dir, b -> b.accounts(TestUsers.withAlice(dir)))) {
+            Path oldCaCert = fx.cert("alice");
+            Path newCa = dir.resolve("new_user_ca");
+            AgentFixture.keygen(newCa);
+            Path newCaCert = fx.cert(newCa, "alice");
+            try (Client attacker = new Client(fx, oldCaCert, "4254")) {
+                attacker.awaitStarted();
+
+                Path replacement = Files.copy(newCa.resolveSibling("new_user_ca.pub"), dir.resolve("user_ca.pub.new"));
+                Files.move(replacement, dir.resolve("user_ca.pub"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                // the agent re-reads the file at most once a second
+                AgentFixture.await("the agent trusts the new CA",
+                        () -> fx.ssh("alice", newCaCert, List.of(), "true", null).exitCode() == 0);
+                try (Client colleague = new Client(fx, newCaCert, "4255")) {
+                    colleague.awaitStarted();
+
+                    assertThat(attacker.process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS))
+                            .as("the old CA's session ended within " + DEADLINE_SECONDS + " s").isTrue();
+                    assertThat(attacker.err()).contains("no longer trusted");
+                    assertThat(colleague.process.isAlive()).as("the new CA's session").isTrue();
+                }
+            }
+        }
+    }
+
+    /** alice's revoked SFTP session, idle between two commands, ends too, and so does the thread serving it as her. */
+    @Test
+    void aRevokedSftpSessionEndsWithItsTransferThread() throws Exception {
+        Path krl = dir.resolve("revoked.krl");
+        keygen("-k", "-f", krl.toString());
+        try (AgentFixture fx = new AgentFixture(dir, b -> b.accounts(TestUsers.withAlice(dir)).revokedFile(krl))) {
+            Path revoked = fx.cert("alice");
+            List<String> cmd = new ArrayList<>(List.of("sftp"));
+            cmd.addAll(fx.clientOptions("alice", revoked));
+            cmd.addAll(List.of("-b", "-", "127.0.0.1"));
+            Process sftp = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            OutputStream commands = sftp.getOutputStream();
+            try {
+                commands.write("pwd\n".getBytes(StandardCharsets.UTF_8));
+                commands.flush();
+                AgentFixture.await("alice's sftp runs", () -> !sftpThreads().isEmpty() || !sftp.isAlive());
+                assertThat(sftp.isAlive()).isTrue();
+
+                Path spec = Files.writeString(dir.resolve("krl-spec"), "serial: " + AgentFixture.serialOf(revoked)
+                        + "\n");
+                keygen("-k", "-u", "-f", krl.toString(), "-s", dir.resolve("user_ca.pub").toString(), spec.toString());
+
+                AgentFixture.await("no thread serves alice's SFTP any more", () -> sftpThreads().isEmpty());
+                // the client only notices at its next command (it waits on its batch input meanwhile)
+                try {
+                    commands.write("ls\n".getBytes(StandardCharsets.UTF_8));
+                    commands.close();
+                } catch (IOException gone) {
+                    // sftp has already exited
+                }
+                assertThat(sftp.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)).as("sftp ended").isTrue();
+                assertThat(sftp.exitValue()).as(new String(sftp.getInputStream().readAllBytes(),
+                        StandardCharsets.UTF_8)).isNotZero();
+            } finally {
+                sftp.destroyForcibly();
+            }
+        }
+    }
+
+    private static List<String> sftpThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.equals("postern-sftp-alice")).toList();
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** {@code ssh alice@agent 'echo started; exec sleep TAG'}, left running. */
     private static final class Client implements AutoCloseable {
         final Process process;
@@ -70,7 +189,11 @@ class LiveRevocationIT {
         private final List<Thread> readers = new ArrayList<>();
 
         Client(AgentFixture fx, Path cert, String tag) throws IOException {
-            List<String> cmd = new ArrayList<>(fx.sshCommand("alice", cert, List.of()));
+            this(fx, cert, tag, List.of());
+        }
+
+        Client(AgentFixture fx, Path cert, String tag, List<String> options) throws IOException {
+            List<String> cmd = new ArrayList<>(fx.sshCommand("alice", cert, options));
             cmd.add("echo started; exec sleep " + tag);
             process = new ProcessBuilder(cmd).start();
             process.getOutputStream().close();

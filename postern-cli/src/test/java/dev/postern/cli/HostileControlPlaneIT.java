@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.cli.client.ClientConfig;
 import dev.postern.cli.client.ConfigFile;
+import dev.postern.common.api.AddMemberResponse;
+import dev.postern.common.api.AppView;
 import dev.postern.common.api.AuthorityView;
 import dev.postern.common.api.CertificateView;
 import dev.postern.common.api.GatewayView;
@@ -216,6 +218,40 @@ class HostileControlPlaneIT {
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.FAILURE);
         assertThat(r.err()).contains("the control plane sent an answer larger than 32 MiB to GET /v1/orgs")
                 .contains("check the server at " + plane.url());
+    }
+
+    @Test
+    void theAnswerToOrgsOrAppsCreateReachesNeitherTheTerminalNorAPrintedCommandLineRaw() {
+        // the printed next step is pasted into a shell: a hostile answer must not put its own command there
+        String evil = "acme' ; touch " + marker + " ; '\u001b]0;owned\u0007\u001b[2J";
+        plane.answer("POST /v1/orgs", new OrgView(evil, "owner\u001b[1A\u202e", NOW, false));
+        CliRunner.Result org = cli.run("orgs", "create", "acme");
+        assertThat(org.exit()).as(org.toString()).isZero();
+        assertThat(org.out()).as(org.toString()).doesNotContain("\u001b").doesNotContain("\u202e")
+                .doesNotContain("touch").contains("'postern ssh establish acme'");
+
+        plane.answer("POST /v1/orgs/acme/apps", new AppView(evil, evil, NOW));
+        CliRunner.Result app = cli.run("apps", "create", "web", "--org", "acme");
+        assertThat(app.exit()).as(app.toString()).isZero();
+        assertThat(app.out()).as(app.toString()).doesNotContain("\u001b").doesNotContain("touch")
+                .contains("Created app web in org acme.");
+    }
+
+    @Test
+    void membersAddRefusesAnInviteTokenWithShellSyntaxAndPrintsNoCommandLine() {
+        // the admin pastes the printed command to the new member, who runs it: the token must be only a token
+        plane.answer("POST /v1/orgs/acme/members", new AddMemberResponse("bob@example.com", "member\u001b[2J", "bob",
+                "pst_0123456789abcdefghij; touch " + marker, NOW));
+        CliRunner.Result r = cli.run("members", "add", "--org", "acme", "--email", "bob@example.com");
+        assertRefused(r, "invite token", "pst_0123456789abcdefghij; touch");
+        assertThat(r.out()).as(r.toString()).doesNotContain("touch").doesNotContain("postern auth login");
+
+        plane.answer("POST /v1/orgs/acme/members", new AddMemberResponse("bob@example.com", "member\u001b[2J", "bob",
+                "pst_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG", NOW));
+        CliRunner.Result good = cli.run("members", "add", "--org", "acme", "--email", "bob@example.com");
+        assertThat(good.exit()).as(good.toString()).isZero();
+        assertThat(good.out()).as(good.toString()).doesNotContain("\u001b")
+                .contains("--token pst_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG");
     }
 
     /** Writes a good config first, then checks that a run with the bad answer fails and changes nothing. */

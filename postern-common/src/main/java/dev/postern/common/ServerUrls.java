@@ -75,7 +75,8 @@ public final class ServerUrls {
                 + ALLOW_HTTP + "=1 if this network is trusted");
     }
 
-    static boolean isLoopback(String host) {
+    /** True for localhost, 127.0.0.0/8 and ::1 (with or without brackets). */
+    public static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT).replaceAll("^\\[|]$", "");
         return h.equals("localhost") || h.equals("::1") || h.matches("127(\\.\\d{1,3}){3}");
     }

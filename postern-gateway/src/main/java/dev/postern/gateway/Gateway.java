@@ -71,13 +71,15 @@ public final class Gateway implements AutoCloseable {
         ServerSetup.acknowledgeAtOnceAfterLogin(server);
         server.setPublickeyAuthenticator(new GatewayAuthenticator(config.directory(), config.clock()));
         Router router = new Router(config.directory(), tunnels);
-        server.setChannelFactories(List.of(UserChannel.factory(router)));
+        server.setChannelFactories(List.of(UserChannel.factory(router,
+                new PersonChannels(config.channelsPerPerson()))));
         server.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
                 new ForwardRequestHandler(tunnels)));
         server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         server.setSessionHeartbeat(HeartbeatType.IGNORE, config.keepAlive());
         // A machine's agent sends keepalives every interval; three missed ones and its tunnel is declared gone.
         server.addSessionListener(new MachineIdleTimeout(config.keepAlive().multipliedBy(3)));
+        server.addSessionListener(new LoginConnections(config.connectionsPerLogin()));
         server.setHost(config.host());
         server.setPort(config.port());
         try {

@@ -29,14 +29,20 @@ import java.util.Optional;
  *     claims the same machine; no answer in time and the newcomer replaces it. Keep it below three of the
  *     agents' keepalive intervals (15 s): nothing from the newcomer is read until its forward request is
  *     answered, so its own keepalives go unanswered meanwhile.
+ * @param channelsPerPerson channels one person may have open through the gateway at once, over all their
+ *     connections (the per-connection limit alone let one member hold every channel of a machine's tunnel)
+ * @param connectionsPerLogin connections one person, or one machine, may hold logged in at once
  */
 public record GatewayConfig(String host, int port, Path hostKeyDir, Optional<Path> hostCertificate,
                             GatewayDirectory directory, Clock clock, Duration keepAlive, ServerLimits limits,
-                            PreAuthLimits preAuth, Duration tunnelProbeTimeout) {
+                            PreAuthLimits preAuth, Duration tunnelProbeTimeout, int channelsPerPerson,
+                            int connectionsPerLogin) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 2222;
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(15);
     public static final Duration DEFAULT_TUNNEL_PROBE_TIMEOUT = Duration.ofSeconds(3);
+    public static final int DEFAULT_CHANNELS_PER_PERSON = 256;
+    public static final int DEFAULT_CONNECTIONS_PER_LOGIN = 256;
     /** {@link ServerLimits#defaults()} but people's connections may idle for an hour. */
     public static final ServerLimits DEFAULT_LIMITS = new ServerLimits(ServerLimits.defaults().maxAuthRequests(),
             ServerLimits.defaults().maxChannelsPerConnection(), ServerLimits.defaults().authTimeout(),
@@ -67,41 +73,69 @@ public record GatewayConfig(String host, int port, Path hostKeyDir, Optional<Pat
             throw new IllegalArgumentException("gateway tunnelProbeTimeout is " + tunnelProbeTimeout
                     + "; use 100ms..30s (default " + DEFAULT_TUNNEL_PROBE_TIMEOUT + ")");
         }
+        if (channelsPerPerson < 1 || channelsPerPerson > GatewayAuthenticator.MACHINE_CHANNELS) {
+            throw new IllegalArgumentException("gateway channelsPerPerson is " + channelsPerPerson + "; use 1.."
+                    + GatewayAuthenticator.MACHINE_CHANNELS + " (default " + DEFAULT_CHANNELS_PER_PERSON + ")");
+        }
+        if (connectionsPerLogin < 2 || connectionsPerLogin > 65536) {
+            // 2 at least: a machine's agent may dial again before the gateway notices its old connection is gone
+            throw new IllegalArgumentException("gateway connectionsPerLogin is " + connectionsPerLogin
+                    + "; use 2..65536 (default " + DEFAULT_CONNECTIONS_PER_LOGIN + ")");
+        }
     }
 
-    /** 127.0.0.1:2222, no host certificate, keepalive every 15 s, default limits, 3 s tunnel probe. */
+    /**
+     * 127.0.0.1:2222, no host certificate, keepalive every 15 s, default limits, 3 s tunnel probe, 256 channels per
+     * person, 256 connections per person or machine.
+     */
     public static GatewayConfig of(GatewayDirectory directory, Path hostKeyDir, Clock clock) {
         return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, hostKeyDir, Optional.empty(), directory, clock,
-                DEFAULT_KEEPALIVE, DEFAULT_LIMITS, PreAuthLimits.defaults(), DEFAULT_TUNNEL_PROBE_TIMEOUT);
+                DEFAULT_KEEPALIVE, DEFAULT_LIMITS, PreAuthLimits.defaults(), DEFAULT_TUNNEL_PROBE_TIMEOUT,
+                DEFAULT_CHANNELS_PER_PERSON, DEFAULT_CONNECTIONS_PER_LOGIN);
     }
 
     public GatewayConfig withHost(String newHost) {
         return new GatewayConfig(newHost, port, hostKeyDir, hostCertificate, directory, clock, keepAlive, limits,
-                preAuth, tunnelProbeTimeout);
+                preAuth, tunnelProbeTimeout, channelsPerPerson,
+                connectionsPerLogin);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, hostKeyDir, hostCertificate, directory, clock, keepAlive, limits,
-                preAuth, tunnelProbeTimeout);
+                preAuth, tunnelProbeTimeout, channelsPerPerson,
+                connectionsPerLogin);
     }
 
     public GatewayConfig withKeepAlive(Duration interval) {
         return new GatewayConfig(host, port, hostKeyDir, hostCertificate, directory, clock, interval, limits,
-                preAuth, tunnelProbeTimeout);
+                preAuth, tunnelProbeTimeout, channelsPerPerson,
+                connectionsPerLogin);
     }
 
     public GatewayConfig withLimits(ServerLimits newLimits) {
         return new GatewayConfig(host, port, hostKeyDir, hostCertificate, directory, clock, keepAlive, newLimits,
-                preAuth, tunnelProbeTimeout);
+                preAuth, tunnelProbeTimeout, channelsPerPerson,
+                connectionsPerLogin);
     }
 
     public GatewayConfig withPreAuth(PreAuthLimits newPreAuth) {
         return new GatewayConfig(host, port, hostKeyDir, hostCertificate, directory, clock, keepAlive, limits,
-                newPreAuth, tunnelProbeTimeout);
+                newPreAuth, tunnelProbeTimeout, channelsPerPerson,
+                connectionsPerLogin);
     }
 
     public GatewayConfig withTunnelProbeTimeout(Duration timeout) {
         return new GatewayConfig(host, port, hostKeyDir, hostCertificate, directory, clock, keepAlive, limits,
-                preAuth, timeout);
+                preAuth, timeout, channelsPerPerson, connectionsPerLogin);
+    }
+
+    public GatewayConfig withChannelsPerPerson(int max) {
+        return new GatewayConfig(host, port, hostKeyDir, hostCertificate, directory, clock, keepAlive, limits,
+                preAuth, tunnelProbeTimeout, max, connectionsPerLogin);
+    }
+
+    public GatewayConfig withConnectionsPerLogin(int max) {
+        return new GatewayConfig(host, port, hostKeyDir, hostCertificate, directory, clock, keepAlive, limits,
+                preAuth, tunnelProbeTimeout, channelsPerPerson, max);
     }
 }

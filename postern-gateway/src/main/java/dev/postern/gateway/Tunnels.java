@@ -77,7 +77,12 @@ final class Tunnels {
                         + "'s tunnel is already being checked; try again", "another claim's probe is pending"));
             }
             old = byId.get(id);
-            if (old == null || old.session() == session || old.session().isClosing()) {
+            if (old != null && old.session() == session) {
+                // the tunnel's own connection asking again: nothing changes, so nothing is installed or written
+                // again (a machine repeating it would otherwise write "online" to the store each time)
+                return CompletableFuture.completedFuture(Claim.ACCEPTED);
+            }
+            if (old == null || old.session().isClosing()) {
                 install(machine, session);
                 return CompletableFuture.completedFuture(Claim.ACCEPTED);
             }

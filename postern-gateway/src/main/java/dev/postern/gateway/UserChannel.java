@@ -25,18 +25,20 @@ final class UserChannel extends AbstractServerChannel {
     static final String TYPE = "direct-tcpip";
     private static final Logger LOG = LoggerFactory.getLogger(UserChannel.class);
     private final Router router;
+    private final PersonChannels channels;
     private volatile ChannelOutput out;
     private volatile MachineChannel peer;
     private volatile OpenFuture opening;
     private volatile String app;
 
-    UserChannel(Router router) {
+    UserChannel(Router router, PersonChannels channels) {
         // plink -nc (PuTTY's ProxyCommand) sends its hints on this channel: answered quietly as MINA's sessions do
         super("", java.util.List.of(PuttyRequestHandler.INSTANCE), null);
         this.router = router;
+        this.channels = channels;
     }
 
-    static ChannelFactory factory(Router router) {
+    static ChannelFactory factory(Router router, PersonChannels channels) {
         return new ChannelFactory() {
             @Override
             public String getName() {
@@ -45,7 +47,7 @@ final class UserChannel extends AbstractServerChannel {
 
             @Override
             public org.apache.sshd.common.channel.Channel createChannel(Session session) {
-                return new UserChannel(router);
+                return new UserChannel(router, channels);
             }
         };
     }
@@ -78,6 +80,17 @@ final class UserChannel extends AbstractServerChannel {
                     GatewayAuthenticator.printable(host), port, session.getRemoteAddress());
             return fail(f, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, r.getMessage());
         }
+        GatewayLogin.Person person = (GatewayLogin.Person) login; // route() lets only people through
+        if (!channels.acquire(person)) {
+            LOG.warn("channel refused: {} has {} channels open through the gateway; key_id=\"{}\" target={}:{} from={}",
+                    GatewayAuthenticator.printable(person.email()), channels.max(),
+                    GatewayAuthenticator.printable(login.certificate().getId()), GatewayAuthenticator.printable(host),
+                    port, session.getRemoteAddress());
+            return fail(f, SshConstants.SSH_OPEN_RESOURCE_SHORTAGE, "too many channels open through the gateway for "
+                    + GatewayAuthenticator.printable(person.email()) + " (limit " + channels.max()
+                    + "); close some and try again");
+        }
+        addCloseFutureListener(c -> channels.release(person));
         app = tunnel.machine().app();
         out = new ChannelOutput(this, this::sendEof);
         SocketAddress origin = session.getRemoteAddress();
@@ -93,7 +106,7 @@ final class UserChannel extends AbstractServerChannel {
                 if (opened.isOpened()) {
                     machine.addCloseFutureListener(c -> close(false));
                     addCloseFutureListener(c -> machine.close(false));
-                    LOG.info("{} connected to machine {} from {}", ((GatewayLogin.Person) login).email(), id, origin);
+                    LOG.info("{} connected to machine {} from {}", person.email(), id, origin);
                 } else {
                     LOG.warn("machine {} refused the tunnel channel: {}", id, String.valueOf(opened.getException()));
                     fail(f, SshConstants.SSH_OPEN_CONNECT_FAILED, "machine " + id + " refused the connection");

@@ -24,6 +24,10 @@
  * <p>One tunnel per machine: a second login that forwards a machine's name while its tunnel answers a keepalive
  * is refused; the old tunnel is replaced only when it stays silent for the probe timeout (see {@code Tunnels}).
  * Before login, connections are limited per source address and in total, and failed logins slow a source down
- * ({@link dev.postern.ssh.PreAuthGuard}).
+ * ({@link dev.postern.ssh.PreAuthGuard}). After login, one person may have at most
+ * {@link dev.postern.gateway.GatewayConfig#channelsPerPerson()} channels open over all their connections
+ * ({@code PersonChannels}), so that no member can hold every channel of a machine's tunnel; and one person or
+ * machine at most {@link dev.postern.gateway.GatewayConfig#connectionsPerLogin()} logged-in connections
+ * ({@code LoginConnections}).
  */
 package dev.postern.gateway;

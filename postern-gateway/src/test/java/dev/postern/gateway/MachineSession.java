@@ -82,6 +82,11 @@ final class MachineSession implements AutoCloseable {
         return session.request("tcpip-forward", request, Duration.ofSeconds(10)) != null;
     }
 
+    /** The raw connection, to send what no agent would. */
+    ClientSession session() {
+        return session;
+    }
+
     boolean isOpen() {
         return session.isOpen() && !session.isClosing();
     }

@@ -6,6 +6,10 @@ import dev.postern.ca.SealException;
 import dev.postern.common.Json;
 import dev.postern.common.Untrusted;
 import dev.postern.common.api.ErrorBody;
+import dev.postern.common.api.ServerView;
+import dev.postern.common.tls.Fingerprint;
+import dev.postern.server.tls.SelfSignedCertificate;
+import dev.postern.server.tls.ServerTls;
 import dev.postern.store.JdbcStore;
 import dev.postern.store.Store;
 import dev.postern.store.StoreConfig;
@@ -20,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,10 +54,14 @@ public final class ControlPlane implements AutoCloseable {
     private final String host;
     private final GatewayLink gateway;
     private final IssuanceLog issuanceLog;
+    private final ServerTls tls;
+    private final String advertise;
 
     private ControlPlane(Store store, Javalin http, String host, Optional<String> bootstrapToken, GatewayLink gateway,
-                         IssuanceLog issuanceLog) {
+                         IssuanceLog issuanceLog, ServerTls tls, String advertise) {
         this.store = store;
+        this.tls = tls;
+        this.advertise = advertise;
         this.issuanceLog = issuanceLog;
         this.http = http;
         this.host = host;
@@ -77,13 +87,27 @@ public final class ControlPlane implements AutoCloseable {
             GatewayLink gateway = GatewayLink.start(config, store, config.clock());
             gateway.gateway().ifPresent(metrics::gateway);
             IssuanceLog issuanceLog = new IssuanceLog(store, metrics::logCommitted);
+            ServerTls tls = null;
             try {
-                Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId(), gateway, issuanceLog);
-                http.start(config.httpHost(), config.httpPort());
-                LOG.info("control plane listening on http://{}:{} (data {})", config.httpHost(), http.port(),
-                        config.dataDir());
-                return new ControlPlane(store, http, config.httpHost(), boot.token(), gateway, issuanceLog);
+                tls = tls(config);
+                ServerIdentity identity = new ServerIdentity(tls);
+                Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId(), gateway, issuanceLog, tls,
+                        identity);
+                if (tls == null) {
+                    http.start(config.httpHost(), config.httpPort());
+                } else {
+                    http.start();
+                }
+                ControlPlane plane = new ControlPlane(store, http, config.httpHost(), boot.token(), gateway,
+                        issuanceLog, tls, config.advertise());
+                identity.url(plane.advertisedUrl());
+                LOG.info("control plane listening on {} (data {}{})", plane.baseUrl(), config.dataDir(),
+                        tls == null ? "; plain HTTP on loopback" : "; TLS key " + tls.fingerprint());
+                return plane;
             } catch (RuntimeException e) {
+                if (tls != null) {
+                    tls.close();
+                }
                 issuanceLog.close();
                 gateway.close();
                 throw e;
@@ -94,9 +118,25 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** The API's base URL, e.g. {@code http://127.0.0.1:7070}. */
+    /** Where the API listens, e.g. {@code https://127.0.0.1:7070} ({@code http://} without TLS). */
     public String baseUrl() {
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
+        return (tls == null ? "http://" : "https://") + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + http.port();
+    }
+
+    /** The API URL machines and people are told to use: {@code --advertise}, else {@link #baseUrl()}. */
+    public String advertisedUrl() {
+        return advertise != null ? advertise : baseUrl();
+    }
+
+    /** The pin of the TLS key served now; empty without TLS. */
+    public Optional<Fingerprint> fingerprint() {
+        return Optional.ofNullable(tls).map(ServerTls::fingerprint);
+    }
+
+    /** The certificate and key files served, for operators and tests; empty without TLS. */
+    public List<Path> tlsFiles() {
+        return tls == null ? List.of() : tls.files();
     }
 
     /** The one-time bootstrap token, present only on the very first start of a data dir. */
@@ -112,6 +152,9 @@ public final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (tls != null) {
+                tls.close();
+            }
             http.stop();
             gateway.close();
         } finally {
@@ -143,9 +186,45 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /** The operator's PEM files, or the self-signed pair in {@code <data>/tls} named for how people reach us. */
+    private static ServerTls tls(ControlPlaneConfig config) {
+        if (config.tls() == null) {
+            return null;
+        }
+        if (!config.tls().isSelfSigned()) {
+            return ServerTls.prepare(config.tls(), config.tls().certFile(), config.tls().keyFile(), config.httpHost(),
+                    config.httpPort());
+        }
+        SelfSignedCertificate.PemFiles own = SelfSignedCertificate.ensure(config.dataDir().resolve("tls"),
+                certificateNames(config), config.clock());
+        return ServerTls.prepare(config.tls(), own.cert(), own.key(), config.httpHost(), config.httpPort());
+    }
+
+    /** The advertised host, the listening address unless it is a wildcard, and the loopback names. */
+    static List<String> certificateNames(ControlPlaneConfig config) {
+        List<String> names = new ArrayList<>();
+        if (config.advertise() != null) {
+            names.add(java.net.URI.create(config.advertise()).getHost().replaceAll("^\\[|]$", ""));
+        }
+        String listen = config.httpHost().replaceAll("^\\[|]$", "");
+        if (!listen.equals("0.0.0.0") && !listen.equals("::") && !names.contains(listen)) {
+            names.add(listen);
+        }
+        for (String loopback : List.of("localhost", "127.0.0.1", "::1")) {
+            if (!names.contains(loopback)) {
+                names.add(loopback);
+            }
+        }
+        return names;
+    }
+
     private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer, Metrics metrics,
-                                  long adminPersonId, GatewayLink gateway, IssuanceLog issuanceLog) {
+                                  long adminPersonId, GatewayLink gateway, IssuanceLog issuanceLog, ServerTls tls,
+                                  ServerIdentity identity) {
         Javalin app = Javalin.create(cfg -> {
+            if (tls != null) {
+                cfg.registerPlugin(tls.plugin());
+            }
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
             cfg.http.maxRequestSize = BodyLimitFilter.MAX_BYTES;
@@ -191,6 +270,10 @@ public final class ControlPlane implements AutoCloseable {
         new RevocationRoutes(store, auth, access, audit, clock, gateway::revocationsChanged).register(app);
         new AuditRoutes(store, auth, access, adminPersonId).register(app);
         new MachineRoutes(store, auth, access, authorities, audit, clock, gateway::endpoint).register(app);
+        app.get("/v1/server", ctx -> {
+            auth.session(ctx);
+            ctx.json(identity.view());
+        });
         app.get("/v1/gateway", ctx -> {
             GatewayEndpoint gw = gateway.endpoint();
             if (gw == null) {

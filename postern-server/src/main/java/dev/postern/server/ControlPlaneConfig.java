@@ -1,5 +1,8 @@
 package dev.postern.server;
 
+import dev.postern.common.ServerUrls;
+import dev.postern.server.tls.TlsSettings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -17,10 +20,14 @@ import java.util.Objects;
  * @param gatewayPort 0 picks a free port; -1 runs no gateway
  * @param gatewayAdvertise the {@code host:port} machines and people dial, when it differs from where the gateway
  *     listens (behind NAT, or listening on 0.0.0.0); null to advertise the listening address
+ * @param advertise the API URL machines and people use when it differs from where the API listens (NAT, load
+ *     balancer, DNS name); printed in login and join lines and named in the self-signed certificate; null for
+ *     the listening address
+ * @param tls how the API serves TLS; null serves plain HTTP, allowed on loopback only ({@code --insecure-http})
  */
 public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, int httpPort, Clock clock,
                                  String masterKeyEnv, String bootstrapEmail, String gatewayHost, int gatewayPort,
-                                 String gatewayAdvertise) {
+                                 String gatewayAdvertise, String advertise, TlsSettings tls) {
     /** Default e-mail of the first administrator. */
     public static final String DEFAULT_BOOTSTRAP_EMAIL = "admin@localhost";
 
@@ -51,6 +58,43 @@ public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, 
             bootstrapEmail = DEFAULT_BOOTSTRAP_EMAIL;
         }
         bootstrapEmail = Emails.normalize(bootstrapEmail);
+        if (tls == null && !ServerUrls.isLoopback(httpHost)) {
+            throw new IllegalArgumentException("--insecure-http serves the API without TLS, so it listens on loopback"
+                    + " only, not on " + httpHost + ": tokens and CA keys would cross the network in clear text. Drop"
+                    + " --insecure-http (TLS is the default), or use --http 127.0.0.1:PORT behind your own TLS proxy");
+        }
+        if (advertise != null) {
+            try {
+                advertise = ServerUrls.normalize(advertise);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().replace("--server", "--advertise"), e);
+            }
+            String scheme = URI.create(advertise).getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (tls != null && !scheme.equals("https")) {
+                throw new IllegalArgumentException("--advertise " + advertise + " is not https:// but the API serves"
+                        + " TLS; use e.g. --advertise https://postern.example.com:7070");
+            }
+        }
+    }
+
+    /** A plane with a gateway advertised as given, serving plain HTTP on loopback (for tests). */
+    public ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, int httpPort, Clock clock,
+                              String masterKeyEnv, String bootstrapEmail, String gatewayHost, int gatewayPort,
+                              String gatewayAdvertise) {
+        this(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail, gatewayHost, gatewayPort,
+                gatewayAdvertise, null, null);
+    }
+
+    /** The same settings serving TLS as {@code settings} says. */
+    public ControlPlaneConfig withTls(TlsSettings settings) {
+        return new ControlPlaneConfig(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail,
+                gatewayHost, gatewayPort, gatewayAdvertise, advertise, settings);
+    }
+
+    /** The same settings advertising the API at {@code url}. */
+    public ControlPlaneConfig withAdvertise(String url) {
+        return new ControlPlaneConfig(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail,
+                gatewayHost, gatewayPort, gatewayAdvertise, url, tls);
     }
 
     /** A plane whose gateway listens on a free loopback port. */
@@ -66,7 +110,7 @@ public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, 
                 null);
     }
 
-    /** Loopback defaults for tests: any free ports, embedded H2. */
+    /** Loopback defaults for tests: any free ports, embedded H2, plain HTTP. */
     public static ControlPlaneConfig local(Path dataDir, Clock clock) {
         return new ControlPlaneConfig(dataDir, null, "127.0.0.1", 0, clock, null, DEFAULT_BOOTSTRAP_EMAIL);
     }
@@ -74,6 +118,7 @@ public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, 
     @Override
     public String toString() {
         return "ControlPlaneConfig[dataDir=" + dataDir + ", db=" + (jdbcUrl == null ? "embedded H2" : "external")
-                + ", http=" + httpHost + ":" + httpPort + ", gateway=" + gatewayHost + ":" + gatewayPort + "]";
+                + ", http=" + httpHost + ":" + httpPort + (tls == null ? " (plain HTTP)" : " (TLS)") + ", gateway="
+                + gatewayHost + ":" + gatewayPort + "]";
     }
 }

@@ -6,8 +6,14 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,16 +35,21 @@ import org.slf4j.LoggerFactory;
 final class AgentSocket implements SshAgentServer {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSocket.class);
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
+    private static final String SOCKET = "agent.sock";
 
     private final ConnectionService service;
     private final Path dir;
+    /** The directory as created: the user owns its path and may put a symlink there before cleanup. */
+    private final SecureDirectoryStream<Path> dirHandle;
     private final Path socketPath;
     private final ServerSocketChannel server;
     private final AtomicBoolean open = new AtomicBoolean(true);
 
-    private AgentSocket(ConnectionService service, Path dir, Path socketPath, ServerSocketChannel server) {
+    private AgentSocket(ConnectionService service, Path dir, SecureDirectoryStream<Path> dirHandle, Path socketPath,
+                        ServerSocketChannel server) {
         this.service = service;
         this.dir = dir;
+        this.dirHandle = dirHandle;
         this.socketPath = socketPath;
         this.server = server;
     }
@@ -47,7 +58,8 @@ final class AgentSocket implements SshAgentServer {
     static AgentSocket open(ConnectionService service, Path tmp, LocalUser owner, boolean chown) throws IOException {
         Path dir = Files.createTempDirectory(tmp, "postern-agent-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path socketPath = dir.resolve("agent.sock");
+        Path socketPath = dir.resolve(SOCKET);
+        SecureDirectoryStream<Path> dirHandle = openDirectory(dir);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             server.bind(UnixDomainSocketAddress.of(socketPath));
@@ -62,9 +74,10 @@ final class AgentSocket implements SshAgentServer {
             server.close();
             Files.deleteIfExists(socketPath);
             Files.deleteIfExists(dir);
+            dirHandle.close();
             throw e;
         }
-        AgentSocket agent = new AgentSocket(service, dir, socketPath, server);
+        AgentSocket agent = new AgentSocket(service, dir, dirHandle, socketPath, server);
         Thread t = new Thread(agent::acceptLoop, "agent-forward-accept-" + owner.name());
         t.setDaemon(true);
         t.start();
@@ -117,8 +130,44 @@ final class AgentSocket implements SshAgentServer {
             try {
                 server.close();
             } finally {
-                Files.deleteIfExists(socketPath);
+                removeFiles();
+            }
+        }
+    }
+
+    private static SecureDirectoryStream<Path> openDirectory(Path dir) throws IOException {
+        DirectoryStream<Path> stream = Files.newDirectoryStream(dir);
+        if (stream instanceof SecureDirectoryStream<Path> secure) {
+            return secure;
+        }
+        stream.close();
+        Files.deleteIfExists(dir);
+        throw new IOException("agent forwarding needs openat(2) to remove the socket of " + dir + " safely");
+    }
+
+    /*
+     * By then the directory belongs to the user, who may have moved it and put a symlink to any directory in
+     * its place; the agent (root) must not delete through it. The socket goes through the handle of the
+     * directory as created (unlinkat), and the directory's path only if it still is that directory.
+     */
+    private void removeFiles() throws IOException {
+        try (SecureDirectoryStream<Path> created = dirHandle) {
+            try {
+                created.deleteFile(Path.of(SOCKET));
+            } catch (NoSuchFileException gone) {
+                // the user removed it
+            }
+            Object key = created.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+            BasicFileAttributes now;
+            try {
+                now = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException gone) {
+                return;
+            }
+            if (now.isDirectory() && key != null && key.equals(now.fileKey())) {
                 Files.deleteIfExists(dir);
+            } else {
+                LOG.warn("forwarded agent directory {} was replaced by its user; left alone", dir);
             }
         }
     }

@@ -5,7 +5,10 @@ import dev.postern.common.api.ErrorBody;
 import dev.postern.common.api.JoinRequest;
 import dev.postern.common.api.JoinResponse;
 import java.io.IOException;
+import dev.postern.common.tls.Fingerprint;
+import dev.postern.common.tls.HttpClients;
 import java.net.ConnectException;
+import java.util.Optional;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +21,19 @@ import java.util.Base64;
  * control plane answers (identity, host certificate, user CA keys, revocations) in the data dir.
  */
 public final class JoinClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
+    private final Optional<Fingerprint> pin;
+
+    /** A client that pins nothing: the system's trusted CAs and hostname verification. */
+    public JoinClient() {
+        this(Optional.empty());
+    }
+
+    /** A client that accepts only the control plane key {@code pin} (and stores the pin at join). */
+    public JoinClient(Optional<Fingerprint> pin) {
+        this.pin = pin;
+        this.http = HttpClients.create(Duration.ofSeconds(5), pin);
+    }
 
     /**
      * Joins and saves; returns the stored identity. Throws {@link JoinException} with the server's reason on
@@ -49,11 +64,15 @@ public final class JoinClient {
             throw new JoinException("cannot reach the Postern server at " + base + "; is 'postern server' running"
                     + " there?");
         } catch (IOException e) {
-            throw new JoinException("join with " + base + " failed: " + e.getMessage());
+            Optional<String> tls = HttpClients.explain(e, base, "postern agent --server " + base
+                    + " --fingerprint NEW ...");
+            throw new JoinException(tls.map(m -> "join refused: " + m)
+                    .orElse("join with " + base + " failed: " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JoinException("interrupted while joining");
         }
+        pin.ifPresent(files::savePin);
         MachineFiles.writeText(files.hostCertificate(), r.hostCertificate() + "\n");
         MachineFiles.writeText(files.userCaKeys(), String.join("\n", r.userCaPublicKeys()) + "\n");
         MachineFiles.writeText(files.hostCaKey(), r.hostCaPublicKey() + "\n");

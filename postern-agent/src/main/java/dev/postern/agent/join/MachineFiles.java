@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import dev.postern.common.tls.Fingerprint;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,6 +32,31 @@ public record MachineFiles(Path dataDir) {
 
     public Path revocations() {
         return dataDir.resolve("revoked.krl");
+    }
+
+    /** The pin of the control plane's TLS key ({@code --fingerprint} at join), one line. */
+    public Path serverPin() {
+        return dataDir.resolve("server-fingerprint");
+    }
+
+    /** The pinned key every call to the control plane must see; empty: the system's trusted CAs. */
+    public Optional<Fingerprint> pin() {
+        if (!Files.exists(serverPin())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Fingerprint.parse(serverPin().toString(),
+                    Files.readString(serverPin(), StandardCharsets.US_ASCII)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UncheckedIOException("cannot read the pinned server key in " + serverPin() + " ("
+                    + e.getMessage() + "); start the agent with --fingerprint sha256:... as 'postern server' prints it",
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    /** Pins the control plane's key for every later call (0600, like the rest of the data dir). */
+    public void savePin(Fingerprint pin) {
+        writeText(serverPin(), pin.value() + "\n");
     }
 
     /** The stored identity, or empty when this machine has not joined yet. */

@@ -1,6 +1,7 @@
 package dev.postern.agent.join;
 
 import java.io.IOException;
+import dev.postern.common.tls.HttpClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RevocationPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationPoller.class);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "postern-krl-poll");
         t.setDaemon(true);
@@ -34,6 +35,8 @@ public final class RevocationPoller implements AutoCloseable {
     public RevocationPoller(MachineIdentity id, MachineFiles files, Duration interval) {
         this.uri = URI.create(id.server() + "/v1/orgs/" + id.org() + "/revocations.krl");
         this.files = files;
+        // the pin stored at join: a control plane presenting another key gets no say over the CA keys or the KRL
+        this.http = HttpClients.create(Duration.ofSeconds(3), files.pin());
         this.caKeys = new CaKeysRefresh(id, files);
         timer.scheduleWithFixedDelay(this::poll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -60,7 +63,9 @@ public final class RevocationPoller implements AutoCloseable {
             warned = false;
         } catch (IOException | RuntimeException e) {
             if (!warned) {
-                LOG.warn("cannot refresh revocations from {} ({}); the last list stays in force", uri, e.getMessage());
+                LOG.warn("cannot refresh revocations from {} ({}); the last list stays in force", uri,
+                        HttpClients.explain(e, uri.toString(), "postern agent --fingerprint NEW ...")
+                                .orElse(e.getMessage()));
                 warned = true;
             }
         } catch (InterruptedException e) {

@@ -8,6 +8,7 @@ import dev.postern.testing.ProcessResult;
 import dev.postern.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,36 @@ class AgentForwardingIT {
         // the client may exit before the agent has finished closing the connection: wait, bounded
         AgentFixture.await("the forwarded agent socket " + socket + " and its directory are removed",
                 () -> !Files.exists(socket) && !Files.exists(socket.getParent()));
+    }
+
+    /**
+     * The attacker is alice: her socket directory is hers, so before logging out she moves it away and leaves a
+     * symlink to a root-only directory in its place. The agent cleans up as root after she is gone; it must
+     * not delete through her symlink (here the victim is a file named like the socket; on a host where
+     * fs.protected_symlinks is 1 the kernel already refuses to follow her link in sticky /tmp).
+     */
+    @Test
+    void logoutCleanupDoesNotFollowASymlinkAlicePutInPlaceOfHerSocketDirectory() throws Exception {
+        Path rootOnly = Files.createDirectories(dir.resolve("root-only"));
+        Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rwx------"));
+        Path victim = Files.writeString(rootOnly.resolve("agent.sock"), "root's file");
+        String swap = "d=$(dirname \"$SSH_AUTH_SOCK\"); mv \"$d\" \"$d.moved\" && ln -s " + rootOnly
+                + " \"$d\" && echo \"$d\"";
+
+        ProcessResult r = sshWithAgent(fx.cert("alice"), swap);
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        Path link = Path.of(r.stdout().trim());
+        Path moved = Path.of(link + ".moved");
+        try {
+            AgentFixture.await("the agent has cleaned up alice's forwarded agent socket",
+                    () -> !Files.exists(victim) || !Files.exists(moved.resolve("agent.sock")));
+            assertThat(victim).as("deleted as root through alice's symlink").hasContent("root's file");
+        } finally {
+            Files.deleteIfExists(link);
+            Files.deleteIfExists(moved.resolve("agent.sock"));
+            Files.deleteIfExists(moved);
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.postern.cli.ExitCodes;
 import dev.postern.cli.client.Printable;
 import dev.postern.cli.server.HostPort;
 import dev.postern.common.ServerUrls;
+import dev.postern.common.tls.Fingerprint;
 import dev.postern.ssh.HostKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -66,6 +67,11 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "URL",
             description = "Tunnel mode: the control plane to join (once, with --join-token) and whose gateway to dial.")
     String server;
+
+    @Option(names = "--fingerprint", paramLabel = "sha256:HEX",
+            description = "Tunnel mode: the control plane's TLS key as 'postern server' prints it; stored in --data"
+                    + " at join and required of every later call (default: the system's trusted CAs)")
+    String fingerprint;
 
     @Option(names = "--join-token", paramLabel = "TOKEN", defaultValue = "${env:POSTERN_JOIN_TOKEN}",
             description = "One-time machine join token ('postern tokens create machine --app APP'); needed only on"
@@ -129,7 +135,11 @@ public final class AgentCommand implements Callable<Integer> {
                 server = ServerUrls.normalize(server);
                 ServerUrls.requireSafe(server, environment.get(ServerUrls.ALLOW_HTTP));
                 MachineFiles files = new MachineFiles(data);
-                MachineIdentity id = files.load().orElseGet(() -> join(files));
+                Optional<Fingerprint> pin = pin();
+                Optional<MachineIdentity> joined = files.load();
+                // a pin given again on a joined machine replaces the stored one (the operator re-pins)
+                pin.filter(p -> joined.isPresent()).ifPresent(files::savePin);
+                MachineIdentity id = joined.orElseGet(() -> join(files, pin));
                 poller = new RevocationPoller(id, files, POLL);
                 builder = AgentConfig.builder(data, files.userCaKeys()).hostCertFile(files.hostCertificate())
                         .revokedFile(files.revocations())
@@ -189,7 +199,19 @@ public final class AgentCommand implements Callable<Integer> {
      */
     private static final Duration POLL = Duration.ofSeconds(30);
 
-    private MachineIdentity join(MachineFiles files) {
+    private Optional<Fingerprint> pin() {
+        if (fingerprint == null) {
+            return Optional.empty();
+        }
+        Fingerprint pin = Fingerprint.parse("--fingerprint", fingerprint);
+        if (!server.regionMatches(true, 0, "https://", 0, 8)) {
+            throw new IllegalArgumentException("--fingerprint pins a TLS key, but --server " + server + " is plain"
+                    + " HTTP; use the https:// URL of the control plane");
+        }
+        return Optional.of(pin);
+    }
+
+    private MachineIdentity join(MachineFiles files, Optional<Fingerprint> pin) {
         if (joinTokenFile != null) {
             joinToken = readJoinToken(joinTokenFile);
         }
@@ -199,7 +221,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
         // creates --data (0700) when missing
         HostKeys keys = HostKeys.loadOrCreate(data, Optional.empty());
-        return new JoinClient().join(server, joinToken, keys.publicKeyLine(), region, files);
+        return new JoinClient(pin).join(server, joinToken, keys.publicKeyLine(), region, files);
     }
 
     private static int octalUmask(String value) {

@@ -16,9 +16,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code postern audit log}: who did what, when, from where; newest first. */
+/**
+ * {@code postern audit log}: who did what, when, from where; newest first. {@code postern audit config}
+ * ({@link AuditConfigCommand}): a local audit of a fly.toml and Dockerfile.
+ */
 @Command(name = "audit", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-        description = "Read the audit trail of CA, certificate, member and token actions.")
+        subcommands = AuditConfigCommand.class,
+        description = "Read the audit trail of CA, certificate, member and token actions; audit an app's config.")
 public final class AuditCommand implements Runnable {
     static final int MAX_LIMIT = 10_000;
     private final CliEnvironment env;

@@ -10,11 +10,11 @@ import dev.postern.cli.client.ApiException;
 import dev.postern.cli.client.ClientConfig;
 import dev.postern.common.ServerUrls;
 import dev.postern.cli.client.ConfigFile;
+import dev.postern.cli.client.Printable;
+import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.ContextNames;
 import dev.postern.cli.client.SavedContext;
 import dev.postern.cli.client.SavedContexts;
-import dev.postern.cli.client.Printable;
-import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
 import dev.postern.common.api.LoginResponse;
 import dev.postern.common.api.OrgRole;
 import dev.postern.common.api.WhoAmI;
+import dev.postern.common.tls.Fingerprint;
 import java.io.PrintStream;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -54,15 +55,20 @@ public final class AuthCommand implements Runnable {
             description = {"Exchange a one-time token (the bootstrap token of 'postern server' or an invite from "
                     + "'postern members add') for a session, saved in $POSTERN_HOME/config.json (0600)."})
     int login(@Option(names = "--server", required = true, paramLabel = "URL",
-                      description = "e.g. http://127.0.0.1:7070") String server,
+                      description = "e.g. https://cp.example.com:7070") String server,
               @Option(names = "--token", required = true, paramLabel = "T", description = "the one-time token")
               String token,
               @Option(names = "--name", paramLabel = "NAME",
-                      description = "name of this login context (default: the server's host:port)") String name) {
+                      description = "name of this login context (default: the server's host:port)") String name,
+              @Option(names = "--fingerprint", paramLabel = "sha256:HEX",
+                      description = "the server's TLS key as 'postern server' printed it; pinned in this context, and"
+                              + " any other key is refused (default: the system's trusted CAs)") String fingerprint) {
         String url;
+        Optional<Fingerprint> pin;
         try {
             url = ClientConfig.normalizeServer(server);
             ServerUrls.requireSafe(url, env.variables().get(ServerUrls.ALLOW_HTTP));
+            pin = pin(url, fingerprint);
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
@@ -77,7 +83,7 @@ public final class AuthCommand implements Runnable {
         }
         LoginResponse session;
         try {
-            session = new ApiClient(url, token.trim()).post("/v1/auth/login", null, LoginResponse.class);
+            session = new ApiClient(url, token.trim(), pin).post("/v1/auth/login", null, LoginResponse.class);
         } catch (ApiException e) {
             if (e.status() == 401) {
                 throw new CliException(ExitCodes.AUTH, url + " did not accept that token (" + e.serverError()
@@ -94,11 +100,47 @@ public final class AuthCommand implements Runnable {
         SavedContexts all = file.read();
         // a new login to the same server keeps the default org; another server's does not carry over
         String org = all.find(contextName).filter(c -> c.server().equals(url)).map(SavedContext::org).orElse(null);
-        file.write(all.with(new SavedContext(contextName, url, email, sessionToken, org), true));
-        env.out().println("Logged in to " + url + " as " + email + " (session valid until "
-                + Output.time(session.expiresAt()) + "; context " + contextName + ", now current; saved in "
-                + file.path() + ")");
+        file.write(all.with(new SavedContext(contextName, url, email, sessionToken, org,
+                pin.map(Fingerprint::value).orElse(null)), true));
+        env.out().println("Logged in to " + url + " as " + Printable.escape(email) + " (session valid until "
+                + Output.time(session.expiresAt()) + "; context " + contextName + ", now current; "
+                + pin.map(p -> "TLS key pinned: " + p + "; ").orElse("") + "saved in " + file.path() + ")");
         return ExitCodes.OK;
+    }
+
+    @Command(name = "pin", mixinStandardHelpOptions = true,
+            description = {"Pin a new TLS key for the current login (or --context) after the server's key changed.",
+                "Check the fingerprint with the server's operator first: the key is tried at once, and nothing is "
+                    + "saved unless the server presents it."})
+    int pin(@Option(names = "--fingerprint", required = true, paramLabel = "sha256:HEX",
+                    description = "the server's new TLS key, as 'postern server' prints it") String fingerprint) {
+        SavedContext context = Session.selected(env);
+        Optional<Fingerprint> pin;
+        try {
+            pin = pin(context.server(), fingerprint);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        // a handshake with the new pin: a mistyped or wrong key is refused here (exit 3), not at the next command
+        new ApiClient(context.server(), null, pin).get("/health", Void.class);
+        ConfigFile file = new ConfigFile(env.posternHome());
+        file.write(file.read().with(context.withPin(pin.get()), false));
+        env.out().println("Pinned TLS key " + pin.get() + " for " + context.server() + " (context " + context.name()
+                + (context.fingerprint() == null ? "" : "; was " + context.fingerprint()) + ")");
+        return ExitCodes.OK;
+    }
+
+    /** The pin given with --fingerprint; only for https:// (plain HTTP has no key to pin). */
+    private static Optional<Fingerprint> pin(String url, String fingerprint) {
+        if (fingerprint == null) {
+            return Optional.empty();
+        }
+        Fingerprint pin = Fingerprint.parse("--fingerprint", fingerprint);
+        if (!url.regionMatches(true, 0, "https://", 0, 8)) {
+            throw new IllegalArgumentException("--fingerprint pins a TLS key, but " + url + " is plain HTTP; use the"
+                    + " https:// URL 'postern server' printed");
+        }
+        return Optional.of(pin);
     }
 
     @Command(name = "whoami", mixinStandardHelpOptions = true,
@@ -112,8 +154,8 @@ public final class AuthCommand implements Runnable {
             return ExitCodes.OK;
         }
         out.println(Printable.escape(me.email()) + " on " + session.config().server() + " (context "
-                + session.context().name() + (session.context().org() == null ? ""
-                        : ", default org " + session.context().org()) + ")");
+                + session.context().name() + (session.context().org() == null ? "" : ", default org "
+                + Printable.escape(session.context().org())) + ")");
         if (me.orgs().isEmpty()) {
             out.println("no orgs yet: create one with 'postern orgs create NAME'");
         }
@@ -143,7 +185,8 @@ public final class AuthCommand implements Runnable {
         ClientConfig config = saved.get().login();
         String contextName = saved.get().name();
         try {
-            new ApiClient(config.server(), config.token()).post("/v1/auth/logout", null, Void.class);
+            new ApiClient(config.server(), config.token(), saved.get().pin()).post("/v1/auth/logout", null,
+                    Void.class);
         } catch (ApiException e) {
             if (e.status() != 401) {
                 throw e;

@@ -8,6 +8,8 @@ import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import dev.postern.common.Json;
 import dev.postern.common.api.ErrorBody;
+import dev.postern.common.tls.Fingerprint;
+import dev.postern.common.tls.HttpClients;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -20,6 +22,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A small client for the control-plane API (docs/API.md). Maps answers to exceptions: a non-2xx status
@@ -45,10 +48,17 @@ public final class ApiClient {
      * @param token bearer token sent on every request; null for none
      */
     public ApiClient(String baseUrl, String token) {
+        this(baseUrl, token, Optional.empty());
+    }
+
+    /**
+     * @param pin the server's TLS key; with one, any other key is refused (exit 3) and names are not checked;
+     *     empty: the system's trusted CAs and hostname verification
+     */
+    public ApiClient(String baseUrl, String token, Optional<Fingerprint> pin) {
         this.baseUrl = ClientConfig.normalizeServer(baseUrl);
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClients.create(CONNECT_TIMEOUT, pin);
     }
 
     public String baseUrl() {
@@ -109,6 +119,11 @@ public final class ApiClient {
         try {
             response = http.send(request.build(), BoundedBody.handler(MAX_ANSWER));
         } catch (IOException e) {
+            Optional<String> tls = HttpClients.explain(e, baseUrl, "postern auth pin --fingerprint NEW' (or log in"
+                    + " again with 'postern auth login --server " + baseUrl + " --token T --fingerprint NEW");
+            if (tls.isPresent()) {
+                throw new CliException(ExitCodes.AUTH, tls.get(), e);
+            }
             if (causedBy(e, BoundedBody.TooLarge.class)) {
                 throw new CliException(ExitCodes.FAILURE, "the control plane sent an answer larger than "
                         + (MAX_ANSWER >> 20) + " MiB to " + method + " " + path + "; check the server at " + baseUrl, e);

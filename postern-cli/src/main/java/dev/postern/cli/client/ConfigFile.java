@@ -67,8 +67,9 @@ public final class ConfigFile {
     public void save(ClientConfig config) {
         SavedContexts all = read();
         String name = ContextNames.fromServer(config.server());
-        String org = all.find(name).map(SavedContext::org).orElse(null);
-        write(all.with(new SavedContext(name, config.server(), config.email(), config.token(), org), true));
+        Optional<SavedContext> was = all.find(name);
+        write(all.with(new SavedContext(name, config.server(), config.email(), config.token(),
+                was.map(SavedContext::org).orElse(null), was.map(SavedContext::fingerprint).orElse(null)), true));
     }
 
     /** Forgets the current context only; true when there was one. */

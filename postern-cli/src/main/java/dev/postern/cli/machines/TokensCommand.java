@@ -8,6 +8,7 @@ import dev.postern.cli.Output;
 import dev.postern.cli.client.ApiClient;
 import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
+import dev.postern.cli.client.SharedServer;
 import dev.postern.cli.orgs.Names;
 import dev.postern.common.api.CreateJoinTokenRequest;
 import dev.postern.common.api.JoinTokenSummary;
@@ -74,7 +75,8 @@ public final class TokensCommand implements Runnable {
         out.println(secret);
         out.println();
         out.println("On the machine, run:");
-        out.println("POSTERN_JOIN_TOKEN=" + secret + " postern agent --server " + session.config().server()
+        SharedServer server = SharedServer.of(session);
+        out.println("POSTERN_JOIN_TOKEN=" + secret + " postern agent --server " + server.url() + server.pinFlag()
                 + " --data /var/lib/postern");
         return ExitCodes.OK;
     }

@@ -41,9 +41,10 @@ public final class AppsCommand implements Runnable {
         String checked = Names.check("app name", name);
         Session session = Session.require(env);
         String o = session.org(org, "postern apps create " + checked + " --org ORG");
-        AppView app = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/apps", new CreateAppRequest(checked),
+        session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/apps", new CreateAppRequest(checked),
                 AppView.class);
-        env.out().println("Created app " + app.name() + " in org " + app.org() + ".");
+        // the names we asked for: the answer's reach the terminal only checked (these are)
+        env.out().println("Created app " + checked + " in org " + Output.safe(o) + ".");
         return ExitCodes.OK;
     }
 

@@ -7,7 +7,9 @@ import dev.postern.cli.ExitCodes;
 import dev.postern.cli.MissingSubcommandException;
 import dev.postern.cli.Output;
 import dev.postern.cli.client.ApiClient;
+import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
+import dev.postern.cli.client.SharedServer;
 import dev.postern.common.Logins;
 import dev.postern.common.Role;
 import dev.postern.common.api.AddMemberRequest;
@@ -61,17 +63,21 @@ public final class MembersCommand implements Runnable {
         String o = session.org(org, "postern members add --org ORG --email " + checkedEmail);
         AddMemberResponse added = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/members",
                 new AddMemberRequest(checkedEmail, checkedRole.wire(), checkedLogin), AddMemberResponse.class);
+        // the token goes into a command line the admin pastes and sends on: checked before anything is printed
+        String token = added.inviteToken() == null ? null
+                : ServerAnswers.of(session.api()).token("invite token", added.inviteToken(), "pst_");
         String who = Output.safe(added.email());
-        env.out().println("Added " + who + " to " + o + " as " + added.role()
+        env.out().println("Added " + who + " to " + o + " as " + Output.safe(added.role())
                 + (added.login() == null ? "" : ", login " + Output.safe(added.login())) + ".");
-        if (added.inviteToken() == null) {
+        if (token == null) {
             env.out().println(who + " already has a Postern login; " + o + " is theirs to use at once.");
             return ExitCodes.OK;
         }
         env.out().println("Send them this command (the token works once, until "
                 + Output.time(added.inviteExpiresAt()) + "):");
-        env.out().println("  postern auth login --server " + session.config().server() + " --token "
-                + added.inviteToken());
+        SharedServer server = SharedServer.of(session);
+        env.out().println("  postern auth login --server " + server.url() + " --token " + token
+                + server.pinFlag());
         return ExitCodes.OK;
     }
 
@@ -120,7 +126,9 @@ public final class MembersCommand implements Runnable {
                 + ApiClient.segment(checkedEmail) + "/invite", null, InviteResponse.class);
         env.out().println("Send " + Output.safe(invite.email()) + " this command (the token works once, until "
                 + Output.time(invite.expiresAt()) + "):");
-        env.out().println("  postern auth login --server " + session.config().server() + " --token " + invite.token());
+        SharedServer server = SharedServer.of(session);
+        env.out().println("  postern auth login --server " + server.url() + " --token " + invite.token()
+                + server.pinFlag());
         return ExitCodes.OK;
     }
 

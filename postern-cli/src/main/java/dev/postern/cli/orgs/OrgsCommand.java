@@ -43,8 +43,9 @@ public final class OrgsCommand implements Runnable {
         String checked = Names.check("org name", name);
         Session session = Session.require(env);
         OrgView org = session.api().post("/v1/orgs", new CreateOrgRequest(checked), OrgView.class);
-        env.out().println("Created org " + org.name() + " (you are " + org.role() + "). Next: 'postern ssh establish "
-                + org.name() + "' creates its SSH certificate authority.");
+        // the name we asked for, not the answer's: a hostile control plane's name would reach a printed command line
+        env.out().println("Created org " + checked + " (you are " + Output.safe(org.role()) + "). Next: 'postern ssh "
+                + "establish " + checked + "' creates its SSH certificate authority.");
         return ExitCodes.OK;
     }
 

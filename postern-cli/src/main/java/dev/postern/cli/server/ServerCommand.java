@@ -5,7 +5,10 @@ import dev.postern.cli.Output;
 import dev.postern.server.AdminTokens;
 import dev.postern.server.ControlPlane;
 import dev.postern.server.ControlPlaneConfig;
+import dev.postern.server.tls.SelfSignedCertificate;
+import dev.postern.server.tls.TlsSettings;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -39,6 +42,25 @@ public final class ServerCommand implements Callable<Integer> {
             description = "The gateway address machines and people dial, when it differs from --gateway (NAT, 0.0.0.0)")
     String gatewayAdvertise;
 
+    @Option(names = "--advertise", paramLabel = "URL",
+            description = "The API URL machines and people use when it differs from --http (NAT, load balancer, DNS"
+                    + " name), e.g. https://postern.example.com:7070; printed in login and join lines and named in the"
+                    + " self-signed certificate")
+    String advertise;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain to serve (e.g. an ACME client's fullchain.pem), re-read when it"
+                    + " changes; default: a self-signed certificate kept in --data/tls")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key for --tls-cert (e.g. privkey.pem)")
+    Path tlsKey;
+
+    @Option(names = "--insecure-http",
+            description = "Serve the API over plain HTTP; allowed only when --http is a loopback address (behind your"
+                    + " own TLS proxy on the same host)")
+    boolean insecureHttp;
+
     @Option(names = "--bootstrap-email", paramLabel = "EMAIL", defaultValue = ControlPlaneConfig.DEFAULT_BOOTSTRAP_EMAIL,
             description = "E-mail of the first admin, created on first start (default: ${DEFAULT-VALUE})")
     String bootstrapEmail;
@@ -64,15 +86,41 @@ public final class ServerCommand implements Callable<Integer> {
         Path dataDir = data != null ? data : home.resolve("server");
         boolean noGateway = "off".equalsIgnoreCase(gateway.trim());
         HostPort gw = noGateway ? new HostPort("127.0.0.1", -1) : HostPort.parse("--gateway", gateway, "127.0.0.1:2222");
-        ControlPlaneConfig config = new ControlPlaneConfig(dataDir.toAbsolutePath(), db, listen.host(), listen.port(),
-                Clock.systemUTC(), masterKeyEnv, bootstrapEmail, gw.host(), gw.port(), gatewayAdvertise);
-        ControlPlane plane = ControlPlane.start(config);
+        if (insecureHttp && (tlsCert != null || tlsKey != null)) {
+            throw CliException.usage("--insecure-http and --tls-cert/--tls-key contradict each other; drop one");
+        }
+        ControlPlaneConfig config;
+        try {
+            TlsSettings tls = insecureHttp ? null
+                    : tlsCert == null && tlsKey == null ? TlsSettings.selfSigned()
+                    : new TlsSettings(abs(tlsCert), abs(tlsKey), TlsSettings.DEFAULT_RELOAD);
+            config = new ControlPlaneConfig(dataDir.toAbsolutePath(), db, listen.host(), listen.port(),
+                    Clock.systemUTC(), masterKeyEnv, bootstrapEmail, gw.host(), gw.port(), gatewayAdvertise, advertise,
+                    tls);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        ControlPlane plane;
+        try {
+            plane = ControlPlane.start(config);
+        } catch (IllegalArgumentException e) {
+            // the TLS files named on the command line: nothing was started
+            throw CliException.usage(e.getMessage());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             plane.close();
             stopped.countDown();
         }, "postern-server-shutdown"));
-        out.println("Postern server listening on " + plane.baseUrl());
+        out.println("Postern server listening on " + plane.baseUrl()
+                + (plane.advertisedUrl().equals(plane.baseUrl()) ? "" : " (advertised as " + plane.advertisedUrl() + ")"));
+        if (advertise == null && (listen.host().equals("0.0.0.0") || listen.host().equals("::"))) {
+            out.println("Listening on all addresses: the lines below name " + plane.baseUrl() + "; pass --advertise"
+                    + " https://NAME:" + URI.create(plane.baseUrl()).getPort() + " with the address others reach");
+        }
+        String pin = plane.fingerprint().map(f -> " --fingerprint " + f).orElse("");
+        plane.fingerprint().ifPresent(f -> out.println("TLS key fingerprint: " + f + " (certificate "
+                + plane.tlsFiles().get(0) + "); clients pin it with --fingerprint"));
         plane.gatewayAddress().ifPresent(a -> out.println("SSH gateway on " + a));
         out.println("Data: " + config.dataDir() + (db == null ? " (embedded H2)" : " (database " + redact(db) + ")"));
         plane.bootstrapToken().ifPresent(token -> {
@@ -81,7 +129,7 @@ public final class ServerCommand implements Callable<Integer> {
                     + config.dataDir().resolve("bootstrap-token") + "):");
             out.println("  " + token);
             out.println("Log in with:");
-            out.println("  postern auth login --server " + plane.baseUrl() + " --token " + token);
+            out.println("  postern auth login --server " + plane.advertisedUrl() + " --token " + token + pin);
         });
         out.println();
         out.println("Press Ctrl-C to stop.");
@@ -102,7 +150,7 @@ public final class ServerCommand implements Callable<Integer> {
                    String url,
                    @Option(names = "--email", paramLabel = "E",
                            description = "whose login (default: the server admin)") String email,
-                   @Option(names = "--server", paramLabel = "URL", defaultValue = "http://127.0.0.1:7070",
+                   @Option(names = "--server", paramLabel = "URL", defaultValue = "https://127.0.0.1:7070",
                            description = "the server's URL, for the printed login line (default: ${DEFAULT-VALUE})")
                    String server) {
         Path dataDir = (dir != null ? dir : home.resolve("server")).toAbsolutePath();
@@ -116,9 +164,14 @@ public final class ServerCommand implements Callable<Integer> {
         out.println("One-time login token for " + who + " (works once, until " + Output.time(issued.expiresAt())
                 + (issued.pending() ? "; the server records it in the audit log at its login" : "; recorded in the"
                         + " audit log") + "):");
-        out.println("  postern auth login --server " + server + " --token " + issued.token());
+        out.println("  postern auth login --server " + server + " --token " + issued.token()
+                + SelfSignedCertificate.fingerprintIn(dataDir).map(f -> " --fingerprint " + f).orElse(""));
         out.flush();
         return 0;
+    }
+
+    private static Path abs(Path p) {
+        return p == null ? null : p.toAbsolutePath();
     }
 
     private static String redact(String url) {

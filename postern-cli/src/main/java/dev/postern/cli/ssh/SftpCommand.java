@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,7 +94,8 @@ final class SftpCommand implements Runnable {
         return ExitCodes.OK;
     }
 
-    private void repl(SftpClient sftp) throws IOException {
+    /** The interactive shell over {@code sftp}; package-private so a test can drive it against a hostile server. */
+    void repl(SftpClient sftp) throws IOException {
         PrintStream out = env.out();
         BufferedReader in = new BufferedReader(new InputStreamReader(env.in(), StandardCharsets.UTF_8));
         String cwd = sftp.canonicalPath(".");
@@ -114,7 +116,7 @@ final class SftpCommand implements Runnable {
                     case "exit", "quit", "bye" -> {
                         return;
                     }
-                    case "pwd" -> out.println(cwd);
+                    case "pwd" -> out.println(Printable.escape(cwd));
                     case "cd" -> cwd = sftp.canonicalPath(resolve(cwd, w.size() > 1 ? w.get(1) : "~"));
                     case "ls" -> {
                         for (SftpClient.DirEntry e : sftp.readDir(resolve(cwd, w.size() > 1 ? w.get(1) : "."))) {
@@ -132,8 +134,10 @@ final class SftpCommand implements Runnable {
                     case "put" -> t.put(env.expandPath(arg(w, 1)), resolve(cwd, w.size() > 2 ? w.get(2) : "."), true);
                     default -> out.println("unknown command '" + cmd + "'; try ls, cd, pwd, get, put, find, exit");
                 }
-            } catch (IOException | CliException e) {
-                out.println("error: " + e.getMessage());
+            } catch (IOException | UncheckedIOException | CliException e) {
+                // an SFTP error's text is the machine's: escaped, as every other word of it (ls hides I/O errors
+                // in an unchecked exception)
+                out.println("error: " + Printable.forTerminal(e.getMessage()));
             }
         }
     }

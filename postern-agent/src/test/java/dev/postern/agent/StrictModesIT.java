@@ -1,0 +1,92 @@
+package dev.postern.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.postern.agent.session.Accounts;
+import dev.postern.testing.ProcessResult;
+import dev.postern.testing.Processes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The files that decide who logs in must be the agent's alone. The attacker is any other local user who may
+ * write the trusted user CA file, or rename files in its directory: with a CA key of their own in it they log in
+ * as root; with the revocation list they undo a revocation. The agent refuses to start, before its entrypoint
+ * runs, as OpenSSH's StrictModes refuses such files.
+ */
+class StrictModesIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aUserCaFileOthersMayWriteIsRefused() throws Exception {
+        Path ca = caFile(dir.resolve("ca-file"));
+        Files.setPosixFilePermissions(ca, PosixFilePermissions.fromString("rw-rw-rw-"));
+
+        assertRefused(ca, b -> b, "--trusted-user-ca " + ca + ": the file may be written by other users",
+                "chmod go-w " + ca);
+    }
+
+    @Test
+    void aUserCaFileInADirectoryOthersMayWriteIsRefused() throws Exception {
+        Path ca = caFile(dir.resolve("ca-dir"));
+        Files.setPosixFilePermissions(ca.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertRefused(ca, b -> b, "--trusted-user-ca " + ca + ": its directory " + ca.getParent()
+                + " may be written by other users", "chmod go-w " + ca.getParent());
+    }
+
+    @Test
+    void aUserCaFileOwnedByAnotherUserIsRefused() throws Exception {
+        Path ca = caFile(dir.resolve("ca-owner"));
+        Files.setAttribute(ca, "unix:uid", TestUsers.ALICE_UID);
+
+        assertRefused(ca, b -> b, "--trusted-user-ca " + ca + ": the file is owned by uid " + TestUsers.ALICE_UID,
+                "chown");
+    }
+
+    @Test
+    void aRevocationListOthersMayWriteIsRefused() throws Exception {
+        Path ca = caFile(dir.resolve("krl"));
+        Path krl = ca.resolveSibling("revoked.krl");
+        ProcessResult r = Processes.run(AgentFixture.TIMEOUT, List.of("ssh-keygen", "-q", "-k", "-f", krl.toString()));
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        Files.setPosixFilePermissions(krl, PosixFilePermissions.fromString("rw-rw-r--"));
+
+        assertRefused(ca, b -> b.revokedFile(krl), "--revoked " + krl + ": the file may be written by other users",
+                "chmod go-w " + krl);
+    }
+
+    @Test
+    void theAgentsOwnFilesAreAccepted() throws Exception {
+        Path ca = caFile(dir.resolve("fine"));
+        try (Agent agent = Agent.start(config(ca, b -> b))) {
+            assertThat(agent.port()).isPositive();
+        }
+    }
+
+    private Path caFile(Path in) throws Exception {
+        Files.createDirectories(in);
+        Files.setPosixFilePermissions(in, PosixFilePermissions.fromString("rwxr-xr-x"));
+        AgentFixture.keygen(in.resolve("user_ca"));
+        return in.resolve("user_ca.pub");
+    }
+
+    private AgentConfig config(Path ca, UnaryOperator<AgentConfig.Builder> more) {
+        return more.apply(AgentConfig.builder(ca.resolveSibling("data"), ca).accounts(Accounts.system())
+                .listen("127.0.0.1", 0).entrypoint(List.of("touch", ca.resolveSibling("entrypoint-ran").toString())))
+                .build();
+    }
+
+    private void assertRefused(Path ca, UnaryOperator<AgentConfig.Builder> more, String message, String fix) {
+        assertThatThrownBy(() -> Agent.start(config(ca, more)).close()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message).hasMessageContaining(fix);
+        assertThat(ca.resolveSibling("entrypoint-ran")).as("the refused agent started no entrypoint").doesNotExist();
+    }
+}
