@@ -70,7 +70,7 @@ final class AccessRoutes {
             App a = app(scope.org(), ctx.pathParam("app"));
             GrantAccessRequest req = Bodies.read(ctx, GrantAccessRequest.class);
             ctx.json(view(scope.org(), grant(caller, scope, a, req)));
-            hooks.accessChanged(scope.org().name()); // fewer logins than before may end sessions too
+            hooks.accessChanged(scope.org().name()); // the gateway drops its cached grants of the org
         });
         app.delete("/v1/orgs/{org}/apps/{app}/access/{email}", ctx -> {
             Caller caller = auth.session(ctx);
@@ -105,16 +105,39 @@ final class AccessRoutes {
             }
         }
         Instant now = clock.instant();
-        return store.inTransaction(tx -> {
+        Granted granted = store.inTransaction(tx -> {
             Optional<AccessGrant> before = tx.accessGrants().find(app.id(), target.personId());
             AccessGrant g = tx.accessGrants().put(scope.org().id(), app.id(), target.personId(), logins,
                     caller.email(), now);
+            // a login taken away must not live on in certificates that carry it (agents reached directly)
+            boolean narrowed = before.isPresent() && !logins.containsAll(before.get().logins());
+            List<Long> revoked = narrowed && target.role() == Role.MEMBER
+                    ? revokeLive(tx, scope.org().id(), target.personId(), now, caller.email()) : List.of();
             audit.record(tx, caller, org, "access.grant", email, "app=" + app.name() + " logins="
                     + String.join(",", logins) + before.map(b -> " (was " + String.join(",", b.logins()) + ")")
                     .orElse("") + (target.role().isAdmin() ? " (role " + target.role().wire()
-                    + " reaches every app anyway)" : ""));
-            return g;
+                    + " reaches every app anyway)" : "") + (revoked.isEmpty() ? "" : "; certificates revoked="
+                    + revoked));
+            return new Granted(g, revoked);
         });
+        if (!granted.revoked().isEmpty()) {
+            hooks.revocationsChanged(org);
+        }
+        return granted.grant();
+    }
+
+    private record Granted(AccessGrant grant, List<Long> revoked) {
+    }
+
+    /** Revokes the person's unexpired, unrevoked certificates in the org; their serials. */
+    private static List<Long> revokeLive(Store tx, long orgId, long personId, Instant now, String by) {
+        List<Long> live = tx.certificates().forOrg(orgId).stream()
+                .filter(c -> c.personId() == personId && !c.revoked() && c.validBefore().isAfter(now))
+                .map(IssuedCertificate::serial).toList();
+        for (long s : live) {
+            tx.certificates().revokeSerial(orgId, s, now, by);
+        }
+        return live;
     }
 
     private RevokeAccessResponse revoke(Caller caller, OrgAccess.Scope scope, App app, String email) {
@@ -125,18 +148,11 @@ final class AccessRoutes {
             if (!tx.accessGrants().revoke(app.id(), person.id())) {
                 throw noGrant(org, app, email);
             }
-            List<Long> live = new ArrayList<>();
             Optional<Membership> m = tx.orgs().membership(scope.org().id(), person.id());
-            if (m.isPresent() && m.get().role() == Role.MEMBER) {
-                // certificates name the apps they were issued for; revoking them all keeps agents reached directly
-                // (no gateway in between) from taking one for this app
-                live.addAll(tx.certificates().forOrg(scope.org().id()).stream()
-                        .filter(c -> c.personId() == person.id() && !c.revoked() && c.validBefore().isAfter(now))
-                        .map(IssuedCertificate::serial).toList());
-                for (long s : live) {
-                    tx.certificates().revokeSerial(scope.org().id(), s, now, caller.email());
-                }
-            }
+            // certificates name the apps they were issued for; revoking them all keeps agents reached directly
+            // (no gateway in between) from taking one for this app
+            List<Long> live = m.isPresent() && m.get().role() == Role.MEMBER
+                    ? revokeLive(tx, scope.org().id(), person.id(), now, caller.email()) : List.of();
             audit.record(tx, caller, org, "access.revoke", email, "app=" + app.name() + "; certificates revoked="
                     + live);
             return live;

@@ -86,6 +86,22 @@ class AccessGrantsIT {
     }
 
     @Test
+    void aLoginTakenAwayDoesNotLiveOnInCertificatesButAWiderGrantKeepsThem() {
+        grant("web", "bob@example.com", "app");
+        long first = issue(bob, null, null).json().get("log").get("serial").asLong();
+        grant("web", "bob@example.com", "app", "deploy");
+        assertThat(revoked()).as("widened: nothing to take back").isEmpty();
+        long second = issue(bob, List.of("deploy"), null).json().get("log").get("serial").asLong();
+        grant("web", "bob@example.com", "app");
+        assertThat(revoked()).as("deploy taken away: certificates carrying it revoked (agents reached directly)")
+                .contains(Long.toString(first), Long.toString(second));
+    }
+
+    private List<String> revoked() {
+        return http.get("/v1/orgs/acme/revocations", boss).json().findValuesAsText("serial");
+    }
+
+    @Test
     void ownersAndAdminsGetEveryAppUnlessTheyNameSome() {
         OpenSshCertificate all = certificate(issue(boss, null, null));
         assertThat(all.getPrincipals()).containsExactly("root");
