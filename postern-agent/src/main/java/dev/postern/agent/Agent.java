@@ -8,6 +8,7 @@ import dev.postern.agent.session.Entrypoint;
 import dev.postern.agent.session.Sessions;
 import dev.postern.agent.tunnel.Backoff;
 import dev.postern.agent.tunnel.GatewayTrust;
+import dev.postern.agent.tunnel.HostCertRenewer;
 import dev.postern.agent.tunnel.TunnelClient;
 import dev.postern.agent.tunnel.TunnelConfig;
 import dev.postern.ssh.CertificateAuthenticator;
@@ -26,6 +27,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.server.SshServer;
@@ -53,6 +55,7 @@ public final class Agent implements AutoCloseable {
     private final Exception serverFailure;
     private final InProcessSshServer inProcess;
     private final TunnelClient tunnel;
+    private volatile HostCertRenewer renewer;
     private final RevokedSessions revokedSessions;
     private final DataDirLock lock;
 
@@ -109,6 +112,7 @@ public final class Agent implements AutoCloseable {
         Sessions sessions = null;
         SshServer server = null;
         RevokedSessions revokedSessions = null;
+        HostCertRenewer renewer = null;
         try {
             sessions = Sessions.start(config.accounts(), config.environment(), config.clock(), config.killGrace());
             HostKeys hostKeys = HostKeys.loadOrCreate(config.dataDir(), config.hostCertFile());
@@ -126,9 +130,19 @@ public final class Agent implements AutoCloseable {
             InProcessSshServer inProcess = null;
             TunnelClient tunnel = null;
             if (config.tunnel().isPresent()) {
+                // the host certificate is short-lived and renewed in flight: present the newest to every session
+                AtomicReference<OpenSshCertificate> presented = new AtomicReference<>(hostKeys.certificate()
+                        .orElse(null));
+                if (presented.get() != null) {
+                    server.setHostKeyCertificateProvider(session -> List.of(presented.get()));
+                }
                 inProcess = InProcessSshServer.of(server);
                 tunnel = TunnelClient.start(tunnelConfig(config, config.tunnel().get(), hostKeys), inProcess,
                         config.tunnel().get().onRevocationsChanged());
+                if (config.hostCertFile().isPresent()) {
+                    renewer = HostCertRenewer.start(tunnel, config.hostCertFile().get(), presented::set,
+                            config.clock());
+                }
                 LOG.info("postern agent dialing out to the gateway {}:{} as {}", config.tunnel().get().gatewayHost(),
                         config.tunnel().get().gatewayPort(), config.tunnel().get().machineId());
             }
@@ -136,8 +150,14 @@ public final class Agent implements AutoCloseable {
                 server.start();
                 LOG.info("postern agent listening on {}:{}", config.listenHost(), boundPort(server));
             }
-            return new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel, revokedSessions, lock);
+            Agent agent = new Agent(config, entrypoint, server, sessions, null, inProcess, tunnel, revokedSessions,
+                    lock);
+            agent.renewer = renewer;
+            return agent;
         } catch (IOException | RuntimeException e) {
+            if (renewer != null) {
+                renewer.close();
+            }
             if (revokedSessions != null) {
                 revokedSessions.close();
             }
@@ -194,6 +214,16 @@ public final class Agent implements AutoCloseable {
         return tunnel != null && tunnel.isOnline();
     }
 
+    /** The host certificate the tunnel logs in with and sessions are shown (the newest after renewals). */
+    public Optional<OpenSshCertificate> hostCertificate() {
+        return tunnel == null ? Optional.empty() : Optional.of(tunnel.certificate());
+    }
+
+    /** The last reason the gateway gave for closing or refusing the tunnel (empty when none, or direct mode). */
+    public String gatewayMessage() {
+        return tunnel == null ? "" : tunnel.gatewayMessage();
+    }
+
     /** The port the SSH server listens on (useful when configured with port 0). */
     public int port() {
         if (!config.listens()) {
@@ -244,6 +274,9 @@ public final class Agent implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (renewer != null) {
+            renewer.close();
+        }
         if (revokedSessions != null) {
             revokedSessions.close();
         }

@@ -91,7 +91,7 @@ class MemberLifecycleIT {
     }
 
     @Test
-    void removeEndsTheApiSessionAndPendingLoginsAndListsOnlyTheJoinTokensLeftToRotate() {
+    void removeEndsTheApiSessionAndPendingLoginsAndRevokesTheJoinTokensTheyMade() {
         CliRunner bob = added("bob@example.com", "admin");
         ok(bob, "ssh", "issue", tmp.resolve("bob-key").toString());
         String live = joinToken(bob, "--uses", "3");
@@ -108,9 +108,11 @@ class MemberLifecycleIT {
         String out = ok(admin, "members", "remove", "--org", "acme", "--email", "bob@example.com");
         assertThat(out).contains("certificates revoked: 1").contains("API sessions ended: 1")
                 .contains("pending login tokens deleted: 1");
-        assertThat(out).contains("postern tokens revoke " + ids.get(2))
-                .doesNotContain("tokens revoke " + ids.get(1)).doesNotContain("tokens revoke " + ids.get(0));
-        assertThat(out).contains("3 use(s) left");
+        // only the token that could still admit machines was left to revoke, and the removal revoked it
+        assertThat(out).contains("join tokens they created, revoked: 1").contains("id " + ids.get(2))
+                .doesNotContain("id " + ids.get(1) + " ").doesNotContain("id " + ids.get(0) + " ");
+        assertThat(out).contains("had 3 use(s) left").doesNotContain("tokens revoke");
+        assertThat(Joins.status(plane, live, "local")).as("a removed admin's join token").isEqualTo(401);
         // it must not send the admin to revoke what it already revoked
         assertThat(out).doesNotContain("ssh revoke").doesNotContain("Revoke their certificates");
         assertThat(out).doesNotContain(live).doesNotContain(revoked).doesNotContain("pjt_");

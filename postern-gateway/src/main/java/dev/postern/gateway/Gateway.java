@@ -8,6 +8,7 @@ import dev.postern.ssh.TrustPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -74,7 +75,7 @@ public final class Gateway implements AutoCloseable {
         server.setChannelFactories(List.of(UserChannel.factory(router,
                 new PersonChannels(config.channelsPerPerson()))));
         server.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
-                new ForwardRequestHandler(tunnels)));
+                new ForwardRequestHandler(tunnels), new HostCertRenewHandler(config.directory())));
         server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         server.setSessionHeartbeat(HeartbeatType.IGNORE, config.keepAlive());
         // A machine's agent sends keepalives every interval; three missed ones and its tunnel is declared gone.
@@ -139,11 +140,12 @@ public final class Gateway implements AutoCloseable {
             boolean member = !(login instanceof GatewayLogin.Person)
                     || config.directory().isMember(org, ((GatewayLogin.Person) login).email());
             if (revoked || !member) {
+                // a removed member's certificates are revoked too: name the cause, not the consequence
+                String reason = !member ? "you are no longer a member of org " + org : "certificate revoked";
                 LOG.warn("closing connection of key_id=\"{}\" serial={}: {}",
                         GatewayAuthenticator.printable(login.certificate().getId()),
-                        Long.toUnsignedString(login.certificate().getSerial()),
-                        revoked ? "certificate revoked" : "no longer a member");
-                session.close(true);
+                        Long.toUnsignedString(login.certificate().getSerial()), reason);
+                SessionEndings.end(session, reason);
                 closed++;
             } else if (login instanceof GatewayLogin.Machine) {
                 pushRevocations(session);
@@ -166,13 +168,15 @@ public final class Gateway implements AutoCloseable {
                     || !person.org().equals(org)) {
                 continue;
             }
-            Optional<String> lost = AccessEndings.lostApp(session, app -> config.directory().mayReach(org,
-                    person.email(), app));
+            Optional<String> lost = SessionEndings.channels(session).stream()
+                    .filter(c -> c instanceof UserChannel u && u.app() != null
+                            && !config.directory().mayReach(org, person.email(), u.app()))
+                    .map(c -> ((UserChannel) c).app()).findFirst();
             if (lost.isPresent()) {
                 String reason = "access to app " + lost.get() + " was revoked";
                 LOG.warn("ending connection of {} key_id=\"{}\": {}", person.email(),
                         GatewayAuthenticator.printable(person.certificate().getId()), reason);
-                AccessEndings.end(session, reason);
+                SessionEndings.end(session, reason); // the person sees it on stderr, the agent logs it
                 ended++;
             }
         }
@@ -196,8 +200,43 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends a removed machine's tunnel and every person's connection routed through it, each with {@code reason};
+     * from now on the directory no longer knows the machine, so it can neither log in nor be reached.
+     *
+     * @return how many connections were ended
+     */
+    public int machineRemoved(String machineId, String reason) {
+        List<AbstractSession> ending = new java.util.ArrayList<>();
+        for (AbstractSession session : server.getActiveSessions()) {
+            GatewayLogin login = session.getAttribute(GatewayLogin.KEY);
+            if (login instanceof GatewayLogin.Machine m && m.machine().id().equals(machineId)) {
+                ending.add(session);
+            } else if (login instanceof GatewayLogin.Person && SessionEndings.channels(session).stream()
+                    .anyMatch(c -> c instanceof UserChannel u && machineId.equals(u.machineId()))) {
+                ending.add(session);
+            }
+        }
+        LOG.warn("machine {} removed: ending {} connection(s)", machineId, ending.size());
+        SessionEndings.endAll(ending, reason, Duration.ofSeconds(2));
+        return ending.size();
+    }
+
+    /** Ends every connection of {@code org} (people and machines) with {@code reason}, e.g. when it is deleted. */
+    public int endOrg(String org, String reason) {
+        List<AbstractSession> ending = server.getActiveSessions().stream().filter(s -> {
+            GatewayLogin login = s.getAttribute(GatewayLogin.KEY);
+            return login != null && login.org().equals(org);
+        }).toList();
+        SessionEndings.endAll(ending, reason, Duration.ofSeconds(2));
+        return ending.size();
+    }
+
+    /** Tells every connection why it ends (people see it on stderr, agents log it), then stops listening. */
     @Override
     public void close() {
+        SessionEndings.endAll(server.getActiveSessions(), "the gateway is shutting down;"
+                + " reconnect in a moment", Duration.ofSeconds(2));
         try {
             server.stop(true);
         } catch (IOException e) {

@@ -50,6 +50,10 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
         } catch (CertificateRefusedException e) {
             session.removeAttribute(GatewayLogin.KEY);
             refused(username, key, session.getRemoteAddress(), e.getMessage());
+            if (key instanceof OpenSshCertificate c && c.getType() == OpenSshCertificate.Type.HOST) {
+                // an agent cannot read a publickey failure: tell it why and what to do, then hang up
+                SessionEndings.disconnect(session, "Postern: tunnel login refused: " + e.getMessage());
+            }
             return false;
         } catch (RuntimeException e) {
             session.removeAttribute(GatewayLogin.KEY);
@@ -68,12 +72,25 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
     }
 
     private GatewayLogin machine(String machineId, OpenSshCertificate cert) throws CertificateRefusedException {
+        String rejoin = "join again as a new machine: an empty --data dir and a new join token ('postern tokens"
+                + " create machine --app ";
         MachineRecord machine = directory.machine(machineId)
-                .orElseThrow(() -> new CertificateRefusedException("unknown machine id \"" + machineId + "\""));
+                .orElseThrow(() -> new CertificateRefusedException("machine \"" + printable(machineId)
+                        + "\" is unknown or was removed; " + rejoin + "APP')"));
+        long now = clock.instant().getEpochSecond();
+        if (Long.compareUnsigned(Math.max(0, now - TrustPolicy.DEFAULT_CLOCK_SKEW.getSeconds()),
+                cert.getValidBefore()) >= 0) {
+            // offline past its certificate's end: it could not renew, so only a new join brings it back
+            throw new CertificateRefusedException("host certificate of machine " + machine.id() + " expired at "
+                    + java.time.Instant.ofEpochSecond(cert.getValidBefore()) + " (the machine was offline too long"
+                    + " to renew it); join again with a new join token: 'postern tokens create machine --app "
+                    + machine.app() + "'");
+        }
         HostCertificateCheck.check(cert, directory.hostCaKeys(machine.org()), machine.hostName(), clock,
                 TrustPolicy.DEFAULT_CLOCK_SKEW);
         if (directory.revocations(machine.org()).isRevoked(cert)) {
-            throw new CertificateRefusedException("host certificate is revoked");
+            throw new CertificateRefusedException("host certificate of machine " + machine.id() + " is revoked; "
+                    + rejoin + machine.app() + "')");
         }
         return new GatewayLogin.Machine(machine, cert);
     }

@@ -1,5 +1,6 @@
 package dev.postern.gateway;
 
+import dev.postern.ssh.CertificateRefusedException;
 import dev.postern.ssh.RevocationList;
 import java.security.PublicKey;
 import java.time.Instant;
@@ -35,4 +36,13 @@ public interface GatewayDirectory {
 
     /** Reports a machine's tunnel going up ({@code online}) or down, for {@code machines list}. */
     void machineOnline(String machineId, boolean online, Instant at);
+
+    /**
+     * Signs a new host certificate for a logged-in machine's host key (renewal through its tunnel) and returns its
+     * line; refuses, with the reason for the log, when the machine was removed or the key is not the one on record.
+     * The default refuses: a directory that cannot sign leaves machines on the certificates they have.
+     */
+    default String renewHostCertificate(MachineRecord machine, PublicKey hostKey) throws CertificateRefusedException {
+        throw new CertificateRefusedException("this gateway's directory does not renew host certificates");
+    }
 }

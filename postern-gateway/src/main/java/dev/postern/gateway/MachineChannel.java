@@ -1,6 +1,7 @@
 package dev.postern.gateway;
 
 import dev.postern.ssh.ChannelOutput;
+import dev.postern.ssh.SessionEndReason;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -58,6 +59,26 @@ final class MachineChannel extends AbstractClientChannel {
         buffer.putUInt(origPort);
         writePacket(buffer);
         return openFuture;
+    }
+
+    /**
+     * Tells the agent why this connection is about to end ({@link SessionEndReason#REQUEST}), for its audit line.
+     * Sent before the close, on the same connection, so it arrives first.
+     */
+    void tellEndReason(String reason) {
+        if (!isOpen() || isClosing()) {
+            return;
+        }
+        try {
+            Buffer b = getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST, reason.length() + 64);
+            b.putUInt(getRecipient());
+            b.putString(SessionEndReason.REQUEST);
+            b.putBoolean(false);
+            b.putString(reason);
+            writePacket(b);
+        } catch (IOException | RuntimeException e) {
+            // the audit line then says only how it ended; the person still sees why
+        }
     }
 
     @Override

@@ -30,6 +30,7 @@ final class UserChannel extends AbstractServerChannel {
     private volatile MachineChannel peer;
     private volatile OpenFuture opening;
     private volatile String app;
+    private volatile String machineId;
 
     UserChannel(Router router, PersonChannels channels) {
         // plink -nc (PuTTY's ProxyCommand) sends its hints on this channel: answered quietly as MINA's sessions do
@@ -59,6 +60,16 @@ final class UserChannel extends AbstractServerChannel {
 
     ChannelOutput output() {
         return out;
+    }
+
+    /** The machine's end of this channel; null before routing or when refused. */
+    MachineChannel machinePeer() {
+        return peer;
+    }
+
+    /** The machine this channel was routed to; null before routing or when refused. */
+    String machineId() {
+        return machineId;
     }
 
     @Override
@@ -97,6 +108,7 @@ final class UserChannel extends AbstractServerChannel {
         MachineChannel machine = new MachineChannel(tunnel.machine().hostName(), origin, this);
         peer = machine;
         String id = tunnel.machine().id();
+        machineId = id;
         try {
             ConnectionService service = tunnel.session().getService(ConnectionService.class);
             service.registerChannel(machine);

@@ -26,6 +26,15 @@ final class FakeGatewayDirectory implements GatewayDirectory {
     /** "org/email/app" entries a member may not reach; members reach every other app (as owners and admins do). */
     final Set<String> denied = ConcurrentHashMap.newKeySet();
 
+    /** Machines whose host certificate this directory was asked to renew; it answers a fixed line. */
+    final List<String> renewed = new CopyOnWriteArrayList<>();
+
+    @Override
+    public String renewHostCertificate(MachineRecord machine, PublicKey hostKey) {
+        renewed.add(machine.id());
+        return "renewed " + machine.id();
+    }
+
     void addOrg(String org, PublicKey userCa, PublicKey hostCa) {
         userCas.put(org, userCa);
         hostCas.put(org, hostCa);

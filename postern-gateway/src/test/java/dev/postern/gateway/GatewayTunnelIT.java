@@ -277,6 +277,30 @@ class GatewayTunnelIT {
     }
 
     @Test
+    void onlyALoggedInMachineGetsItsHostCertificateRenewed() throws Exception {
+        directory.renewed.clear();
+        try (LiveUserSession person = LiveUserSession.open(gateway.port(), alice, aliceCert,
+                OpenSshKeys.parsePublicKey(gateway.hostKeyLine()))) {
+            assertThat(HostCertRenewHandler.send(person.session())).as("a person asking").isNull();
+        }
+        assertThat(directory.renewed).isEmpty();
+        KeyPair m1 = HostKeys.loadOrCreate(dir.resolve("m1")).keyPair();
+        try (MachineSession session = MachineSession.login(gateway.port(), "m1",
+                new KeyPair(Keys.certificate(m1Cert), m1.getPrivate()),
+                OpenSshKeys.parsePublicKey(gateway.hostKeyLine()))) {
+            assertThat(session.renew()).isEqualTo("renewed m1");
+            // the machine removed meanwhile: its host key revoked (ssh-keygen -k: a KRL of that plain key)
+            Path krl = dir.resolve("m1-key.krl");
+            ProcessResult k = dev.postern.testing.Processes.run(Duration.ofSeconds(20), java.util.List.of("ssh-keygen",
+                    "-k", "-f", krl.toString(), dir.resolve("m1").resolve(HostKeys.KEY_FILE + ".pub").toString()));
+            assertThat(k.exitCode()).as(k.toString()).isZero();
+            directory.revocations.put("acme", dev.postern.ssh.RevocationList.parse(java.nio.file.Files.readAllBytes(krl)));
+            assertThat(session.renew()).as("its certificate revoked since login").isNull();
+        }
+        assertThat(directory.renewed).containsExactly("m1");
+    }
+
+    @Test
     void machineCannotForwardAnotherMachinesName() throws Exception {
         KeyPair m1 = HostKeys.loadOrCreate(dir.resolve("m1")).keyPair();
         try (MachineSession session = MachineSession.login(gateway.port(), "m1",

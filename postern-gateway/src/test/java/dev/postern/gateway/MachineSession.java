@@ -82,6 +82,11 @@ final class MachineSession implements AutoCloseable {
         return session.request("tcpip-forward", request, Duration.ofSeconds(10)) != null;
     }
 
+    /** Sends {@value HostCertRenewHandler#REQUEST}; the reply's certificate line, or null when refused. */
+    String renew() throws IOException {
+        return HostCertRenewHandler.send(session);
+    }
+
     /** The raw connection, to send what no agent would. */
     ClientSession session() {
         return session;

@@ -1,5 +1,6 @@
 package dev.postern.server;
 
+import dev.postern.common.Untrusted;
 import dev.postern.common.api.AuthorityView;
 import dev.postern.common.api.EstablishRequest;
 import dev.postern.store.Org;
@@ -60,7 +61,8 @@ final class CaRoutes {
     }
 
     static Org publicOrg(Store store, String name) {
-        return store.orgs().byName(name).orElseThrow(() -> ApiException.notFound("org '" + name + "' not found"));
+        return store.orgs().byName(name).orElseThrow(() -> ApiException.notFound("org " + Untrusted.quote(name)
+                + " not found"));
     }
 
     static ApiException noCa(String org) {

@@ -14,6 +14,7 @@ import dev.postern.store.JdbcStore;
 import dev.postern.store.Store;
 import dev.postern.store.StoreConfig;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import jakarta.servlet.DispatcherType;
@@ -84,15 +85,18 @@ public final class ControlPlane implements AutoCloseable {
             Bootstrap.Result boot = new Bootstrap(store, config.clock(), new Secrets())
                     .run(config.bootstrapEmail(), config.dataDir());
             Metrics metrics = new Metrics();
-            GatewayLink gateway = GatewayLink.start(config, store, config.clock());
+            Authorities authorities = new Authorities(sealer, config.clock());
+            HostCertificates hostCertificates = new HostCertificates(config.hostCertValidity());
+            GatewayLink gateway = GatewayLink.start(config, store, config.clock(), new HostCertRenewal(store,
+                    authorities, hostCertificates, new AuditTrail(config.clock()), config.clock()));
             gateway.gateway().ifPresent(metrics::gateway);
             IssuanceLog issuanceLog = new IssuanceLog(store, metrics::logCommitted);
             ServerTls tls = null;
             try {
                 tls = tls(config);
                 ServerIdentity identity = new ServerIdentity(tls);
-                Javalin http = routes(config, store, sealer, metrics, boot.adminPersonId(), gateway, issuanceLog, tls,
-                        identity);
+                Javalin http = routes(config, store, sealer, authorities, hostCertificates, metrics,
+                        boot.adminPersonId(), gateway, issuanceLog, tls, identity);
                 if (tls == null) {
                     http.start(config.httpHost(), config.httpPort());
                 } else {
@@ -218,8 +222,10 @@ public final class ControlPlane implements AutoCloseable {
         return names;
     }
 
-    private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer, Metrics metrics,
-                                  long adminPersonId, GatewayLink gateway, IssuanceLog issuanceLog, ServerTls tls,
+    private static Javalin routes(ControlPlaneConfig config, Store store, KeySealer sealer,
+                                  Authorities authorities, HostCertificates hostCertificates, Metrics metrics,
+                                  long adminPersonId,
+                                  GatewayLink gateway, IssuanceLog issuanceLog, ServerTls tls,
                                   ServerIdentity identity) {
         Javalin app = Javalin.create(cfg -> {
             if (tls != null) {
@@ -237,7 +243,6 @@ public final class ControlPlane implements AutoCloseable {
         var access = new OrgAccess(store);
         var audit = new AuditTrail(clock);
         var secrets = new Secrets();
-        var authorities = new Authorities(sealer, clock);
         var issuer = new CertificateIssuer(store, access, authorities, audit, clock, metrics.certificatesIssued(),
                 issuanceLog);
         app.get("/health", ctx -> {
@@ -269,7 +274,9 @@ public final class ControlPlane implements AutoCloseable {
         new CertificateRoutes(store, auth, access, issuer).register(app);
         new RevocationRoutes(store, auth, access, audit, clock, gateway::revocationsChanged).register(app);
         new AuditRoutes(store, auth, access, adminPersonId).register(app);
-        new MachineRoutes(store, auth, access, authorities, audit, clock, gateway::endpoint).register(app);
+        new MachineRoutes(store, auth, access, authorities, audit, clock, gateway::endpoint, hostCertificates)
+                .register(app);
+        new LifecycleRoutes(store, auth, access, audit, clock, gateway).register(app);
         app.get("/v1/server", ctx -> {
             auth.session(ctx);
             ctx.json(identity.view());
@@ -282,20 +289,24 @@ public final class ControlPlane implements AutoCloseable {
             ctx.json(new dev.postern.common.api.GatewayView(gw.address(), gw.hostKeyLine()));
         });
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(new ErrorBody(e.getMessage())));
-        app.exception(HttpResponseException.class,
-                (e, ctx) -> ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage())));
+        // Javalin's own 404 for a path that exists for another method repeats the whole path: ours quotes it
+        app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(new ErrorBody(
+                e.getStatus() == 404 ? noSuchPath(ctx) : e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed", ctx.method(), ctx.matchedPath(), e);
             ctx.status(500).json(new ErrorBody("internal error; the server log has the details"));
         });
         app.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
-                ctx.json(new ErrorBody("no such API path: " + ctx.method() + " " + Untrusted.quote(ctx.path())
-                        + "; see docs/API.md"));
+                ctx.json(new ErrorBody(noSuchPath(ctx)));
             }
         });
         app.after(ctx -> metrics.request(ctx.method().name(), ctx.endpointHandlerPath(), ctx.statusCode()));
         return app;
+    }
+
+    private static String noSuchPath(Context ctx) {
+        return "no such API path: " + ctx.method() + " " + Untrusted.quote(ctx.path()) + "; see docs/API.md";
     }
 
     /**

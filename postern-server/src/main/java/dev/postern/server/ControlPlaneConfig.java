@@ -5,6 +5,7 @@ import dev.postern.server.tls.TlsSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -24,12 +25,17 @@ import java.util.Objects;
  *     balancer, DNS name); printed in login and join lines and named in the self-signed certificate; null for
  *     the listening address
  * @param tls how the API serves TLS; null serves plain HTTP, allowed on loopback only ({@code --insecure-http})
+ * @param hostCertValidity how long machines' host certificates last (default 7 days, 5 minutes to 365 days);
+ *     agents renew theirs through the tunnel at two thirds of it
  */
 public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, int httpPort, Clock clock,
                                  String masterKeyEnv, String bootstrapEmail, String gatewayHost, int gatewayPort,
-                                 String gatewayAdvertise, String advertise, TlsSettings tls) {
+                                 String gatewayAdvertise, String advertise, TlsSettings tls,
+                                 Duration hostCertValidity) {
     /** Default e-mail of the first administrator. */
     public static final String DEFAULT_BOOTSTRAP_EMAIL = "admin@localhost";
+    /** Default lifetime of a machine's host certificate. */
+    public static final Duration DEFAULT_HOST_CERT_VALIDITY = Duration.ofDays(7);
 
     public ControlPlaneConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -75,6 +81,20 @@ public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, 
                         + " TLS; use e.g. --advertise https://postern.example.com:7070");
             }
         }
+        Objects.requireNonNull(hostCertValidity, "hostCertValidity");
+        if (hostCertValidity.compareTo(Duration.ofMinutes(5)) < 0
+                || hostCertValidity.compareTo(Duration.ofDays(365)) > 0) {
+            throw new IllegalArgumentException("--host-cert-validity " + hostCertValidity + " is out of range; use 5m"
+                    + " to 365d (default 7d)");
+        }
+    }
+
+    /** Host certificates of the default lifetime. */
+    public ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, int httpPort, Clock clock,
+                              String masterKeyEnv, String bootstrapEmail, String gatewayHost, int gatewayPort,
+                              String gatewayAdvertise, String advertise, TlsSettings tls) {
+        this(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail, gatewayHost, gatewayPort,
+                gatewayAdvertise, advertise, tls, DEFAULT_HOST_CERT_VALIDITY);
     }
 
     /** A plane with a gateway advertised as given, serving plain HTTP on loopback (for tests). */
@@ -82,19 +102,25 @@ public record ControlPlaneConfig(Path dataDir, String jdbcUrl, String httpHost, 
                               String masterKeyEnv, String bootstrapEmail, String gatewayHost, int gatewayPort,
                               String gatewayAdvertise) {
         this(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail, gatewayHost, gatewayPort,
-                gatewayAdvertise, null, null);
+                gatewayAdvertise, null, null, DEFAULT_HOST_CERT_VALIDITY);
     }
 
     /** The same settings serving TLS as {@code settings} says. */
     public ControlPlaneConfig withTls(TlsSettings settings) {
         return new ControlPlaneConfig(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail,
-                gatewayHost, gatewayPort, gatewayAdvertise, advertise, settings);
+                gatewayHost, gatewayPort, gatewayAdvertise, advertise, settings, hostCertValidity);
     }
 
     /** The same settings advertising the API at {@code url}. */
     public ControlPlaneConfig withAdvertise(String url) {
         return new ControlPlaneConfig(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail,
-                gatewayHost, gatewayPort, gatewayAdvertise, url, tls);
+                gatewayHost, gatewayPort, gatewayAdvertise, url, tls, hostCertValidity);
+    }
+
+    /** The same settings with machines' host certificates lasting {@code validity}. */
+    public ControlPlaneConfig withHostCertValidity(Duration validity) {
+        return new ControlPlaneConfig(dataDir, jdbcUrl, httpHost, httpPort, clock, masterKeyEnv, bootstrapEmail,
+                gatewayHost, gatewayPort, gatewayAdvertise, advertise, tls, validity);
     }
 
     /** A plane whose gateway listens on a free loopback port. */

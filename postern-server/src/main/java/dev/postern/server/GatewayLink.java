@@ -11,7 +11,7 @@ import java.util.Optional;
  * The control plane's SSH gateway, if it runs one, and the hooks the API calls when CA keys or revocations
  * change so that the gateway stops trusting revoked certificates within seconds (live sessions included).
  */
-final class GatewayLink implements AutoCloseable {
+final class GatewayLink implements AutoCloseable, LifecycleRoutes.Hooks {
     private final Optional<Gateway> gateway;
     private final StoreGatewayDirectory directory;
     private final String advertise;
@@ -22,8 +22,8 @@ final class GatewayLink implements AutoCloseable {
         this.advertise = advertise;
     }
 
-    static GatewayLink start(ControlPlaneConfig config, Store store, Clock clock) {
-        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, clock);
+    static GatewayLink start(ControlPlaneConfig config, Store store, Clock clock, HostCertRenewal renewal) {
+        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, clock, renewal);
         if (config.gatewayPort() < 0) {
             return new GatewayLink(Optional.empty(), directory, null);
         }
@@ -67,6 +67,21 @@ final class GatewayLink implements AutoCloseable {
     int accessChanged(String org) {
         directory.accessChanged(org);
         return gateway.map(g -> g.accessChanged(org)).orElse(0);
+    }
+
+    @Override
+    public void machineRemoved(String org, String machineId) {
+        directory.revocationsChanged(org);
+        gateway.ifPresent(g -> {
+            g.machineRemoved(machineId, "machine " + machineId + " was removed from its app");
+            g.revocationsChanged(org); // agents fetch the KRL that now revokes its host key
+        });
+    }
+
+    @Override
+    public void orgDeleted(String org) {
+        directory.authoritiesChanged();
+        gateway.ifPresent(g -> g.endOrg(org, "org " + org + " was deleted"));
     }
 
     private static String hostPort(Gateway g) {

@@ -4,6 +4,7 @@ import dev.postern.store.AuditEvent;
 import dev.postern.store.IssuedCertificate;
 import dev.postern.store.Store;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
@@ -38,8 +39,13 @@ final class IssuanceLog implements AutoCloseable {
     static final long GATHER_NANOS = 500_000;
     private static final Logger LOG = LoggerFactory.getLogger(IssuanceLog.class);
 
-    /** One issued certificate: its log row and its audit row, written together. */
-    record Entry(IssuedCertificate certificate, AuditEvent event) {
+    /**
+     * One issued certificate: its log row and its audit row, written together, and the login its subject held in
+     * the org when it was signed (null: none). The commit checks the subject still holds it, under the membership
+     * row's lock: a certificate signed just before its subject was removed or renamed is refused rather than
+     * committed after the change revoked the subject's certificates.
+     */
+    record Entry(IssuedCertificate certificate, AuditEvent event, String login) {
         Entry {
             Objects.requireNonNull(certificate, "certificate");
             Objects.requireNonNull(event, "event");
@@ -246,6 +252,24 @@ final class IssuanceLog implements AutoCloseable {
         store.inTransaction(tx -> {
             tx.certificates().recordAll(certs);
             tx.audit().appendAll(events);
+            // each membership once, in a fixed order, so that two servers sharing a database lock them alike
+            List<Entry> subjects = batch.stream().map(Pending::entry)
+                    .sorted(Comparator.comparingLong((Entry e) -> e.certificate().orgId())
+                            .thenComparingLong(e -> e.certificate().personId()))
+                    .toList();
+            Entry previous = null;
+            for (Entry e : subjects) {
+                IssuedCertificate c = e.certificate();
+                boolean same = previous != null && previous.certificate().orgId() == c.orgId()
+                        && previous.certificate().personId() == c.personId()
+                        && Objects.equals(previous.login(), e.login());
+                previous = e;
+                if (!same && !tx.orgs().holdsLogin(c.orgId(), c.personId(), e.login())) {
+                    // fails the batch; written one by one, only this request gets the refusal
+                    throw ApiException.conflict("certificate " + c.keyId() + " was not issued: its subject was"
+                            + " removed from the org or given another login while it was being signed; ask again");
+                }
+            }
             return null;
         });
     }

@@ -1,6 +1,5 @@
 package dev.postern.server;
 
-import dev.postern.ca.HostCertRequest;
 import dev.postern.ca.SignedCertificate;
 import dev.postern.common.Untrusted;
 import dev.postern.common.api.CreateJoinTokenRequest;
@@ -8,6 +7,8 @@ import dev.postern.common.api.JoinRequest;
 import dev.postern.common.api.JoinResponse;
 import dev.postern.common.api.JoinTokenView;
 import dev.postern.common.api.MachineView;
+import dev.postern.common.api.RevokedHostKeyView;
+import dev.postern.ssh.OpenSshKeys;
 import dev.postern.store.App;
 import dev.postern.store.JoinToken;
 import dev.postern.store.Machine;
@@ -23,11 +24,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.sshd.common.config.keys.KeyUtils;
 
 /** Machine join tokens, joining, and machine listings. */
 final class MachineRoutes {
     static final String JOIN_PREFIX = "pjt_";
-    static final Duration HOST_CERT_VALIDITY = Duration.ofDays(365);
     private final Store store;
     private final TokenAuthenticator auth;
     private final OrgAccess access;
@@ -35,10 +36,12 @@ final class MachineRoutes {
     private final AuditTrail audit;
     private final Clock clock;
     private final Supplier<GatewayEndpoint> gateway;
+    private final HostCertificates hostCertificates;
     private final SecureRandom random = new SecureRandom();
 
     MachineRoutes(Store store, TokenAuthenticator auth, OrgAccess access, Authorities authorities, AuditTrail audit,
-                  Clock clock, Supplier<GatewayEndpoint> gateway) {
+                  Clock clock, Supplier<GatewayEndpoint> gateway, HostCertificates hostCertificates) {
+        this.hostCertificates = hostCertificates;
         this.store = store;
         this.auth = auth;
         this.access = access;
@@ -54,7 +57,17 @@ final class MachineRoutes {
         app.get("/v1/orgs/{org}/apps/{app}/machines", ctx -> {
             OrgAccess.Scope scope = access.member(auth.session(ctx), ctx.pathParam("org"));
             App a = app(scope.org(), ctx.pathParam("app"));
-            ctx.json(store.machines().forApp(a.id()).stream().map(m -> view(m, a)).toList());
+            boolean all = "true".equals(ctx.queryParam("all"));
+            ctx.json(store.machines().forApp(a.id()).stream().filter(m -> all || !m.removed()).map(m -> view(m, a))
+                    .toList());
+        });
+        // public, like the KRL that revokes the same keys: clients write them as known_hosts @revoked lines
+        app.get("/v1/orgs/{org}/revoked-host-keys", ctx -> {
+            Org org = store.orgs().byName(ctx.pathParam("org")).orElseThrow(() -> ApiException.notFound("org '"
+                    + ctx.pathParam("org") + "' not found"));
+            ctx.json(store.machines().revokedHostKeys(org.id()).stream().filter(k -> k.hostKey() != null)
+                    .map(k -> new RevokedHostKeyView(k.machineId(), k.app(), k.hostKey(), k.fingerprint(),
+                            k.revokedAt())).toList());
         });
     }
 
@@ -106,6 +119,8 @@ final class MachineRoutes {
         GatewayEndpoint gw = gateway.get();
         String id = HexFormat.of().formatHex(bytes(7));
         String name = id + ".vm." + a.name() + ".internal";
+        String hostKey = req.hostPublicKey() == null ? "" : req.hostPublicKey().trim();
+        refuseRemovedHostKey(hostKey, a.name());
         // one transaction: a bad host key or a failure rolls the token's use back
         JoinResponse response = store.inTransaction(tx -> {
             if (!tx.machines().consumeJoinToken(hash, now)) {
@@ -115,14 +130,12 @@ final class MachineRoutes {
             long serial = tx.certificates().nextSerial();
             SignedCertificate cert;
             try {
-                cert = ca.host().signHost(new HostCertRequest(req.hostPublicKey() == null ? "" : req.hostPublicKey().trim(),
-                        serial, "postern-host:" + org.name() + ":" + name, List.of(name, a.name() + ".internal", address),
-                        now.minus(CertificateIssuer.BACKDATE), now.plus(HOST_CERT_VALIDITY)));
+                cert = hostCertificates.sign(ca, serial, org.name(), a.name(), id, address, hostKey, now);
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
             }
             tx.machines().create(new Machine(id, org.id(), a.id(), region, address, cert.publicKeyFingerprint(), now, now,
-                    false));
+                    false, keyOnly(hostKey), null));
             audit.record(tx, new Caller(null, null, ctx.ip()), "machine:" + id, org.name(), "machine.join", name,
                     "address=" + address + " region=" + region);
             byte[] krl = OrgKrl.build(tx, org.name(), tx.authorities().forOrg(org.id()).orElseThrow());
@@ -134,6 +147,28 @@ final class MachineRoutes {
         ctx.status(201).json(response);
     }
 
+    /** A removed machine's identity never comes back: its host key is refused at join, in every org. */
+    private void refuseRemovedHostKey(String hostKey, String app) {
+        String fingerprint;
+        try {
+            fingerprint = KeyUtils.getFingerPrint(OpenSshKeys.parsePublicKey(hostKey));
+        } catch (RuntimeException e) {
+            return; // not a key: signing refuses it with the parser's words
+        }
+        store.machines().revokedHostKey(fingerprint).ifPresent(k -> {
+            throw ApiException.forbidden("host key " + fingerprint + " belongs to machine " + k.machineId()
+                    + ", removed at " + k.revokedAt() + "; a removed machine cannot join again with its old identity:"
+                    + " start the agent with an empty --data dir (a new host key) and a new join token"
+                    + " ('postern tokens create machine --app " + app + "')");
+        });
+    }
+
+    /** {@code type base64}: a key line's comment is the machine's to choose and is not kept. */
+    private static String keyOnly(String line) {
+        String[] f = line.strip().split("\\s+");
+        return f.length < 2 ? line : f[0] + " " + f[1];
+    }
+
     private App app(Org org, String name) {
         return store.apps().byName(org.id(), name).orElseThrow(() -> ApiException.notFound(
                 "app " + Untrusted.quote(name) + " not found in org '" + org.name() + "'; see 'postern apps list --org "
@@ -142,7 +177,7 @@ final class MachineRoutes {
 
     private static MachineView view(Machine m, App a) {
         return new MachineView(m.id(), a.name(), m.id() + ".vm." + a.name() + ".internal", m.region(), m.address(),
-                m.online() ? "online" : "offline", m.lastSeen());
+                m.removed() ? "removed" : m.online() ? "online" : "offline", m.lastSeen());
     }
 
     private byte[] bytes(int n) {

@@ -142,8 +142,8 @@ final class MemberRoutes {
             throw ApiException.forbidden("only owners may remove an owner");
         }
         RemoveMemberResponse removed = store.inTransaction(tx -> {
-            if (target.role() == Role.OWNER && tx.orgs().members(scope.org().id()).stream()
-                    .filter(m -> m.role() == Role.OWNER).count() == 1) {
+            // locked: two owners removing each other at once must not both see the other one left
+            if (target.role() == Role.OWNER && tx.orgs().lockAndCountOwners(scope.org().id()) <= 1) {
                 throw ApiException.conflict("'" + email + "' is the last owner of org '" + scope.org().name()
                         + "'; add another owner first");
             }
@@ -154,7 +154,7 @@ final class MemberRoutes {
             int n = tx.certificates().revokePerson(scope.org().id(), target.personId(), clock.instant(),
                     caller.email());
             Person person = tx.people().byId(target.personId()).orElseThrow();
-            RemoveMemberResponse r = offboarding.run(tx, scope.org(), person, n, clock.instant());
+            RemoveMemberResponse r = offboarding.run(tx, scope.org(), person, n, clock.instant(), caller.email());
             audit.record(tx, caller, scope.org().name(), "member.remove", email, "role was " + target.role().wire()
                     + "; " + Offboarding.detail(r));
             return r;

@@ -17,4 +17,10 @@ final class Names {
         }
         return name;
     }
+
+    /** An untrusted path value for an error message: control characters replaced, at most 64 characters. */
+    static String printable(String value) {
+        String p = value == null ? "" : value.replaceAll("\\p{Cntrl}", "?");
+        return p.length() > 64 ? p.substring(0, 64) + "..." : p;
+    }
 }

@@ -4,6 +4,7 @@ import dev.postern.ca.Krl;
 import dev.postern.store.IssuedCertificate;
 import dev.postern.store.OrgAuthority;
 import dev.postern.store.RetiredAuthority;
+import dev.postern.store.RevokedHostKey;
 import dev.postern.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ import java.util.List;
  * CA key, and each retired user CA key is revoked outright, which revokes every certificate it ever signed.
  * Retired host CA keys are left out: the gateway already refuses their certificates for new tunnels, and
  * listing them would cut the live tunnels through which machines learn about the new CA.
+ *
+ * <p>The host keys of removed machines are revoked outright too, which revokes every host certificate of them
+ * (gateway, agents, stock sshd).
  */
 final class OrgKrl {
     private OrgKrl() {
@@ -34,8 +38,14 @@ final class OrgKrl {
         List<String> caKeys = new ArrayList<>();
         caKeys.add(ca.userCaPublicKey());
         caKeys.addAll(retiredUserCas);
-        // both counts only grow, so the version does too
-        return Krl.write(caKeys, serials, retiredUserCas, serials.size() + (long) retired.size(), generated,
-                "postern revocations for org " + orgName);
+        List<RevokedHostKey> hostKeys = store.machines().revokedHostKeys(ca.orgId());
+        for (RevokedHostKey k : hostKeys) {
+            generated = k.revokedAt().isAfter(generated) ? k.revokedAt() : generated;
+        }
+        List<String> revokedKeys = new ArrayList<>(retiredUserCas);
+        hostKeys.stream().map(RevokedHostKey::hostKey).filter(java.util.Objects::nonNull).forEach(revokedKeys::add);
+        // all counts only grow, so the version does too
+        return Krl.write(caKeys, serials, revokedKeys, serials.size() + (long) retired.size() + hostKeys.size(),
+                generated, "postern revocations for org " + orgName);
     }
 }

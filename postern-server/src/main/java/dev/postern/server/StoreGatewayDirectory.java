@@ -2,6 +2,7 @@ package dev.postern.server;
 
 import dev.postern.gateway.GatewayDirectory;
 import dev.postern.gateway.MachineRecord;
+import dev.postern.ssh.CertificateRefusedException;
 import dev.postern.ssh.OpenSshKeys;
 import dev.postern.ssh.RevocationList;
 import dev.postern.store.App;
@@ -34,6 +35,7 @@ final class StoreGatewayDirectory implements GatewayDirectory {
 
     private final Store store;
     private final Clock clock;
+    private final HostCertRenewal renewal;
     private volatile Authorities authorities;
     private final Map<String, Cached<RevocationList>> revocations = new ConcurrentHashMap<>();
     /** Per org: e-mail to the apps the member holds grants on. */
@@ -47,9 +49,23 @@ final class StoreGatewayDirectory implements GatewayDirectory {
     private record Cached<T>(T value, Instant loadedAt) {
     }
 
+    /** A directory that renews no host certificates. */
     StoreGatewayDirectory(Store store, Clock clock) {
+        this(store, clock, null);
+    }
+
+    StoreGatewayDirectory(Store store, Clock clock, HostCertRenewal renewal) {
         this.store = store;
         this.clock = clock;
+        this.renewal = renewal;
+    }
+
+    @Override
+    public String renewHostCertificate(MachineRecord machine, PublicKey hostKey) throws CertificateRefusedException {
+        if (renewal == null) {
+            throw new CertificateRefusedException("this control plane does not renew host certificates");
+        }
+        return renewal.renew(machine.id(), hostKey);
     }
 
     void authoritiesChanged() {
@@ -90,7 +106,8 @@ final class StoreGatewayDirectory implements GatewayDirectory {
     @Override
     public Optional<MachineRecord> machine(String machineId) {
         Optional<Machine> m = store.machines().byId(machineId);
-        if (m.isEmpty()) {
+        // a removed machine is nobody: no tunnel login, no route to it
+        if (m.isEmpty() || m.get().removed()) {
             return Optional.empty();
         }
         Org org = store.orgs().byId(m.get().orgId()).orElseThrow();

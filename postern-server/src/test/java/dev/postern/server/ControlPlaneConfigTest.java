@@ -24,6 +24,18 @@ class ControlPlaneConfigTest {
     }
 
     @Test
+    void hostCertificatesLastSevenDaysUnlessToldWithinFiveMinutesToAYear() {
+        ControlPlaneConfig c = ControlPlaneConfig.local(dir, clock);
+        assertThat(c.hostCertValidity()).isEqualTo(java.time.Duration.ofDays(7));
+        assertThat(c.withHostCertValidity(java.time.Duration.ofHours(12)).hostCertValidity())
+                .isEqualTo(java.time.Duration.ofHours(12));
+        assertThatThrownBy(() -> c.withHostCertValidity(java.time.Duration.ofMinutes(4)))
+                .hasMessageContaining("--host-cert-validity PT4M is out of range; use 5m to 365d");
+        assertThatThrownBy(() -> c.withHostCertValidity(java.time.Duration.ofDays(366)))
+                .hasMessageContaining("out of range");
+    }
+
+    @Test
     void theAdvertisedGatewayIsWhatMachinesAndPeopleAreTold() {
         try (ControlPlane cp = ControlPlane.start(new ControlPlaneConfig(dir.resolve("data"), null, "127.0.0.1", 0, clock,
                 null, null, "127.0.0.1", 0, "gw.example.com:2222"))) {

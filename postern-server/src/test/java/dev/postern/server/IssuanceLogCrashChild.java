@@ -1,5 +1,6 @@
 package dev.postern.server;
 
+import dev.postern.common.Role;
 import dev.postern.store.AuditEvent;
 import dev.postern.store.IssuedCertificate;
 import dev.postern.store.JdbcStore;
@@ -26,6 +27,7 @@ public final class IssuanceLogCrashChild {
         Instant at = Instant.parse("2025-03-01T10:00:00Z");
         long orgId = store.orgs().create("acme", at).id();
         long personId = store.people().create("alice@example.com", at).id();
+        store.orgs().addMember(orgId, personId, Role.MEMBER, "alice", at);
         Serials serials = new Serials(store, Serials.BLOCK);
         IssuanceLog log = new IssuanceLog(store);
         out.println("ready");
@@ -36,7 +38,9 @@ public final class IssuanceLogCrashChild {
                     long s = serials.next();
                     log.append(new IssuanceLog.Entry(new IssuedCertificate(s, orgId, personId, "k" + s, List.of("alice"),
                             "SHA256:x", at, at.plusSeconds(3600), "alice@example.com", at, null, null),
-                            new AuditEvent(0, at, "alice@example.com", "acme", "certificate.issue", "k" + s, "test", null)));
+                            new AuditEvent(0, at, "alice@example.com", "acme", "certificate.issue", "k" + s, "test",
+                                    null),
+                            "alice"));
                     synchronized (out) {
                         out.println("acknowledged " + s);
                     }

@@ -3,6 +3,7 @@ package dev.postern.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.postern.common.Role;
 import dev.postern.store.AuditEvent;
 import dev.postern.store.IssuedCertificate;
 import dev.postern.store.JdbcStore;
@@ -40,6 +41,7 @@ class IssuanceLogTest {
         store = JdbcStore.open(StoreConfig.h2(dir));
         acme = store.orgs().create("acme", AT);
         alice = store.people().create("alice@example.com", AT);
+        store.orgs().addMember(acme.id(), alice.id(), Role.MEMBER, "alice", AT);
     }
 
     @AfterEach
@@ -53,7 +55,7 @@ class IssuanceLogTest {
         IssuedCertificate c = new IssuedCertificate(serial, orgId, personId, "key-" + serial, List.of("alice"),
                 "SHA256:fp", AT.minusSeconds(60), AT.plusSeconds(3600), "alice@example.com", AT, null, null);
         return new IssuanceLog.Entry(c, new AuditEvent(0, AT, "alice@example.com", "acme", "certificate.issue",
-                "key-" + serial, "127.0.0.1", "test"));
+                "key-" + serial, "127.0.0.1", "test"), "alice");
     }
 
     private List<Long> logged() {

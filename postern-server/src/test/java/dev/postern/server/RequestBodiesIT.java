@@ -20,6 +20,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +165,25 @@ class RequestBodiesIT {
         Http.Reply path = http.get("/v1/orgs/" + "z".repeat(4000) + "/apps", boss);
         assertThat(path.status()).isEqualTo(404);
         assertThat(path.body().length).isLessThan(1024);
+    }
+
+    /**
+     * An org name in the path reaches error messages too, also on the routes anyone may call without a token
+     * (the CA's public keys and the KRL) and on a path that exists for another method only (Javalin's own 404).
+     */
+    @Test
+    void aHostileOrgNameInThePathIsQuotedShortAndEscaped() {
+        String org = "%1b%5b2J%e2%80%ae" + "q".repeat(3000);
+        for (Http.Reply r : List.of(http.get("/v1/orgs/" + org + "/ca", null),
+                http.get("/v1/orgs/" + org + "/revocations.krl", null),
+                http.patch("/v1/orgs/" + org + "/ca", boss, Map.of()),
+                http.get("/v1/orgs/" + org + "/members", boss))) {
+            assertThat(r.status()).as(r.text()).isEqualTo(404);
+            String error = r.json().get("error").asText();
+            assertThat(error.length()).as(error).isLessThan(300);
+            assertThat(error.codePoints().noneMatch(dev.postern.common.Untrusted::isUnsafe)).as(error).isTrue();
+            assertThat(error).doesNotContain("q".repeat(100));
+        }
     }
 
     @Test

@@ -119,4 +119,61 @@ class SubjectKeyRefusalIT {
         assertThat(http.get("/v1/orgs/acme/certificates", session).json()).isEmpty();
         assertThat(http.get("/v1/orgs/acme/apps/web/machines", session).json()).isEmpty();
     }
+
+    /**
+     * The same CA keys with three zero bytes appended to the key blob: MINA decodes the key and ignores the rest,
+     * so a text comparison with the stored CA keys missed them and the CA certified another org's CA key, its own
+     * host CA key as a user, or its own user CA key as a host. OpenSSH refuses blobs with trailing data; so do we.
+     */
+    @Test
+    void aCaKeyWithBytesAppendedToItsBlobIsRefusedToo() {
+        List<String> caKeys = List.of(ca("acme", "userCaPublicKey"), ca("acme", "hostCaPublicKey"),
+                ca("other", "userCaPublicKey"), ca("other", "hostCaPublicKey"));
+        String token = joinToken(caKeys.size());
+
+        for (String caKey : caKeys) {
+            String padded = withTrailingBytes(caKey);
+            Http.Reply user = issue(padded);
+            assertThat(user.status()).as(padded + ": " + user.text()).isEqualTo(400);
+            assertThat(user.json().get("error").asText()).contains("trailing");
+            Http.Reply host = http.post("/v1/join", token, new JoinRequest(padded, "local"));
+            assertThat(host.status()).as(padded + ": " + host.text()).isEqualTo(400);
+            assertThat(host.json().get("error").asText()).contains("trailing");
+        }
+        assertThat(http.get("/v1/orgs/acme/certificates", session).json()).as("nothing issued").isEmpty();
+        assertThat(http.get("/v1/orgs/acme/apps/web/machines", session).json()).as("nothing joined").isEmpty();
+        // the refusals did not use the token up
+        assertThat(http.post("/v1/join", token, new JoinRequest(key("host", "-t", "ed25519"), "local")).status())
+                .isEqualTo(201);
+    }
+
+    private static String withTrailingBytes(String keyLine) {
+        String[] parts = keyLine.split(" ");
+        byte[] blob = java.util.Base64.getDecoder().decode(parts[1]);
+        return parts[0] + " " + java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(blob,
+                blob.length + 3));
+    }
+
+    /**
+     * Hostile key lines (terminal escapes, a bidi override, 30 000 characters) in each part of the line the key
+     * parser reports on: the 400 quotes them short and escaped, as every other refused value, for users and hosts.
+     */
+    @Test
+    void aHostileKeyLineIsQuotedShortAndEscaped() {
+        String junk = "A".repeat(30_000);
+        String blob = java.util.Base64.getEncoder().encodeToString(("\u0000\u0000\u0000\u000bssh-ed25519\u001b[2J"
+                + junk).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        List<String> lines = List.of("\u001b]0;pwned\u0007" + junk, "ssh-ed25519 \u001b[2J" + junk,
+                "ssh-\u202e\u001b[31m" + junk + " AAAA", "ssh-ed25519 " + blob, "ssh-rsa " + blob);
+        String token = joinToken(1);
+        for (String line : lines) {
+            for (Http.Reply r : List.of(issue(line), http.post("/v1/join", token, new JoinRequest(line, "local")))) {
+                assertThat(r.status()).as(r.text()).isEqualTo(400);
+                String error = r.json().get("error").asText();
+                assertThat(error.length()).as(error).isLessThan(600);
+                assertThat(error.codePoints().noneMatch(dev.postern.common.Untrusted::isUnsafe)).as(error).isTrue();
+                assertThat(error).doesNotContain("A".repeat(100));
+            }
+        }
+    }
 }

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
@@ -28,6 +30,18 @@ final class SshOverChannel extends AbstractServerChannel {
         super("", java.util.List.of(), null);
         this.server = server;
         this.check = check;
+        addRequestHandler((channel, request, wantReply, buffer) -> {
+            if (!SessionEndReason.REQUEST.equals(request)) {
+                return RequestHandler.Result.Unsupported;
+            }
+            String reason = SessionEndReason.clean(buffer.getString());
+            StreamIoSession s = inner;
+            AbstractSession carried = s == null ? null : AbstractSession.getSession(s, true);
+            if (carried != null) {
+                SessionEndReason.holder(carried).set(reason);
+            }
+            return RequestHandler.Result.ReplySuccess;
+        });
     }
 
     @Override

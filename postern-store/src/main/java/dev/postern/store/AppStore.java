@@ -13,4 +13,10 @@ public interface AppStore {
 
     /** Apps of an org ordered by name. */
     List<App> forOrg(long orgId);
+
+    /**
+     * Deletes an app row and its access grants; its machines and join tokens must be gone
+     * ({@link MachineStore#deleteForApp}).
+     */
+    boolean delete(long appId);
 }

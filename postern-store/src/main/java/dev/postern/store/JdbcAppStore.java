@@ -13,6 +13,8 @@ final class JdbcAppStore implements AppStore {
     private static final String BY_NAME = "SELECT id, org_id, name, created_at FROM apps WHERE org_id = ? AND name = ?";
     private static final String FOR_ORG = "SELECT id, org_id, name, created_at FROM apps WHERE org_id = ? ORDER BY name";
 
+    private static final String DELETE = "DELETE FROM apps WHERE id = ?";
+
     private final Connections db;
 
     JdbcAppStore(Connections db) {
@@ -49,5 +51,14 @@ final class JdbcAppStore implements AppStore {
 
     private static App row(ResultSet rs) throws SQLException {
         return new App(rs.getLong("id"), rs.getLong("org_id"), rs.getString("name"), Columns.instant(rs, "created_at"));
+    }
+
+    @Override
+    public boolean delete(long appId) {
+        // who may reach the app goes with it: a new app of the same name starts with no grants
+        return db.with("delete app " + appId, c -> {
+            Connections.executeUpdate(c, "DELETE FROM access_grants WHERE app_id = ?", ps -> ps.setLong(1, appId));
+            return Connections.executeUpdate(c, DELETE, ps -> ps.setLong(1, appId));
+        }) == 1;
     }
 }

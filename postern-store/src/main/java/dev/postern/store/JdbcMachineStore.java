@@ -18,13 +18,24 @@ final class JdbcMachineStore implements MachineStore {
     private static final String CONSUME = "UPDATE join_tokens SET uses_left = uses_left - 1"
             + " WHERE hash = ? AND uses_left > 0 AND expires_at > ? AND revoked_at IS NULL";
     private static final String COLUMNS = "id, org_id, app_id, region, address, host_key_fingerprint, created_at,"
-            + " last_seen, online";
-    private static final String INSERT = "INSERT INTO machines (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " last_seen, online, host_key, removed_at";
+    private static final String INSERT = "INSERT INTO machines (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM machines WHERE id = ?";
     private static final String FOR_APP = "SELECT " + COLUMNS + " FROM machines WHERE app_id = ? ORDER BY id";
     private static final String NEXT_NUMBER = "SELECT nextval('machine_number_seq')";
     private static final String ALL_OFFLINE = "UPDATE machines SET online = FALSE, last_seen = ? WHERE online = TRUE";
     private static final String SET_ONLINE = "UPDATE machines SET online = ?, last_seen = ? WHERE id = ?";
+    private static final String REMOVE = "UPDATE machines SET removed_at = ?, online = FALSE WHERE id = ?"
+            + " AND removed_at IS NULL";
+    private static final String REVOKED_COLUMNS = "fingerprint, org_id, machine_id, app, host_key, revoked_at, revoked_by";
+    private static final String INSERT_REVOKED = "INSERT INTO revoked_host_keys (" + REVOKED_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String REVOKED_FOR_ORG = "SELECT " + REVOKED_COLUMNS + " FROM revoked_host_keys"
+            + " WHERE org_id = ? ORDER BY revoked_at, machine_id";
+    private static final String REVOKED_BY_FINGERPRINT = "SELECT " + REVOKED_COLUMNS + " FROM revoked_host_keys"
+            + " WHERE fingerprint = ?";
+    private static final String DELETE_APP_MACHINES = "DELETE FROM machines WHERE app_id = ?";
+    private static final String DELETE_APP_TOKENS = "DELETE FROM join_tokens WHERE app_id = ?";
 
     private final Connections db;
 
@@ -80,6 +91,8 @@ final class JdbcMachineStore implements MachineStore {
                             Columns.setInstant(ps, 7, m.createdAt());
                             Columns.setInstant(ps, 8, m.lastSeen());
                             ps.setBoolean(9, m.online());
+                            Columns.setNullableString(ps, 10, m.hostKey());
+                            Columns.setInstant(ps, 11, m.removedAt());
                         })));
     }
 
@@ -116,6 +129,60 @@ final class JdbcMachineStore implements MachineStore {
     private static Machine row(ResultSet rs) throws SQLException {
         return new Machine(rs.getString("id"), rs.getLong("org_id"), rs.getLong("app_id"), rs.getString("region"),
                 rs.getString("address"), rs.getString("host_key_fingerprint"), Columns.instant(rs, "created_at"),
-                Columns.instant(rs, "last_seen"), rs.getBoolean("online"));
+                Columns.instant(rs, "last_seen"), rs.getBoolean("online"), rs.getString("host_key"),
+                Columns.instant(rs, "removed_at"));
+    }
+
+    @Override
+    public boolean remove(String id, Instant at, String by, String appName) {
+        Objects.requireNonNull(at, "at");
+        Machine m = byId(id).orElse(null);
+        if (m == null || m.removed()) {
+            return false;
+        }
+        if (db.update("remove machine " + id, REMOVE, ps -> {
+            Columns.setInstant(ps, 1, at);
+            ps.setString(2, id);
+        }) != 1) {
+            return false;
+        }
+        // A key another removed machine used already stays revoked under that machine's name.
+        if (revokedHostKey(m.hostKeyFingerprint()).isEmpty()) {
+            db.update("revoke the host key of machine " + id, INSERT_REVOKED, ps -> {
+                ps.setString(1, m.hostKeyFingerprint());
+                ps.setLong(2, m.orgId());
+                ps.setString(3, id);
+                ps.setString(4, appName);
+                Columns.setNullableString(ps, 5, m.hostKey());
+                Columns.setInstant(ps, 6, at);
+                ps.setString(7, by);
+            });
+        }
+        return true;
+    }
+
+    @Override
+    public List<RevokedHostKey> revokedHostKeys(long orgId) {
+        return db.list("list the revoked host keys of org " + orgId, REVOKED_FOR_ORG, ps -> ps.setLong(1, orgId),
+                JdbcMachineStore::revoked);
+    }
+
+    @Override
+    public Optional<RevokedHostKey> revokedHostKey(String fingerprint) {
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        return db.one("look up a revoked host key", REVOKED_BY_FINGERPRINT, ps -> ps.setString(1, fingerprint),
+                JdbcMachineStore::revoked);
+    }
+
+    @Override
+    public void deleteForApp(long appId) {
+        db.update("delete the join tokens of app " + appId, DELETE_APP_TOKENS, ps -> ps.setLong(1, appId));
+        db.update("delete the machines of app " + appId, DELETE_APP_MACHINES, ps -> ps.setLong(1, appId));
+    }
+
+    private static RevokedHostKey revoked(ResultSet rs) throws SQLException {
+        return new RevokedHostKey(rs.getString("fingerprint"), rs.getLong("org_id"), rs.getString("machine_id"),
+                rs.getString("app"), rs.getString("host_key"), Columns.instant(rs, "revoked_at"),
+                rs.getString("revoked_by"));
     }
 }

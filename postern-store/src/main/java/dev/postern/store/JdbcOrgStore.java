@@ -26,7 +26,19 @@ final class JdbcOrgStore implements OrgStore {
     private static final String MEMBER_COLUMNS = "SELECT m.org_id, m.person_id, p.email, m.role, m.login, m.created_at"
             + " FROM memberships m JOIN people p ON p.id = m.person_id";
     private static final String MEMBERSHIP = MEMBER_COLUMNS + " WHERE m.org_id = ? AND m.person_id = ?";
+    private static final String LOCK_LOGIN = "SELECT login FROM memberships WHERE org_id = ? AND person_id = ?"
+            + " FOR UPDATE";
+    private static final String LOCK_ROLES = "SELECT role FROM memberships WHERE org_id = ? FOR UPDATE";
     private static final String MEMBERS = MEMBER_COLUMNS + " WHERE m.org_id = ? ORDER BY p.email";
+
+    // Children first; machines and apps are gone already (AppStore.delete). Audit rows name the org and stay.
+    private static final List<String> DELETE = List.of(
+            "DELETE FROM join_tokens WHERE org_id = ?",
+            "DELETE FROM certificates WHERE org_id = ?",
+            "DELETE FROM retired_authorities WHERE org_id = ?",
+            "DELETE FROM org_authorities WHERE org_id = ?",
+            "DELETE FROM memberships WHERE org_id = ?",
+            "DELETE FROM orgs WHERE id = ?");
 
     private final Connections db;
 
@@ -141,6 +153,22 @@ final class JdbcOrgStore implements OrgStore {
     }
 
     @Override
+    public boolean holdsLogin(long orgId, long personId, String login) {
+        Optional<Optional<String>> held = db.one("lock the membership of person " + personId + " in org " + orgId,
+                LOCK_LOGIN, ps -> {
+                    ps.setLong(1, orgId);
+                    ps.setLong(2, personId);
+                }, rs -> Optional.ofNullable(rs.getString("login")));
+        return held.isPresent() && Objects.equals(held.get().orElse(null), login);
+    }
+
+    @Override
+    public int lockAndCountOwners(long orgId) {
+        return (int) db.list("lock the memberships of org " + orgId, LOCK_ROLES, ps -> ps.setLong(1, orgId),
+                rs -> Role.valueOf(rs.getString("role"))).stream().filter(r -> r == Role.OWNER).count();
+    }
+
+    @Override
     public List<Membership> members(long orgId) {
         return db.list("list the members of org " + orgId, MEMBERS, ps -> ps.setLong(1, orgId),
                 JdbcOrgStore::membership);
@@ -153,5 +181,14 @@ final class JdbcOrgStore implements OrgStore {
     private static Membership membership(ResultSet rs) throws SQLException {
         return new Membership(rs.getLong("org_id"), rs.getLong("person_id"), rs.getString("email"),
                 Role.valueOf(rs.getString("role")), rs.getString("login"), Columns.instant(rs, "created_at"));
+    }
+
+    @Override
+    public boolean delete(long orgId) {
+        int deleted = 0;
+        for (String sql : DELETE) {
+            deleted = db.update("delete org " + orgId, sql, ps -> ps.setLong(1, orgId));
+        }
+        return deleted == 1;
     }
 }

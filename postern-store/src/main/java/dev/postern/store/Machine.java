@@ -2,6 +2,7 @@ package dev.postern.store;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A machine that joined an app.
@@ -10,9 +11,11 @@ import java.util.Objects;
  * @param address its private IPv6 address, from the org's ULA prefix
  * @param hostKeyFingerprint SHA256 fingerprint of the host key it joined with
  * @param lastSeen when its tunnel was last up (or it joined), for listings
+ * @param hostKey the host public key line it joined with; null for machines that joined before it was kept
+ * @param removedAt when it was removed from its app ({@code postern machines remove}); null while it belongs
  */
 public record Machine(String id, long orgId, long appId, String region, String address, String hostKeyFingerprint,
-                      Instant createdAt, Instant lastSeen, boolean online) {
+                      Instant createdAt, Instant lastSeen, boolean online, String hostKey, Instant removedAt) {
     public Machine {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(region, "region");
@@ -20,5 +23,19 @@ public record Machine(String id, long orgId, long appId, String region, String a
         Objects.requireNonNull(hostKeyFingerprint, "hostKeyFingerprint");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(lastSeen, "lastSeen");
+    }
+
+    /** A machine whose host key line is not known and that was never removed. */
+    public Machine(String id, long orgId, long appId, String region, String address, String hostKeyFingerprint,
+                   Instant createdAt, Instant lastSeen, boolean online) {
+        this(id, orgId, appId, region, address, hostKeyFingerprint, createdAt, lastSeen, online, null, null);
+    }
+
+    public boolean removed() {
+        return removedAt != null;
+    }
+
+    public Optional<String> hostKeyLine() {
+        return Optional.ofNullable(hostKey);
     }
 }

@@ -16,6 +16,7 @@ public interface MachineStore {
      */
     boolean consumeJoinToken(String hash, Instant now);
 
+
     /** Records a new machine; throws {@link ConflictException} when the id exists. */
     void create(Machine machine);
 
@@ -35,4 +36,19 @@ public interface MachineStore {
      * stale). Returns how many were online.
      */
     int setAllOffline(Instant at);
+
+    /**
+     * Marks a machine removed at {@code at} (offline too) and revokes its host key for good; false when the
+     * machine is unknown or already removed. Run it in a transaction with the audit record.
+     */
+    boolean remove(String id, Instant at, String by, String appName);
+
+    /** Revoked host keys of an org's removed machines, oldest first. */
+    List<RevokedHostKey> revokedHostKeys(long orgId);
+
+    /** The revoked host key with this fingerprint ({@code SHA256:...}), in whatever org. */
+    Optional<RevokedHostKey> revokedHostKey(String fingerprint);
+
+    /** Deletes an app's machine rows and join tokens (its machines must be removed first: their keys stay revoked). */
+    void deleteForApp(long appId);
 }

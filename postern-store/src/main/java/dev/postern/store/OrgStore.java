@@ -41,6 +41,27 @@ public interface OrgStore {
 
     Optional<Membership> membership(long orgId, long personId);
 
+    /**
+     * True when the person is still a member with exactly this login (null: none), locking the membership row
+     * until the transaction ends: a removal or a renaming waits for it, and one that came first is seen. The
+     * certificate log asks this in the transaction that records a certificate, so that a certificate signed
+     * before such a change is either refused or committed before the change revokes the person's certificates.
+     */
+    boolean holdsLogin(long orgId, long personId, String login);
+
+    /**
+     * Locks every membership of the org until the transaction ends and counts its owners: two owners removing
+     * each other at once are serialised, so the second sees the first's removal and an org never loses its last
+     * owner.
+     */
+    int lockAndCountOwners(long orgId);
+
     /** Members ordered by e-mail. */
     List<Membership> members(long orgId);
+
+    /**
+     * Deletes an org with its memberships, CA and certificate log; its apps must be deleted first. The audit
+     * trail (by org name) and its removed machines' revoked host keys stay.
+     */
+    boolean delete(long orgId);
 }

@@ -60,6 +60,19 @@ interface AccessGrantStoreContract {
     }
 
     @Test
+    default void deletingAnAppDeletesItsGrants() {
+        Instant now = clock().instant();
+        Org acme = store().orgs().create("acme", now);
+        App web = store().apps().create(acme.id(), "web", now);
+        Person bob = store().people().create("bob@example.com", now);
+        store().accessGrants().put(acme.id(), web.id(), bob.id(), List.of("app"), "o@example.com", now);
+        assertThat(store().apps().delete(web.id())).isTrue();
+        App again = store().apps().create(acme.id(), "web", now);
+        assertThat(store().accessGrants().find(again.id(), bob.id())).as("a new app of that name: no grants").isEmpty();
+        assertThat(store().accessGrants().forOrg(acme.id())).isEmpty();
+    }
+
+    @Test
     default void reservedOrInvalidLoginsAreNeverGranted() {
         Instant now = clock().instant();
         Org acme = store().orgs().create("acme", now);

@@ -83,4 +83,36 @@ interface MemberLoginStoreContract {
         });
         assertThat(store().orgs().membership(acme.id(), b.id()).orElseThrow().login()).isEqualTo("sam2");
     }
+
+    @Test
+    default void holdsLoginIsTrueOnlyForTheCurrentLoginOfACurrentMember() {
+        Instant now = clock().instant();
+        Org acme = store().orgs().create("acme", now);
+        Person bob = store().people().create("bob@a.example", now);
+        Person boss = store().people().create("boss@a.example", now);
+        store().orgs().addMember(acme.id(), bob.id(), Role.MEMBER, "bob", now);
+        store().orgs().addMember(acme.id(), boss.id(), Role.OWNER, now);
+
+        assertThat(store().<Boolean>inTransaction(tx -> tx.orgs().holdsLogin(acme.id(), bob.id(), "bob"))).isTrue();
+        assertThat(store().<Boolean>inTransaction(tx -> tx.orgs().holdsLogin(acme.id(), boss.id(), null))).isTrue();
+        assertThat(store().orgs().holdsLogin(acme.id(), boss.id(), "boss")).isFalse();
+        store().orgs().setLogin(acme.id(), bob.id(), "robert");
+        assertThat(store().orgs().holdsLogin(acme.id(), bob.id(), "bob")).as("renamed").isFalse();
+        store().orgs().removeMember(acme.id(), bob.id());
+        assertThat(store().orgs().holdsLogin(acme.id(), bob.id(), "robert")).as("removed").isFalse();
+    }
+
+    @Test
+    default void lockAndCountOwnersCountsOnlyThatOrgsOwners() {
+        Instant now = clock().instant();
+        Org acme = store().orgs().create("acme", now);
+        Org other = store().orgs().create("other", now);
+        for (String name : new String[] {"o1", "o2", "m1"}) {
+            Person p = store().people().create(name + "@a.example", now);
+            store().orgs().addMember(acme.id(), p.id(), name.startsWith("o") ? Role.OWNER : Role.MEMBER, name, now);
+            store().orgs().addMember(other.id(), p.id(), Role.OWNER, name, now);
+        }
+        assertThat(store().<Integer>inTransaction(tx -> tx.orgs().lockAndCountOwners(acme.id()))).isEqualTo(2);
+        assertThat(store().orgs().lockAndCountOwners(other.id())).isEqualTo(3);
+    }
 }

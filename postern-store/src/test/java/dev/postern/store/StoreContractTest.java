@@ -25,9 +25,8 @@ import org.junit.jupiter.api.Test;
  * The behaviour every {@link Store} must have, run against each real database by a subclass. Each test
  * starts from an empty, freshly migrated database.
  */
-abstract class StoreContractTest
-        implements MachineStoreContract, BatchStoreContract, MemberLoginStoreContract, JoinTokenStoreContract,
-        AccessGrantStoreContract {
+abstract class StoreContractTest implements MachineStoreContract, BatchStoreContract, MemberLoginStoreContract,
+        JoinTokenStoreContract, MachineLifecycleContract, AccessGrantStoreContract {
     /** Millisecond and sub-millisecond parts on purpose: the store must keep at least millisecond precision. */
     protected final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:15:30.123456Z"));
     protected Store store;

@@ -17,19 +17,24 @@ import org.slf4j.LoggerFactory;
  * every capability ({@link ThreadSyscalls#becomeUser}), exactly as a session's shell is started; it can never
  * be root again, so it must not go back to any pool, MINA's included, where it could later do root work or
  * serve someone else. The caller (MINA's executor thread) only waits for it. Every file operation of the
- * transfer happens on this thread, so the kernel checks the user's rights for all of them, and
- * {@code /proc/thread-self/status} read through the transfer shows the user's ids and no capabilities.
+ * transfer happens on this thread, so the kernel checks the user's rights for all of them, and the thread's
+ * {@code /proc/PID/task/TID/status}, read from outside, shows the user's ids and no capabilities.
  *
  * <p>The thread also gets its own umask: {@code unshare(CLONE_FS)} gives it a private copy of the cwd, root and
  * umask that JVM threads otherwise share, so setting the umask does not touch the agent or its sessions. Where
  * the kernel or a seccomp filter forbids that, the explicit creation modes of {@link Umask} still apply to files
  * and directories made by SFTP OPEN and MKDIR and by scp.
+ *
+ * <p>A non-root user's thread also gets, while still root, a mount namespace of its own with every procfs mount
+ * covered ({@link ProcfsHiding}): as a thread of the agent's process it could otherwise follow the process's
+ * {@code /proc/self/fd} magic links to files in directories it may not enter. Root logins keep {@code /proc}.
  */
 final class TransferThread {
     private static final Logger LOG = LoggerFactory.getLogger(TransferThread.class);
     private static final int CLONE_FS = 0x200;
     private static final LibC LIBC = load();
     private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private static final AtomicBoolean WARNED_PROC = new AtomicBoolean();
 
     private interface LibC extends Library {
         int unshare(int flags) throws LastErrorException;
@@ -62,6 +67,9 @@ final class TransferThread {
         AtomicBoolean became = new AtomicBoolean();
         Thread thread = new Thread(() -> {
             try {
+                if (switchTo != null) {
+                    hideProcfs();
+                }
                 restrictUmask(umask);
                 if (switchTo != null) {
                     ThreadSyscalls.becomeUser(switchTo.uid(), switchTo.gid(), switchTo.groups());
@@ -101,6 +109,21 @@ final class TransferThread {
             throw err;
         }
         throw new IllegalStateException(t);
+    }
+
+    /** While still root: a view of the file system without procfs, so the user cannot use the agent's fds. */
+    private static void hideProcfs() {
+        try {
+            ProcfsHiding.hideFromThisThread();
+        } catch (IOException e) {
+            if (WARNED_PROC.compareAndSet(false, true)) {
+                LOG.warn("SFTP and scp of non-root logins can reach files the agent process holds open through"
+                        + " /proc/self/fd, /dev/fd and /proc/PID/fd, skipping the permissions of the directories"
+                        + " above them: transfer threads cannot get a mount namespace without /proc ({}). Give the"
+                        + " agent CAP_SYS_ADMIN and allow unshare and mount (seccomp, AppArmor) to close this;"
+                        + " transfers continue without it (warned once)", e.getMessage());
+            }
+        }
     }
 
     private static void restrictUmask(Umask umask) {

@@ -1,6 +1,7 @@
 package dev.postern.agent.session;
 
 import dev.postern.ssh.CertificateGrant;
+import dev.postern.ssh.SessionEndReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,6 +45,7 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
     private ExitCallback exit;
     private Instant started;
     private AuditRecord audit;
+    private java.util.concurrent.atomic.AtomicReference<String> endReason;
     // owned by the reactor thread once start() has handed over
     private ChildProcess child;
     private Pty pty;
@@ -108,6 +110,7 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
     @Override
     public void start(ChannelSession session, Environment env) throws IOException {
         started = services.clock().instant();
+        endReason = SessionEndReason.holder(channel.getSession());
         CertificateGrant grant = channel.grant();
         String login = channel.getSession().getUsername();
         String command = grant != null && grant.forceCommand().isPresent() ? grant.forceCommand().get() : requested;
@@ -286,6 +289,8 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
                 .put("bytesIn", bytesIn.get())
                 .put("bytesOut", bytesOut.get())
                 .put("durationMs", Duration.between(started, services.clock().instant()).toMillis());
+        // ended by the gateway (member or machine removed, gateway shutting down): it said why
+        SessionEndReason.of(endReason).ifPresent(reason -> end.put("reason", reason));
         services.audit().write(end);
     }
 

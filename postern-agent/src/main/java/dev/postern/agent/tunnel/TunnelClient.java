@@ -19,6 +19,10 @@ import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -61,9 +65,15 @@ public final class TunnelClient implements AutoCloseable {
     private volatile boolean closing;
     private volatile ClientSession current;
     private volatile boolean online;
+    private volatile OpenSshCertificate certificate;
+    private volatile String gatewayMessage = "";
+
+    /** Must equal the gateway's {@code HostCertRenewHandler.REQUEST}; the agent does not depend on the gateway. */
+    static final String RENEW = "host-cert-renew@postern.dev";
 
     private TunnelClient(TunnelConfig config, SshClient client, Sleeper sleeper, Random random) {
         this.config = config;
+        this.certificate = config.hostCertificate();
         this.client = client;
         this.sleeper = sleeper;
         this.random = random;
@@ -113,8 +123,54 @@ public final class TunnelClient implements AutoCloseable {
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.start();
         TunnelClient tunnel = new TunnelClient(config, client, sleeper, random);
+        client.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionDisconnect(Session session, int reason, String msg, String language, boolean initiator) {
+                if (!initiator && msg != null && !msg.isBlank()) {
+                    // the gateway says why it hangs up (machine removed, certificate expired, shutting down)
+                    tunnel.gatewayMessage = msg.replaceAll("\\p{Cntrl}", "?");
+                    LOG.warn("the gateway {}:{} closed the tunnel: {}", config.gatewayHost(), config.gatewayPort(),
+                            tunnel.gatewayMessage);
+                }
+            }
+        });
         tunnel.loop.start();
         return tunnel;
+    }
+
+    /** The last reason the gateway gave for closing the tunnel or refusing its login; empty when none. */
+    public String gatewayMessage() {
+        return gatewayMessage;
+    }
+
+    /** The host certificate the tunnel logs in with (the newest after renewals). */
+    public OpenSshCertificate certificate() {
+        return certificate;
+    }
+
+    /** Logs in with {@code renewed} from the next connection on (same host key, newer validity). */
+    public void useCertificate(OpenSshCertificate renewed) {
+        if (!KeyUtils.compareKeys(renewed.getCertPubKey(), config.hostKey().getPublic())) {
+            throw new IllegalArgumentException("the renewed certificate is for another key");
+        }
+        certificate = renewed;
+    }
+
+    /**
+     * Asks the gateway, over the logged-in tunnel connection, for a new host certificate of this machine's host
+     * key ({@value #RENEW}); the login already proved possession of the key. Empty when the tunnel is down or the
+     * gateway refused (its log says why).
+     */
+    public Optional<String> requestRenewal() throws IOException {
+        ClientSession s = current;
+        if (s == null || !online) {
+            return Optional.empty();
+        }
+        Buffer request = s.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
+        request.putString(RENEW);
+        request.putBoolean(true);
+        Buffer reply = s.request(RENEW, request, CONNECT_TIMEOUT);
+        return reply == null ? Optional.empty() : Optional.of(reply.getString());
     }
 
     /** Whether the tunnel is up (logged in and forwarding) right now. */
@@ -151,7 +207,7 @@ public final class TunnelClient implements AutoCloseable {
             if (closing) {
                 return false;
             }
-            KeyPair identity = new KeyPair(config.hostCertificate(), config.hostKey().getPrivate());
+            KeyPair identity = new KeyPair(certificate, config.hostKey().getPrivate());
             session.addPublicKeyIdentity(identity);
             session.auth().verify(CONNECT_TIMEOUT);
             Buffer request = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
@@ -165,6 +221,7 @@ public final class TunnelClient implements AutoCloseable {
                 return false;
             }
             online = true;
+            gatewayMessage = "";
             LOG.info("tunnel up: {} via {}:{}", config.forwardedName(), config.gatewayHost(), config.gatewayPort());
             session.waitFor(EnumSet.of(ClientSessionEvent.CLOSED), 0L);
             return true;

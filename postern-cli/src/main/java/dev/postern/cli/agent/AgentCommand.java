@@ -14,6 +14,7 @@ import dev.postern.cli.server.HostPort;
 import dev.postern.common.ServerUrls;
 import dev.postern.common.tls.Fingerprint;
 import dev.postern.ssh.HostKeys;
+import dev.postern.ssh.OpenSshKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -136,7 +137,8 @@ public final class AgentCommand implements Callable<Integer> {
                 ServerUrls.requireSafe(server, environment.get(ServerUrls.ALLOW_HTTP));
                 MachineFiles files = new MachineFiles(data);
                 Optional<Fingerprint> pin = pin();
-                Optional<MachineIdentity> joined = files.load();
+                // an expired host certificate and a new token: join again (see expired)
+                Optional<MachineIdentity> joined = files.load().filter(known -> !expired(known, files, err));
                 // a pin given again on a joined machine replaces the stored one (the operator re-pins)
                 pin.filter(p -> joined.isPresent()).ifPresent(files::savePin);
                 MachineIdentity id = joined.orElseGet(() -> join(files, pin));
@@ -222,6 +224,38 @@ public final class AgentCommand implements Callable<Integer> {
         // creates --data (0700) when missing
         HostKeys keys = HostKeys.loadOrCreate(data, Optional.empty());
         return new JoinClient(pin).join(server, joinToken, keys.publicKeyLine(), region, files);
+    }
+
+    /**
+     * Whether the stored host certificate has expired (the machine was offline past it and could not renew) and a
+     * new join token was given, so the agent joins again, as a new machine with the same host key. Without a token
+     * it says what to do and runs on: the gateway refuses it until then.
+     */
+    private boolean expired(MachineIdentity id, MachineFiles files, PrintWriter err) {
+        java.time.Instant end;
+        try {
+            long before = OpenSshKeys.readCertificate(files.hostCertificate()).getValidBefore();
+            if (before == org.apache.sshd.common.config.keys.OpenSshCertificate.INFINITY || before < 0) {
+                return false;
+            }
+            end = java.time.Instant.ofEpochSecond(before);
+        } catch (IOException | RuntimeException e) {
+            return false; // the agent's own start reports a missing or bad certificate
+        }
+        if (java.time.Instant.now().isBefore(end)) {
+            return false;
+        }
+        if ((joinToken == null || joinToken.isBlank()) && joinTokenFile == null) {
+            err.println("postern agent: the host certificate of machine " + id.name() + " expired at " + end
+                    + "; join again with a new token: 'postern tokens create machine --app " + id.app()
+                    + "', then restart with --join-token");
+            err.flush();
+            return false;
+        }
+        err.println("postern agent: the host certificate of machine " + id.name() + " expired at " + end
+                + "; joining again with the given token");
+        err.flush();
+        return true;
     }
 
     private static int octalUmask(String value) {

@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -25,11 +26,18 @@ final class HostCertificateVerifier implements ServerKeyVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(HostCertificateVerifier.class);
     private final PublicKey hostCa;
     private final Clock clock;
+    private final List<PublicKey> revoked;
     private volatile String lastRefusal = "";
 
     HostCertificateVerifier(PublicKey hostCa, Clock clock) {
+        this(hostCa, clock, List.of());
+    }
+
+    /** Also refuses the host keys of removed machines, whatever certificate they show. */
+    HostCertificateVerifier(PublicKey hostCa, Clock clock, List<PublicKey> revoked) {
         this.hostCa = hostCa;
         this.clock = clock;
+        this.revoked = List.copyOf(revoked);
     }
 
     @Override
@@ -55,6 +63,10 @@ final class HostCertificateVerifier implements ServerKeyVerifier {
         }
         if (cert.getType() != OpenSshCertificate.Type.HOST) {
             return Optional.of(name + " showed a " + cert.getType() + " certificate, not a HOST certificate");
+        }
+        if (revoked.stream().anyMatch(k -> KeyUtils.compareKeys(k, cert.getCertPubKey()))) {
+            return Optional.of(name + "'s host key " + KeyUtils.getFingerPrint(cert.getCertPubKey())
+                    + " is revoked: it belonged to a removed machine");
         }
         if (!KeyUtils.compareKeys(cert.getCaPubKey(), hostCa)) {
             return Optional.of(name + "'s host certificate is signed by " + KeyUtils.getFingerPrint(cert.getCaPubKey())

@@ -58,7 +58,8 @@ public final class MachineConnection implements AutoCloseable {
                                          Duration timeout) {
         SshClient gatewayClient = SshClient.setUpDefaultClient();
         configure(gatewayClient, new PinnedKeyVerifier(route.gatewayHostKey()));
-        HostCertificateVerifier machineVerifier = new HostCertificateVerifier(route.hostCa(), clock);
+        HostCertificateVerifier machineVerifier = new HostCertificateVerifier(route.hostCa(), clock,
+                route.revokedHostKeys());
         NamedTargetClient machineClient = NamedTargetClient.create();
         configure(machineClient, machineVerifier);
         ClientSession gw = null;

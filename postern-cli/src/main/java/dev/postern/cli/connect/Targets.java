@@ -15,6 +15,7 @@ import dev.postern.cli.server.HostPort;
 import dev.postern.common.api.AuthorityView;
 import dev.postern.common.api.GatewayView;
 import dev.postern.common.api.OrgRole;
+import dev.postern.common.api.RevokedHostKeyView;
 import dev.postern.common.api.WhoAmI;
 import dev.postern.common.api.MachineView;
 import dev.postern.ssh.OpenSshKeys;
@@ -61,7 +62,8 @@ public final class Targets {
                 ca == null ? null : ca.hostCaPublicKey()));
         PublicKey userCa = OpenSshKeys.parsePublicKey(answers.publicKey("user CA key of org " + org,
                 ca == null ? null : ca.userCaPublicKey()));
-        Route route = Route.toMachine(gateway, gatewayKey, machine.name(), hostCa);
+        Route route = Route.toMachine(gateway, gatewayKey, machine.name(), hostCa)
+                .withRevokedHostKeys(revokedHostKeys(session.api(), answers, org));
         UserIdentity identity = Identities.obtain(env.home(), session, org, app, user, userCa,
                 env.clock().instant());
         return new Resolved(org, app, machine, route, identity, user);
@@ -89,6 +91,30 @@ public final class Targets {
         WhoAmI me = session.api().get("/v1/whoami", WhoAmI.class);
         return me.orgs().stream().filter(o -> o.org().equals(org)).map(OrgRole::defaultLogin)
                 .filter(java.util.Objects::nonNull).findFirst().orElse("root");
+    }
+
+    /** {@code GET /v1/orgs/{org}/revoked-host-keys}: host keys of removed machines, never to be trusted again. */
+    public static List<RevokedHostKeyView> revokedHostKeyViews(ApiClient api, String org) {
+        try {
+            List<RevokedHostKeyView> keys = api.get("/v1/orgs/" + ApiClient.segment(org) + "/revoked-host-keys",
+                    new com.fasterxml.jackson.core.type.TypeReference<List<RevokedHostKeyView>>() { });
+            return keys == null ? List.of() : keys;
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                return List.of(); // a server from before machine removal: it has no removed machines to list
+            }
+            throw e;
+        }
+    }
+
+    /** As {@link #revokedHostKeyViews}, each key checked like every other value from the server. */
+    public static List<String> revokedHostKeyLines(ApiClient api, ServerAnswers answers, String org) {
+        return revokedHostKeyViews(api, org).stream()
+                .map(k -> answers.publicKey("revoked host key of org " + org, k.publicKey())).toList();
+    }
+
+    static List<PublicKey> revokedHostKeys(ApiClient api, ServerAnswers answers, String org) {
+        return revokedHostKeyLines(api, answers, org).stream().map(OpenSshKeys::parsePublicKey).toList();
     }
 
     /** {@code GET /v1/gateway}: where the gateway listens and its host key. */

@@ -15,4 +15,10 @@ public final class Machines {
         return session.api().get("/v1/orgs/" + ApiClient.segment(org) + "/apps/" + ApiClient.segment(app) + "/machines",
                 new TypeReference<List<MachineView>>() { });
     }
+
+    /** As {@link #list}, with removed machines too (state {@code removed}). */
+    public static List<MachineView> listAll(Session session, String org, String app) {
+        return session.api().get("/v1/orgs/" + ApiClient.segment(org) + "/apps/" + ApiClient.segment(app)
+                + "/machines?all=true", new TypeReference<List<MachineView>>() { });
+    }
 }

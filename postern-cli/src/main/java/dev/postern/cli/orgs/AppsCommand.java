@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code postern apps create|list}: the groups of machines inside an org. */
 @Command(name = "apps", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-        description = "Create and list the apps of an org.")
+        description = "Create, list and delete the apps of an org.")
 public final class AppsCommand implements Runnable {
     private final CliEnvironment env;
 
@@ -63,6 +63,21 @@ public final class AppsCommand implements Runnable {
             Output.table(env.out(), List.of("NAME", "ORG", "CREATED"), apps.stream()
                     .map(a -> List.of(a.name(), a.org(), Output.time(a.createdAt()))).collect(Collectors.toList()));
         }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = {"Delete an app. Refused while it has machines, unless --force, which removes them"
+                    + " ('postern machines remove': host keys revoked, sessions ended).", "Owners only; audited."})
+    int delete(@Parameters(paramLabel = "NAME", description = "the app") String name,
+               @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+               @Option(names = "--force", description = "Remove its machines too.") boolean force) {
+        String checked = Names.check("app name", name);
+        Session session = Session.require(env);
+        String o = session.org(org, "postern apps delete " + checked + " --org ORG");
+        session.api().delete("/v1/orgs/" + ApiClient.segment(o) + "/apps/" + ApiClient.segment(checked)
+                + (force ? "?force=true" : ""));
+        env.out().println("Deleted app " + checked + " from org " + o + ".");
         return ExitCodes.OK;
     }
 }

@@ -22,15 +22,16 @@ final class Offboarded {
                 ? "  API sessions: kept for their other orgs (or as the server's admin); " + org
                         + " refuses them from now on"
                 : "  API sessions ended: " + r.sessionsEnded() + " (this was their last org)");
-        if (r.joinTokensToRevoke().isEmpty()) {
-            out.println("Nothing else to rotate: they created no join token of " + org + " that is still usable.");
-            return;
+        out.println("  machine join tokens they created, revoked: " + r.joinTokensRevoked().size());
+        for (JoinTokenSummary t : r.joinTokensRevoked()) {
+            out.println("    id " + t.id() + "  app " + Output.safe(t.app()) + "  had " + t.usesLeft()
+                    + " use(s) left");
         }
-        out.println("Still to rotate: machine join tokens they created that can still admit machines:");
-        for (JoinTokenSummary t : r.joinTokensToRevoke()) {
-            out.println("  id " + t.id() + "  app " + Output.safe(t.app()) + "  " + t.usesLeft()
-                    + " use(s) left, expires "
-                    + Output.time(t.expiresAt()) + "   postern tokens revoke " + t.id());
+        if (!r.joinTokensRevoked().isEmpty()) {
+            out.println("Check the machines joined with those tokens ('postern machines list --app APP') and remove"
+                    + " any you do not trust ('postern machines remove ID').");
+        } else {
+            out.println("Nothing else to rotate.");
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.ExitCodes;
 import dev.postern.cli.MissingSubcommandException;
 import dev.postern.cli.Output;
+import dev.postern.cli.client.ApiClient;
 import dev.postern.cli.CliException;
 import dev.postern.cli.client.ConfigFile;
 import dev.postern.cli.client.SavedContexts;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code postern orgs create|list}. */
 @Command(name = "orgs", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-        description = "Create and list organizations.")
+        description = "Create, list and delete organizations.")
 public final class OrgsCommand implements Runnable {
     private final CliEnvironment env;
 
@@ -89,6 +90,19 @@ public final class OrgsCommand implements Runnable {
         file.write(all.with(session.context().withOrg(org), false));
         env.out().println(clear ? "No default org for context " + session.context().name() + "."
                 : "Default org for context " + session.context().name() + " is now " + org + ".");
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = {"Delete an org with its CA, members and certificate log (the audit trail stays). Refused"
+                    + " while it has apps, unless --force, which deletes them and removes their machines.",
+                "Owners only; audited."})
+    int delete(@Parameters(paramLabel = "NAME", description = "the org") String name,
+               @Option(names = "--force", description = "Delete its apps and remove their machines too.")
+               boolean force) {
+        String checked = Names.check("org name", name);
+        Session.require(env).api().delete("/v1/orgs/" + ApiClient.segment(checked) + (force ? "?force=true" : ""));
+        env.out().println("Deleted org " + checked + ".");
         return ExitCodes.OK;
     }
 }

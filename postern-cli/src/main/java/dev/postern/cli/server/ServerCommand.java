@@ -65,6 +65,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "E-mail of the first admin, created on first start (default: ${DEFAULT-VALUE})")
     String bootstrapEmail;
 
+    @Option(names = "--host-cert-validity", paramLabel = "DURATION", defaultValue = "7d",
+            description = "How long machines' host certificates last, e.g. 12h or 7d (5m..365d; default ${DEFAULT-VALUE});"
+                    + " agents renew theirs through the tunnel at two thirds of it")
+    String hostCertValidity;
+
     private final Path home;
     private final String masterKeyEnv;
     private final PrintStream out;
@@ -78,6 +83,22 @@ public final class ServerCommand implements Callable<Integer> {
         this.home = posternHome;
         this.masterKeyEnv = masterKeyEnv;
         this.out = out;
+    }
+
+    /** {@code <number><m|h|d>}, quoting the bad value otherwise. */
+    static java.time.Duration duration(String option, String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,6})([mhd])").matcher(
+                text == null ? "" : text.trim());
+        if (!m.matches()) {
+            throw dev.postern.cli.CliException.usage(option + " '" + text + "' is not a duration; write a whole number and a"
+                    + " unit: 30m, 12h, 7d");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
+        };
     }
 
     @Override
@@ -96,7 +117,7 @@ public final class ServerCommand implements Callable<Integer> {
                     : new TlsSettings(abs(tlsCert), abs(tlsKey), TlsSettings.DEFAULT_RELOAD);
             config = new ControlPlaneConfig(dataDir.toAbsolutePath(), db, listen.host(), listen.port(),
                     Clock.systemUTC(), masterKeyEnv, bootstrapEmail, gw.host(), gw.port(), gatewayAdvertise, advertise,
-                    tls);
+                    tls).withHostCertValidity(duration("--host-cert-validity", hostCertValidity));
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }

@@ -79,16 +79,19 @@ final class ConfigCommand implements Callable<Integer> {
             throw CliException.usage(e.getMessage() + "; set HOME and POSTERN_HOME to paths of letters, digits and "
                     + "'._/+@=,:-' or spaces");
         }
+        // removed machines' host keys, refused by ssh even with a valid certificate
+        String known = text.knownHostsText()
+                + RevokedHostLines.text(Targets.revokedHostKeyLines(session.api(), answers, o));
         PrintStream out = env.out();
         if (!write) {
             out.print(text.config());
             out.println();
             out.println("# known_hosts (" + text.knownHosts() + "), written by --write:");
-            text.knownHostsText().lines().forEach(l -> out.println("#   " + l));
+            known.lines().forEach(l -> out.println("#   " + l));
             return ExitCodes.OK;
         }
         Path conf = dir.resolve(o + "-" + a + ".conf");
-        new FilePair(dir, conf, text.config(), text.knownHosts(), text.knownHostsText()).write();
+        new FilePair(dir, conf, text.config(), text.knownHosts(), known).write();
         out.println("Wrote " + conf + " and " + text.knownHosts() + ".");
         out.println("Add this line at the top of ~/.ssh/config (or use 'ssh -F " + conf + "'):");
         out.println("Include " + conf);

@@ -67,6 +67,21 @@ class MachineConnectionIT {
     }
 
     @Test
+    void refusesARevokedHostKeyThoughItsCertificateIsValid() {
+        Route r = p.route();
+        PublicKey machineKey = OpenSshKeys.parsePublicKey(p.machine.hostCertificate()) instanceof
+                org.apache.sshd.common.config.keys.OpenSshCertificate c ? c.getCertPubKey() : null;
+        Route revoked = r.withRevokedHostKeys(java.util.List.of(machineKey));
+        assertThatThrownBy(() -> MachineConnection.open(revoked, identity, "root", p.clock, TIMEOUT))
+                .isInstanceOf(CliException.class).hasMessageContaining("is revoked: it belonged to a removed machine");
+        PublicKey other = OpenSshKeys.parsePublicKey(p.machine.userCaPublicKeys().get(0));
+        try (MachineConnection ok = MachineConnection.open(r.withRevokedHostKeys(java.util.List.of(other)), identity,
+                "root", p.clock, TIMEOUT)) {
+            assertThat(ok).as("another revoked key does not matter").isNotNull();
+        }
+    }
+
+    @Test
     void refusesACertificateOfAnotherHostCa() throws Exception {
         Route r = p.route();
         PublicKey otherCa = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256).getPublic();

@@ -9,11 +9,11 @@ import java.util.List;
  * @param sessionsEnded        their API sessions ended (all of them, when this was their last org; else 0)
  * @param invitesRevoked       their one-time login tokens not used yet, deleted
  * @param otherOrgs            true when they still belong to other orgs (their login stays, for those only)
- * @param joinTokensToRevoke   join tokens of this org they created that could still admit machines
+ * @param joinTokensRevoked   join tokens of this org they created that could still admit machines, revoked by the removal
  */
 public record RemoveMemberResponse(String email, int certificatesRevoked, int sessionsEnded, int invitesRevoked,
-                                   boolean otherOrgs, List<JoinTokenSummary> joinTokensToRevoke) {
+                                   boolean otherOrgs, List<JoinTokenSummary> joinTokensRevoked) {
     public RemoveMemberResponse {
-        joinTokensToRevoke = List.copyOf(joinTokensToRevoke);
+        joinTokensRevoked = List.copyOf(joinTokensRevoked);
     }
 }
