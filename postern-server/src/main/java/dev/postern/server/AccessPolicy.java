@@ -50,6 +50,7 @@ final class AccessPolicy {
                     + String.join(",", logins) + "," + login + "'");
         }
         return new Decision(true, m.email() + " holds a grant on app " + app.name() + " for logins "
-                + String.join(",", logins) + " (granted by " + g.get().grantedBy() + " at " + g.get().grantedAt() + ")");
+                + String.join(",", logins) + " (granted by " + g.get().grantedBy() + " at " + g.get().grantedAt()
+                + ")");
     }
 }

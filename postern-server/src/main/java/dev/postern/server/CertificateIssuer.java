@@ -93,8 +93,8 @@ final class CertificateIssuer {
                 principals, cert.publicKeyFingerprint(), validAfter, validBefore, caller.email(), now, null, null);
         // signed here, on the request's own thread; the log only writes, many requests per commit
         reservation.append(new IssuanceLog.Entry(entry, audit.event(caller, orgName, "certificate.issue", keyId,
-                "principals=" + String.join(",", principals) + " apps=" + granted.appsExtension() + " hours=" + req.hours()
-                        + " key=" + cert.publicKeyFingerprint()), subject.login()));
+                "principals=" + String.join(",", principals) + " apps=" + granted.appsExtension()
+                        + " hours=" + req.hours() + " key=" + cert.publicKeyFingerprint()), subject.login()));
         issued.increment();
         return new IssueResponse(view(entry, subject.email()), cert.certificateLine());
     }
