@@ -94,7 +94,8 @@ final class CertificateIssuer {
         // signed here, on the request's own thread; the log only writes, many requests per commit
         reservation.append(new IssuanceLog.Entry(entry, audit.event(caller, orgName, "certificate.issue", keyId,
                 "principals=" + String.join(",", principals) + " apps=" + granted.appsExtension()
-                        + " hours=" + req.hours() + " key=" + cert.publicKeyFingerprint()), subject.login()));
+                        + " hours=" + req.hours() + " key=" + cert.publicKeyFingerprint()), subject.login(),
+                granted.grantedAppIds()));
         issued.increment();
         return new IssueResponse(view(entry, subject.email()), cert.certificateLine());
     }

@@ -19,13 +19,15 @@ import java.util.Set;
  * only apps they hold grants on, and only logins granted on every app the certificate names (so a login granted
  * on one app is never usable on another); by default all their granted apps and the logins those share.
  *
- * @param apps       the app names, or {@code ["*"]}
- * @param principals the logins
+ * @param apps          the app names, or {@code ["*"]}
+ * @param principals    the logins
+ * @param grantedAppIds the apps whose grants allow it (a member's), re-checked under lock when it is written
  */
-record CertificateScope(List<String> apps, List<String> principals) {
+record CertificateScope(List<String> apps, List<String> principals, List<Long> grantedAppIds) {
     CertificateScope {
         apps = List.copyOf(apps);
         principals = List.copyOf(principals);
+        grantedAppIds = List.copyOf(grantedAppIds);
     }
 
     /** The value of the {@value AppScope#EXTENSION} extension. */
@@ -42,7 +44,7 @@ record CertificateScope(List<String> apps, List<String> principals) {
                 named.add(app(store, org, a).name());
             }
             return new CertificateScope(named.isEmpty() ? List.of(AppScope.ALL) : dedupe(named),
-                    requestedLogins.isEmpty() ? List.of("root") : requestedLogins);
+                    requestedLogins.isEmpty() ? List.of("root") : requestedLogins, List.of());
         }
         List<AccessGrant> grants = store.accessGrants().forOrg(org.id()).stream()
                 .filter(g -> g.personId() == subject.personId()).toList();
@@ -69,12 +71,13 @@ record CertificateScope(List<String> apps, List<String> principals) {
             shared.retainAll(g.logins());
         }
         List<String> appNames = chosen.stream().map(AccessGrant::app).toList();
+        List<Long> appIds = chosen.stream().map(AccessGrant::appId).toList();
         if (requestedLogins.isEmpty()) {
             if (shared.isEmpty()) {
                 throw ApiException.badRequest("the grants of " + subject.email() + " on apps "
                         + String.join(",", appNames) + " share no login; issue one certificate per app (--app A)");
             }
-            return new CertificateScope(appNames, new ArrayList<>(shared));
+            return new CertificateScope(appNames, new ArrayList<>(shared), appIds);
         }
         for (String login : requestedLogins) {
             if (!shared.contains(login)) {
@@ -83,7 +86,7 @@ record CertificateScope(List<String> apps, List<String> principals) {
                         + "), not '" + login + "'; an owner or admin adds it with 'postern access grant'");
             }
         }
-        return new CertificateScope(appNames, requestedLogins);
+        return new CertificateScope(appNames, requestedLogins, appIds);
     }
 
     private static List<String> checked(List<String> logins) {

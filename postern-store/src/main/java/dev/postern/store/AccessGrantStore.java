@@ -25,6 +25,13 @@ public interface AccessGrantStore {
     /** The grant of {@code personId} on {@code appId}, if any. */
     Optional<AccessGrant> find(long appId, long personId);
 
+    /**
+     * The logins of {@code personId}'s grant on {@code appId}, locking the row until the transaction ends (empty:
+     * no grant). Issuing takes this lock at commit, so a revocation either waits for the certificate to be written
+     * (and then revokes it) or is seen (and the certificate is refused).
+     */
+    Optional<List<String>> lockLogins(long appId, long personId);
+
     /** Grants of an org ordered by app name, then e-mail. */
     List<AccessGrant> forOrg(long orgId);
 }

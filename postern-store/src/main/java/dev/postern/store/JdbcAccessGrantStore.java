@@ -87,6 +87,15 @@ final class JdbcAccessGrantStore implements AccessGrantStore {
     }
 
     @Override
+    public Optional<List<String>> lockLogins(long appId, long personId) {
+        return db.one("lock person " + personId + "'s grant on app " + appId,
+                "SELECT logins FROM access_grants WHERE app_id = ? AND person_id = ? FOR UPDATE", ps -> {
+                    ps.setLong(1, appId);
+                    ps.setLong(2, personId);
+                }, rs -> Columns.splitPrincipals(rs.getString("logins")));
+    }
+
+    @Override
     public List<AccessGrant> forOrg(long orgId) {
         return db.list("list the access grants of org " + orgId, SELECT + " WHERE g.org_id = ? ORDER BY a.name,"
                 + " p.email", ps -> ps.setLong(1, orgId), JdbcAccessGrantStore::row);

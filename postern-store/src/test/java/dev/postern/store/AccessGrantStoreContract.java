@@ -54,6 +54,12 @@ interface AccessGrantStoreContract {
         assertThat(store().accessGrants().find(web.id(), bob.id())).isEmpty();
         assertThat(store().accessGrants().find(db.id(), bob.id())).as("other apps untouched").isPresent();
 
+        java.util.Optional<List<String>> locked = store().inTransaction(tx -> tx.accessGrants().lockLogins(db.id(),
+                bob.id()));
+        assertThat(locked).contains(List.of("deploy"));
+        java.util.Optional<List<String>> none = store().inTransaction(tx -> tx.accessGrants().lockLogins(web.id(),
+                bob.id()));
+        assertThat(none).isEmpty();
         assertThat(store().accessGrants().revokeAll(acme.id(), bob.id())).isEqualTo(1);
         assertThat(store().accessGrants().forOrg(acme.id())).extracting(AccessGrant::email)
                 .containsExactly("amy@example.com");
