@@ -114,18 +114,27 @@ final class SftpShell {
             case "find" -> transfers(false).find(resolve(w.size() > 1 ? w.get(1) : "."))
                     .forEach(p -> out.println(Printable.escape(p)));
             case "get", "put" -> transfer(cmd, w);
-            case "rm" -> named(arg(w, 1), () -> {
-                sftp.remove(resolve(w.get(1)));
-                return null;
-            });
-            case "mkdir" -> named(arg(w, 1), () -> {
-                sftp.mkdir(resolve(w.get(1)));
-                return null;
-            });
-            case "rmdir" -> named(arg(w, 1), () -> {
-                sftp.rmdir(resolve(w.get(1)));
-                return null;
-            });
+            case "rm" -> {
+                String p = resolve(arg(w, 1));
+                named(p, () -> {
+                    sftp.remove(p);
+                    return null;
+                });
+            }
+            case "mkdir" -> {
+                String p = resolve(arg(w, 1));
+                named(p, () -> {
+                    sftp.mkdir(p);
+                    return null;
+                });
+            }
+            case "rmdir" -> {
+                String p = resolve(arg(w, 1));
+                named(p, () -> {
+                    sftp.rmdir(p);
+                    return null;
+                });
+            }
             case "rename" -> {
                 String from = resolve(arg(w, 1));
                 String to = resolve(arg(w, 2));
@@ -264,6 +273,9 @@ final class SftpShell {
     private String resolve(String p) {
         if (p.equals("~")) {
             return ".";
+        }
+        if (p.equals(".")) {
+            return cwd;
         }
         return p.startsWith("/") ? p : Transfers.join(cwd, p);
     }
