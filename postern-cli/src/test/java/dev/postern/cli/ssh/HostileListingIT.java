@@ -1,0 +1,112 @@
+package dev.postern.cli.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.postern.cli.CliException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.server.DirectoryHandle;
+import org.apache.sshd.sftp.server.SftpSubsystem;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code get -R} from a hostile machine: its SFTP server lists entries named {@code ../x} or {@code a/b}, the
+ * classic path traversal of SCP/SFTP clients (CVE-2019-6111, CVE-2018-20685). The copy must refuse the name
+ * and write nothing outside, or anything at all, for that tree.
+ */
+class HostileListingIT {
+    private static final Duration T = Duration.ofSeconds(30);
+
+    @Test
+    void aListedNameThatLeavesTheDirectoryIsRefused(@TempDir Path dir) throws Exception {
+        for (String evil : List.of("../escaped", "a/b", "/escaped")) {
+            Path root = dir.resolve("root-" + Math.abs(evil.hashCode()));
+            Files.createDirectories(root.resolve("tree"));
+            Files.writeString(root.resolve("tree/good.txt"), "fine");
+            Files.writeString(root.resolve("tree/evil"), "owned");
+            Path into = Files.createDirectories(dir.resolve("into-" + Math.abs(evil.hashCode())));
+            Path target = into.resolve("copy");
+            withHostileServer(root, evil, sftp -> {
+                Transfers t = new Transfers(sftp, new Progress(new PrintStream(PrintStream.nullOutputStream()),
+                        Clock.systemUTC(), false), true);
+                assertThatThrownBy(() -> t.get("/tree", target, true)).isInstanceOf(CliException.class)
+                        .hasMessageContaining("'" + evil.replace("\\", "\\\\") + "'").hasMessageContaining("/tree")
+                        .hasMessageContaining("refusing");
+            });
+            assertThat(Files.exists(into.resolve("escaped"))).as(evil).isFalse();
+            assertThat(Files.exists(target.resolve("a"))).as(evil).isFalse();
+            assertThat(list(into)).as("only the empty directory the copy made, for " + evil).containsExactly(target);
+            assertThat(list(target)).as(evil).isEmpty();
+        }
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> !p.equals(dir)).toList();
+        }
+    }
+
+    private interface Work {
+        void run(SftpClient sftp) throws Exception;
+    }
+
+    /** A MINA SFTP server over {@code root} that renames the entry "evil" to {@code evilName} in every listing. */
+    private static void withHostileServer(Path root, String evilName, Work work) throws Exception {
+        SshServer server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(0);
+        server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(root.resolveSibling(root.getFileName() + ".key")));
+        server.setPasswordAuthenticator((user, password, session) -> true);
+        server.setFileSystemFactory(new VirtualFileSystemFactory(root));
+        server.setSubsystemFactories(List.of(new SftpSubsystemFactory() {
+            @Override
+            public Command createSubsystem(ChannelSession channel) throws IOException {
+                return new SftpSubsystem(channel, this) {
+                    @Override
+                    protected void writeDirEntry(int id, DirectoryHandle dir, Map<String, Path> entries, Buffer buffer,
+                                                 int index, Path f, String shortName, LinkOption... options)
+                            throws IOException {
+                        super.writeDirEntry(id, dir, entries, buffer, index, f,
+                                shortName.equals("evil") ? evilName : shortName, options);
+                    }
+                };
+            }
+        }));
+        server.start();
+        try (SshClient client = SshClient.setUpDefaultClient()) {
+            client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            client.start();
+            try (ClientSession session = client.connect("someone", "127.0.0.1", server.getPort()).verify(T).getSession()) {
+                session.addPasswordIdentity("any");
+                session.auth().verify(T);
+                try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
+                    work.run(sftp);
+                }
+            }
+        } finally {
+            server.stop(true);
+        }
+    }
+}
