@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code get -R} from a hostile machine: its SFTP server lists entries named {@code ../x} or {@code a/b}, the
  * classic path traversal of SCP/SFTP clients (CVE-2019-6111, CVE-2018-20685). The copy must refuse the name
- * and write nothing outside, or anything at all, for that tree.
+ * and write nothing outside, or anything at all, for that tree. And a machine that drops the connection
+ * mid-download must not leave a partial file under the final name.
  */
 class HostileListingIT {
     private static final Duration T = Duration.ofSeconds(30);
@@ -62,6 +63,47 @@ class HostileListingIT {
         }
     }
 
+    /** The machine drops the connection mid-download: an error, and neither the file nor its temporary remain. */
+    @Test
+    void aConnectionLostMidGetLeavesNoFileAndNoTemporaryFile(@TempDir Path dir) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {
+            f.setLength(16L << 30); // sparse; far more than can be copied before the cut
+        }
+        Path into = Files.createDirectories(dir.resolve("into"));
+        SshServer[] server = new SshServer[1];
+        Throwable[] failure = new Throwable[1];
+        withServer(root, "evil", s -> server[0] = s, sftp -> {
+            Transfers t = new Transfers(sftp, new Progress(new PrintStream(PrintStream.nullOutputStream()),
+                    Clock.systemUTC(), false), false);
+            Thread get = new Thread(() -> {
+                try {
+                    t.get("/big.bin", into, false);
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            get.start();
+            long deadline = System.nanoTime() + T.toNanos();
+            while (size(into) < (1 << 20) && get.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(size(into)).as("the download was under way").isGreaterThanOrEqualTo(1 << 20);
+            server[0].stop(true);
+            get.join(T.toMillis());
+            assertThat(get.isAlive()).isFalse();
+        });
+        assertThat(failure[0]).isInstanceOf(CliException.class).hasMessageContaining("/big.bin")
+                .hasMessageContaining(into.resolve("big.bin").toString());
+        assertThat(list(into)).as("no big.bin, no .postern-part-*").isEmpty();
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
     private static List<Path> list(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(p -> !p.equals(dir)).toList();
@@ -74,6 +116,11 @@ class HostileListingIT {
 
     /** A MINA SFTP server over {@code root} that renames the entry "evil" to {@code evilName} in every listing. */
     private static void withHostileServer(Path root, String evilName, Work work) throws Exception {
+        withServer(root, evilName, s -> { }, work);
+    }
+
+    private static void withServer(Path root, String evilName, java.util.function.Consumer<SshServer> started, Work work)
+            throws Exception {
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(0);
@@ -95,6 +142,7 @@ class HostileListingIT {
             }
         }));
         server.start();
+        started.accept(server);
         try (SshClient client = SshClient.setUpDefaultClient()) {
             client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
             client.start();
