@@ -127,6 +127,31 @@ class SftpTransfersIT {
         }
     }
 
+    /**
+     * A link left in the target by an earlier copy from a hostile machine (or planted by anyone) is never written
+     * through: a directory of the tree is refused in its place, and --overwrite replaces a link to a file by the
+     * file, leaving the file it pointed to alone.
+     */
+    @Test
+    void aLinkInTheTargetIsNeverFollowed(@TempDir Path dir) throws IOException {
+        Path src = tree(dir.resolve("remote/src"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path victim = Files.writeString(outside.resolve("victim.txt"), "untouched");
+        Path linkedDir = Files.createDirectories(dir.resolve("into1/src"));
+        Files.createSymbolicLink(linkedDir.resolve("sub"), outside);
+        CliRunner.Result r = sftp("get", "-R", "--overwrite", src.toString(), linkedDir.getParent().toString());
+        assertThat(r.exit()).as(r.toString()).isNotZero();
+        assertThat(r.err()).contains(linkedDir.resolve("sub").toString(), "not a directory");
+        assertThat(names(outside)).containsExactly("victim.txt");
+
+        Path linkedFile = Files.createDirectories(dir.resolve("into2/src"));
+        Files.createSymbolicLink(linkedFile.resolve("a.txt"), victim);
+        ok(sftp("get", "-R", "--overwrite", src.toString(), linkedFile.getParent().toString()));
+        assertThat(Files.readString(victim)).isEqualTo("untouched");
+        assertThat(Files.isSymbolicLink(linkedFile.resolve("a.txt"))).as("replaced, not written through").isFalse();
+        assertThat(Files.readString(linkedFile.resolve("a.txt"))).isEqualTo("alpha");
+    }
+
     @Test
     void anExistingFileIsReplacedOnlyWithOverwrite(@TempDir Path dir) throws IOException {
         Path remote = Files.writeString(dir.resolve("remote.txt"), "theirs");
