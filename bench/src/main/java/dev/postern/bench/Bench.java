@@ -51,6 +51,7 @@ public final class Bench {
                 if (!options.runs(b.number())) {
                     continue;
                 }
+                log("load average " + RunInfo.loadAverage());
                 if (suite.passed()) {
                     rows.add(Measurement.notRun(b.number(), b.title(), "the suite's time budget was used up"));
                     continue;
@@ -76,6 +77,7 @@ public final class Bench {
             Runtime.getRuntime().removeShutdownHook(cleanup);
         }
         info.put("duration", Duration.between(started, Instant.now()).toSeconds() + " s");
+        info.put("load average at end (1, 5, 15 min)", RunInfo.loadAverage());
         String stem = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started) + "-"
                 + info.get("mode");
         Report.write(options.results(), stem, info, rows);

@@ -36,7 +36,7 @@ final class FootprintBench implements Benchmark {
 
     @Override
     public Duration budget(Options options) {
-        return options.quick() ? Duration.ofSeconds(25) : Duration.ofSeconds(60);
+        return options.quick() ? Duration.ofSeconds(35) : Duration.ofSeconds(70);
     }
 
     @Override
@@ -44,6 +44,10 @@ final class FootprintBench implements Benchmark {
         int rounds = rig.options.quick() ? 2 : 5;
         List<Double> readyP = new ArrayList<>();
         List<Double> readyO = new ArrayList<>();
+        // One unmeasured start first: the state a user's agent starts in after its first run. On JDK 17 the
+        // launcher records the class-data archive when an agent exits and later starts map it; a run right after a
+        // build would otherwise measure one start without it. (On JDK 25 the AOT cache is trained at build.)
+        rig.stop(rig.startAgent("ready-agent-first"));
         for (int r = 0; r < rounds && (r == 0 || !deadline.passed()); r++) {
             SshServerProcess a = rig.startAgent("ready-agent-" + r);
             readyP.add(a.readyMillis());
@@ -56,7 +60,8 @@ final class FootprintBench implements Benchmark {
         List<Measurement> out = new ArrayList<>();
         double rp = Stats.median(readyP);
         out.add(new Measurement(6, "start to ready", "ms", rp, Stats.median(readyO), "< 300 ms", rp < 300,
-                "median of " + readyP.size() + " fresh starts: exec to SSH identification on the port"));
+                "median of " + readyP.size() + " fresh starts (after one unmeasured start): exec to SSH identification "
+                + "on the port"));
 
         SshServerProcess agent = rig.startAgent("footprint-agent");
         SshServerProcess sshd = rig.startSshd("footprint-sshd");

@@ -47,7 +47,7 @@ final class JumpBench implements Benchmark {
 
     @Override
     public Duration budget(Options options) {
-        return options.quick() ? Duration.ofSeconds(30) : Duration.ofSeconds(110);
+        return options.quick() ? Duration.ofSeconds(60) : Duration.ofSeconds(150);
     }
 
     @Override
@@ -62,7 +62,7 @@ final class JumpBench implements Benchmark {
         String token = plane.api().post(apps + "/" + APP + "/join-tokens", new CreateJoinTokenRequest(1, 600),
                 JoinTokenView.class).token();
         int agentPort = Rig.freePort();
-        Child agent = rig.startTunnelAgent("jump-agent", plane.url(), token, agentPort);
+        Child agent = rig.startTunnelAgent("jump-agent", plane, token, agentPort);
         SshServerProcess target = rig.startSshd("jump-target");
         SshServerProcess jump = rig.startSshd("jump-host");
         int forwardPort = Rig.freePort();
@@ -90,6 +90,20 @@ final class JumpBench implements Benchmark {
                 if (failures.count() > count / 5 + 2) {
                     throw new IOException(failures.count() + " connections failed; the first: " + failures.first());
                 }
+            }
+
+            // postern ssh console -C true against stock ssh through the same gateway to the same agent (issue 12)
+            PosternConsole console = PosternConsole.prepare(rig, plane, APP, machine.id());
+            List<Double> cp = new ArrayList<>();
+            List<Double> cs = new ArrayList<>();
+            int consoleRuns = rig.options.quick() ? 5 : 20;
+            Deadline consoleShare = deadline.within(deadline.left().dividedBy(2));
+            for (int i = 0; i < 2; i++) {
+                failures.console(console, "postern ssh console warm-up");
+            }
+            for (int i = 0; i < consoleRuns && !consoleShare.passed(); i++) {
+                failures.console(console, "postern ssh console").ifPresent(cp::add);
+                failures.connect(paths.posternJump(), Paths.LABELS.get(0)).ifPresent(cs::add);
             }
 
             // Four fresh JVM code paths (the gateway's splice, the agent's tunnel client and in-process server):
@@ -124,7 +138,14 @@ final class JumpBench implements Benchmark {
             String cpu = String.format(java.util.Locale.ROOT, "; CPU s per GiB: gateway %.2f + agent %.2f via the "
                     + "gateway, agent %.2f direct", Stats.median(gatewayCpu), Stats.median(agentCpuJump),
                     Stats.median(agentCpuDirect));
-            return measurements(p, o, mbs, size, failures, cpu);
+            List<Measurement> rows = new ArrayList<>(measurements(p, o, mbs, size, failures, cpu));
+            rows.add(new Measurement(4, "postern ssh console -C true vs ssh, same gateway, p50", "ms",
+                    Stats.median(cp), Stats.median(cs), "", null, cp.size() + " runs each, alternating, after 2 "
+                    + "warm-ups: `postern ssh console -C true --app jump --machine ID` through the launcher (a JVM "
+                    + "per run: API over HTTPS for the gateway, CA and machine, then gateway + machine handshakes) "
+                    + "vs `ssh -F cfg MACHINE true` with ProxyJump to the same gateway; both use the same user "
+                    + "certificate (~/.ssh/id_postern for the CLI)"));
+            return rows;
         } finally {
             rig.stop(reverse);
             rig.stop(jump);
@@ -175,6 +196,23 @@ final class JumpBench implements Benchmark {
             List<String> cmd = new ArrayList<>(path);
             cmd.add("true");
             Proc.Run r = Proc.run(Duration.ofSeconds(30), cmd);
+            if (r.exitCode() == 0) {
+                return Optional.of(r.millis());
+            }
+            byPath.merge(label, 1, Integer::sum);
+            String why = label + ": exit " + r.exitCode() + ": " + r.output().strip().replace('\n', ' ');
+            if (first.isEmpty()) {
+                first = why;
+            }
+            Bench.log("   connection failed: " + why);
+            return Optional.empty();
+        }
+
+        /** One {@code postern ssh console -C true}; failures counted as for {@link #connect}. */
+        Optional<Double> console(PosternConsole console, String label) throws IOException {
+            List<String> cmd = new ArrayList<>(console.command());
+            cmd.add("true");
+            Proc.Run r = Proc.run(Duration.ofSeconds(60), cmd, console.env());
             if (r.exitCode() == 0) {
                 return Optional.of(r.millis());
             }

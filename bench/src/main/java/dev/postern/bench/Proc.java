@@ -24,7 +24,13 @@ final class Proc {
 
     /** Runs {@code command} with stdin from /dev/null; kills it (and fails) after {@code bound}. */
     static Run run(Duration bound, List<String> command) throws IOException {
+        return run(bound, command, java.util.Map.of());
+    }
+
+    /** {@link #run(Duration, List)} with {@code env} added to the harness's environment. */
+    static Run run(Duration bound, List<String> command, java.util.Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().remove("SSH_AUTH_SOCK"); // the identity is given with -i; no ssh-agent

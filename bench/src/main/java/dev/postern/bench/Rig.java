@@ -168,13 +168,17 @@ final class Rig implements AutoCloseable {
     }
 
     /**
-     * Starts a Postern agent in tunnel mode ({@code postern agent --server URL --join-token T --data DIR}), with the
+     * Starts a Postern agent in tunnel mode ({@code postern agent --server URL --join-token T --fingerprint F
+     * --data DIR}), with the
      * agent's JVM flags; with {@code listenPort} > 0 it also listens there (direct mode on the same process).
      * It joins on its own; the caller waits for it to be online.
      */
-    Child startTunnelAgent(String name, String serverUrl, String joinToken, int listenPort) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--server", serverUrl, "--join-token", joinToken, "--data",
+    Child startTunnelAgent(String name, ControlPlaneProcess server, String joinToken, int listenPort)
+            throws IOException {
+        List<String> args = new ArrayList<>(List.of("--server", server.url(), "--join-token", joinToken, "--data",
                 work.resolve(name).toString()));
+        // the server's TLS key, as 'postern tokens create machine' prints it in the agent line
+        server.api().pin().ifPresent(p -> args.addAll(List.of("--fingerprint", p.fingerprint().value())));
         if (listenPort > 0) {
             args.addAll(List.of("--listen", "127.0.0.1:" + listenPort));
         }

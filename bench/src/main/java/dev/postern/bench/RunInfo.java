@@ -26,6 +26,11 @@ final class RunInfo {
         info.put("os", osRelease());
         info.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         info.put("openssh", first(run(List.of("ssh", "-V"))));
+        // this machine is shared: other work's load moves every number, so each run records it
+        info.put("load average at start (1, 5, 15 min)", loadAverage());
+        String agentJava = System.getenv("POSTERN_JAVA");
+        info.put("POSTERN_JAVA (the launcher's Java for agents and the CLI)", agentJava == null || agentJava.isBlank()
+                ? "unset: the newest JDK >= 17 the launcher finds" : agentJava);
         info.put("agent JVM flags", options.agentJavaOpts()
                 .map(opts -> opts.isEmpty() ? "(none: JDK defaults; POSTERN_AGENT_JAVA_OPTS is empty)"
                         : String.join(" ", opts) + " (POSTERN_AGENT_JAVA_OPTS)")
@@ -86,5 +91,15 @@ final class RunInfo {
 
     private static String first(String text) {
         return text.lines().findFirst().orElse("?").strip();
+    }
+
+    /** The first three fields of /proc/loadavg. */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip().split("\\s+");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 }

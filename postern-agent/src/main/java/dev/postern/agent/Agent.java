@@ -235,8 +235,9 @@ public final class Agent implements AutoCloseable {
     private static SshServer newServer(AgentConfig config, Sessions sessions, HostKeys hostKeys,
                                        TrustedKeysFile trusted, Supplier<RevocationList> revocations)
             throws IOException {
+        // a joined agent knows its app and takes only certificates that name it; --trusted-user-ca alone knows none
         CertificateAuthenticator authenticator = new CertificateAuthenticator(
-                TrustPolicy.of(trusted, revocations, config.clock()));
+                TrustPolicy.of(trusted, revocations, config.clock()), config.tunnel().map(AgentTunnel::app));
         SshServer server = SshServer.setUpDefaultServer();
         ServerSetup.lockDown(server, authenticator, hostKeys, config.limits());
         ServerSetup.guardPreAuth(server, config.preAuth(), config.clock());

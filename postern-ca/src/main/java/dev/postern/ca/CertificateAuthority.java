@@ -85,6 +85,7 @@ public final class CertificateAuthority {
     public SignedCertificate signUser(UserCertRequest r) {
         Map<String, String> extensions = new LinkedHashMap<>();
         r.extensions().forEach(e -> extensions.put(e, ""));
+        extensions.putAll(r.valuedExtensions());
         OpenSshCertificateBuilder b = OpenSshCertificateBuilder.userCertificate()
                 .extensions(extensions)
                 .criticalOptions(r.criticalOptions());

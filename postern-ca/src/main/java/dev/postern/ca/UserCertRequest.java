@@ -29,7 +29,7 @@ import java.util.TreeMap;
  */
 public record UserCertRequest(String subjectPublicKeyLine, long serial, String keyId, List<String> principals,
                               Instant validAfter, Instant validBefore, Set<String> extensions,
-                              Map<String, String> criticalOptions) {
+                              Map<String, String> criticalOptions, Map<String, String> valuedExtensions) {
     /** Critical option: the command sshd runs instead of the one the client asks for. */
     public static final String FORCE_COMMAND = "force-command";
     /** Critical option: comma-separated CIDR list the client must connect from. */
@@ -45,6 +45,37 @@ public record UserCertRequest(String subjectPublicKeyLine, long serial, String k
         CertRequestChecks.checkValidity(validAfter, validBefore);
         extensions = checkExtensions(extensions);
         criticalOptions = checkCriticalOptions(criticalOptions);
+        valuedExtensions = checkValuedExtensions(valuedExtensions, extensions);
+    }
+
+    /** A request without valued extensions (only flags such as {@code permit-pty}). */
+    public UserCertRequest(String subjectPublicKeyLine, long serial, String keyId, List<String> principals,
+                           Instant validAfter, Instant validBefore, Set<String> extensions,
+                           Map<String, String> criticalOptions) {
+        this(subjectPublicKeyLine, serial, keyId, principals, validAfter, validBefore, extensions, criticalOptions,
+                Map.of());
+    }
+
+    /**
+     * Extensions that carry a value, e.g. {@code postern-apps@postern.dev=web,db}: vendor names only
+     * ({@code name@domain}, which OpenSSH ignores when it does not know them), values without control characters.
+     */
+    private static Map<String, String> checkValuedExtensions(Map<String, String> valued, Set<String> flags) {
+        if (valued == null) {
+            throw new IllegalArgumentException("valuedExtensions must not be null; use Map.of() for none");
+        }
+        for (Map.Entry<String, String> e : valued.entrySet()) {
+            String name = e.getKey();
+            if (name == null || !name.matches("[a-z0-9.-]+@[a-z0-9.-]+") || flags.contains(name)) {
+                throw new IllegalArgumentException("valued extension name '" + name + "' must be a vendor name"
+                        + " (name@domain) not also given as a flag");
+            }
+            if (e.getValue() == null || e.getValue().isEmpty()
+                    || e.getValue().chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+                throw new IllegalArgumentException("valued extension '" + name + "' needs a printable value");
+            }
+        }
+        return Collections.unmodifiableMap(new TreeMap<>(valued));
     }
 
     /** What {@code ssh-keygen -s} grants by default minus X11 and user-rc: pty, port and agent forwarding. */

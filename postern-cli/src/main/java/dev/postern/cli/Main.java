@@ -6,6 +6,7 @@ import dev.postern.cli.client.Printable;
 import dev.postern.cli.demo.DemoCommand;
 import dev.postern.cli.machines.MachinesCommand;
 import dev.postern.cli.machines.TokensCommand;
+import dev.postern.cli.access.AccessCommand;
 import dev.postern.cli.orgs.AppsCommand;
 import dev.postern.cli.orgs.MembersCommand;
 import dev.postern.cli.orgs.OrgsCommand;
@@ -101,6 +102,7 @@ public final class Main {
             new TopCommand("orgs", OrgsCommand::new),
             new TopCommand("members", MembersCommand::new),
             new TopCommand("apps", AppsCommand::new),
+            new TopCommand("access", AccessCommand::new),
             new TopCommand("tokens", TokensCommand::new),
             new TopCommand("machines", MachinesCommand::new),
             new TopCommand("secrets", dev.postern.cli.secrets.SecretsCommand::new),

@@ -47,6 +47,7 @@ class MemberLifecycleIT {
     @Test
     void inviteLogsAnExistingMemberInAgainWithTheirCertificatesUntouched() {
         CliRunner bob = added("bob@example.com", "member");
+        ok(admin, "access", "grant", "--org", "acme", "--app", "web", "--email", "bob@example.com", "--logins", "bob");
         ok(bob, "ssh", "issue", tmp.resolve("bob-key").toString());
         List<CertificateView> before = Plane.log(admin, "acme");
         ok(bob, "auth", "logout");

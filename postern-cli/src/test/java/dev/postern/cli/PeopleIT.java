@@ -99,6 +99,8 @@ class PeopleIT {
         String[] words = line.split("\\s+");
         ok(bob, Arrays.copyOfRange(words, 1, words.length));
         assertThat(ok(bob, "auth", "whoami")).contains("bob@example.com").contains("acme (member)");
+        ok(admin, "apps", "create", "web", "--org", "acme");
+        ok(admin, "access", "grant", "--org", "acme", "--app", "web", "--email", "bob@example.com", "--logins", "bob");
 
         CliRunner.Result forAdmin = bob.run("ssh", "issue", "acme", "admin@localhost", tmp.resolve("x").toString());
         assertThat(forAdmin.exit()).as(forAdmin.toString()).isEqualTo(ExitCodes.AUTH);

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.session.SessionHeartbeatController.HeartbeatType;
@@ -152,6 +153,35 @@ public final class Gateway implements AutoCloseable {
             }
         }
         return closed;
+    }
+
+    /**
+     * Re-checks every person's live connection of {@code org} against the directory's access grants and ends, with
+     * the reason (SSH_MSG_DISCONNECT, which OpenSSH prints), those with a channel to an app they may no longer
+     * reach. Call it when a grant is revoked or changed; channel opens check by themselves.
+     *
+     * @return how many connections were ended
+     */
+    public int accessChanged(String org) {
+        int ended = 0;
+        for (AbstractSession session : server.getActiveSessions()) {
+            if (!(session.getAttribute(GatewayLogin.KEY) instanceof GatewayLogin.Person person)
+                    || !person.org().equals(org)) {
+                continue;
+            }
+            Optional<String> lost = SessionEndings.channels(session).stream()
+                    .filter(c -> c instanceof UserChannel u && u.app() != null
+                            && !config.directory().mayReach(org, person.email(), u.app()))
+                    .map(c -> ((UserChannel) c).app()).findFirst();
+            if (lost.isPresent()) {
+                String reason = "access to app " + lost.get() + " was revoked";
+                LOG.warn("ending connection of {} key_id=\"{}\": {}", person.email(),
+                        GatewayAuthenticator.printable(person.certificate().getId()), reason);
+                SessionEndings.end(session, reason); // the person sees it on stderr, the agent logs it
+                ended++;
+            }
+        }
+        return ended;
     }
 
     /**

@@ -28,6 +28,12 @@ public interface GatewayDirectory {
     /** Whether {@code email} is (still) a member of {@code org}; re-checked on every login and channel. */
     boolean isMember(String org, String email);
 
+    /**
+     * Whether {@code email} may reach the machines of {@code app} in {@code org}: owners and admins always, members
+     * only with an access grant on the app; re-checked on every channel and when the API reports a change.
+     */
+    boolean mayReach(String org, String email, String app);
+
     /** Reports a machine's tunnel going up ({@code online}) or down, for {@code machines list}. */
     void machineOnline(String machineId, boolean online, Instant at);
 

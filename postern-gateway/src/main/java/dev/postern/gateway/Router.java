@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * Where a person's {@code direct-tcpip} channel may go: port 22 of {@code <id>.vm.<app>.internal} (that machine,
  * never another) or of {@code <app>.internal} (any online machine of the app), only within the person's org,
- * and only while their certificate is unrevoked and they are still a member.
+ * and only while their certificate is unrevoked, they are still a member and may reach the app (owners and
+ * admins, or a member with an access grant on it).
  */
 final class Router {
     /** A refusal: {@code message} goes to the SSH client, {@code detail} to the log. */
@@ -44,6 +45,12 @@ final class Router {
                     + printableTarget(host, port), "target not internal");
         }
         Names.Target t = target.get();
+        if (!directory.mayReach(person.org(), person.email(), t.app())) {
+            // same words whether the app exists or not: a member learns nothing about apps they may not reach
+            throw new Refusal("no access to app " + t.app() + "; ask an owner or admin of org " + person.org()
+                    + " for 'postern access grant --app " + t.app() + "'", person.email() + " has no grant on app "
+                    + t.app());
+        }
         if (t.machineId().isPresent()) {
             String id = t.machineId().get();
             Optional<MachineRecord> machine = directory.machine(id);

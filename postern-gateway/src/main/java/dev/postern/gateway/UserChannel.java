@@ -29,6 +29,7 @@ final class UserChannel extends AbstractServerChannel {
     private volatile ChannelOutput out;
     private volatile MachineChannel peer;
     private volatile OpenFuture opening;
+    private volatile String app;
     private volatile String machineId;
 
     UserChannel(Router router, PersonChannels channels) {
@@ -50,6 +51,11 @@ final class UserChannel extends AbstractServerChannel {
                 return new UserChannel(router, channels);
             }
         };
+    }
+
+    /** The app of the machine this channel reaches; null until routed. */
+    String app() {
+        return app;
     }
 
     ChannelOutput output() {
@@ -96,6 +102,7 @@ final class UserChannel extends AbstractServerChannel {
                     + "); close some and try again");
         }
         addCloseFutureListener(c -> channels.release(person));
+        app = tunnel.machine().app();
         out = new ChannelOutput(this, this::sendEof);
         SocketAddress origin = session.getRemoteAddress();
         MachineChannel machine = new MachineChannel(tunnel.machine().hostName(), origin, this);

@@ -25,6 +25,8 @@ final class FakeGatewayDirectory implements GatewayDirectory {
     final List<OnlineEvent> events = new CopyOnWriteArrayList<>();
     /** Deployed secrets by "org/app". */
     final Map<String, DeployedSecrets> secrets = new ConcurrentHashMap<>();
+    /** "org/email/app" entries a member may not reach; members reach every other app (as owners and admins do). */
+    final Set<String> denied = ConcurrentHashMap.newKeySet();
 
     /** Machines whose host certificate this directory was asked to renew; it answers a fixed line. */
     final List<String> renewed = new CopyOnWriteArrayList<>();
@@ -73,6 +75,11 @@ final class FakeGatewayDirectory implements GatewayDirectory {
     @Override
     public boolean isMember(String org, String email) {
         return members.contains(org + "/" + email);
+    }
+
+    @Override
+    public boolean mayReach(String org, String email, String app) {
+        return isMember(org, email) && !denied.contains(org + "/" + email + "/" + app);
     }
 
     @Override

@@ -2,9 +2,7 @@ package dev.postern.server;
 
 import dev.postern.ca.SignedCertificate;
 import dev.postern.ca.UserCertRequest;
-import dev.postern.common.Logins;
-import dev.postern.common.Role;
-import dev.postern.common.Untrusted;
+import dev.postern.common.AppScope;
 import dev.postern.common.api.CertificateView;
 import dev.postern.common.api.IssueRequest;
 import dev.postern.common.api.IssueResponse;
@@ -17,10 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Checks a certificate request against the caller's rights, signs it and logs it durably: the answer leaves only
@@ -31,7 +27,6 @@ final class CertificateIssuer {
     static final int MAX_HOURS = 72;
     /** validAfter is set this far in the past so that a slightly slow machine clock accepts a new certificate. */
     static final Duration BACKDATE = Duration.ofMinutes(1);
-    private static final Pattern LOGIN = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
 
     private final Store store;
     private final OrgAccess access;
@@ -75,7 +70,8 @@ final class CertificateIssuer {
         }
         CaSubjects.refuseCaKey(store, req.publicKey(), "publicKey");
         Membership subject = subject(caller, scope, req.email());
-        List<String> principals = principals(subject, orgName, req.principals());
+        CertificateScope granted = CertificateScope.of(store, scope.org(), subject, req.apps(), req.principals());
+        List<String> principals = granted.principals();
         Authorities.Opened ca = authorities.open(store, scope.org().id(), call.row().authorityCreatedAt(),
                 call.row().userCaPublicKey()).orElseThrow(() -> ApiException.precondition(
                 "org '" + orgName + "' has no SSH CA yet; create it with 'postern ssh establish " + orgName + "'"));
@@ -88,7 +84,8 @@ final class CertificateIssuer {
         SignedCertificate cert;
         try {
             cert = ca.user().signUser(new UserCertRequest(req.publicKey().trim(), serial, keyId, principals,
-                    validAfter, validBefore, UserCertRequest.defaultExtensions(), Map.of()));
+                    validAfter, validBefore, UserCertRequest.defaultExtensions(), Map.of(),
+                    Map.of(AppScope.EXTENSION, granted.appsExtension())));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -96,8 +93,9 @@ final class CertificateIssuer {
                 principals, cert.publicKeyFingerprint(), validAfter, validBefore, caller.email(), now, null, null);
         // signed here, on the request's own thread; the log only writes, many requests per commit
         reservation.append(new IssuanceLog.Entry(entry, audit.event(caller, orgName, "certificate.issue", keyId,
-                "principals=" + String.join(",", principals) + " hours=" + req.hours()
-                        + " key=" + cert.publicKeyFingerprint()), subject.login()));
+                "principals=" + String.join(",", principals) + " apps=" + granted.appsExtension()
+                        + " hours=" + req.hours() + " key=" + cert.publicKeyFingerprint()), subject.login(),
+                granted.grantedAppIds()));
         issued.increment();
         return new IssueResponse(view(entry, subject.email()), cert.certificateLine());
     }
@@ -119,43 +117,6 @@ final class CertificateIssuer {
         Person person = store.people().byEmail(normalized).orElseThrow(() -> ApiException.badRequest(notMember));
         return store.orgs().membership(scope.org().id(), person.id())
                 .orElseThrow(() -> ApiException.badRequest(notMember));
-    }
-
-    private static List<String> principals(Membership subject, String orgName, List<String> requested) {
-        String own = subject.role() == Role.MEMBER ? memberLogin(subject, orgName) : null;
-        List<String> out = new ArrayList<>();
-        if (requested == null || requested.isEmpty()) {
-            out.add(own != null ? own : "root");
-            return out;
-        }
-        for (String p : requested) {
-            String name = p == null ? "" : p.trim();
-            if (!LOGIN.matcher(name).matches()) {
-                throw ApiException.badRequest("username " + Untrusted.quote(p) + " is not a valid login name; use"
-                        + " lower-case letters, digits, '_', '.', '-' (e.g. -u root,deploy)");
-            }
-            if (own != null && !name.equals(own)) {
-                // any other name could be a sudo-capable account, someone else's login or a uid-0 alias
-                throw ApiException.forbidden("members may only be issued their own login name '" + own + "', not '"
-                        + name + "'; ask an owner or admin of the org to raise your role");
-            }
-            if (!out.contains(name)) {
-                out.add(name);
-            }
-        }
-        return out;
-    }
-
-    /** The login the org gave a member; 403 naming the fix when it has none (or one reserved since). */
-    private static String memberLogin(Membership m, String orgName) {
-        String login = m.login();
-        if (login == null || !Logins.isValid(login) || Logins.isReserved(login)) {
-            throw ApiException.forbidden(m.email() + " has " + (login == null ? "no login" : "the reserved login '"
-                    + login + "'") + " in org '" + orgName + "', so no certificate can be issued; an owner or admin"
-                    + " assigns one with 'postern members set --org " + orgName + " --email " + m.email()
-                    + " --login NAME'");
-        }
-        return login;
     }
 
     /**

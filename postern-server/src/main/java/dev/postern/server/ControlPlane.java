@@ -263,6 +263,17 @@ public final class ControlPlane implements AutoCloseable {
         new JoinTokenRoutes(store, auth, access, audit, clock).register(app);
         new AppRoutes(store, auth, access, audit, clock).register(app);
         new SecretRoutes(store, auth, access, appSecrets, audit, clock, gateway::secretsChanged).register(app);
+        new AccessRoutes(store, auth, access, audit, clock, new AccessRoutes.Hooks() {
+            @Override
+            public int accessChanged(String org) {
+                return gateway.accessChanged(org);
+            }
+
+            @Override
+            public void revocationsChanged(String org) {
+                gateway.revocationsChanged(org);
+            }
+        }).register(app);
         new CaRoutes(store, auth, access, authorities, audit, gateway::authoritiesChanged).register(app);
         new CertificateRoutes(store, auth, access, issuer).register(app);
         new RevocationRoutes(store, auth, access, audit, clock, gateway::revocationsChanged).register(app);

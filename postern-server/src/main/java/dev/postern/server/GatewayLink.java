@@ -60,12 +60,19 @@ final class GatewayLink implements AutoCloseable, LifecycleRoutes.Hooks {
 
     void revocationsChanged(String org) {
         directory.revocationsChanged(org);
+        directory.accessChanged(org); // member removal also drops grants
         gateway.ifPresent(g -> g.revocationsChanged(org));
     }
 
     /** After {@code app}'s secrets were deployed: tells its machines, which then ask for them through the tunnel. */
     void secretsChanged(String org, String app) {
         gateway.ifPresent(g -> g.secretsChanged(org, app));
+    }
+
+    /** After a grant changed in {@code org}: drops the cached grants and ends connections no longer allowed. */
+    int accessChanged(String org) {
+        directory.accessChanged(org);
+        return gateway.map(g -> g.accessChanged(org)).orElse(0);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -45,10 +46,16 @@ final class IssuanceLog implements AutoCloseable {
      * row's lock: a certificate signed just before its subject was removed or renamed is refused rather than
      * committed after the change revoked the subject's certificates.
      */
-    record Entry(IssuedCertificate certificate, AuditEvent event, String login) {
+    record Entry(IssuedCertificate certificate, AuditEvent event, String login, List<Long> grantedApps) {
         Entry {
             Objects.requireNonNull(certificate, "certificate");
             Objects.requireNonNull(event, "event");
+            grantedApps = List.copyOf(grantedApps);
+        }
+
+        /** An entry whose subject needs no access grant (an owner or admin). */
+        Entry(IssuedCertificate certificate, AuditEvent event, String login) {
+            this(certificate, event, login, List.of());
         }
     }
 
@@ -268,6 +275,15 @@ final class IssuanceLog implements AutoCloseable {
                     // fails the batch; written one by one, only this request gets the refusal
                     throw ApiException.conflict("certificate " + c.keyId() + " was not issued: its subject was"
                             + " removed from the org or given another login while it was being signed; ask again");
+                }
+                // a member's grants, locked: a revocation racing this commit either waits and then revokes the
+                // certificate, or has happened and the certificate is refused
+                for (long app : e.grantedApps()) {
+                    Optional<List<String>> logins = tx.accessGrants().lockLogins(app, c.personId());
+                    if (logins.isEmpty() || !logins.get().containsAll(c.principals())) {
+                        throw ApiException.conflict("certificate " + c.keyId() + " was not issued: its subject's"
+                                + " access grants changed while it was being signed; ask again");
+                    }
                 }
             }
             return null;

@@ -20,13 +20,16 @@ final class MemberLogins {
     /** The requested login checked, else the proposal, else null for owners/admins; 400 naming the fix. */
     static String forNewMember(Store tx, long orgId, String orgName, String email, Role role, String requested) {
         if (requested != null) {
-            return check(requested);
+            return notGranted(tx, orgId, orgName, email, check(requested));
         }
         Optional<String> proposal = Logins.proposal(email);
         Optional<Membership> holder = proposal.flatMap(p -> tx.orgs().members(orgId).stream()
                 .filter(m -> p.equals(m.login())).findFirst());
-        if (proposal.isPresent() && holder.isEmpty()) {
+        if (proposal.isPresent() && holder.isEmpty() && grantee(tx, orgId, email, proposal.get()).isEmpty()) {
             return proposal.get();
+        }
+        if (proposal.isPresent() && holder.isEmpty()) {
+            notGranted(tx, orgId, orgName, email, proposal.get()); // throws, naming the grant
         }
         if (role.isAdmin()) {
             return null;
@@ -38,6 +41,25 @@ final class MemberLogins {
         throw ApiException.badRequest("cannot give " + email + " a login in org '" + orgName + "': the e-mail's local"
                 + " part " + why + "; choose one with 'postern members add --org " + orgName + " --email " + email
                 + " --role " + role.wire() + " --login NAME'");
+    }
+
+    /**
+     * {@code login}, unless an access grant of someone other than {@code email} holds it as a shared account: a
+     * personal login that others may use is no personal login (409 naming the grant and the fix).
+     */
+    static String notGranted(Store tx, long orgId, String orgName, String email, String login) {
+        Optional<dev.postern.store.AccessGrant> g = grantee(tx, orgId, email, login);
+        if (g.isPresent()) {
+            throw ApiException.conflict("login '" + login + "' is granted to " + g.get().email() + " on app "
+                    + g.get().app() + " in org '" + orgName + "', so it cannot be " + email + "'s own login; choose"
+                    + " another with --login NAME, or revoke that grant first ('postern access revoke')");
+        }
+        return login;
+    }
+
+    private static Optional<dev.postern.store.AccessGrant> grantee(Store tx, long orgId, String email, String login) {
+        return tx.accessGrants().forOrg(orgId).stream()
+                .filter(g -> !g.email().equals(email) && g.logins().contains(login)).findFirst();
     }
 
     /** A login someone asked for, checked; 400 naming it and the rule. */

@@ -116,6 +116,7 @@ final class MemberRoutes {
             return view(target);
         }
         int revoked = store.inTransaction(tx -> {
+            MemberLogins.notGranted(tx, scope.org().id(), orgName, email, login);
             try {
                 tx.orgs().setLogin(scope.org().id(), target.personId(), login);
             } catch (LoginTakenException e) {
@@ -147,6 +148,8 @@ final class MemberRoutes {
                         + "'; add another owner first");
             }
             tx.orgs().removeMember(scope.org().id(), target.personId());
+            // grants end with the membership: someone added again starts with none
+            tx.accessGrants().revokeAll(scope.org().id(), target.personId());
             // leaving an org ends the access its certificates gave, here and on stock-sshd machines (KRL)
             int n = tx.certificates().revokePerson(scope.org().id(), target.personId(), clock.instant(),
                     caller.email());

@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's view of the control plane, over the store. CA keys and revocation lists are cached and
- * dropped by {@link #authoritiesChanged()} and {@link #revocationsChanged(String)}, which the API calls
+ * dropped by {@link #authoritiesChanged()}, {@link #revocationsChanged(String)} and {@link #accessChanged(String)},
+ * which the API calls
  * when it changes them; membership and machines are read from the store on each use. A cached entry is also
  * reloaded once it is older than {@link #MAX_AGE}, so that a change made through another process sharing the
  * store (which cannot call those hooks here) is in force within that bound, as the agents' poll is.
@@ -39,6 +40,8 @@ final class StoreGatewayDirectory implements GatewayDirectory {
     private final HostCertRenewal renewal;
     private volatile Authorities authorities;
     private final Map<String, Cached<RevocationList>> revocations = new ConcurrentHashMap<>();
+    /** Per org: e-mail to the apps the member holds grants on. */
+    private final Map<String, Cached<Map<String, java.util.Set<String>>>> grants = new ConcurrentHashMap<>();
 
     /** CA keys of every org, as loaded at {@code loadedAt}. */
     private record Authorities(Map<String, String> userCaOrgs, Map<String, List<PublicKey>> hostCas,
@@ -92,6 +95,11 @@ final class StoreGatewayDirectory implements GatewayDirectory {
         revocations.remove(org);
     }
 
+    /** Drops the cached access grants of {@code org}; the API calls it on every grant and revocation. */
+    void accessChanged(String org) {
+        grants.remove(org);
+    }
+
     @Override
     public Optional<String> userCaOrg(PublicKey caKey) {
         return Optional.ofNullable(authorities().userCaOrgs().get(OpenSshKeys.toLine(caKey)));
@@ -131,6 +139,43 @@ final class StoreGatewayDirectory implements GatewayDirectory {
         Optional<Org> o = store.orgs().byName(org);
         Optional<Person> p = store.people().byEmail(email);
         return o.isPresent() && p.isPresent() && store.orgs().membership(o.get().id(), p.get().id()).isPresent();
+    }
+
+    /**
+     * Owners and admins reach every app; members those they hold a grant on. The role is read from the store each
+     * time (as membership is), the grants from a cache the API drops on each change.
+     */
+    @Override
+    public boolean mayReach(String org, String email, String app) {
+        Optional<Org> o = store.orgs().byName(org);
+        Optional<Person> p = store.people().byEmail(email);
+        if (o.isEmpty() || p.isEmpty()) {
+            return false;
+        }
+        Optional<dev.postern.store.Membership> m = store.orgs().membership(o.get().id(), p.get().id());
+        if (m.isEmpty()) {
+            return false;
+        }
+        if (m.get().role().isAdmin()) {
+            return true;
+        }
+        Instant now = clock.instant();
+        Cached<Map<String, java.util.Set<String>>> cached = grants.get(org);
+        if (cached == null || !fresh(cached.loadedAt(), now)) {
+            cached = grants.compute(org, (k, c) -> c != null && fresh(c.loadedAt(), now) ? c
+                    : new Cached<>(loadGrants(o.get().id()), now));
+        }
+        return cached.value().getOrDefault(m.get().email(), java.util.Set.of()).contains(app);
+    }
+
+    private Map<String, java.util.Set<String>> loadGrants(long orgId) {
+        Map<String, java.util.Set<String>> byEmail = new HashMap<>();
+        for (dev.postern.store.AccessGrant g : store.accessGrants().forOrg(orgId)) {
+            byEmail.computeIfAbsent(g.email(), e -> new java.util.HashSet<>()).add(g.app());
+        }
+        Map<String, java.util.Set<String>> frozen = new HashMap<>();
+        byEmail.forEach((e, apps) -> frozen.put(e, java.util.Set.copyOf(apps)));
+        return Map.copyOf(frozen);
     }
 
     @Override

@@ -98,6 +98,10 @@ class ConcurrentIssuanceIT {
             http.post("/v1/orgs/acme/ca", boss, new EstablishRequest(false));
             Http.Reply added = http.post("/v1/orgs/acme/members", boss, new AddMemberRequest("jane@example.com", "member"));
             String jane = login(http, added.json().get("inviteToken").asText());
+            assertThat(http.post("/v1/orgs/acme/apps", boss, new dev.postern.common.api.CreateAppRequest("web"))
+                    .status()).isEqualTo(201);
+            assertThat(http.post("/v1/orgs/acme/apps/web/access", boss, new dev.postern.common.api.GrantAccessRequest(
+                    "jane@example.com", List.of("jane"))).status()).isEqualTo(200);
             IssueRequest own = new IssueRequest(null, publicKey(), null, 1);
             assertThat(http.post("/v1/orgs/acme/certificates", jane, own).status()).isEqualTo(201);
 

@@ -211,6 +211,9 @@ class ControlPlaneIT {
             Http.Reply added = http.post("/v1/orgs/acme/members", boss, new AddMemberRequest("Jane@Example.com", "member"));
             assertThat(added.status()).as(added.text()).isEqualTo(201);
             String jane = login(http, added.json().get("inviteToken").asText());
+            assertThat(http.post("/v1/orgs/acme/apps", boss, new CreateAppRequest("web")).status()).isEqualTo(201);
+            assertThat(http.post("/v1/orgs/acme/apps/web/access", boss, new dev.postern.common.api.GrantAccessRequest(
+                    "jane@example.com", List.of("jane"))).status()).isEqualTo(200);
             assertThat(http.get("/v1/orgs", jane).json().findValuesAsText("name")).containsExactly("acme");
             assertThat(http.get("/v1/orgs/other/apps", jane).status()).isEqualTo(404);
             assertThat(http.post("/v1/orgs/acme/members", jane, new AddMemberRequest("x@example.com", "member")).status())
@@ -220,7 +223,7 @@ class ControlPlaneIT {
             Http.Reply otherLogin = http.post("/v1/orgs/acme/certificates", jane,
                     new IssueRequest(null, publicKey(), List.of("ubuntu"), 24));
             assertThat(otherLogin.status()).as("a member asks for another account").isEqualTo(403);
-            assertThat(otherLogin.json().get("error").asText()).contains("own login name 'jane'", "'ubuntu'");
+            assertThat(otherLogin.json().get("error").asText()).contains("web: jane", "not 'ubuntu'");
             Http.Reply own = http.post("/v1/orgs/acme/certificates", jane, new IssueRequest(null, publicKey(), null, 24));
             assertThat(own.status()).as(own.text()).isEqualTo(201);
             assertThat(own.json().get("log").get("principals").get(0).asText()).isEqualTo("jane");

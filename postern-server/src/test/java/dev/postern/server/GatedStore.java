@@ -116,6 +116,11 @@ final class GatedStore implements Store {
     }
 
     @Override
+    public dev.postern.store.AccessGrantStore accessGrants() {
+        return real.accessGrants();
+    }
+
+    @Override
     public boolean ping() {
         return real.ping();
     }

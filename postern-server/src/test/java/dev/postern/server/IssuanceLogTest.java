@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postern.common.Role;
+import dev.postern.store.App;
 import dev.postern.store.AuditEvent;
 import dev.postern.store.IssuedCertificate;
 import dev.postern.store.JdbcStore;
@@ -86,6 +87,31 @@ class IssuanceLogTest {
             assertThat(logged()).hasSize(640).containsExactlyInAnyOrderElementsOf(acknowledged);
             assertThat(store.audit().list("acme", 1000)).hasSize(640);
         }
+    }
+
+    /**
+     * A member's certificate signed under a grant that was revoked (or narrowed) before the write is refused at the
+     * commit, under the grant row's lock, so a revocation never misses a certificate being issued at that moment.
+     */
+    @Test
+    void aMembersCertificateIsWrittenOnlyWhileItsGrantsStillAllowIt() {
+        App web = store.apps().create(acme.id(), "web", AT);
+        long[] s = store.certificates().nextSerials(3);
+        try (IssuanceLog log = new IssuanceLog(store)) {
+            IssuanceLog.Entry noGrant = granted(entry(s[0], acme.id(), alice.id()), web);
+            assertThatThrownBy(() -> log.append(noGrant)).hasStackTraceContaining("access grants changed");
+            store.accessGrants().put(acme.id(), web.id(), alice.id(), List.of("deploy"), "boss", AT);
+            IssuanceLog.Entry narrowed = granted(entry(s[1], acme.id(), alice.id()), web);
+            assertThatThrownBy(() -> log.append(narrowed)).as("the grant no longer gives 'alice'")
+                    .hasStackTraceContaining("access grants changed");
+            store.accessGrants().put(acme.id(), web.id(), alice.id(), List.of("alice"), "boss", AT);
+            log.append(granted(entry(s[2], acme.id(), alice.id()), web));
+        }
+        assertThat(logged()).containsExactly(s[2]);
+    }
+
+    private static IssuanceLog.Entry granted(IssuanceLog.Entry e, App app) {
+        return new IssuanceLog.Entry(e.certificate(), e.event(), e.login(), List.of(app.id()));
     }
 
     @Test

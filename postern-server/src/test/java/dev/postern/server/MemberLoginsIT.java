@@ -7,6 +7,8 @@ import dev.postern.common.Role;
 import dev.postern.common.api.AddMemberRequest;
 import dev.postern.common.api.CreateOrgRequest;
 import dev.postern.common.api.EstablishRequest;
+import dev.postern.common.api.CreateAppRequest;
+import dev.postern.common.api.GrantAccessRequest;
 import dev.postern.common.api.IssueRequest;
 import dev.postern.common.api.SetMemberRequest;
 import dev.postern.store.ApiToken;
@@ -67,7 +69,14 @@ class MemberLoginsIT {
         String boss = login(http, cp.bootstrapToken().orElseThrow());
         assertThat(http.post("/v1/orgs", boss, new CreateOrgRequest("acme")).status()).isEqualTo(201);
         assertThat(http.post("/v1/orgs/acme/ca", boss, new EstablishRequest(false)).status()).isEqualTo(201);
+        assertThat(http.post("/v1/orgs/acme/apps", boss, new CreateAppRequest("web")).status()).isEqualTo(201);
         return boss;
+    }
+
+    /** Lets {@code email} reach app web as their own login: members need a grant to be issued anything. */
+    private static void grantOwn(Http http, String boss, String email, String login) {
+        Http.Reply g = http.post("/v1/orgs/acme/apps/web/access", boss, new GrantAccessRequest(email, List.of(login)));
+        assertThat(g.status()).as(g.text()).isEqualTo(200);
     }
 
     private String publicKey() {
@@ -139,11 +148,15 @@ class MemberLoginsIT {
             assertThat(added.status()).as(added.text()).isEqualTo(201);
             assertThat(added.json().get("login").asText()).isEqualTo("rooty");
             String member = login(http, added.json().get("inviteToken").asText());
+            grantOwn(http, boss, "root@example.com", "rooty");
+            Http.Reply grantRoot = http.post("/v1/orgs/acme/apps/web/access", boss,
+                    new GrantAccessRequest("root@example.com", List.of("rooty", "root")));
+            assertThat(grantRoot.status()).as("root is never granted to a member").isEqualTo(400);
 
             Http.Reply asRoot = http.post("/v1/orgs/acme/certificates", member,
                     new IssueRequest(null, publicKey(), List.of("root"), 24));
             assertThat(asRoot.status()).as(asRoot.text()).isEqualTo(403);
-            assertThat(error(asRoot)).contains("own login name 'rooty'", "'root'");
+            assertThat(error(asRoot)).contains("web: rooty", "not 'root'");
             Http.Reply own = http.post("/v1/orgs/acme/certificates", member, new IssueRequest(null, publicKey(), null, 1));
             assertThat(own.status()).as(own.text()).isEqualTo(201);
             assertThat(principals(own.json().get("certificate").asText())).containsExactly("rooty");
@@ -185,6 +198,10 @@ class MemberLoginsIT {
             JsonNode members = http.get("/v1/orgs/acme/members", boss).json();
             assertThat(members.findValuesAsText("login")).contains("bob", "bobby");
             String b = login(http, bobB.json().get("inviteToken").asText());
+            Http.Reply grantBob = http.post("/v1/orgs/acme/apps/web/access", boss,
+                    new GrantAccessRequest("bob@b.example", List.of("bob")));
+            assertThat(grantBob.status()).as("bob@a's own login is never granted to bob@b").isEqualTo(400);
+            grantOwn(http, boss, "bob@b.example", "bobby");
             Http.Reply asBob = http.post("/v1/orgs/acme/certificates", b,
                     new IssueRequest(null, publicKey(), List.of("bob"), 1));
             assertThat(asBob.status()).as("bob@b asks for bob@a's account").isEqualTo(403);
@@ -221,8 +238,8 @@ class MemberLoginsIT {
                 Http.Reply refused = http.post("/v1/orgs/acme/certificates", member,
                         new IssueRequest(null, publicKey(), asked, 1));
                 assertThat(refused.status()).as(asked + ": " + refused.text()).isEqualTo(403);
-                assertThat(error(refused)).contains("no login in org 'acme'",
-                        "postern members set --org acme --email root@example.com --login NAME");
+                assertThat(error(refused)).contains("no access grant in org 'acme'",
+                        "postern access grant --org acme --app APP --email root@example.com");
             }
             Http.Reply byAdmin = http.post("/v1/orgs/acme/certificates", boss,
                     new IssueRequest("root@example.com", publicKey(), List.of("root"), 1));
@@ -232,6 +249,7 @@ class MemberLoginsIT {
             Http.Reply set = http.patch("/v1/orgs/acme/members/root@example.com", boss, new SetMemberRequest("ops1"));
             assertThat(set.status()).as(set.text()).isEqualTo(200);
             assertThat(set.json().get("login").asText()).isEqualTo("ops1");
+            grantOwn(http, boss, "root@example.com", "ops1");
             Http.Reply own = http.post("/v1/orgs/acme/certificates", member, new IssueRequest(null, publicKey(), null, 1));
             assertThat(own.status()).as(own.text()).isEqualTo(201);
             assertThat(principals(own.json().get("certificate").asText())).containsExactly("ops1");

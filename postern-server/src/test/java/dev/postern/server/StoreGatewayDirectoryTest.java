@@ -86,4 +86,37 @@ class StoreGatewayDirectoryTest {
         assertThat(directory.userCaOrg(key(replaced.userCaPublicKey()))).contains("acme");
         assertThat(directory.revocations("acme").isRevoked(key(old.userCaPublicKey()))).isTrue();
     }
+
+    @Test
+    void grantsAreCachedUntilTheHookOrMaxAgeAndAdminsNeedNone() {
+        dev.postern.store.App web = store.apps().create(acme.id(), "web", clock.instant());
+        dev.postern.store.Person bob = store.people().create("bob@example.com", clock.instant());
+        dev.postern.store.Person boss = store.people().create("boss@example.com", clock.instant());
+        store.orgs().addMember(acme.id(), bob.id(), dev.postern.common.Role.MEMBER, "bob", clock.instant());
+        store.orgs().addMember(acme.id(), boss.id(), dev.postern.common.Role.ADMIN, "boss", clock.instant());
+        StoreGatewayDirectory directory = new StoreGatewayDirectory(store, clock);
+        assertThat(directory.mayReach("acme", "boss@example.com", "web")).as("admins reach every app").isTrue();
+        assertThat(directory.mayReach("acme", "bob@example.com", "web")).as("no grant yet").isFalse();
+
+        store.accessGrants().put(acme.id(), web.id(), bob.id(), java.util.List.of("app"), "boss", clock.instant());
+        directory.accessChanged("acme");
+        assertThat(directory.mayReach("acme", "bob@example.com", "web")).isTrue();
+        assertThat(directory.mayReach("acme", "bob@example.com", "db")).isFalse();
+        assertThat(directory.mayReach("other", "bob@example.com", "web")).isFalse();
+
+        store.accessGrants().revoke(web.id(), bob.id()); // another replica: no hook called here
+        clock.advance(StoreGatewayDirectory.MAX_AGE.minusSeconds(1));
+        assertThat(directory.mayReach("acme", "bob@example.com", "web")).as("still cached").isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(directory.mayReach("acme", "bob@example.com", "web")).isFalse();
+
+        store.accessGrants().put(acme.id(), web.id(), bob.id(), java.util.List.of("app"), "boss", clock.instant());
+        directory.accessChanged("acme");
+        assertThat(directory.mayReach("acme", "bob@example.com", "web")).isTrue();
+        store.accessGrants().revoke(web.id(), bob.id());
+        directory.accessChanged("acme");
+        assertThat(directory.mayReach("acme", "bob@example.com", "web")).as("the API's hook: at once").isFalse();
+        store.orgs().removeMember(acme.id(), boss.id());
+        assertThat(directory.mayReach("acme", "boss@example.com", "web")).as("removed: nobody").isFalse();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.postern.ssh;
 
+import dev.postern.common.AppScope;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -49,9 +50,21 @@ public final class CertificateAuthenticator implements PublickeyAuthenticator {
             "rsa-sha2-512", BuiltinSignatures.rsaSHA512);
 
     private final TrustPolicy policy;
+    private final Optional<String> app;
 
+    /** An authenticator that takes certificates for any app (a jump host, or a server that knows no app). */
     public CertificateAuthenticator(TrustPolicy policy) {
+        this(policy, Optional.empty());
+    }
+
+    /**
+     * An authenticator for a server of {@code app}: besides every other check, the certificate's
+     * {@value AppScope#EXTENSION} extension must name the app (or {@value AppScope#ALL}); a certificate without
+     * the extension is refused too. With no app, the extension is not looked at.
+     */
+    public CertificateAuthenticator(TrustPolicy policy, Optional<String> app) {
         this.policy = java.util.Objects.requireNonNull(policy, "policy");
+        this.app = java.util.Objects.requireNonNull(app, "app");
     }
 
     public TrustPolicy policy() {
@@ -107,6 +120,9 @@ public final class CertificateAuthenticator implements PublickeyAuthenticator {
             throw new CertificateRefusedException("login \"" + login + "\" is not a principal " + principals);
         }
         Optional<String> forceCommand = checkCriticalOptions(cert, remote);
+        if (app.isPresent()) {
+            checkApp(cert, app.get());
+        }
         if (policy.revocations().get().isRevoked(cert)) {
             throw new CertificateRefusedException("certificate is revoked");
         }
@@ -185,6 +201,23 @@ public final class CertificateAuthenticator implements PublickeyAuthenticator {
             }
         }
         return Optional.ofNullable(forceCommand);
+    }
+
+    /** The certificate must name this server's app: a member's certificate for another app is no key to this one. */
+    private static void checkApp(OpenSshCertificate cert, String app) throws CertificateRefusedException {
+        Optional<String> value = Optional.empty();
+        for (CertificateOption option : cert.getExtensions()) {
+            if (AppScope.EXTENSION.equals(option.getName())) {
+                value = Optional.ofNullable(option.getData());
+            }
+        }
+        if (value.isEmpty()) {
+            throw new CertificateRefusedException("certificate names no apps (" + AppScope.EXTENSION + " missing);"
+                    + " this machine serves app " + app);
+        }
+        if (!AppScope.allows(value.get(), app)) {
+            throw new CertificateRefusedException("certificate is for apps " + value.get() + ", not " + app);
+        }
     }
 
     private static Set<String> extensionNames(OpenSshCertificate cert) {

@@ -14,6 +14,9 @@ public interface AppStore {
     /** Apps of an org ordered by name. */
     List<App> forOrg(long orgId);
 
-    /** Deletes an app row; its machines and join tokens must be gone ({@link MachineStore#deleteForApp}). */
+    /**
+     * Deletes an app row and its access grants; its machines and join tokens must be gone
+     * ({@link MachineStore#deleteForApp}).
+     */
     boolean delete(long appId);
 }

@@ -57,12 +57,13 @@ final class JdbcAppStore implements AppStore {
 
     @Override
     public boolean delete(long appId) {
+        // who may reach the app, and its secrets, go with it: a new app of the same name starts with neither
         return db.with("delete app " + appId, c -> {
-            // its secrets go with it: sealed values of an app that no longer exists are of no use to anyone
+            Connections.executeUpdate(c, "DELETE FROM access_grants WHERE app_id = ?", ps -> ps.setLong(1, appId));
             for (String sql : DELETE_SECRETS) {
                 Connections.executeUpdate(c, sql, ps -> ps.setLong(1, appId));
             }
-            return Connections.executeUpdate(c, DELETE, ps -> ps.setLong(1, appId)) == 1;
-        });
+            return Connections.executeUpdate(c, DELETE, ps -> ps.setLong(1, appId));
+        }) == 1;
     }
 }

@@ -189,6 +189,11 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public AccessGrantStore accessGrants() {
+        return stores.accessGrants;
+    }
+
+    @Override
     public Optional<CallerInOrg> callerInOrg(String tokenHash, String orgName) {
         return stores.callers.find(tokenHash, orgName);
     }

@@ -72,6 +72,11 @@ final class JdbcTransaction implements Store {
     }
 
     @Override
+    public AccessGrantStore accessGrants() {
+        return stores.accessGrants;
+    }
+
+    @Override
     public Optional<CallerInOrg> callerInOrg(String tokenHash, String orgName) {
         return stores.callers.find(tokenHash, orgName);
     }

@@ -38,6 +38,9 @@ public interface Store extends AutoCloseable {
     /** Join tokens by public id: listing and revoking them. */
     JoinTokenStore joinTokens();
 
+    /** Which members may reach which apps as which logins. */
+    AccessGrantStore accessGrants();
+
     /**
      * The token of this hash with its person, the org named {@code orgName}, the person's membership of it and
      * the org's CA stamp, read at once (one query on JDBC) for requests that need them all, such as issuing a

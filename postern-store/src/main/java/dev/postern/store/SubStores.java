@@ -12,6 +12,7 @@ final class SubStores {
     final SettingStore settings;
     final MachineStore machines;
     final JoinTokenStore joinTokens;
+    final AccessGrantStore accessGrants;
     final JdbcCallerLookup callers;
     final SecretStore secrets;
 
@@ -26,6 +27,7 @@ final class SubStores {
         settings = new JdbcSettingStore(db);
         machines = new JdbcMachineStore(db);
         joinTokens = new JdbcJoinTokenStore(db);
+        accessGrants = new JdbcAccessGrantStore(db);
         callers = new JdbcCallerLookup(db);
         secrets = new JdbcSecretStore(db);
     }

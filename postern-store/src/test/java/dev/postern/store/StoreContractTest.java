@@ -26,8 +26,7 @@ import org.junit.jupiter.api.Test;
  * starts from an empty, freshly migrated database.
  */
 abstract class StoreContractTest implements MachineStoreContract, BatchStoreContract, MemberLoginStoreContract,
-        JoinTokenStoreContract, MachineLifecycleContract,
-        SecretStoreContract {
+        JoinTokenStoreContract, MachineLifecycleContract, AccessGrantStoreContract, SecretStoreContract {
     /** Millisecond and sub-millisecond parts on purpose: the store must keep at least millisecond precision. */
     protected final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:15:30.123456Z"));
     protected Store store;

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.SessionContext;
@@ -19,6 +20,7 @@ import org.apache.sshd.common.util.io.IoUtils;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.Handle;
 import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystem;
 import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
@@ -105,7 +107,10 @@ final class UserSftpSubsystem extends SftpSubsystem {
             LOG.warn("sftp refused for {}: {}", session, e.getMessage());
             callback.onExit(exitCode, e.getMessage());
         } finally {
-            AUDIT.write(copy(who).put("event", "session.end").put("end", "exit").put("exitCode", exitCode)
+            // files the client still had open when the session ended: it went away mid-transfer
+            int unfinished = counter.unfinished.get();
+            AUDIT.write(copy(who).put("event", "session.end").put("end", unfinished > 0 ? "interrupted" : "exit")
+                    .put("interrupted", unfinished > 0).put("openFiles", unfinished).put("exitCode", exitCode)
                     .put("bytesIn", counter.written.get()).put("bytesOut", counter.read.get())
                     .put("durationMs", Duration.ofNanos(System.nanoTime() - started).toMillis()));
         }
@@ -122,10 +127,22 @@ final class UserSftpSubsystem extends SftpSubsystem {
     private static final AuditLog AUDIT = new AuditLog();
     private final ByteCounter counter = new ByteCounter();
 
-    /** File bytes the client wrote (in) and read (out) over this SFTP session. */
+    /**
+     * File bytes the client wrote (in) and read (out) over this SFTP session, and the files it left open: MINA
+     * reports each handle still open when the session ends ({@code exiting}), which is what a client that was
+     * killed, lost its connection or was interrupted mid-transfer leaves behind; a finished transfer closes its file.
+     */
     private static final class ByteCounter implements SftpEventListener {
         final AtomicLong written = new AtomicLong();
         final AtomicLong read = new AtomicLong();
+        final AtomicInteger unfinished = new AtomicInteger();
+
+        @Override
+        public void exiting(ServerSession session, Handle handle) {
+            if (handle instanceof FileHandle) {
+                unfinished.incrementAndGet();
+            }
+        }
 
         @Override
         public void read(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,

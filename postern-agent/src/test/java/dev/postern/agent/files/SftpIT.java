@@ -67,7 +67,48 @@ class SftpIT {
                 }
             }
             assertThat(audit.lines()).anySatisfy(l -> assertThat(l).contains("\"session.end\"", "\"command\":\"sftp\"",
-                    "\"bytesIn\":12"));
+                    "\"bytesIn\":12", "\"end\":\"exit\"", "\"interrupted\":false"));
+        }
+    }
+
+    /**
+     * A client killed mid-download (Ctrl-C, a lost connection): the audit trail must not read like a finished
+     * copy. OpenSSH sftp is slowed to 800 kbit/s (-l) so the kill lands while the file is still open.
+     */
+    @Test
+    void theEndLineOfAnInterruptedTransferSaysSo() throws Exception {
+        Path big = TestUsers.aliceHome(dir).resolve("slow.bin");
+        Digests.randomFile(big, 20L << 20, 7);
+        Path batch = Files.createTempFile(local, "batch", ".txt");
+        Files.writeString(batch, "get slow.bin slow-copy.bin\n");
+        List<String> cmd = new ArrayList<>(List.of("sftp", "-l", "800"));
+        cmd.addAll(fx.clientOptions("alice", alice));
+        cmd.addAll(List.of("-b", batch.toString(), "127.0.0.1"));
+        try (LogCapture audit = new LogCapture("postern.audit")) {
+            Process client = new ProcessBuilder(cmd).directory(local.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                Path copy = local.resolve("slow-copy.bin");
+                AgentFixture.await("the download started", () -> sizeOf(copy) > 0);
+            } finally {
+                client.destroyForcibly().waitFor();
+            }
+            AgentFixture.await("the session's end line", () -> audit.lines().stream()
+                    .anyMatch(l -> l.contains("\"session.end\"") && l.contains("\"command\":\"sftp\"")));
+            String end = audit.lines().stream().filter(l -> l.contains("\"session.end\"")).findFirst().orElseThrow();
+            assertThat(end).contains("\"end\":\"interrupted\"", "\"interrupted\":true", "\"openFiles\":1",
+                    "\"principal\":\"alice\"");
+        } finally {
+            Files.deleteIfExists(big);
+            Files.deleteIfExists(local.resolve("slow-copy.bin"));
+        }
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
         }
     }
 

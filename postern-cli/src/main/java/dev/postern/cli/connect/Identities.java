@@ -5,6 +5,7 @@ import dev.postern.cli.ExitCodes;
 import dev.postern.cli.client.ApiClient;
 import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.Session;
+import dev.postern.common.AppScope;
 import dev.postern.common.api.IssueRequest;
 import dev.postern.common.api.IssueResponse;
 import dev.postern.ssh.OpenSshKeys;
@@ -44,13 +45,18 @@ public final class Identities {
     }
 
     /** A held identity that fits, or a freshly issued one. */
-    public static UserIdentity obtain(Path home, Session session, String org, String user, PublicKey userCa,
-                                      Instant now) {
-        return held(home.resolve(".ssh"), user, userCa, now).orElseGet(() -> fresh(session, org, user));
+    public static UserIdentity obtain(Path home, Session session, String org, String app, String user,
+                                      PublicKey userCa, Instant now) {
+        return held(home.resolve(".ssh"), app, user, userCa, now).orElseGet(() -> fresh(session, org, app, user));
     }
 
-    /** The first {@code id_postern*} key in {@code sshDir} whose certificate fits. */
+    /** The first {@code id_postern*} key in {@code sshDir} whose certificate fits, for any app. */
     static Optional<UserIdentity> held(Path sshDir, String user, PublicKey userCa, Instant now) {
+        return held(sshDir, null, user, userCa, now);
+    }
+
+    /** The first {@code id_postern*} key in {@code sshDir} whose certificate fits {@code app} (null: any). */
+    static Optional<UserIdentity> held(Path sshDir, String app, String user, PublicKey userCa, Instant now) {
         if (!Files.isDirectory(sshDir)) {
             return Optional.empty();
         }
@@ -73,7 +79,7 @@ public final class Identities {
             }
             try {
                 OpenSshCertificate cert = OpenSshKeys.readCertificate(certFile);
-                Optional<String> unfit = unfit(cert, user, userCa, now);
+                Optional<String> unfit = unfit(cert, user, userCa, now).or(() -> unfitFor(cert, app));
                 if (unfit.isPresent()) {
                     LOG.debug("not using {}: {}", certFile, unfit.get());
                     continue;
@@ -113,7 +119,18 @@ public final class Identities {
         return Optional.empty();
     }
 
-    static UserIdentity fresh(Session session, String org, String user) {
+    /** Why a certificate is not good for {@code app} (its agent would refuse it); empty when it is, or app is null. */
+    static Optional<String> unfitFor(OpenSshCertificate cert, String app) {
+        if (app == null) {
+            return Optional.empty();
+        }
+        String value = cert.getExtensions().stream().filter(e -> AppScope.EXTENSION.equals(e.getName()))
+                .map(OpenSshCertificate.CertificateOption::getData).findFirst().orElse(null);
+        return value != null && AppScope.allows(value, app) ? Optional.empty()
+                : Optional.of("not for app " + app + " (" + AppScope.EXTENSION + ": " + value + ")");
+    }
+
+    static UserIdentity fresh(Session session, String org, String app, String user) {
         KeyPair pair;
         try {
             pair = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
@@ -121,7 +138,8 @@ public final class Identities {
             throw new CliException(ExitCodes.FAILURE, "cannot generate an Ed25519 key: " + e.getMessage(), e);
         }
         IssueResponse issued = session.api().post("/v1/orgs/" + ApiClient.segment(org) + "/certificates",
-                new IssueRequest(null, OpenSshKeys.toLine(pair.getPublic()), List.of(user), FRESH_HOURS),
+                new IssueRequest(null, OpenSshKeys.toLine(pair.getPublic()), List.of(user), FRESH_HOURS,
+                        app == null ? null : List.of(app)),
                 IssueResponse.class);
         ServerAnswers answers = ServerAnswers.of(session.api());
         OpenSshCertificate c = answers.certificate("certificate", issued == null ? null : issued.certificate());

@@ -64,7 +64,8 @@ public final class Targets {
                 ca == null ? null : ca.userCaPublicKey()));
         Route route = Route.toMachine(gateway, gatewayKey, machine.name(), hostCa)
                 .withRevokedHostKeys(revokedHostKeys(session.api(), answers, org));
-        UserIdentity identity = Identities.obtain(env.home(), session, org, user, userCa, env.clock().instant());
+        UserIdentity identity = Identities.obtain(env.home(), session, org, app, user, userCa,
+                env.clock().instant());
         return new Resolved(org, app, machine, route, identity, user);
     }
 

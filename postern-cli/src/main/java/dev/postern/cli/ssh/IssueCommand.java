@@ -58,6 +58,10 @@ final class IssueCommand implements Callable<Integer> {
             + "-cert.pub")
     boolean dotssh;
 
+    @Option(names = "--app", paramLabel = "A", split = ",", description = "the apps the certificate is for"
+            + " (default: every app you may reach; members: the apps they hold grants on)")
+    List<String> apps = new ArrayList<>();
+
     @Option(names = "--overwrite", description = "replace existing key and certificate files")
     boolean overwrite;
 
@@ -92,7 +96,8 @@ final class IssueCommand implements Callable<Integer> {
         String org = session.org(args.org(), "postern ssh issue ORG ...");
         UserKeyPair key = UserKeyPair.generate();
         IssueResponse issued = session.api().post("/v1/orgs/" + ApiClient.segment(org) + "/certificates",
-                new IssueRequest(email, key.publicKeyLine(), principals.isEmpty() ? null : principals, h.value()),
+                new IssueRequest(email, key.publicKeyLine(), principals.isEmpty() ? null : principals, h.value(),
+                        apps.isEmpty() ? null : apps.stream().map(String::trim).toList()),
                 IssueResponse.class);
         CertificateView log = issued == null ? null : issued.log();
         String certificate = checkedCertificate(ServerAnswers.of(session.api()), key, issued);

@@ -21,6 +21,8 @@ final class Progress {
     private long done;
     private Instant started;
     private Instant drawn;
+    /** A progress line is on the screen without its newline yet. */
+    private boolean open;
 
     Progress(PrintStream err, Clock clock, boolean enabled) {
         this.err = err;
@@ -40,20 +42,31 @@ final class Progress {
         drawn = started;
     }
 
-    void advance(long bytes) {
+    synchronized void advance(long bytes) {
         done += bytes;
         Instant now = clock.instant();
         if (enabled && Duration.between(drawn, now).compareTo(REDRAW) >= 0) {
             drawn = now;
             err.print("\r" + line(now) + "\033[K");
             err.flush();
+            open = true;
         }
     }
 
-    void finish() {
+    synchronized void finish() {
         if (enabled && Duration.between(started, clock.instant()).compareTo(REDRAW) >= 0) {
             err.println("\r" + line(clock.instant()) + "\033[K");
         }
+        open = false;
+    }
+
+    /** An error or Ctrl-C ended the transfer: the line drawn so far gets its newline, so the next text starts clean. */
+    synchronized void interrupted() {
+        if (open) {
+            err.println();
+            err.flush();
+        }
+        open = false;
     }
 
     String line(Instant now) {

@@ -8,14 +8,7 @@ import dev.postern.cli.client.Printable;
 import dev.postern.cli.connect.MachineConnection;
 import dev.postern.cli.connect.TargetOptions;
 import dev.postern.cli.connect.Targets;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import picocli.CommandLine.Command;
@@ -46,22 +39,39 @@ final class SftpCommand implements Runnable {
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Copy REMOTE from the machine to LOCAL.")
     int get(@Mixin TargetOptions target,
-            @Option(names = "-R", description = "copy directories recursively") boolean recursive,
+            @Option(names = "-R", description = "copy a directory and everything under it, like scp -r")
+            boolean recursive,
+            @Option(names = "--overwrite", description = "replace local files that exist (default: refuse)")
+            boolean overwrite,
             @Parameters(index = "0", paramLabel = "REMOTE") String remote,
             @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL", description = "default: current directory")
             String local) throws IOException {
-        return withSftp(target, sftp -> new Transfers(sftp, Progress.forTerminal(env))
-                .get(remote, env.expandPath(local == null ? "." : local), recursive));
+        return withSftp(target, sftp -> transfer(new Transfers(sftp, Progress.forTerminal(env), overwrite),
+                t -> t.get(remote, env.expandPath(local == null ? "." : local), recursive)));
     }
 
     @Command(name = "put", mixinStandardHelpOptions = true, description = "Copy LOCAL to REMOTE on the machine.")
     int put(@Mixin TargetOptions target,
-            @Option(names = "-R", description = "copy directories recursively") boolean recursive,
+            @Option(names = "-R", description = "copy a directory and everything under it, like scp -r")
+            boolean recursive,
+            @Option(names = "--overwrite", description = "replace files that exist on the machine (default: refuse)")
+            boolean overwrite,
             @Parameters(index = "0", paramLabel = "LOCAL") String local,
             @Parameters(index = "1", arity = "0..1", paramLabel = "REMOTE", description = "default: the login's home")
             String remote) throws IOException {
-        return withSftp(target, sftp -> new Transfers(sftp, Progress.forTerminal(env))
-                .put(env.expandPath(local), remote == null ? "." : remote, recursive));
+        return withSftp(target, sftp -> transfer(new Transfers(sftp, Progress.forTerminal(env), overwrite),
+                t -> t.put(env.expandPath(local), remote == null ? "." : remote, recursive)));
+    }
+
+    private interface TransferWork {
+        void run(Transfers t) throws IOException;
+    }
+
+    /** Runs one transfer with Ctrl-C (the JVM's shutdown) removing the file being written. */
+    private static void transfer(Transfers t, TransferWork work) throws IOException {
+        try (ShutdownHook hook = ShutdownHook.install(t::interruptForExit)) {
+            work.run(t);
+        }
     }
 
     @Command(name = "find", mixinStandardHelpOptions = true, description = "List every path under PATH on the machine.")
@@ -69,12 +79,13 @@ final class SftpCommand implements Runnable {
              @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", defaultValue = ".") String path)
             throws IOException {
         // names come from the machine: one per line, so control characters (a newline, ESC) are escaped
-        return withSftp(target, sftp -> new Transfers(sftp, Progress.forTerminal(env)).find(path)
+        return withSftp(target, sftp -> new Transfers(sftp, Progress.forTerminal(env), false).find(path)
                 .forEach(p -> env.out().println(Printable.escape(p))));
     }
 
     @Command(name = "shell", mixinStandardHelpOptions = true,
-            description = "Interactive: ls [P], cd P, pwd, get R [L], put L [R], find [P], exit.")
+            description = "Interactive: ls, cd, pwd, lls, lcd, lpwd, get, put, find, rm, mkdir, rmdir, rename, chmod, "
+                    + "help, exit; line editing and history (~/.postern/sftp_history).")
     int shell(@Mixin TargetOptions target) throws IOException {
         return withSftp(target, this::repl);
     }
@@ -96,63 +107,20 @@ final class SftpCommand implements Runnable {
 
     /** The interactive shell over {@code sftp}; package-private so a test can drive it against a hostile server. */
     void repl(SftpClient sftp) throws IOException {
-        PrintStream out = env.out();
-        BufferedReader in = new BufferedReader(new InputStreamReader(env.in(), StandardCharsets.UTF_8));
-        String cwd = sftp.canonicalPath(".");
-        Transfers t = new Transfers(sftp, Progress.forTerminal(env));
-        for (int i = 0; i < MAX_SHELL_LINES; i++) {
-            out.print("sftp " + Printable.escape(cwd) + "> ");
-            out.flush();
-            String line = in.readLine();
-            if (line == null) {
-                out.println();
-                return;
-            }
-            List<String> w = List.of(line.trim().split("\\s+"));
-            String cmd = w.get(0);
-            try {
-                switch (cmd) {
-                    case "" -> { }
-                    case "exit", "quit", "bye" -> {
-                        return;
-                    }
-                    case "pwd" -> out.println(Printable.escape(cwd));
-                    case "cd" -> cwd = sftp.canonicalPath(resolve(cwd, w.size() > 1 ? w.get(1) : "~"));
-                    case "ls" -> {
-                        for (SftpClient.DirEntry e : sftp.readDir(resolve(cwd, w.size() > 1 ? w.get(1) : "."))) {
-                            String name = e.getFilename();
-                            if (!name.equals(".") && !name.equals("..")) {
-                                SftpClient.Attributes a = e.getAttributes();
-                                out.printf("%s %12d %s%n", a.isDirectory() ? "d" : a.isSymbolicLink() ? "l" : "-",
-                                        a.getSize(), Printable.escape(name));
-                            }
-                        }
-                    }
-                    case "find" -> t.find(resolve(cwd, w.size() > 1 ? w.get(1) : "."))
-                            .forEach(p -> out.println(Printable.escape(p)));
-                    case "get" -> t.get(resolve(cwd, arg(w, 1)), env.expandPath(w.size() > 2 ? w.get(2) : "."), true);
-                    case "put" -> t.put(env.expandPath(arg(w, 1)), resolve(cwd, w.size() > 2 ? w.get(2) : "."), true);
-                    default -> out.println("unknown command '" + cmd + "'; try ls, cd, pwd, get, put, find, exit");
+        SftpShell shell = new SftpShell(env, sftp, Progress.forTerminal(env));
+        try (ShellLines lines = ShellLines.open(env, env.posternHome().resolve("sftp_history"));
+             ShutdownHook hook = ShutdownHook.install(shell::interruptForExit)) {
+            for (int i = 0; i < MAX_SHELL_LINES; i++) {
+                String line = lines.read(shell.prompt(), shell::cancel);
+                if (line == null) {
+                    lines.out().println();
+                    return;
                 }
-            } catch (IOException | UncheckedIOException | CliException e) {
-                // an SFTP error's text is the machine's: escaped, as every other word of it (ls hides I/O errors
-                // in an unchecked exception)
-                out.println("error: " + Printable.forTerminal(e.getMessage()));
+                if (!shell.run(line, lines.out())) {
+                    return;
+                }
+                lines.out().flush();
             }
         }
-    }
-
-    private static String arg(List<String> words, int i) {
-        if (words.size() <= i) {
-            throw CliException.usage(words.get(0) + " needs a path");
-        }
-        return words.get(i);
-    }
-
-    private static String resolve(String cwd, String p) {
-        if (p.equals("~")) {
-            return ".";
-        }
-        return p.startsWith("/") ? p : Transfers.join(cwd, p);
     }
 }

@@ -39,7 +39,7 @@ class MachineConnectionIT {
     @BeforeAll
     void start() throws Exception {
         p = new StandInPlane(tmp);
-        identity = Identities.fresh(Session.require(p.env("")), "acme", "root");
+        identity = Identities.fresh(Session.require(p.env("")), "acme", null, "root");
     }
 
     @AfterAll

@@ -12,7 +12,8 @@ public final class TransfersAccess {
     private final Transfers transfers;
 
     public TransfersAccess(SftpClient sftp) {
-        transfers = new Transfers(sftp, new Progress(new PrintStream(PrintStream.nullOutputStream()), Clock.systemUTC(), false));
+        transfers = new Transfers(sftp, new Progress(new PrintStream(PrintStream.nullOutputStream()), Clock.systemUTC(), false),
+                false);
     }
 
     public void put(Path local, String remote, boolean recursive) throws IOException {
