@@ -74,8 +74,9 @@ public final class Gateway implements AutoCloseable {
         Router router = new Router(config.directory(), tunnels);
         server.setChannelFactories(List.of(UserChannel.factory(router,
                 new PersonChannels(config.channelsPerPerson()))));
-        server.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
-                new ForwardRequestHandler(tunnels), new HostCertRenewHandler(config.directory()),
+        server.setGlobalRequestHandlers(List.of(new TunnelKeepAlive(tunnels), KeepAliveHandler.INSTANCE,
+                NoMoreSessionsHandler.INSTANCE, new ForwardRequestHandler(tunnels),
+                new HostCertRenewHandler(config.directory()),
                 new SecretsRequestHandler(config.directory(), tunnels)));
         server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         server.setSessionHeartbeat(HeartbeatType.IGNORE, config.keepAlive());

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -48,7 +49,11 @@ final class Tunnels {
         }
     }
 
+    /** How often a live tunnel's keepalives are written to the directory as its last-seen time. */
+    static final Duration SEEN_EVERY = Duration.ofMinutes(1);
+
     private final Map<String, Tunnel> byId = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastWritten = new ConcurrentHashMap<>();
     private final Set<String> probing = new HashSet<>(); // guarded by this
     private final Map<TunnelConflict, LongAdder> conflicts = new EnumMap<>(TunnelConflict.class);
     private final GatewayDirectory directory;
@@ -126,14 +131,42 @@ final class Tunnels {
             down(fresh);
             return;
         }
-        directory.machineOnline(machine.id(), true, clock.instant());
+        Instant now = clock.instant();
+        lastWritten.put(machine.id(), now);
+        directory.machineOnline(machine.id(), true, now);
         LOG.info("machine {} ({}) online", machine.id(), machine.hostName());
     }
 
+    /**
+     * {@code session}, the tunnel of {@code machineId}, sent a keepalive: records it as seen now, at most once per
+     * {@link #SEEN_EVERY}. Under the tunnel's lock, as {@link #down(Tunnel)}, so a late keepalive never marks a
+     * machine online again after its tunnel went down.
+     */
+    void seen(String machineId, ServerSession session) {
+        Tunnel t = byId.get(machineId);
+        if (t == null || t.session() != session) {
+            return;
+        }
+        synchronized (t) {
+            if (byId.get(machineId) != t) {
+                return;
+            }
+            Instant now = clock.instant();
+            Instant last = lastWritten.get(machineId);
+            if (last != null && now.isBefore(last.plus(SEEN_EVERY))) {
+                return;
+            }
+            lastWritten.put(machineId, now);
+            directory.machineOnline(machineId, true, now);
+        }
+    }
+
     private void down(Tunnel tunnel) {
-        if (byId.remove(tunnel.machine().id(), tunnel)) {
-            directory.machineOnline(tunnel.machine().id(), false, clock.instant());
-            LOG.info("machine {} offline", tunnel.machine().id());
+        synchronized (tunnel) {
+            if (byId.remove(tunnel.machine().id(), tunnel)) {
+                directory.machineOnline(tunnel.machine().id(), false, clock.instant());
+                LOG.info("machine {} offline", tunnel.machine().id());
+            }
         }
     }
 

@@ -17,6 +17,10 @@ final class FakeGatewayDirectory implements GatewayDirectory {
     record OnlineEvent(String machineId, boolean online) {
     }
 
+    /** An online/offline report with its time. */
+    record Report(String machineId, boolean online, Instant at) {
+    }
+
     final Map<String, PublicKey> userCas = new ConcurrentHashMap<>();
     final Map<String, PublicKey> hostCas = new ConcurrentHashMap<>();
     final Map<String, RevocationList> revocations = new ConcurrentHashMap<>();
@@ -36,6 +40,7 @@ final class FakeGatewayDirectory implements GatewayDirectory {
         renewed.add(machine.id());
         return "renewed " + machine.id();
     }
+    final List<Report> reports = new CopyOnWriteArrayList<>();
 
     void addOrg(String org, PublicKey userCa, PublicKey hostCa) {
         userCas.put(org, userCa);
@@ -85,6 +90,7 @@ final class FakeGatewayDirectory implements GatewayDirectory {
     @Override
     public void machineOnline(String machineId, boolean online, Instant at) {
         events.add(new OnlineEvent(machineId, online));
+        reports.add(new Report(machineId, online, at));
     }
 
     List<OnlineEvent> events() {

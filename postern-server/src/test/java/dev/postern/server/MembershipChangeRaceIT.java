@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.postern.common.api.AddMemberRequest;
+import dev.postern.common.api.CreateAppRequest;
 import dev.postern.common.api.CreateOrgRequest;
+import dev.postern.common.api.GrantAccessRequest;
 import dev.postern.common.api.EstablishRequest;
 import dev.postern.common.api.IssueRequest;
 import dev.postern.common.api.SetMemberRequest;
@@ -58,6 +60,11 @@ class MembershipChangeRaceIT {
         Http.Reply add = http.post("/v1/orgs/acme/members", boss, new AddMemberRequest("bob@example.com", "member",
                 "bob"));
         assertThat(add.status()).as(add.text()).isEqualTo(201);
+        // members are issued certificates only for apps they are granted
+        assertThat(http.post("/v1/orgs/acme/apps", boss, new CreateAppRequest("web")).status()).isEqualTo(201);
+        Http.Reply grant = http.post("/v1/orgs/acme/apps/web/access", boss, new GrantAccessRequest("bob@example.com",
+                List.of("bob")));
+        assertThat(grant.status()).as(grant.text()).isEqualTo(200);
         bob = http.post("/v1/auth/login", add.json().get("inviteToken").asText(), null).json().get("token").asText();
     }
 

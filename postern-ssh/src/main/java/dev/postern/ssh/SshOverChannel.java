@@ -68,7 +68,7 @@ final class SshOverChannel extends AbstractServerChannel {
             return f;
         }
         try {
-            inner = server.open(InetSocketAddress.createUnresolved(host, port), address(originHost, originPort),
+            inner = server.open(localAddress(host, port), address(originHost, originPort),
                     new StreamIoSession.Output() {
                         @Override
                         public IoWriteFuture write(Buffer b) throws IOException {
@@ -86,6 +86,19 @@ final class SshOverChannel extends AbstractServerChannel {
             close(true);
         }
         return f;
+    }
+
+    /**
+     * The session's local end, as sshd reports it in SSH_CONNECTION: this machine's address on the tunnel's
+     * connection (the address the gateway reaches it by) and the port the client asked for, usually 22. Only
+     * when that is unknown, the name asked for, unresolved.
+     */
+    private SocketAddress localAddress(String host, int port) {
+        SocketAddress tunnelEnd = getSession().getIoSession().getLocalAddress();
+        if (tunnelEnd instanceof InetSocketAddress i && i.getAddress() != null && port >= 0 && port <= 65535) {
+            return new InetSocketAddress(i.getAddress(), port);
+        }
+        return InetSocketAddress.createUnresolved(host, port);
     }
 
     // The originator is reported by the peer (the gateway); keep IP literals as addresses so that logs and
