@@ -246,6 +246,30 @@ class MultiHostPlaneIT {
         assertThat(revokedIn(net.m2(), cert)).as("m2 took a KRL from a key it does not trust").isFalse();
     }
 
+    @Test
+    @Order(10)
+    void aRemovedMachineIsGoneItsTunnelRefusedAndItsHostKeyRevokedForStockSsh() throws IOException {
+        awaitTrue(Duration.ofSeconds(60), () -> onlineMachines() >= 1, "m1 online again on the re-pinned server");
+        String hostKey = read(dir.resolve("m1").resolve("ssh_host_ed25519_key.pub")).split("\\s+")[1];
+        laptop.ok("machines", "remove", ids.get(0), "--app", "web", "--org", "acme");
+
+        assertThat(laptop.ok("machines", "list", "--app", "web", "--org", "acme")).doesNotContain(ids.get(0));
+        JsonNode all = Json.mapper().readTree(laptop.ok("machines", "list", "--app", "web", "--org", "acme", "--all",
+                "--json"));
+        assertThat(all.findValuesAsText("state")).contains("removed");
+        // the agent in m1 is told, through its refused tunnel, that its identity is gone
+        awaitTrue(Duration.ofSeconds(60), () -> read(dir.resolve("m1-repinned.log")).contains("removed"),
+                "m1's agent told it was removed");
+
+        laptop.ok("ssh", "issue", "acme", "--dotssh", "--overwrite");
+        laptop.ok("ssh", "config", "--app", "web", "--org", "acme", "--write");
+        assertThat(read(laptop.posternHome().resolve("ssh/known_hosts_acme"))).contains("@revoked * ssh-ed25519 "
+                + hostKey);
+        String config = laptop.posternHome().resolve("ssh/acme-web.conf").toString();
+        ProcessResult ssh = laptop.exec("ssh", "-F", config, "root@" + host(0), "true");
+        assertThat(ssh.exitCode()).as(ssh.toString()).isEqualTo(255);
+    }
+
     /** The options that pin cp's TLS key, as clients are told to. */
     private static List<String> pin() {
         return List.of("--fingerprint", pin);
