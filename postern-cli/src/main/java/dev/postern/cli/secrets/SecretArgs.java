@@ -26,9 +26,13 @@ final class SecretArgs {
 
     static String checkName(String name) {
         if (!NAME.matcher(name).matches()) {
-            String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
-            throw CliException.usage("secret name '" + shown + "' is not valid; use upper-case letters, digits and"
-                    + " '_', not starting with a digit (e.g. DATABASE_URL)");
+            // a pasted NAME=VALUE must not put its value on the terminal: only the part before '=' is shown
+            int eq = name.indexOf('=');
+            String part = eq >= 0 ? name.substring(0, eq) : name;
+            String shown = part.length() > 40 ? part.substring(0, 40) + "..." : part;
+            throw CliException.usage("secret name '" + shown + "'" + (eq >= 0 ? " followed by '=...'" : "")
+                    + " is not valid; use upper-case letters, digits and '_', not starting with a digit (e.g."
+                    + " DATABASE_URL)" + (eq >= 0 ? "; 'unset' takes names only" : ""));
         }
         if (name.startsWith("POSTERN_")) {
             throw CliException.usage("secret name " + name + " is reserved (POSTERN_* belongs to the agent); pick"
