@@ -170,6 +170,17 @@ class SecretsPlaneIT {
         assertThat(status("POST", "/v1/orgs/demo/apps/demo/secrets/deploy", "{}", devToken)).isEqualTo(403);
     }
 
+    /** Attack: a value pasted where a name belongs; the 400 (shown by any client, logged by proxies) must not hold it. */
+    @Test
+    void aNameCheckNeverEchoesAValuePastedIntoTheName() {
+        for (String body : List.of("{\"unset\":[\"DB_PASSWORD=hunter2-pasted\"]}",
+                "{\"set\":{\"DB_PASSWORD=hunter2-pasted\":\"x\"}}")) {
+            HttpResponse<String> r = send("POST", "/v1/orgs/demo/apps/demo/secrets", body, adminToken());
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(r.body()).as(body).contains("DB_PASSWORD").doesNotContain("hunter2");
+        }
+    }
+
     private long awaitEntrypoint(Process agent, long not) {
         long[] pid = {-1};
         awaitTrue(Duration.ofSeconds(40), () -> {

@@ -48,9 +48,12 @@ final class AppSecrets {
     /** The name if it is a valid secret name; else a 400 naming it and the rule. */
     static String checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw ApiException.badRequest("secret name " + Untrusted.quote(String.valueOf(name)) + " is not valid;"
-                    + " use upper-case letters, digits and '_', not starting with a digit (e.g. DATABASE_URL),"
-                    + " at most 128 characters");
+            // a NAME=VALUE pasted as a name must not come back (and be shown or logged) with its value
+            String n = String.valueOf(name);
+            int eq = n.indexOf('=');
+            throw ApiException.badRequest("secret name " + Untrusted.quote(eq >= 0 ? n.substring(0, eq) : n)
+                    + (eq >= 0 ? " followed by '=...'" : "") + " is not valid; use upper-case letters, digits and"
+                    + " '_', not starting with a digit (e.g. DATABASE_URL), at most 128 characters");
         }
         if (name.startsWith("POSTERN_")) {
             throw ApiException.badRequest("secret name " + name + " is reserved: POSTERN_* variables are the"
