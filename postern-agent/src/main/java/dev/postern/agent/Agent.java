@@ -110,7 +110,7 @@ public final class Agent implements AutoCloseable {
         Started started = new Started();
         Exception failure = null;
         try {
-            started.sessions = Sessions.start(config.accounts(), environment::current, config.clock(),
+            started.sessions = Sessions.start(config.accounts(), environment::forSessions, config.clock(),
                     config.killGrace());
             HostKeys hostKeys = HostKeys.loadOrCreate(config.dataDir(), config.hostCertFile());
             Supplier<RevocationList> revocations = revocations(config);

@@ -16,12 +16,31 @@ import java.util.function.Consumer;
 final class AppEnvironment {
     private final Map<String, String> base;
     private volatile Map<String, String> current;
+    private volatile Map<String, String> forSessions;
     private final CountDownLatch firstSecrets = new CountDownLatch(1);
     private volatile Consumer<Map<String, String>> onChange = env -> { };
 
     AppEnvironment(Map<String, String> base) {
         this.base = Map.copyOf(base);
         this.current = this.base;
+        this.forSessions = sessionBase(this.base, Map.of());
+    }
+
+    /**
+     * What a session starts from: the app's environment without the agent's own inherited connection variables
+     * ({@code SSH_*}, {@code TERM}: they describe how the agent was started, not the session, which sets its own),
+     * but with every deployed secret, whatever its name (a secret called {@code SSH_PRIVATE_KEY} is the app's).
+     */
+    static Map<String, String> sessionBase(Map<String, String> inherited, Map<String, String> secrets) {
+        Map<String, String> env = new HashMap<>(inherited);
+        env.keySet().removeIf(k -> k.startsWith("SSH_") || k.equals("TERM"));
+        env.putAll(secrets);
+        return Map.copyOf(env);
+    }
+
+    /** The environment a session started now begins with (see {@link #sessionBase}). */
+    Map<String, String> forSessions() {
+        return forSessions;
     }
 
     /** The environment a process started now gets. */
@@ -43,6 +62,7 @@ final class AppEnvironment {
         synchronized (this) {
             changed = !next.equals(current);
             current = next;
+            forSessions = sessionBase(base, secrets.values());
         }
         firstSecrets.countDown();
         if (changed) {

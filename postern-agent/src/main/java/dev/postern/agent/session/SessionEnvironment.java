@@ -18,9 +18,9 @@ final class SessionEnvironment {
     static Map<String, String> build(Map<String, String> base, LoginUser user, SocketAddress client,
                                      SocketAddress server, PtyRequest pty, String ttyName,
                                      Map<String, String> clientEnv, String originalCommand, String agentSocket) {
+        // base comes without the agent's own inherited SSH_* and TERM (AppEnvironment.sessionBase): those described
+        // how the agent was started; a deployed secret of such a name stays
         Map<String, String> env = new TreeMap<>(base);
-        // the agent's own connection variables do not describe this session
-        env.keySet().removeIf(k -> k.startsWith("SSH_") || k.equals("TERM"));
         env.putIfAbsent("PATH", DEFAULT_PATH);
         env.put("USER", user.entry().name());
         env.put("LOGNAME", user.entry().name());

@@ -16,7 +16,7 @@ import org.apache.sshd.server.shell.ShellFactory;
  * close it with the server.
  *
  * <pre>{@code
- * Sessions sessions = Sessions.start(Accounts.system(), System.getenv(), Clock.systemUTC(), Duration.ofSeconds(2));
+ * Sessions sessions = Sessions.start(Accounts.system(), System::getenv, Clock.systemUTC(), Duration.ofSeconds(2));
  * server.setShellFactory(sessions.shellFactory());
  * }</pre>
  */
@@ -32,18 +32,11 @@ public final class Sessions implements AutoCloseable {
     }
 
     /**
-     * @param baseEnv the environment every session starts from: the entrypoint's
+     * @param baseEnv the environment every session starts from, read anew for each session (so that a session
+     *     started after the app's secrets changed sees the new values, as the restarted entrypoint does): the
+     *     entrypoint's, without the variables that described how the agent itself was started ({@code SSH_*},
+     *     {@code TERM}); the session sets its own
      * @param killGrace how long a hung-up session may outlive its SIGHUP before SIGKILL
-     */
-    public static Sessions start(Accounts accounts, Map<String, String> baseEnv, Clock clock, Duration killGrace)
-            throws IOException {
-        Map<String, String> fixed = Map.copyOf(baseEnv);
-        return start(accounts, () -> fixed, clock, killGrace);
-    }
-
-    /**
-     * As {@link #start(Accounts, Map, Clock, Duration)} with an environment read anew for each session, so that a
-     * session started after the app's secrets changed sees the new values, as the restarted entrypoint does.
      */
     public static Sessions start(Accounts accounts, Supplier<Map<String, String>> baseEnv, Clock clock,
                                  Duration killGrace) throws IOException {
