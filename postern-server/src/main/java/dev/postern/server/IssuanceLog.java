@@ -222,6 +222,11 @@ final class IssuanceLog implements AutoCloseable {
             committed.accept(batch.size());
             return;
         }
+        if (batch.size() == 1) {
+            // its request was already told it failed: writing it again could record a certificate whose request
+            // was refused (the grant or membership may have changed back in between)
+            return;
+        }
         for (Pending p : batch) {
             if (commitOrFail(List.of(p))) {
                 p.done().complete(null);
