@@ -128,19 +128,20 @@ public final class ChaCha20Poly1305 implements Cipher {
         }
     }
 
+    // The sizes and names are the factory's: one place says what chacha20-poly1305@openssh.com is.
     @Override
     public String getAlgorithm() {
-        return "ChaCha20";
+        return ChaCha20Poly1305Factory.INSTANCE.getAlgorithm();
     }
 
     @Override
     public String getTransformation() {
-        return "ChaCha20";
+        return ChaCha20Poly1305Factory.INSTANCE.getTransformation();
     }
 
     @Override
     public int getIVSize() {
-        return 8;
+        return ChaCha20Poly1305Factory.INSTANCE.getIVSize();
     }
 
     @Override
@@ -150,17 +151,17 @@ public final class ChaCha20Poly1305 implements Cipher {
 
     @Override
     public int getCipherBlockSize() {
-        return 8;
+        return ChaCha20Poly1305Factory.INSTANCE.getCipherBlockSize();
     }
 
     @Override
     public int getKdfSize() {
-        return 2 * KEY_BYTES;
+        return ChaCha20Poly1305Factory.INSTANCE.getKdfSize();
     }
 
     @Override
     public int getKeySize() {
-        return 8 * 2 * KEY_BYTES;
+        return ChaCha20Poly1305Factory.INSTANCE.getKeySize();
     }
 
     @Override
