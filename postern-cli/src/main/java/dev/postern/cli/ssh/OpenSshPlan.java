@@ -118,7 +118,7 @@ final class OpenSshPlan {
         }
     }
 
-    private static void write(CliEnvironment env, Path plan, Path key, Targets.Resolved r) throws IOException {
+    private static void write(CliEnvironment env, Path planPath, Path key, Targets.Resolved r) throws IOException {
         OpenSshCertificate cert = r.identity().certificate();
         Instant now = env.clock().instant();
         Instant until = Instant.ofEpochSecond(cert.getValidBefore()).minus(MIN_REMAINING);
@@ -128,9 +128,15 @@ final class OpenSshPlan {
         if (!until.isAfter(now) || SshSyntax.login(r.user()).isEmpty() || SshSyntax.configPath(key).isEmpty()) {
             return;
         }
-        Path dir = plan.getParent();
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR));
-        Files.setPosixFilePermissions(dir, DIR);
+        Files.createDirectories(planPath.getParent(), PosixFilePermissions.asFileAttribute(DIR));
+        Files.setPosixFilePermissions(planPath.getParent(), DIR);
+        // The launcher checks the real path (every directory above it) and follows only that: the config names
+        // known_hosts by it too, so no symbolic link along POSTERN_HOME can send OpenSSH elsewhere later.
+        Path dir = planPath.getParent().toRealPath();
+        if (!SAFE_DIR.matcher(dir.toString()).matches()) {
+            return;
+        }
+        Path plan = dir.resolve(planPath.getFileName());
         Path config = Path.of(plan + ".conf");
         Path knownHosts = Path.of(plan + ".known_hosts");
         SshConfigText text = new SshConfigText(r.org(), r.app(), r.user(), r.route().gateway(),
@@ -144,7 +150,7 @@ final class OpenSshPlan {
                 + "expires " + until.getEpochSecond() + "\n"
                 + "failures " + failures + "\n"
                 + "certificate " + new KeyFiles(key).certificate() + "\n"
-                + "config " + config + "\n"
+                + "config " + config + "\n" // informative: the launcher uses the file next to the plan, by name
                 + "login " + r.user() + "\n"
                 + "host " + r.machine().name() + "\n");
     }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,13 +101,16 @@ class ConsoleOpenSshIT {
 
     @Test
     @Order(2)
-    void aCommandThatExits255IsNotRunAgain() throws Exception {
-        Path ran = work.resolve("ran-255");
-        Launched r = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C",
-                "echo once >> " + ran + "; exit 255");
-        assertThat(r.exit).as(r.toString()).isEqualTo(255);
-        assertThat(Files.readAllLines(ran)).containsExactly("once");
-        assertThat(plan()).as("a remote 255 is the command's, not a broken plan").isRegularFile();
+    void aCommandThatExits255OrIsKilledIsNotRunAgain() throws Exception {
+        // a signal ends with 255 too: OpenSSH ignores exit-signal, where the JVM path says 128+N (docs/CLI.md)
+        for (String end : List.of("exit 255", "kill -TERM $$")) {
+            Path ran = work.resolve("ran-" + end.replaceAll("[^a-z0-9]", ""));
+            Launched r = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C",
+                    "echo once >> " + ran + "; " + end);
+            assertThat(r.exit).as(r.toString()).isEqualTo(255);
+            assertThat(Files.readAllLines(ran)).containsExactly("once");
+            assertThat(plan()).as("a remote 255 is the command's, not a broken plan").isRegularFile();
+        }
     }
 
     @Test
@@ -178,7 +182,7 @@ class ConsoleOpenSshIT {
     }
 
     @Test
-    @Order(5)
+    @Order(99) // last: the person's certificate is revoked for good
     void aRevokedCertificateRunsNothingThroughThePlan() throws Exception {
         String serial = String.valueOf(OpenSshKeys.readCertificate(person.home().resolve(".ssh/id_postern-cert.pub"))
                 .getSerial());
@@ -189,6 +193,129 @@ class ConsoleOpenSshIT {
                 "echo ran >> " + ran);
         assertThat(r.err).as("refused by the gateway before login, so the JVM path was tried").contains("POSTERN_JAVA");
         assertThat(ran).doesNotExist();
+    }
+
+    @Test
+    @Order(5)
+    void aPlanUnderADirectoryOthersCanWriteIsNotFollowed() throws Exception {
+        // Whoever can write an ancestor can swap ssh/console (or its parent) for their own between the launcher's
+        // checks and OpenSSH reading the config: a ProxyCommand of theirs would run as this person.
+        Path ran = work.resolve("ran-loose-ancestor");
+        String cmd = "echo ran >> " + ran;
+        for (Path loose : List.of(person.posternHome(), person.posternHome().resolve("ssh"))) {
+            var before = Files.getPosixFilePermissions(loose);
+            for (String mode : List.of("rwxrwxrwx", "rwxrwx---")) {
+                Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString(mode));
+                try {
+                    assertJvmPath(launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", cmd));
+                } finally {
+                    Files.setPosixFilePermissions(loose, before);
+                }
+            }
+        }
+        Path ssh = person.posternHome().resolve("ssh");
+        UserPrincipal owner = Files.getOwner(ssh);
+        UserPrincipal nobody = ssh.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        boolean chowned = false;
+        try {
+            Files.setOwner(ssh, nobody); // as root (a root shell with HOME or POSTERN_HOME in someone's directory)
+            chowned = true;
+        } catch (IOException notRoot) {
+            // only root can give a directory away; the modes above are the same check
+        }
+        if (chowned) {
+            try {
+                assertJvmPath(launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", cmd));
+            } finally {
+                Files.setOwner(ssh, owner);
+            }
+        }
+        assertThat(ran).doesNotExist();
+        Launched ok = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", cmd);
+        assertThat(ok.exit).as("the plan itself is still good: %s", ok).isZero();
+
+        // A POSTERN_HOME reached through a symbolic link: the real directories are checked and used.
+        Path link = Files.createSymbolicLink(work.resolve("postern-home-link"), person.posternHome());
+        Launched linked = launch(NO_JAVA, Map.of("POSTERN_HOME", link.toString()), null, "ssh", "console", "--app",
+                "demo", "--machine", machine, "-C", "echo linked");
+        assertThat(linked.out).as(linked.toString()).isEqualTo("linked\n");
+        assertThat(Files.readString(Path.of(plan() + ".conf"))).doesNotContain(link.toString());
+    }
+
+    @Test
+    @Order(6)
+    void argumentsTheJvmWouldRefuseOrReadDifferentlyAreLeftToIt() throws Exception {
+        Path ran = work.resolve("ran-odd-arguments");
+        String cmd = "echo ran >> " + ran;
+        // picocli refuses an option given twice: the fast path must not run the last one
+        assertJvmPath(launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", "elsewhere", "--machine", machine,
+                "-C", cmd));
+        assertJvmPath(launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", "rm -rf x",
+                "-C", cmd));
+        // an empty value is an error for the JVM (e.g. -u "$UNSET"), never "not given" (root by default)
+        assertJvmPath(launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-u", "", "-C", cmd));
+        assertJvmPath(launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "--org=", "-C", cmd));
+        assertJvmPath(launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "--context", "",
+                "-C", cmd));
+        // picocli reads an argument @FILE as the arguments in FILE
+        assertJvmPath(launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", "@" + ran));
+        assertThat(ran).doesNotExist();
+    }
+
+    @Test
+    @Order(7)
+    void theLoginMarkerDoesNotDependOnThePersonsShell() throws Exception {
+        // OpenSSH runs LocalCommand with $SHELL -c: a shell that prints (zsh's .zshenv, fish's config) would add to
+        // the command's output, and one that cannot run it would leave no marker, so a command that exits 255
+        // would be run again by the JVM.
+        Path noisy = work.resolve("noisy-shell");
+        Files.writeString(noisy, "#!/bin/sh\necho noise\nexec /bin/sh \"$@\"\n");
+        Files.setPosixFilePermissions(noisy, PosixFilePermissions.fromString("rwx------"));
+        Launched hello = launch(NO_JAVA, Map.of("SHELL", noisy.toString()), null, "ssh", "console", "--app", "demo",
+                "--machine", machine, "-C", "echo hello");
+        assertThat(hello.exit).as(hello.toString()).isZero();
+        assertThat(hello.out).isEqualTo("hello\n");
+
+        // a shell that runs OpenSSH's ProxyJump but not the marker (say, no touch on its PATH)
+        Path blind = work.resolve("marker-blind-shell");
+        Files.writeString(blind, "#!/bin/sh\ncase \"$2\" in *.up.*) exit 0 ;; esac\nexec /bin/sh \"$@\"\n");
+        Files.setPosixFilePermissions(blind, PosixFilePermissions.fromString("rwx------"));
+        Path ran = work.resolve("ran-blind-shell");
+        Launched r = launch(null, Map.of("SHELL", blind.toString()), null, "ssh", "console", "--app", "demo",
+                "--machine", machine, "-C", "echo once >> " + ran + "; exit 255");
+        assertThat(r.exit).as(r.toString()).isEqualTo(255);
+        assertThat(Files.readAllLines(ran)).containsExactly("once");
+    }
+
+    @Test
+    @Order(8)
+    void aNewGatewayKeyOrHostCaRunsNothingThroughThePlan() throws Exception {
+        // The plan pins the gateway's key and the host CA of when it was made: a gateway that now shows another
+        // key (moved, replaced, or someone in between) or machines certified by a rotated CA fail before login.
+        Path knownHosts = Path.of(plan() + ".known_hosts");
+        String good = Files.readString(knownHosts);
+        String gatewayKey = good.lines().filter(l -> l.startsWith("postern-gateway-")).findFirst().orElseThrow()
+                .split(" ", 2)[1];
+        String hostCa = good.lines().filter(l -> l.startsWith("@cert-authority")).findFirst().orElseThrow()
+                .split(" ", 3)[2];
+        Path ran = work.resolve("ran-new-keys");
+        for (String swapped : List.of(good.replace(gatewayKey, hostCa), good.replace(hostCa, gatewayKey))) {
+            planFromAJvmRun();
+            Files.writeString(knownHosts, swapped);
+            Launched r = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C",
+                    "echo ran >> " + ran);
+            assertThat(r.err).as(r.toString()).contains("POSTERN_JAVA");
+            assertThat(plan()).as("the plan that failed is gone").doesNotExist();
+        }
+        assertThat(ran).doesNotExist();
+
+        // OpenSSH read none of stdin before it failed: the JVM path that takes over gets all of it
+        planFromAJvmRun();
+        Files.writeString(knownHosts, good.replace(gatewayKey, hostCa));
+        Launched cat = launchWithInput("piped\n", null, "ssh", "console", "--app", "demo", "--machine", machine,
+                "-C", "cat");
+        assertThat(cat.exit).as(cat.toString()).isZero();
+        assertThat(cat.out).isEqualTo("piped\n");
     }
 
     private static void assertJvmPath(Launched r) {
