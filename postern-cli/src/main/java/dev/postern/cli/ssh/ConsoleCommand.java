@@ -46,10 +46,11 @@ final class ConsoleCommand implements Callable<Integer> {
         if (command != null && command.isBlank()) {
             throw CliException.usage("-C needs a command, e.g. -C hostname");
         }
+        ContextStamp contextAt = ContextStamp.now(env);
         Targets.Resolved resolved = Targets.resolve(env, target, new TerminalPicker(env));
         try (MachineConnection connection = resolved.connect(env)) {
             // Verified just now, end to end: the next console with these selectors may run through OpenSSH.
-            OpenSshPlan.save(env, target, resolved);
+            OpenSshPlan.save(env, target, resolved, contextAt);
             if (command == null) {
                 return InteractiveShell.run(env, connection.session(), pty == null || pty);
             }

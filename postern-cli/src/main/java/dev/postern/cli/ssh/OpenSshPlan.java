@@ -63,8 +63,13 @@ final class OpenSshPlan {
      * Writes (or replaces) the plan for this console's selectors, when they and the identity allow one; never
      * fails the console: a plan that cannot be written only means the next run starts a JVM again.
      */
-    static void save(CliEnvironment env, TargetOptions target, Targets.Resolved resolved) {
+    static void save(CliEnvironment env, TargetOptions target, Targets.Resolved resolved, ContextStamp started) {
         try {
+            if (!started.equals(ContextStamp.now(env))) {
+                // config.json changed while this console ran (e.g. 'postern auth use' in another terminal): the
+                // plan would be keyed to a context this run may not have used
+                return;
+            }
             Optional<Path> plan = planFile(env, target);
             Optional<Path> key = keyFile(resolved.identity());
             if (plan.isEmpty() || key.isEmpty()) {
