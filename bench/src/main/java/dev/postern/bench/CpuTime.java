@@ -51,6 +51,20 @@ final class CpuTime {
         return used / (double) ticksPerSecond;
     }
 
+    /** Clock ticks per second of utime and stime ({@code getconf CLK_TCK}, read once). */
+    static synchronized long ticksPerSecond() {
+        if (clkTck == 0) {
+            try {
+                clkTck = Long.parseLong(Proc.check(Duration.ofSeconds(10), List.of("getconf", "CLK_TCK")).output().strip());
+            } catch (IOException | RuntimeException e) {
+                clkTck = 100; // the Linux default
+            }
+        }
+        return clkTck;
+    }
+
+    private static long clkTck;
+
     int processes() {
         return ticksAtStart.size();
     }

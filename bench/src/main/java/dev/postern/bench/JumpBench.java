@@ -8,6 +8,7 @@ import dev.postern.common.api.MachineView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +113,27 @@ final class JumpBench implements Benchmark {
                 }
             }
 
+            // postern ssh sftp get against scp (SFTP since OpenSSH 9) from the same machine through the same gateway
+            // (issue 12, item 5): each the whole command, a JVM start and two handshakes included for the CLI
+            long fileSize = rig.options.quick() ? 16L << 20 : 100L << 20;
+            Path remote = BenchUser.writableDir(rig.work, "jump-sftp").resolve("file.bin");
+            Files.copy(Payload.of(rig, fileSize), remote, StandardCopyOption.REPLACE_EXISTING);
+            Path local = rig.work.resolve("jump-sftp-copy.bin");
+            List<String> posternGet = new ArrayList<>(List.of(rig.options.launcher().toString(), "ssh", "sftp", "get",
+                    "--app", APP, "--machine", machine.id(), "-u", BenchUser.NAME, remote.toString(), local.toString()));
+            List<String> scpGet = List.of("scp", "-q", "-F", config.toString(), machine.name() + ":" + remote, local.toString());
+            List<Double> gp = new ArrayList<>();
+            List<Double> gs = new ArrayList<>();
+            int getRuns = rig.options.quick() ? 2 : 3;
+            for (int i = 0; i <= getRuns; i++) { // the first of each is a warm-up
+                double tp = timedGet(posternGet, console.env(), local, fileSize);
+                double ts = timedGet(scpGet, Map.of(), local, fileSize);
+                if (i > 0) {
+                    gp.add(tp);
+                    gs.add(ts);
+                }
+            }
+
             // Four fresh JVM code paths (the gateway's splice, the agent's tunnel client and in-process server):
             // 32 MiB left C2 compiling through most of the measured gigabyte (38-41% of the gateway's and the
             // agent's CPU samples in it), so a full run warms each path up with 256 MiB.
@@ -156,6 +178,11 @@ final class JumpBench implements Benchmark {
                     Stats.median(cj), Stats.median(cs), "", null, cj.size() + " runs with POSTERN_CONSOLE_OPENSSH=0 "
                     + "(no plan: launcher, JVM, API over HTTPS, gateway + machine handshakes in MINA), interleaved "
                     + "with the runs above"));
+            rows.add(new Measurement(4, "postern ssh sftp get vs scp, same gateway, " + Payload.mib(fileSize), "ms",
+                    Stats.median(gp), Stats.median(gs), "ratio <= 1.0", Stats.median(gp) / Stats.median(gs) <= 1.0,
+                    gp.size() + " runs each, alternating, after one of each: `postern ssh sftp get --app jump "
+                    + "--machine ID -u USER REMOTE LOCAL` through the launcher (a JVM per run) vs `scp -F cfg "
+                    + "MACHINE:REMOTE LOCAL` (SFTP) with ProxyJump to the same gateway; wall time of the command"));
             return rows;
         } finally {
             rig.stop(reverse);
@@ -190,6 +217,18 @@ final class JumpBench implements Benchmark {
                 new Measurement(4, "throughput via jump / direct", "x", pJump / pDirect, oJump / oDirect,
                         "Postern >= 0.9", pJump / pDirect >= 0.9, "Postern column: gateway path / direct path of "
                         + "the same agent; OpenSSH column: -J + -R path / direct" + cpu));
+    }
+
+    /** Runs a download command to its end; milliseconds, after checking and removing the copy. */
+    private static double timedGet(List<String> command, Map<String, String> env, Path local, long size)
+            throws IOException {
+        Files.deleteIfExists(local);
+        Proc.Run r = Proc.run(Duration.ofSeconds(120), command, env);
+        if (r.exitCode() != 0 || !Files.exists(local) || Files.size(local) != size) {
+            throw new IOException("exit " + r.exitCode() + " from " + String.join(" ", command) + ":\n" + r.output());
+        }
+        Files.delete(local);
+        return r.millis();
     }
 
     private static List<String> sink(List<String> path) {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.file.FileSystemFactory;
+import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.io.IoUtils;
@@ -34,12 +35,21 @@ import org.slf4j.LoggerFactory;
 final class UserSftpSubsystem extends SftpSubsystem {
     private static final Logger LOG = LoggerFactory.getLogger(UserSftpSubsystem.class);
     private final TransferUser user;
+    private final SftpLimits limits;
     /** The permissions of the MKDIR being served, for {@link CreationModeAccessor}; one request at a time. */
     private Set<PosixFilePermission> mkdirPermissions;
 
     UserSftpSubsystem(ChannelSession channel, SftpSubsystemConfigurator configurator, TransferUser user) {
         super(channel, configurator);
         this.user = user;
+        this.limits = SftpLimits.of(channel);
+        limits.pinOn(channel.getSession());
+    }
+
+    /** Replies go out gathered ({@link SftpReplyStream}) instead of one channel write each. */
+    @Override
+    public void setIoOutputStream(IoOutputStream channelOut) {
+        this.out = new SftpReplyStream(channelOut, limits.maxQueued(), limits.maxWait());
     }
 
     @Override

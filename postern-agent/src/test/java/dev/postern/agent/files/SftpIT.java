@@ -139,6 +139,33 @@ class SftpIT {
         Files.delete(local.resolve("back.bin"));
     }
 
+    /**
+     * The agent answers {@code limits@openssh.com} with sftp-server's sizes, so the OpenSSH client reads and writes
+     * 255 KiB per request as it does against sshd (with MINA's default, 63 KiB per READ: four times the requests),
+     * and the file still arrives whole.
+     */
+    @Test
+    void stockSftpUsesTheSameRequestSizesAsAgainstOpenSshsSftpServer() throws IOException {
+        Path file = local.resolve("limits.bin");
+        Digests.randomFile(file, 3L << 20, 3);
+        Path batch = Files.createTempFile(local, "batch", ".txt");
+        Files.writeString(batch, "put limits.bin\nget limits.bin limits-back.bin\n");
+        List<String> cmd = new ArrayList<>(List.of("sftp", "-vvv"));
+        cmd.addAll(fx.clientOptions("alice", alice));
+        cmd.addAll(List.of("-b", batch.toString(), "127.0.0.1"));
+
+        ProcessResult r = Processes.run(Duration.ofSeconds(120), cmd, null, Map.of(), local);
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        // OpenSSH 9.2 does not log the sizes it chose, only each request's range
+        assertThat(r.stderr()).contains("Request range 0 -> 261119 ", "SSH2_FXP_WRITE I:");
+        assertThat(r.stderr()).containsPattern("SSH2_FXP_WRITE I:\\d+ O:0 S:261120");
+        assertThat(Digests.sha256(local.resolve("limits-back.bin"))).isEqualTo(Digests.sha256(file));
+        Files.delete(TestUsers.aliceHome(dir).resolve("limits.bin"));
+        Files.delete(local.resolve("limits-back.bin"));
+        Files.delete(file);
+    }
+
     @Test
     void theKernelChecksTheUsersPermissionsNotTheAgents() throws IOException {
         Path secret = Files.createDirectories(dir.resolve("rootonly")).resolve("root-only.txt");

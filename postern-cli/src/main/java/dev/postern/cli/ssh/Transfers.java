@@ -34,7 +34,7 @@ import org.apache.sshd.sftp.common.SftpException;
  */
 final class Transfers {
     static final int MAX_DEPTH = 64;
-    /** SFTP READ/WRITE size; MINA keeps as many in flight as the channel window allows. */
+    /** The local copy loop's buffer; the SFTP request sizes come from {@link RequestSizes}. */
     static final int CHUNK = 64 * 1024;
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
     private final SftpClient sftp;
@@ -42,6 +42,8 @@ final class Transfers {
     private final boolean overwrite;
     private final PartialFile partial = new PartialFile();
     private volatile boolean cancelled;
+    /** Asked for on the first file copied ({@link RequestSizes}). */
+    private RequestSizes sizes;
 
     Transfers(SftpClient sftp, Progress progress, boolean overwrite) {
         this.sftp = sftp;
@@ -188,7 +190,7 @@ final class Transfers {
         partial.begin(() -> Files.deleteIfExists(tmp));
         progress.start(remoteName(remote), attrs.getSize());
         try {
-            try (InputStream in = remoteCall(remote, () -> sftp.read(remote, CHUNK));
+            try (InputStream in = remoteCall(remote, () -> sftp.read(remote, sizes().read()));
                  OutputStream out = Files.newOutputStream(tmp)) {
                 copy(in, out);
             }
@@ -258,7 +260,7 @@ final class Transfers {
         progress.start(local.getFileName().toString(), Files.size(local));
         try {
             try (InputStream in = Files.newInputStream(local);
-                 OutputStream out = remoteCall(tmp, () -> sftp.write(tmp, CHUNK, SftpClient.OpenMode.Write,
+                 OutputStream out = remoteCall(tmp, () -> sftp.write(tmp, sizes().write(), SftpClient.OpenMode.Write,
                          SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive))) {
                 partial.begin(() -> sftp.remove(tmp));
                 copy(in, out);
@@ -286,6 +288,13 @@ final class Transfers {
             out.write(buf, 0, n);
             progress.advance(n);
         }
+    }
+
+    private RequestSizes sizes() {
+        if (sizes == null) {
+            sizes = RequestSizes.of(sftp);
+        }
+        return sizes;
     }
 
     private void refuseExisting(boolean exists, String what) {
