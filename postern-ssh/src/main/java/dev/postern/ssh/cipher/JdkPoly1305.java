@@ -11,7 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
  * The JDK's own Poly1305, the one behind its {@code ChaCha20-Poly1305} cipher (TLS). It is not a public service
  * (there is no {@code Mac.getInstance("Poly1305")}), so it is reached through its package-private methods, which
  * needs {@code --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED} (the CLI jar's manifest says so). Worth
- * it where HotSpot has its Poly1305 intrinsic (JDK 20 on, with AVX-512 IFMA or on AArch64): about 10x MINA's
+ * it where HotSpot has its Poly1305 intrinsic (JDK 20 on x86_64 with AVX-512 IFMA, for one): about 10x MINA's
  * pure-Java one. {@link Poly1305Choice} decides; without the intrinsic it is slower than MINA's.
  */
 final class JdkPoly1305 implements Poly1305 {
