@@ -36,7 +36,8 @@ record ControlPlaneProcess(Child child, String url, Api api, String email, Strin
     private static final Duration START_BOUND = Duration.ofSeconds(60);
 
     /**
-     * Starts {@code java -jar postern-cli.jar server --gateway 127.0.0.1:PORT} (HTTPS) with its data in
+     * Starts {@code java -XX:+UnlockDiagnosticVMOptions -jar postern-cli.jar server --gateway 127.0.0.1:PORT} (HTTPS,
+     * the launcher's flags for {@code server}) with its data in
      * {@code work/name}; {@code track} gets the child before anything can fail, so the caller stops it whatever
      * happens.
      */
@@ -52,7 +53,8 @@ record ControlPlaneProcess(Child child, String url, Api api, String email, Strin
         int gatewayPort = Rig.freePort();
         Path data = work.resolve(name);
         // --gateway always: the server's default (127.0.0.1:2222) may be taken by another run on the machine
-        List<String> cmd = new ArrayList<>(List.of(Rig.java()));
+        // the one flag the launcher gives 'server': the gateway's chacha20-poly1305 may then use the JDK's Poly1305
+        List<String> cmd = new ArrayList<>(List.of(Rig.java(), "-XX:+UnlockDiagnosticVMOptions"));
         cmd.addAll(Rig.jfr(options, name));
         cmd.addAll(List.of("-jar", options.cliJar().toString(), "server", "--data", data.toString(),
                 "--http", "127.0.0.1:" + httpPort, "--gateway", "127.0.0.1:" + gatewayPort));

@@ -35,7 +35,8 @@ import org.apache.sshd.server.SshServer;
  * <li>user keys (server side): Ed25519, ECDSA and RSA-SHA2 and their certificates, so people may bring
  * their own key type; the CA signature itself is checked by {@link CertificateAuthenticator}.</li>
  * <li>ciphers: aes128-gcm@openssh.com, aes256-gcm@openssh.com, chacha20-poly1305@openssh.com (our
- * {@link ChaCha20Poly1305Factory}: the JDK's ChaCha20 with MINA's Poly1305, instead of MINA's slower pure-Java
+ * {@link ChaCha20Poly1305Factory}: the JDK's ChaCha20 with the JDK's Poly1305 where HotSpot intrinsifies it, else
+ * MINA's, instead of MINA's slower pure-Java
  * cipher), then aes128-ctr and
  * aes256-ctr after the AEAD ciphers (as OpenSSH offers them) for clients without AEAD ciphers: paramiko 2.x
  * (Debian 12) and libssh2-based clients; a CTR cipher is only ever paired with an encrypt-then-MAC MAC, since

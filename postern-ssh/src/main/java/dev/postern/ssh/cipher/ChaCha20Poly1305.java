@@ -7,13 +7,13 @@ import javax.crypto.spec.ChaCha20ParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.mac.Mac;
-import org.apache.sshd.common.mac.Poly1305Mac;
 
 /**
  * {@code chacha20-poly1305@openssh.com} (OpenSSH's PROTOCOL.chacha20poly1305) composed of vetted primitives: the
  * JDK's {@code ChaCha20} stream cipher (RFC 8439, whose JIT intrinsics make it several times faster than MINA's
- * pure-Java engine) and MINA's {@link Poly1305Mac}. No cryptographic primitive is written here; this class only
- * does the composition OpenSSH specifies:
+ * pure-Java engine) and a {@link Poly1305}: the JDK's where HotSpot intrinsifies it, else MINA's
+ * {@link org.apache.sshd.common.mac.Poly1305Mac} ({@link Poly1305Choice}). No cryptographic primitive is written
+ * here; this class only does the composition OpenSSH specifies:
  * <ul>
  * <li>the 64-byte key is K_2 (bytes 0-31, payload and Poly1305 key) then K_1 (bytes 32-63, packet length);</li>
  * <li>the nonce is the packet sequence number: OpenSSH's original ChaCha20 takes it as a 64-bit big-endian nonce
@@ -35,9 +35,10 @@ public final class ChaCha20Poly1305 implements Cipher {
 
     private final javax.crypto.Cipher length;
     private final javax.crypto.Cipher payload;
-    private final Poly1305Mac mac = new Poly1305Mac();
+    private final Poly1305 mac;
     private final byte[] nonce = new byte[12];
     private final byte[] block0 = new byte[BLOCK_BYTES];
+    private final byte[] macKey = new byte[KEY_BYTES];
     private final byte[] tag = new byte[TAG_BYTES];
     private SecretKeySpec lengthKey;
     private SecretKeySpec payloadKey;
@@ -45,7 +46,8 @@ public final class ChaCha20Poly1305 implements Cipher {
     private long firstSequence;
     private long sequence;
 
-    ChaCha20Poly1305() throws GeneralSecurityException {
+    ChaCha20Poly1305(Poly1305 mac) throws GeneralSecurityException {
+        this.mac = mac;
         length = javax.crypto.Cipher.getInstance("ChaCha20");
         payload = javax.crypto.Cipher.getInstance("ChaCha20");
     }
@@ -80,8 +82,10 @@ public final class ChaCha20Poly1305 implements Cipher {
         payload.init(javax.crypto.Cipher.DECRYPT_MODE, payloadKey, spec);
         Arrays.fill(block0, (byte) 0);
         payload.update(block0, 0, BLOCK_BYTES, block0, 0);
-        mac.init(Arrays.copyOf(block0, KEY_BYTES));
+        System.arraycopy(block0, 0, macKey, 0, KEY_BYTES);
+        mac.init(macKey);
         Arrays.fill(block0, (byte) 0);
+        Arrays.fill(macKey, (byte) 0);
     }
 
     @Override
@@ -105,7 +109,7 @@ public final class ChaCha20Poly1305 implements Cipher {
         checkInitialized();
         if (mode == Mode.Decrypt) {
             mac.update(input, offset, len);
-            mac.doFinal(tag, 0);
+            mac.finish(tag, 0);
             if (!Mac.equals(input, offset + len, tag, 0, TAG_BYTES)) { // constant time
                 throw new AEADBadTagException("chacha20-poly1305: the packet's tag does not match");
             }
@@ -113,7 +117,7 @@ public final class ChaCha20Poly1305 implements Cipher {
         } else {
             payload.update(input, offset, len, input, offset);
             mac.update(input, offset, len);
-            mac.doFinal(input, offset + len);
+            mac.finish(input, offset + len);
         }
         sequence = (sequence + 1) & 0xFFFF_FFFFL;
         if (sequence == firstSequence) {
@@ -166,6 +170,6 @@ public final class ChaCha20Poly1305 implements Cipher {
 
     @Override
     public String toString() {
-        return "chacha20-poly1305 (JDK ChaCha20, MINA Poly1305)";
+        return "chacha20-poly1305 (JDK ChaCha20, " + mac + ")";
     }
 }

@@ -26,7 +26,7 @@ public enum ChaCha20Poly1305Factory implements CipherFactory {
     @Override
     public Cipher create() {
         try {
-            return new ChaCha20Poly1305();
+            return new ChaCha20Poly1305(Poly1305Choice.current().create());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no ChaCha20 cipher", e);
         }
