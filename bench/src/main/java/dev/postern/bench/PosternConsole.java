@@ -24,6 +24,13 @@ record PosternConsole(List<String> command, Map<String, String> env) {
         env = Map.copyOf(env);
     }
 
+    /** The same command with one more environment variable. */
+    PosternConsole withEnv(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(env);
+        more.put(name, value);
+        return new PosternConsole(command, more);
+    }
+
     static PosternConsole prepare(Rig rig, ControlPlaneProcess plane, String app, String machineId) throws IOException {
         Path home = rig.work.resolve("console-home");
         Path ssh = home.resolve(".ssh");

@@ -2,12 +2,9 @@ package dev.postern.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,11 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,25 +28,8 @@ class LauncherIT {
     @TempDir
     Path dir;
 
-    /** A checkout with the launcher and a jar of this build (manifest Class-Path only), not stale. */
     private Path checkout() throws IOException {
-        Path repo = dir.resolve("repo");
-        Path target = Files.createDirectories(repo.resolve("postern-cli/target"));
-        Path script = repo.resolve("postern");
-        Files.copy(Path.of("..", "postern"), script, StandardCopyOption.COPY_ATTRIBUTES);
-        Manifest m = new Manifest();
-        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
-        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, Stream.of(System.getProperty("java.class.path")
-                .split(File.pathSeparator))
-                // the product's classes and libraries only: the tests' logback-test.xml would hide the agent's log
-                .filter(p -> !p.contains("test-classes")).map(p -> Path.of(p).toUri().toString())
-                .collect(Collectors.joining(" ")));
-        try (OutputStream out = Files.newOutputStream(target.resolve("postern-cli-0.1.0-SNAPSHOT.jar"));
-             JarOutputStream jar = new JarOutputStream(out, m)) {
-            jar.flush();
-        }
-        return script;
+        return LauncherCheckout.create(dir);
     }
 
     private List<Process> startAgents(Path script, int n, Map<String, String> env) throws IOException {

@@ -28,6 +28,16 @@ record SpawnSpec(String path, List<String> argv, Map<String, String> env, String
         }
     }
 
+    /**
+     * Names the environment's variables, never their values: the environment carries the app's secrets, and a
+     * record's generated toString would print every one of them wherever a spec is logged or put in an error.
+     */
+    @Override
+    public String toString() {
+        return "SpawnSpec[path=" + path + ", argv=" + argv + ", env=" + new java.util.TreeSet<>(env.keySet()) + ", cwd="
+                + cwd + ", pty=" + ptySlave + ", inheritStdio=" + inheritStdio + ", identity=" + identity + "]";
+    }
+
     String[] envArray() {
         String[] out = new String[env.size() + 1];
         int i = 0;

@@ -50,6 +50,8 @@ final class ConsoleCommand implements Callable<Integer> {
         }
         Targets.Resolved resolved = Targets.resolve(env, target, new TerminalPicker(env));
         try (MachineConnection connection = resolved.connect(env)) {
+            // Verified just now, end to end: the next console with these selectors may run through OpenSSH.
+            OpenSshPlan.save(env, target, resolved);
             if (command == null) {
                 return InteractiveShell.run(env, connection.session(), pty == null || pty);
             }
