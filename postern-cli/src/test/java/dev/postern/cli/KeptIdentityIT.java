@@ -212,6 +212,9 @@ class KeptIdentityIT {
         try {
             CliRunner bob = login("bob@example.com", "member", plane.plane.baseUrl());
             ok(plane.admin, "members", "set", "--org", "demo", "--email", "bob@example.com", "--login", login);
+            CliRunner.Result noGrant = bob.run("ssh", "config", "--app", "demo", "--org", "demo", "--write");
+            assertThat(noGrant.exit()).as(noGrant.toString()).isNotZero();
+            assertThat(noGrant.err()).as("the server's own reason").contains("no access grant", "postern access grant");
             ok(plane.admin, "access", "grant", "--org", "demo", "--app", "demo", "--email", "bob@example.com",
                     "--logins", login);
             ok(bob, "ssh", "config", "--app", "demo", "--org", "demo", "--write");

@@ -98,7 +98,8 @@ public final class Identities {
                 return held.get();
             }
         }
-        Optional<UserIdentity> issued = issueKept(session, kept, owner, app, user, keptCert, facts.defaultLogin(), now);
+        Optional<UserIdentity> issued = issueKept(session, kept, owner, app, user, keptCert, facts.defaultLogin(), now,
+                false);
         UserIdentity identity = issued.orElseGet(() -> fresh(session, owner.org(), app, user));
         String using = issued.isPresent() ? "using a new " + KEPT_HOURS + "-hour certificate in " + kept.key()
                 : "using a new " + FRESH_HOURS + "-hour certificate for app " + app;
@@ -126,7 +127,7 @@ public final class Identities {
                 return loaded.identity();
             }
         }
-        return issueKept(session, kept, owner, app, user, cert, facts.defaultLogin(), now).orElseThrow(() ->
+        return issueKept(session, kept, owner, app, user, cert, facts.defaultLogin(), now, true).orElseThrow(() ->
                 CliException.usage("org " + facts.org() + " will not give " + owner.email() + " one certificate for"
                         + " every app they may reach that names app " + app + " and login " + user + " (do the grants"
                         + " share that login?); use 'postern ssh console --app " + app + "', or 'postern ssh issue "
@@ -226,10 +227,12 @@ public final class Identities {
     /**
      * Issues the kept identity again and writes it; empty when the server will not make one that fits {@code app}
      * and {@code user} (then the caller asks for a narrower one, kept in memory).
+     *
+     * @param strict true: the server's refusal (400, 403) is the answer, with its own words
      */
     private static Optional<UserIdentity> issueKept(Session session, KeptIdentity kept, Owner owner, String app,
                                                     String user, Optional<OpenSshCertificate> old,
-                                                    String defaultLogin, Instant now) {
+                                                    String defaultLogin, Instant now, boolean strict) {
         // the logins the server gives by default, unless another was asked for: then that one and those the
         // old certificate still usefully named, so that switching between two logins does not re-issue every time
         List<String> principals = null;
@@ -249,7 +252,7 @@ public final class Identities {
                     new IssueRequest(null, OpenSshKeys.toLine(pair.getPublic()), principals, KEPT_HOURS, null),
                     IssueResponse.class);
         } catch (ApiException e) {
-            if (e.status() == 400 || e.status() == 403) {
+            if (!strict && (e.status() == 400 || e.status() == 403)) {
                 LOG.debug("no kept certificate for {} in {}: {}", user, owner.org(), e.getMessage());
                 return Optional.empty();
             }
