@@ -26,6 +26,7 @@ public final class FakeControlPlane implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.Function<byte[], Object>> computed = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
 
     public FakeControlPlane() {
@@ -60,6 +61,14 @@ public final class FakeControlPlane implements AutoCloseable {
             throw new IllegalArgumentException(e);
         }
         answers.put(request, new Answer(status, bytes));
+        computed.remove(request);
+        return this;
+    }
+
+    /** Answers {@code request} with 200 and what {@code body} makes of the request's body, as JSON. */
+    public FakeControlPlane answerWith(String request, java.util.function.Function<byte[], Object> body) {
+        computed.put(request, body);
+        answers.remove(request);
         return this;
     }
 
@@ -71,8 +80,9 @@ public final class FakeControlPlane implements AutoCloseable {
     private void handle(HttpExchange x) throws IOException {
         String request = x.getRequestMethod() + " " + x.getRequestURI().getRawPath();
         requests.add(request);
-        x.getRequestBody().readAllBytes();
-        Answer a = answers.getOrDefault(request, new Answer(404,
+        byte[] sent = x.getRequestBody().readAllBytes();
+        java.util.function.Function<byte[], Object> f = computed.get(request);
+        Answer a = f != null ? new Answer(200, Json.mapper().writeValueAsBytes(f.apply(sent))) : answers.getOrDefault(request, new Answer(404,
                 "{\"error\":\"the fake control plane has no answer for this\"}".getBytes(StandardCharsets.UTF_8)));
         x.getResponseHeaders().set("Content-Type", "application/json");
         x.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);

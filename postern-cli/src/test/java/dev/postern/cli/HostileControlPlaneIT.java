@@ -9,6 +9,9 @@ import dev.postern.common.api.AppView;
 import dev.postern.common.api.AuthorityView;
 import dev.postern.common.api.CertificateView;
 import dev.postern.common.api.GatewayView;
+import dev.postern.common.AppScope;
+import dev.postern.common.Json;
+import dev.postern.common.api.IssueRequest;
 import dev.postern.common.api.IssueResponse;
 import dev.postern.common.api.JoinTokenView;
 import dev.postern.common.api.MachineView;
@@ -23,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.sshd.certificate.OpenSshCertificateBuilder;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,14 +73,35 @@ class HostileControlPlaneIT {
                 "pst_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG"));
         gatewayKey = newKey();
         hostCa = newKey();
-        userCa = newKey();
+        KeyPair userCaPair = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        userCa = OpenSshKeys.toLine(userCaPair.getPublic());
         attackerKey = newKey();
         plane.answer("GET /v1/orgs", List.of(new OrgView("acme", "owner", NOW, true)))
                 .answer("GET /v1/gateway", new GatewayView("gw.example.com:2222", gatewayKey + " gateway of acme"))
                 .answer("GET /v1/orgs/acme/ca", new AuthorityView("acme", userCa + " user-ca", hostCa + " host-ca", NOW,
                         false))
                 .answer("GET /v1/whoami", new WhoAmI("alice@example.com", List.of(new OrgRole("acme", "owner", "root"))))
-                .answer("GET /v1/orgs/acme/apps/web/machines", List.of(machine("0a1b2c3d4e5f67", "0a1b2c3d4e5f67.vm.web.internal")));
+                .answer("GET /v1/orgs/acme/apps/web/machines", List.of(machine("0a1b2c3d4e5f67", "0a1b2c3d4e5f67.vm.web.internal")))
+                // 'ssh config --write' keeps a key and certificate for the org: a good answer certifies the sent key
+                .answerWith("POST /v1/orgs/acme/certificates", body -> certify(userCaPair, body));
+    }
+
+    private static IssueResponse certify(KeyPair ca, byte[] body) {
+        try {
+            IssueRequest req = Json.mapper().readValue(body, IssueRequest.class);
+            OpenSshCertificate cert = OpenSshCertificateBuilder.userCertificate()
+                    .publicKey(OpenSshKeys.parsePublicKey(req.publicKey())).serial(7)
+                    .id("postern:acme:alice@example.com:7").principals(List.of("root"))
+                    .extensions(Map.of(AppScope.EXTENSION, AppScope.ALL))
+                    .validAfter(NOW.getEpochSecond() - 60).validBefore(java.time.Instant.now().plusSeconds(3600)
+                            .getEpochSecond())
+                    .sign(ca, KeyPairProvider.SSH_ED25519);
+            CertificateView log = new CertificateView(7, cert.getId(), "alice@example.com", List.of("root"), "SHA256:x",
+                    NOW, NOW.plusSeconds(3600), "alice@example.com", NOW, false, null, null);
+            return new IssueResponse(log, OpenSshKeys.toLine(cert));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterEach

@@ -48,11 +48,8 @@ final class LifecyclePlane implements AutoCloseable {
         return m;
     }
 
-    /** Writes the generated ssh config ({@code ssh config --write}) with the admin's key; returns the config path. */
+    /** Writes the generated ssh config ({@code ssh config --write}, which keeps the admin's key); returns its path. */
     Path sshConfig() {
-        if (!java.nio.file.Files.exists(admin.home().resolve(".ssh/id_postern"))) {
-            ok(admin, "ssh", "issue", "demo", "--dotssh");
-        }
         ok(admin, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
         return admin.posternHome().resolve("ssh/demo-demo.conf");
     }

@@ -165,7 +165,8 @@ class MultiHostPlaneIT {
     @Order(7)
     void revokingTheCertificateEndsStockSshAccess() {
         String config = laptop.posternHome().resolve("ssh/acme-web.conf").toString();
-        String cert = laptop.home().resolve(".ssh/id_postern-cert.pub").toString();
+        // the written config names the certificate kept for this login and org
+        String cert = keptCertificate("revoked-7-cert.pub");
         laptop.ok("ssh", "revoke", "acme", "--serial", serialOf(cert));
         awaitTrue(Duration.ofSeconds(20),
                 () -> laptop.exec("ssh", "-F", config, "root@" + host(0), "true").exitCode() == 255,
@@ -173,7 +174,7 @@ class MultiHostPlaneIT {
         ProcessResult refused = laptop.exec("ssh", "-F", config, "root@" + host(0), "true");
         assertThat(refused.stderr()).as(refused.toString()).contains("Permission denied");
         // the refusal is the revocation: a fresh certificate in its place passes again
-        laptop.ok("ssh", "issue", "acme", "--dotssh", "--overwrite");
+        laptop.ok("ssh", "config", "--app", "web", "--org", "acme", "--write");
         ProcessResult again = laptop.exec("ssh", "-F", config, "root@" + host(0), "hostname");
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.stdout()).isEqualTo("m1\n");
@@ -234,7 +235,7 @@ class MultiHostPlaneIT {
         pin = newPin;
         Host.stop(agents.get(0));
         agents.set(0, startAgent(net.m1(), "m1-repinned", pin()));
-        String cert = laptop.home().resolve(".ssh/id_postern-cert.pub").toString();
+        String cert = keptCertificate("revoked-9-cert.pub");
         laptop.ok("ssh", "revoke", "acme", "--serial", serialOf(cert));
         awaitTrue(Duration.ofSeconds(30), () -> revokedIn(net.m1(), cert), "m1 fetched the new KRL");
         // m2's agent, restarted on its stored (old) pin, refuses the new key: its KRL stays as it was
@@ -282,6 +283,17 @@ class MultiHostPlaneIT {
         Matcher m = FINGERPRINT.matcher(read(file));
         assertThat(m.find()).isTrue();
         return m.group(1);
+    }
+
+    /** A copy (named {@code name} in the test dir) of the certificate kept for the laptop's login in org acme. */
+    private static String keptCertificate(String name) {
+        try (java.util.stream.Stream<Path> files = Files.list(laptop.posternHome().resolve("ssh"))) {
+            Path kept = files.filter(f -> f.getFileName().toString().matches("id_.*_acme-cert\\.pub")).findFirst()
+                    .orElseThrow();
+            return Files.copy(kept, dir.resolve(name)).toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String serialOf(String cert) {

@@ -40,7 +40,8 @@ public final class ApiClient {
 
     private final String baseUrl;
     private final String token;
-    private final HttpClient http;
+    private final Optional<Fingerprint> pin;
+    private HttpClient http;
     private final ObjectMapper json = Json.mapper();
 
     /**
@@ -58,7 +59,7 @@ public final class ApiClient {
     public ApiClient(String baseUrl, String token, Optional<Fingerprint> pin) {
         this.baseUrl = ClientConfig.normalizeServer(baseUrl);
         this.token = token;
-        this.http = HttpClients.create(CONNECT_TIMEOUT, pin);
+        this.pin = pin;
     }
 
     public String baseUrl() {
@@ -102,6 +103,17 @@ public final class ApiClient {
         return read(send("PATCH", path, body), json.constructType(type));
     }
 
+    /**
+     * The HTTP client, made at the first request: a command that asks nothing (a console from cached facts and a
+     * kept certificate) never pays for starting one (TLS context, selector thread).
+     */
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClients.create(CONNECT_TIMEOUT, pin);
+        }
+        return http;
+    }
+
     private HttpResponse<byte[]> send(String method, String path, Object body) {
         String url = baseUrl + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
@@ -117,7 +129,7 @@ public final class ApiClient {
         }
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), BoundedBody.handler(MAX_ANSWER));
+            response = http().send(request.build(), BoundedBody.handler(MAX_ANSWER));
         } catch (IOException e) {
             Optional<String> tls = HttpClients.explain(e, baseUrl, "postern auth pin --fingerprint NEW' (or log in"
                     + " again with 'postern auth login --server " + baseUrl + " --token T --fingerprint NEW");

@@ -74,12 +74,7 @@ public final class DemoPlane implements AutoCloseable {
             demo.cli("orgs", "create", ORG);
             demo.cli("apps", "create", APP, "--org", ORG);
             demo.cli("ssh", "establish", ORG);
-            if (Files.exists(config.env().home().resolve(".ssh/id_postern"))) {
-                notes.add("~/.ssh/id_postern exists and was left alone; for stock ssh run 'postern ssh issue demo "
-                        + "--dotssh --overwrite'");
-            } else {
-                demo.cli("ssh", "issue", ORG, "--dotssh");
-            }
+            // 'ssh config --write' keeps a key and certificate for this context and org in ~/.postern/ssh
             Run conf = demo.run("ssh", "config", "--app", APP, "--org", ORG, "--write");
             if (conf.exit != 0) {
                 notes.add("no ssh config yet: " + conf.err.strip());

@@ -3,19 +3,20 @@ package dev.postern.cli.ssh;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
-import dev.postern.cli.client.ApiClient;
 import dev.postern.cli.client.Printable;
 import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.SshSyntax;
 import dev.postern.cli.client.Session;
-import dev.postern.cli.connect.Targets;
+import dev.postern.cli.Output;
+import dev.postern.cli.connect.ContextFiles;
+import dev.postern.cli.connect.FactsCache;
+import dev.postern.cli.connect.Identities;
+import dev.postern.cli.connect.OrgFacts;
+import dev.postern.cli.connect.UserIdentity;
 import dev.postern.cli.orgs.Names;
-import dev.postern.cli.server.HostPort;
-import dev.postern.common.api.AuthorityView;
-import dev.postern.common.api.GatewayView;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = {"Print (or --write) an ssh_config for the app's machines, for stock ssh, scp, sftp, rsync -e ssh.",
             "Machines are <id>.vm.<app>.internal and <app>.internal, reached through the gateway (ProxyJump),",
-            "checked strictly against the org's host CA. The key comes from 'postern ssh issue ORG --dotssh'."})
+            "checked strictly against the org's host CA. With --write, the key is the one Postern keeps for this login",
+            "and org (~/.postern/ssh/id_<context>_<org>, an 8-hour certificate renewed by console and by --write)."})
 final class ConfigCommand implements Callable<Integer> {
     private final CliEnvironment env;
 
@@ -34,8 +36,8 @@ final class ConfigCommand implements Callable<Integer> {
     @Option(names = {"-o", "--org"}, paramLabel = "O", description = "default: your only org")
     String org;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "USER", defaultValue = "root",
-            description = "login user on the machines (default ${DEFAULT-VALUE})")
+    @Option(names = {"-u", "--user"}, paramLabel = "USER",
+            description = "login user on the machines (default: your login in the org; root for owners and admins)")
     String user;
 
     @Option(names = "--write", description = "write ~/.postern/ssh/<org>-<app>.conf and known_hosts_<org>, and print "
@@ -53,7 +55,7 @@ final class ConfigCommand implements Callable<Integer> {
             throw CliException.usage("--app '" + Printable.escape(a) + "' cannot name hosts in ssh_config; app names are "
                     + "lower-case letters, digits and '-' (e.g. web)");
         }
-        if (SshSyntax.login(user).isEmpty()) {
+        if (user != null && SshSyntax.login(user).isEmpty()) {
             throw CliException.usage("--user '" + Printable.escape(user) + "' is not a login name; use e.g. -u root");
         }
         if (org != null && SshSyntax.name(org.trim()).isEmpty()) {
@@ -62,17 +64,19 @@ final class ConfigCommand implements Callable<Integer> {
         }
         Session session = Session.require(env);
         String o = session.orgForApp(org, a, "postern ssh config --app " + a + " --org ORG");
+        if (SshSyntax.name(o).isEmpty()) {
+            throw CliException.usage("--org '" + Printable.escape(o) + "' is not an org name; org names are lower-case "
+                    + "letters, digits and '-' (e.g. acme)");
+        }
         ServerAnswers answers = ServerAnswers.of(session.api());
-        GatewayView gw = Targets.gateway(session.api());
-        HostPort gateway = answers.hostPort("gateway address", gw.address());
-        String gatewayKey = answers.publicKey("gateway host key", gw.hostKey());
-        AuthorityView ca = session.api().get("/v1/orgs/" + ApiClient.segment(o) + "/ca", AuthorityView.class);
-        String hostCa = answers.publicKey("host CA key of org " + o, ca == null ? null : ca.hostCaPublicKey());
+        FactsCache cache = FactsCache.open(env.posternHome(), session.context(), answers, env.clock());
+        OrgFacts facts = cache.put(OrgFacts.fetch(session, o, env.clock().instant()));
+        String login = user != null ? user : facts.defaultLogin() != null ? facts.defaultLogin() : "root";
         Path dir = env.posternHome().resolve("ssh").toAbsolutePath().normalize();
+        Path key = ContextFiles.keptKey(env.posternHome(), session.context().name(), o);
         SshConfigText text;
         try {
-            text = new SshConfigText(o, a, user, gateway, gatewayKey, hostCa,
-                    env.home().resolve(".ssh").resolve(IssueCommand.DOTSSH_NAME).toAbsolutePath().normalize(),
+            text = new SshConfigText(o, a, login, facts.gatewayAddress(), facts.gatewayHostKey(), facts.hostCa(), key,
                     dir.resolve("known_hosts_" + o));
         } catch (IllegalArgumentException e) {
             // only local paths can fail here: every value from the server was checked above
@@ -80,8 +84,7 @@ final class ConfigCommand implements Callable<Integer> {
                     + "'._/+@=,:-' or spaces");
         }
         // removed machines' host keys, refused by ssh even with a valid certificate
-        String known = text.knownHostsText()
-                + RevokedHostLines.text(Targets.revokedHostKeyLines(session.api(), answers, o));
+        String known = text.knownHostsText() + RevokedHostLines.text(facts.revokedHostKeys());
         PrintStream out = env.out();
         if (!write) {
             out.print(text.config());
@@ -91,14 +94,16 @@ final class ConfigCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Path conf = dir.resolve(o + "-" + a + ".conf");
+        UserIdentity identity = Identities.kept(env, session, facts, a, login);
         new FilePair(dir, conf, text.config(), text.knownHosts(), known).write();
+        cache.save();
         out.println("Wrote " + conf + " and " + text.knownHosts() + ".");
         out.println("Add this line at the top of ~/.ssh/config (or use 'ssh -F " + conf + "'):");
         out.println("Include " + conf);
-        if (!Files.exists(text.identity())) {
-            out.println("Then get a key and certificate: postern ssh issue " + o + " --dotssh");
-        }
-        out.println("Try: ssh " + (user.equals("root") ? "" : user + "@") + a + ".internal hostname");
+        out.println("Key: " + key + " (certificate serial " + identity.certificate().getSerial() + ", valid until "
+                + Output.time(Instant.ofEpochSecond(identity.certificate().getValidBefore())) + "; renewed by 'postern ssh"
+                + " console' and by running this again)");
+        out.println("Try: ssh " + a + ".internal hostname");
         return ExitCodes.OK;
     }
 }

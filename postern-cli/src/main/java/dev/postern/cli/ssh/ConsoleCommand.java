@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
 @Command(name = "console", mixinStandardHelpOptions = true,
         description = {"Open a shell on a machine of the app, or run one command (-C) and exit with its status.",
             "Goes through the org's gateway; the machine must show a host certificate of the org's host CA naming it.",
-            "Uses ~/.ssh/id_postern* when it holds a fitting certificate, else a fresh key and a 1-hour certificate."})
+            "Uses the certificate kept in ~/.postern/ssh/id_<context>_<org> (8 hours, issued again only near its end or",
+            "when revoked), else a fitting ~/.ssh/id_postern*, else issues a new kept one. What it knows of the org is",
+            "cached for 5 minutes, so a repeated console with --machine asks the control plane nothing."})
 final class ConsoleCommand implements Callable<Integer> {
     private final CliEnvironment env;
 

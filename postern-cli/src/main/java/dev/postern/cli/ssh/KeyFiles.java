@@ -2,15 +2,11 @@ package dev.postern.cli.ssh;
 
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
+import dev.postern.cli.connect.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 
 /**
  * A key file PATH and its certificate PATH-cert.pub (the name the ssh client looks for next to
@@ -18,10 +14,6 @@ import java.util.Set;
  * private key is never readable by others, not even for a moment.
  */
 record KeyFiles(Path key) {
-    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
-    private static final Set<PosixFilePermission> SSH_DIR = PosixFilePermissions.fromString("rwx------");
-
     Path certificate() {
         return key.resolveSibling(key.getFileName() + "-cert.pub");
     }
@@ -51,30 +43,12 @@ record KeyFiles(Path key) {
 
     void write(byte[] privateKey, String certificateLine) {
         try {
-            Path dir = key.toAbsolutePath().getParent();
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(SSH_DIR));
-            }
-            replace(dir, key, privateKey, PRIVATE);
-            replace(dir, certificate(), (certificateLine.strip() + "\n").getBytes(StandardCharsets.UTF_8), PUBLIC);
+            PrivateFiles.createDirectory(key.toAbsolutePath().getParent());
+            PrivateFiles.replace(key, privateKey, PrivateFiles.PRIVATE);
+            PrivateFiles.replace(certificate(), (certificateLine.strip() + "\n").getBytes(StandardCharsets.UTF_8),
+                    PrivateFiles.PUBLIC);
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILURE, "cannot write " + key + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void replace(Path dir, Path target, byte[] content, Set<PosixFilePermission> mode)
-            throws IOException {
-        Path tmp = Files.createTempFile(dir, ".postern", ".tmp", PosixFilePermissions.asFileAttribute(PRIVATE));
-        try {
-            Files.write(tmp, content);
-            Files.setPosixFilePermissions(tmp, mode);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 }

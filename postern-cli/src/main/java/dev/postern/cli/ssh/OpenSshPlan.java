@@ -3,17 +3,16 @@ package dev.postern.cli.ssh;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.client.Session;
 import dev.postern.cli.client.SshSyntax;
+import dev.postern.cli.connect.PrivateFiles;
 import dev.postern.cli.connect.TargetOptions;
 import dev.postern.cli.connect.Targets;
 import dev.postern.cli.connect.UserIdentity;
 import dev.postern.ssh.OpenSshKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -170,16 +169,6 @@ final class OpenSshPlan {
     }
 
     private static void replace(Path target, String content) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), ".plan", ".tmp", PosixFilePermissions.asFileAttribute(FILE));
-        try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        PrivateFiles.replace(target, content.getBytes(StandardCharsets.UTF_8), FILE);
     }
 }

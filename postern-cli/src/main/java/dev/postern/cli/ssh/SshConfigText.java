@@ -46,7 +46,8 @@ record SshConfigText(String org, String app, String user, HostPort gateway, Stri
                 + "  UserKnownHostsFile " + quote(knownHosts.toString()) + "\n";
         return "# Postern: machines of app " + app + " in org " + org + " (written by 'postern ssh config --app " + app
                 + " --org " + org + "')\n"
-                + "# Keys and certificate: 'postern ssh issue " + org + " --dotssh'\n"
+                + "# Key and certificate: kept by postern for this login and org, renewed by 'postern ssh console' and by"
+                + " 'postern ssh config --app " + app + " --write'\n"
                 + "Host " + gatewayAlias() + "\n"
                 + "  HostName " + gateway.host() + "\n"
                 + "  Port " + gateway.port() + "\n"

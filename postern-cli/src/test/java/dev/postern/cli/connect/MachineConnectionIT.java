@@ -112,11 +112,16 @@ class MachineConnectionIT {
     void heldDotSshCertificateIsReused() throws Exception {
         p.ok("ssh", "issue", "--dotssh", "--hours", "2");
         PublicKey userCa = OpenSshKeys.parsePublicKey(p.machine.userCaPublicKeys().get(0));
-        UserIdentity held = Identities.held(p.admin.home().resolve(".ssh"), "root", userCa, p.clock.instant()).orElseThrow();
+        Identities.Owner owner = new Identities.Owner("acme", null, userCa, dev.postern.ssh.RevocationList.empty());
+        java.util.List<String> told = new java.util.ArrayList<>();
+        UserIdentity held = Identities.held(p.admin.home().resolve(".ssh"), null, "root", owner, p.clock.instant(), told)
+                .orElseThrow();
         assertThat(held.source()).endsWith("id_postern");
-        assertThat(Identities.held(p.admin.home().resolve(".ssh"), "alice", userCa, p.clock.instant())).isEmpty();
-        assertThat(Identities.held(p.admin.home().resolve(".ssh"), "root", userCa,
-                p.clock.instant().plus(Duration.ofMinutes(116)))).as("less than 5 minutes left").isEmpty();
+        assertThat(Identities.held(p.admin.home().resolve(".ssh"), null, "alice", owner, p.clock.instant(), told))
+                .isEmpty();
+        assertThat(Identities.held(p.admin.home().resolve(".ssh"), null, "root", owner,
+                p.clock.instant().plus(Duration.ofMinutes(116)), told)).as("less than 5 minutes left").isEmpty();
+        assertThat(told).as("nothing worth telling: the file is merely unfit").isEmpty();
         try (MachineConnection c = MachineConnection.open(p.route(), held, "root", p.clock, TIMEOUT)) {
             assertThat(exec(c, "echo held", "").out).isEqualTo("held\n");
         }

@@ -78,6 +78,12 @@ class ConsoleOpenSshIT {
         assertThat(plan()).as("the JVM path left a plan").isRegularFile();
     }
 
+    /** The certificate file the plan names: the one kept for the demo's context and org. */
+    private Path certificate() throws IOException {
+        return Path.of(Files.readAllLines(plan()).stream().filter(l -> l.startsWith("certificate "))
+                .findFirst().orElseThrow().substring("certificate ".length()));
+    }
+
     private Path plan() {
         return person.posternHome().resolve("ssh/console/plan,c=,o=,a=demo,m=" + machine + ",u=");
     }
@@ -159,7 +165,7 @@ class ConsoleOpenSshIT {
         assertJvmPath(launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", cmd));
         Files.setLastModifiedTime(config, before);
 
-        Path cert = person.home().resolve(".ssh/id_postern-cert.pub");
+        Path cert = certificate();
         FileTime certBefore = Files.getLastModifiedTime(cert);
         Files.setLastModifiedTime(cert, FileTime.from(Instant.now().plusSeconds(5)));
         assertJvmPath(launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", cmd));
@@ -184,7 +190,7 @@ class ConsoleOpenSshIT {
     @Test
     @Order(99) // last: the person's certificate is revoked for good
     void aRevokedCertificateRunsNothingThroughThePlan() throws Exception {
-        String serial = String.valueOf(OpenSshKeys.readCertificate(person.home().resolve(".ssh/id_postern-cert.pub"))
+        String serial = String.valueOf(OpenSshKeys.readCertificate(certificate())
                 .getSerial());
         CliRunner.Result revoked = person.run("ssh", "revoke", "demo", "--serial", serial);
         assertThat(revoked.exit()).as(revoked.toString()).isZero();

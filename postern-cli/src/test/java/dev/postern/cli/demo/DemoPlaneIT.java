@@ -32,8 +32,12 @@ class DemoPlaneIT {
             assertThat(apps.exit()).as(apps.toString()).isZero();
             assertThat(apps.out()).contains("demo");
             assertThat(person.run("ssh", "log", "demo").out()).contains("root");
-            assertThat(home.resolve(".ssh/id_postern")).exists();
-            assertThat(home.resolve(".ssh/id_postern-cert.pub")).exists();
+            // 'ssh config --write' keeps a key for the demo's context and org; ~/.ssh is left alone
+            java.nio.file.Path key = dev.postern.cli.connect.ContextFiles.keptKey(home.resolve(".postern"),
+                    demo.contextName(), "demo");
+            assertThat(key).exists();
+            assertThat(java.nio.file.Path.of(key + "-cert.pub")).exists();
+            assertThat(home.resolve(".ssh/id_postern")).doesNotExist();
             assertThat(person.run("machines", "list", "--app", "demo").exit()).isZero();
         }
         assertThat(Files.exists(data)).as("temporary data dir removed").isFalse();

@@ -1,0 +1,102 @@
+package dev.postern.cli.connect;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Files the CLI keeps for itself under {@code $POSTERN_HOME} (kept keys and certificates, cached facts), written
+ * and read the way OpenSSH treats {@code ~/.ssh} under StrictModes: a file is trusted only when it is a regular
+ * file (not a link) owned by this user and neither it nor its directory may be written by anyone else. Whoever
+ * could write one could make the CLI trust their gateway or host CA, or log in with their key; such a file is
+ * ignored (and replaced when the CLI writes it next), never believed.
+ *
+ * <pre>{@code PrivateFiles.untrusted(file).ifPresent(why -> LOG.debug("ignoring {}: {}", file, why));}</pre>
+ */
+public final class PrivateFiles {
+    /** 0600. */
+    public static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
+    /** 0644: certificates and public keys. */
+    public static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
+    /** 0700. */
+    public static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OTHERS_WRITE = EnumSet.of(PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_WRITE);
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.complementOf(EnumSet.of(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+
+    private PrivateFiles() {
+    }
+
+    /**
+     * Why {@code file} must not be believed; empty when it may. {@code secret} files (private keys, cached facts)
+     * must also be unreadable by others, as ssh requires of a private key.
+     */
+    public static Optional<String> untrusted(Path file, boolean secret) {
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.of("not a regular file");
+            }
+            int me = myUid();
+            Optional<String> f = check(file, me, secret ? GROUP_OR_OTHERS : OTHERS_WRITE, "the file");
+            Path dir = file.toAbsolutePath().getParent();
+            return f.isPresent() ? f : check(dir.toRealPath(), me, OTHERS_WRITE, "its directory " + dir);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return Optional.of("cannot check its owner and mode (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Creates {@code dir} (0700) when missing; an existing one is left as it is (then {@link #untrusted} judges). */
+    public static void createDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIRECTORY));
+        }
+    }
+
+    /**
+     * Replaces {@code target} atomically with {@code content}: written to a temporary file created 0600 in the
+     * same directory, given {@code mode}, then renamed over the target, so the content is never readable by
+     * others, not even for a moment, and a reader never sees half a file.
+     */
+    public static void replace(Path target, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, ".postern", ".tmp", PosixFilePermissions.asFileAttribute(PRIVATE));
+        try {
+            Files.write(tmp, content);
+            Files.setPosixFilePermissions(tmp, mode);
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Optional<String> check(Path path, int me, Set<PosixFilePermission> forbidden, String what)
+            throws IOException {
+        int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (owner != me) {
+            return Optional.of(what + " is owned by uid " + owner + ", not by this user (uid " + me + ")");
+        }
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> loose = EnumSet.noneOf(PosixFilePermission.class);
+        loose.addAll(mode);
+        loose.retainAll(forbidden);
+        return loose.isEmpty() ? Optional.empty() : Optional.of(what + " has mode "
+                + PosixFilePermissions.toString(mode) + ", open to other users");
+    }
+
+    private static int myUid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+}

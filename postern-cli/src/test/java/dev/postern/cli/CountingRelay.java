@@ -1,0 +1,88 @@
+package dev.postern.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP relay on a loopback port in front of the control plane's API that counts the connections made through it,
+ * so a test can tell that a command asked the control plane nothing (each CLI run opens its own connections).
+ */
+final class CountingRelay implements AutoCloseable {
+    private final ServerSocket server;
+    private final URI target;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+
+    private CountingRelay(URI target) throws IOException {
+        this.target = target;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(this::acceptLoop, "relay-accept");
+        accept.setDaemon(true);
+        accept.start();
+    }
+
+    /** A relay to {@code baseUrl} ({@code http://127.0.0.1:PORT}). */
+    static CountingRelay to(String baseUrl) throws IOException {
+        return new CountingRelay(URI.create(baseUrl));
+    }
+
+    /** The URL to log in with: the relay's port, the target's scheme and host. */
+    String url() {
+        return target.getScheme() + "://127.0.0.1:" + server.getLocalPort();
+    }
+
+    int connections() {
+        return connections.get();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                connections.incrementAndGet();
+                Socket upstream = new Socket(target.getHost(), target.getPort());
+                open.add(client);
+                open.add(upstream);
+                pump(client, upstream);
+                pump(upstream, client);
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private static void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                in.transferTo(out);
+            } catch (IOException ignored) {
+                // either side went away
+            } finally {
+                try {
+                    from.close();
+                    to.close();
+                } catch (IOException ignored) {
+                    // already closed
+                }
+            }
+        }, "relay-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket s : open) {
+            s.close();
+        }
+    }
+}

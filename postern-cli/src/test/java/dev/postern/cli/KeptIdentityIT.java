@@ -1,0 +1,264 @@
+package dev.postern.cli;
+
+import static dev.postern.cli.Plane.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.postern.cli.connect.ContextFiles;
+import dev.postern.common.Json;
+import dev.postern.common.api.CertificateView;
+import dev.postern.ssh.OpenSshKeys;
+import dev.postern.testing.MutableClock;
+import dev.postern.testing.ProcessResult;
+import dev.postern.testing.Processes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kept identity and the cached facts behind a fast {@code ssh console}: one certificate per login context and
+ * org, reused across runs and issued again only near its end or when revoked; facts cached so that a warm run asks
+ * the control plane nothing (counted at a relay in front of the API); stale or planted facts never trusted. The
+ * plane runs in this JVM with one machine of app {@code demo}, all on one movable clock.
+ */
+class KeptIdentityIT {
+    private static final Duration T = Duration.ofSeconds(30);
+    private static final String ME = "me@example.com";
+
+    @TempDir
+    Path dir;
+    private LifecyclePlane plane;
+    private InProcessMachine machine;
+    private CountingRelay relay;
+    private CliRunner me;
+    private String context;
+
+    @BeforeEach
+    void planeWithOneMachine(TestInfo test) throws IOException {
+        // MINA's client checks a certificate's validity against the real time: a test that moves the plane's clock
+        // towards a certificate's end starts that clock 7h55m in the past, so every certificate it gets is valid
+        // in real time too
+        plane = new LifecyclePlane(dir, Duration.ofDays(7), test.getTestMethod().orElseThrow().getName()
+                .equals("itIsIssuedAgainOnlyNearItsEnd") ? new MutableClock(java.time.Instant.now().minus(
+                        Duration.ofHours(7).plusMinutes(55))) : MutableClock.atWallTime());
+        machine = plane.machine("m1");
+        relay = CountingRelay.to(plane.plane.baseUrl());
+        me = login(ME, "admin", relay.url());
+        context = "127.0.0.1:" + relay.url().replaceAll(".*:", "");
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (machine != null) {
+            machine.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+        plane.close();
+    }
+
+    @Test
+    void theKeptCertificateServesEveryRunAndAWarmRunAsksTheControlPlaneNothing() throws IOException {
+        console(me);
+        assertThat(issuedTo(ME)).as("one certificate for the first run").hasSize(1);
+        Path key = kept(me, "demo");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key.getParent()))).isEqualTo("rwx------");
+        assertThat(Files.readString(key)).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----");
+        OpenSshCertificate cert = OpenSshKeys.readCertificate(Path.of(key + "-cert.pub"));
+        assertThat(Duration.ofSeconds(cert.getValidBefore() - cert.getValidAfter())).isBetween(Duration.ofHours(8),
+                Duration.ofHours(8).plusMinutes(10));
+
+        int before = relay.connections();
+        for (int i = 0; i < 3; i++) {
+            console(me);
+        }
+        assertThat(relay.connections()).as("API connections of three warm runs").isEqualTo(before);
+        assertThat(issuedTo(ME)).as("still one certificate after four runs").hasSize(1);
+        assertThat(me.home().resolve(".ssh/id_postern")).doesNotExist();
+    }
+
+    @Test
+    void itIsIssuedAgainOnlyNearItsEnd() {
+        console(me);
+        java.time.Instant end = issuedTo(ME).get(0).validBefore();
+        plane.clock.set(end.minus(Duration.ofMinutes(10)));
+        console(me);
+        assertThat(issuedTo(ME)).as("10 minutes left: kept").hasSize(1);
+        plane.clock.set(end.minus(Duration.ofMinutes(4)));
+        console(me);
+        List<CertificateView> issued = issuedTo(ME);
+        assertThat(issued).as("4 minutes left: issued again").hasSize(2);
+        assertThat(issued.get(1).validBefore()).isAfter(issued.get(0).validBefore().plus(Duration.ofHours(7)));
+    }
+
+    @Test
+    void aRevokedKeptCertificateIsReplacedAfterTheRefusedLogin() {
+        console(me);
+        long serial = issuedTo(ME).get(0).serial();
+        ok(plane.admin, "ssh", "revoke", "demo", "--serial", Long.toString(serial));
+        // the cached facts (and their revocation list) predate the revocation: the gateway refuses, then a new one
+        CliRunner.Result r = console(me);
+        assertThat(r.err()).contains("refused the login", "trying once more with a new certificate");
+        assertThat(issuedTo(ME)).hasSize(2);
+        assertThat(issuedTo(ME).get(1).revoked()).isFalse();
+    }
+
+    @Test
+    void aRevokedDotSshCertificateIsSkippedWithOneLineSayingWhy() {
+        ok(me, "ssh", "issue", "demo", "--dotssh");
+        long serial = issuedTo(ME).get(0).serial();
+        ok(plane.admin, "ssh", "revoke", "demo", "--serial", Long.toString(serial));
+        CliRunner.Result r = console(me);
+        assertThat(r.err().strip()).isEqualTo("postern: ~/.ssh/id_postern is revoked (serial " + serial + "), so it is"
+                + " not used; using a new 8-hour certificate in " + kept(me, "demo"));
+        assertThat(issuedTo(ME)).hasSize(2);
+    }
+
+    @Test
+    void anotherOrgsKeyIsNeverUsedAndEachOrgHasItsOwnIdentityFile() throws IOException {
+        CliRunner admin = plane.admin;
+        ok(admin, "orgs", "create", "other");
+        ok(admin, "apps", "create", "web", "--org", "other");
+        ok(admin, "ssh", "establish", "other");
+        ok(admin, "ssh", "issue", "other", "--dotssh");
+        CliRunner.Result r = admin.run("ssh", "console", "--app", "demo", "--org", "demo", "--machine", machine.id(),
+                "-C", "true");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("~/.ssh/id_postern is for org other, not demo");
+
+        String demoConf = ok(admin, "ssh", "config", "--app", "demo", "--org", "demo");
+        String otherConf = ok(admin, "ssh", "config", "--app", "web", "--org", "other");
+        String adminContext = "127.0.0.1:" + plane.plane.baseUrl().replaceAll(".*:", "");
+        Path demoKey = ContextFiles.keptKey(admin.posternHome(), adminContext, "demo");
+        Path otherKey = ContextFiles.keptKey(admin.posternHome(), adminContext, "other");
+        assertThat(demoKey).isNotEqualTo(otherKey);
+        assertThat(demoConf).contains("IdentityFile " + demoKey + "\n").doesNotContain(otherKey.toString());
+        assertThat(otherConf).contains("IdentityFile " + otherKey + "\n").doesNotContain(demoKey.toString());
+
+        // demo's kept key planted where other's belongs: refused for its CA, replaced by other's own
+        Files.copy(demoKey, otherKey);
+        Files.copy(Path.of(demoKey + "-cert.pub"), Path.of(otherKey + "-cert.pub"));
+        ok(admin, "ssh", "config", "--app", "web", "--org", "other", "--write");
+        assertThat(Files.readString(Path.of(otherKey + "-cert.pub")))
+                .isNotEqualTo(Files.readString(Path.of(demoKey + "-cert.pub")));
+        OpenSshCertificate otherCert = OpenSshKeys.readCertificate(Path.of(otherKey + "-cert.pub"));
+        assertThat(otherCert.getId()).startsWith("postern:other:");
+    }
+
+    @Test
+    void aCacheOrKeyFileOthersCouldTouchIsIgnored() throws Exception {
+        console(me);
+        Path facts = me.posternHome().resolve("cache").toFile().listFiles()[0].toPath();
+        int warm = relay.connections();
+        console(me);
+        assertThat(relay.connections()).isEqualTo(warm);
+
+        Files.setPosixFilePermissions(facts, PosixFilePermissions.fromString("rw-r--r--"));
+        console(me);
+        assertThat(relay.connections()).as("a world-readable cache is not believed").isGreaterThan(warm);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(facts))).isEqualTo("rw-------");
+
+        warm = relay.connections();
+        Files.setAttribute(facts, "unix:uid", 1);
+        console(me);
+        assertThat(relay.connections()).as("a cache owned by another user is not believed").isGreaterThan(warm);
+
+        Path key = kept(me, "demo");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        console(me);
+        assertThat(issuedTo(ME)).as("a readable kept key is not used; a new one is made").hasSize(2);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aStaleCachedGatewayKeyOrHostCaIsFetchedAgainAndTheRunSucceeds() throws Exception {
+        console(me);
+        Path facts = me.posternHome().resolve("cache").toFile().listFiles()[0].toPath();
+        String real = Files.readString(facts);
+        for (String field : List.of("gatewayHostKey", "hostCa")) {
+            ObjectNode root = (ObjectNode) Json.mapper().readTree(real);
+            ((ObjectNode) root.get("orgs").get("demo")).put(field, OpenSshKeys.toLine(
+                    KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256).getPublic()));
+            Files.write(facts, Json.mapper().writeValueAsBytes(root));
+            int before = relay.connections();
+            console(me);
+            assertThat(relay.connections()).as("fetched again after a stale " + field).isGreaterThan(before);
+            assertThat(Json.mapper().readTree(facts.toFile()).get("orgs").get("demo").get(field).asText())
+                    .isEqualTo(Json.mapper().readTree(real).get("orgs").get("demo").get(field).asText());
+        }
+        assertThat(issuedTo(ME)).as("stale facts are no reason for a new certificate").hasSize(1);
+    }
+
+    @Test
+    void aMembersSshConfigHasTheirLoginAndStockSshWorks() {
+        String login = "pkept" + ProcessHandle.current().pid();
+        Processes.run(T, List.of("userdel", login));
+        ProcessResult add = Processes.run(T, List.of("useradd", "--no-create-home", "--home-dir", "/tmp", "--shell",
+                "/bin/sh", "--password", "*", login));
+        assertThat(add.exitCode()).as(add.toString()).isZero();
+        try {
+            CliRunner bob = login("bob@example.com", "member", plane.plane.baseUrl());
+            ok(plane.admin, "members", "set", "--org", "demo", "--email", "bob@example.com", "--login", login);
+            CliRunner.Result noGrant = bob.run("ssh", "config", "--app", "demo", "--org", "demo", "--write");
+            assertThat(noGrant.exit()).as(noGrant.toString()).isNotZero();
+            assertThat(noGrant.err()).as("the server's own reason").contains("no access grant", "postern access grant");
+            ok(plane.admin, "access", "grant", "--org", "demo", "--app", "demo", "--email", "bob@example.com",
+                    "--logins", login);
+            ok(bob, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
+            Path conf = bob.posternHome().resolve("ssh/demo-demo.conf");
+            String text = read(conf);
+            assertThat(text).contains("  User " + login + "\n").doesNotContain("User root");
+            ProcessResult ssh = Processes.run(T, List.of("ssh", "-F", conf.toString(),
+                    machine.id() + ".vm.demo.internal", "id -un"));
+            assertThat(ssh.exitCode()).as(ssh.toString()).isZero();
+            assertThat(ssh.stdout()).isEqualTo(login + "\n");
+        } finally {
+            Processes.run(T, List.of("userdel", login));
+        }
+    }
+
+    private CliRunner login(String email, String role, String server) {
+        String invite = ok(plane.admin, "members", "add", "--org", "demo", "--email", email, "--role", role);
+        CliRunner cli = new CliRunner(dir.resolve(email.replaceAll("@.*", "")), plane.clock);
+        ok(cli, "auth", "login", "--server", server, "--token", invite.replaceAll("(?s).*?(pst_[A-Za-z0-9_-]+).*", "$1"));
+        return cli;
+    }
+
+    private CliRunner.Result console(CliRunner who) {
+        CliRunner.Result r = who.run("ssh", "console", "--app", "demo", "--machine", machine.id(), "-C", "true");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r;
+    }
+
+    private Path kept(CliRunner who, String org) {
+        Path key = ContextFiles.keptKey(who.posternHome(), context, org);
+        assertThat(key).exists();
+        return key;
+    }
+
+    private List<CertificateView> issuedTo(String email) {
+        return Plane.log(plane.admin, "demo").stream().filter(c -> c.email().equals(email))
+                .sorted(java.util.Comparator.comparingLong(CertificateView::serial)).toList();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
