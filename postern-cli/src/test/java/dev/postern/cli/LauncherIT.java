@@ -93,4 +93,76 @@ class LauncherIT {
         // the next start finds the cache made by the training run, named by JDK version
         assertThat(script.resolveSibling("postern-cli/target/postern-agent-jdk25.aot")).isNotEmptyFile();
     }
+
+    /** The client archive's name for the JDK at {@code home} (feature version {@code version}). */
+    private static Path clientArchive(Path script, int version) {
+        return script.resolveSibling("postern-cli/target/postern-client-jdk" + version + (version >= 25 ? ".aot" : ".jsa"));
+    }
+
+    /** {@code postern --version} started {@code n} times at once through the launcher; all must succeed, silently. */
+    private void versionsAtOnce(Path script, int n, Map<String, String> env) throws Exception {
+        List<Process> runs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ProcessBuilder pb = new ProcessBuilder(script.toString(), "--version")
+                    .redirectOutput(dir.resolve("version" + i + ".out").toFile())
+                    .redirectError(dir.resolve("version" + i + ".err").toFile());
+            pb.environment().remove("POSTERN_JAVA_OPTS");
+            pb.environment().remove("JAVA_HOME");
+            pb.environment().putAll(env);
+            runs.add(pb.start());
+        }
+        for (int i = 0; i < n; i++) {
+            Process p = runs.get(i);
+            if (!p.waitFor(TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            String err = Files.readString(dir.resolve("version" + i + ".err"));
+            assertThat(p.exitValue()).as("run %d: %s", i, err).isZero();
+            assertThat(Files.readString(dir.resolve("version" + i + ".out"))).isEqualTo("postern 0.1.0-SNAPSHOT\n");
+            assertThat(err).as("run %d prints nothing but the version", i).isEmpty();
+        }
+    }
+
+    @Test
+    void clientCommandsStartedTogetherAllSucceedWhileOneTrainsTheClientArchiveNamedByJdk() throws Exception {
+        Path script = checkout();
+        int version = Runtime.version().feature();
+        versionsAtOnce(script, 3, Map.of("JAVA_HOME", System.getProperty("java.home")));
+        assertThat(clientArchive(script, version)).isNotEmptyFile();
+        try (Stream<Path> left = Files.list(script.resolveSibling("postern-cli/target"))) {
+            assertThat(left.map(Path::toString)).as("no half-made archive left").noneMatch(n -> n.endsWith(".new"));
+        }
+        // and the next run starts from it
+        versionsAtOnce(script, 1, Map.of("JAVA_HOME", System.getProperty("java.home")));
+    }
+
+    @Test
+    void aForeignOrCorruptClientArchiveIsIgnoredSilentlyAndAStaleOneIsRetrained() throws Exception {
+        Path script = checkout();
+        int version = Runtime.version().feature();
+        Path archive = clientArchive(script, version);
+        byte[] garbage = new byte[4096];
+        new java.util.Random(1).nextBytes(garbage);
+        Files.write(archive, garbage);
+        // newer than the jar: the launcher takes it for fresh and the JVM must refuse it without a word
+        Files.setLastModifiedTime(archive, FileTime.from(Instant.now().plusSeconds(60)));
+        versionsAtOnce(script, 1, Map.of("JAVA_HOME", System.getProperty("java.home")));
+        assertThat(archive).hasBinaryContent(garbage);
+
+        // older than the jar (a rebuild since): made again by the next client command
+        Files.setLastModifiedTime(archive, FileTime.from(Instant.now().minusSeconds(3600)));
+        versionsAtOnce(script, 1, Map.of("JAVA_HOME", System.getProperty("java.home")));
+        assertThat(Files.readAllBytes(archive)).isNotEqualTo(garbage);
+        assertThat(Files.size(archive)).isGreaterThan(1 << 20);
+    }
+
+    @Test
+    void onJdk25ClientCommandsStartedTogetherAllSucceedAndTheAotCacheIsMade() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "no JDK 25 here");
+        Path script = checkout();
+        versionsAtOnce(script, 3, Map.of("POSTERN_JAVA", JDK25.toString()));
+        assertThat(clientArchive(script, 25)).isNotEmptyFile();
+        assertThat(clientArchive(script, 17)).as("named by JDK version: no other JDK's archive").doesNotExist();
+        versionsAtOnce(script, 2, Map.of("POSTERN_JAVA", JDK25.toString()));
+    }
 }
