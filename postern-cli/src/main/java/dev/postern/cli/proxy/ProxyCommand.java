@@ -45,7 +45,14 @@ public final class ProxyCommand implements Callable<Integer> {
     public Integer call() {
         PortSpec spec = PortSpec.parse(ports);
         Targets.Resolved resolved = Targets.resolve(env, target, null);
-        try (MachineConnection c = resolved.connect(env); Forward f = Forward.start(c.session(), bind, spec)) {
+        try (MachineConnection c = resolved.connect(env)) {
+            c.session().addChannelListener(new RefusedForwards(env.err(), resolved.machine().id(), spec.remote()));
+            return forward(c, resolved, spec);
+        }
+    }
+
+    private Integer forward(MachineConnection c, Targets.Resolved resolved, PortSpec spec) {
+        try (Forward f = Forward.start(c.session(), bind, spec)) {
             env.out().println("Forwarding " + f.local() + " -> " + resolved.machine().id() + " (" + resolved.machine().name()
                     + ") 127.0.0.1:" + spec.remote() + "; Ctrl-C to stop.");
             env.out().flush();
