@@ -32,9 +32,13 @@ public final class Main {
     public static void main(String[] args) {
         String command = args.length > 0 ? args[0] : "";
         if (!command.equals("server") && !command.equals("agent") && !command.equals("demo")) {
-            // A client command reports its own failures in one line; MINA's warnings about connections it is
-            // closing anyway are noise on a person's terminal (set before logging starts: LogConfigurator reads it).
-            System.setProperty("POSTERN_SSHD_LOG", "ERROR");
+            // A client command reports its own failures in one line; MINA's log lines (a warning about a connection
+            // it is closing anyway, an ERROR line before 'postern proxy' says its port is taken) are noise on a
+            // person's terminal. POSTERN_SSHD_LOG=DEBUG still shows them (set before logging starts:
+            // LogConfigurator reads it).
+            if (System.getenv("POSTERN_SSHD_LOG") == null) {
+                System.setProperty("POSTERN_SSHD_LOG", "OFF");
+            }
         }
         System.exit(run(CliEnvironment.system(), args));
     }
@@ -79,6 +83,9 @@ public final class Main {
         for (Object command : subcommandsFor(env, args)) {
             cli.addSubcommand(command);
         }
+        // after the subcommands are added: picocli hands the width to the commands it has
+        cli.setUsageHelpWidth(HelpWidth.of(env.variables()));
+        cli.setHelpFactory(WordWrappingHelp::create);
         cli.setOut(new PrintWriter(env.out(), true));
         cli.setErr(new PrintWriter(env.err(), true));
         cli.setParameterExceptionHandler(Main::badUsage);
@@ -135,6 +142,7 @@ public final class Main {
         CommandLine command = e.getCommandLine();
         PrintWriter err = command.getErr();
         err.println("postern: " + e.getMessage());
+        Suggestions.print(e, args, err);
         if (e instanceof MissingSubcommandException) {
             err.print(command.getUsageMessage());
         } else {

@@ -150,7 +150,8 @@ public final class AuthCommand implements Runnable {
         WhoAmI me = session.api().get("/v1/whoami", WhoAmI.class);
         PrintStream out = env.out();
         if (json) {
-            Output.json(out, me);
+            Output.json(out, new WhoAmIJson(me.email(), session.config().server(), session.context().name(),
+                    session.context().org(), me.orgs()));
             return ExitCodes.OK;
         }
         out.println(Printable.escape(me.email()) + " on " + session.config().server() + " (context "
@@ -163,6 +164,10 @@ public final class AuthCommand implements Runnable {
             out.println("  " + Printable.escape(org.org()) + " (" + Printable.escape(org.role()) + ")");
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code auth whoami --json}: the server's answer with where it came from (for scripts using several logins). */
+    record WhoAmIJson(String email, String server, String context, String defaultOrg, List<OrgRole> orgs) {
     }
 
     @Command(name = "logout", mixinStandardHelpOptions = true,

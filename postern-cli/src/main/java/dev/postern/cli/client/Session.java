@@ -104,9 +104,11 @@ public final class Session {
             return answers.name("org name", orgs.get(0).name());
         }
         List<String> having = new ArrayList<>();
+        List<String> allApps = new ArrayList<>();
         for (OrgView o : orgs) {
             List<AppView> apps = api.get("/v1/orgs/" + ApiClient.segment(o.name()) + "/apps",
                     new TypeReference<List<AppView>>() { });
+            apps.forEach(a -> allApps.add(a.name()));
             if (apps.stream().anyMatch(a -> app.equals(a.name()))) {
                 // the name ends up in paths, URLs and printed command lines
                 having.add(answers.name("org name", o.name()));
@@ -121,7 +123,7 @@ public final class Session {
         if (having.isEmpty()) {
             throw CliException.usage("app '" + Printable.escape(app) + "' is in none of your orgs ("
                     + orgs.stream().map(o -> Printable.escape(o.name())).collect(Collectors.joining(", "))
-                    + "); see 'postern apps list --org ORG'");
+                    + "); see 'postern apps list --org ORG'" + DidYouMean.suffix(app, allApps));
         }
         throw several(having, example, "app '" + Printable.escape(app) + "' is in several of your orgs; ");
     }

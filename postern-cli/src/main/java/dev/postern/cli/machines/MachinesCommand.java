@@ -7,10 +7,12 @@ import dev.postern.cli.ExitCodes;
 import dev.postern.cli.MissingSubcommandException;
 import dev.postern.cli.Output;
 import dev.postern.cli.client.ApiClient;
+import dev.postern.cli.client.DidYouMean;
 import dev.postern.cli.client.Session;
 import dev.postern.cli.orgs.Names;
 import dev.postern.common.api.AppView;
 import dev.postern.common.api.MachineView;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -86,12 +88,15 @@ public final class MachinesCommand implements Runnable {
     private static String appOf(Session session, String org, String id) {
         List<AppView> apps = session.api().get("/v1/orgs/" + ApiClient.segment(org) + "/apps",
                 new TypeReference<List<AppView>>() { });
+        List<String> ids = new ArrayList<>();
         for (AppView app : apps) {
-            if (Machines.list(session, org, app.name()).stream().anyMatch(m -> m.id().equals(id))) {
+            List<MachineView> machines = Machines.list(session, org, app.name());
+            if (machines.stream().anyMatch(m -> m.id().equals(id))) {
                 return app.name();
             }
+            machines.forEach(m -> ids.add(m.id()));
         }
         throw CliException.usage("no machine '" + id + "' in any app of org " + org + "; see 'postern machines list"
-                + " --app APP'");
+                + " --app APP'" + DidYouMean.suffix(id, ids));
     }
 }
