@@ -48,6 +48,7 @@ public final class ClientTraining {
     }
 
     public static void main(String[] args) {
+        Main.disableGroovyClosures();
         int failed;
         try {
             failed = train();

@@ -30,6 +30,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        disableGroovyClosures();
         String command = args.length > 0 ? args[0] : "";
         if (!command.equals("server") && !command.equals("agent") && !command.equals("demo")) {
             // A client command reports its own failures in one line; MINA's log lines (a warning about a connection
@@ -41,6 +42,15 @@ public final class Main {
             }
         }
         System.exit(run(CliEnvironment.system(), args));
+    }
+
+    /**
+     * Tells picocli not to look for Groovy (before it builds a command). Why: its factory's class initializer looks
+     * up groovy.lang.Closure, and that failed search opened every jar on the class path, ~50 ms of each command's
+     * start (class-path debug log); Postern's annotations hold no closures.
+     */
+    static void disableGroovyClosures() {
+        System.setProperty("picocli.disable.closures", "true");
     }
 
     /** Runs one command line in-process; never throws and never calls System.exit. */
@@ -126,8 +136,14 @@ public final class Main {
         return commands;
     }
 
-    /** Only the command {@code args} names first, or every one when the first argument names none. */
+    /**
+     * Only the command {@code args} names first, none for {@code --version} (it prints one line; building the 60-odd
+     * commands cost it most of its time), or every one when the first argument names none.
+     */
     static List<Object> subcommandsFor(CliEnvironment env, String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return List.of();
+        }
         if (args.length > 0) {
             for (TopCommand top : TOP_COMMANDS) {
                 if (top.name().equals(args[0])) {

@@ -62,6 +62,9 @@ class MainTest {
         assertThat(Main.commandLine(env, new String[] {"--verbose", "agent"}).getSubcommands())
                 .hasSize(Main.TOP_COMMANDS.size());
         assertThat(Main.commandLine(env, new String[] {"nosuch"}).getSubcommands()).hasSize(Main.TOP_COMMANDS.size());
+        assertThat(Main.commandLine(env, new String[] {"--version"}).getSubcommands()).isEmpty();
+        assertThat(cli.run("--version").out()).isEqualTo("postern 0.1.0-SNAPSHOT\n");
+        assertThat(cli.run("-V").out()).isEqualTo("postern 0.1.0-SNAPSHOT\n");
         CliRunner.Result unknown = cli.run("nosuch");
         assertThat(unknown.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(unknown.err()).contains("nosuch");
