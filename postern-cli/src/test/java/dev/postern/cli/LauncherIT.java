@@ -149,6 +149,12 @@ class LauncherIT {
         versionsAtOnce(script, 1, Map.of("JAVA_HOME", System.getProperty("java.home")));
         assertThat(archive).hasBinaryContent(garbage);
 
+        // the empty file a failed training leaves: never used, and no command trains again (and waits) until a build
+        Files.write(archive, new byte[0]);
+        Files.setLastModifiedTime(archive, FileTime.from(Instant.now().plusSeconds(60)));
+        versionsAtOnce(script, 1, Map.of("JAVA_HOME", System.getProperty("java.home")));
+        assertThat(archive).isEmptyFile();
+
         // older than the jar (a rebuild since): made again by the next client command
         Files.setLastModifiedTime(archive, FileTime.from(Instant.now().minusSeconds(3600)));
         versionsAtOnce(script, 1, Map.of("JAVA_HOME", System.getProperty("java.home")));
