@@ -91,6 +91,9 @@ public final class ClientTraining {
                 List.of("auth", "login", "--server", url, "--token", token, "--fingerprint", fingerprint),
                 List.of("orgs", "create", NAME),
                 List.of("apps", "create", NAME, "--org", NAME),
+                // key generation and certificates, as 'ssh console' uses them
+                List.of("ssh", "establish", NAME),
+                List.of("ssh", "issue", NAME, "--dotssh"),
                 List.of("orgs", "list"),
                 List.of("apps", "list"),
                 List.of("auth", "whoami"),
