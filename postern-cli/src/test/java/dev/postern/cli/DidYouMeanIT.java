@@ -73,7 +73,9 @@ class DidYouMeanIT {
 
     @Test
     void whoamiJsonNamesTheServerAndTheContext() throws Exception {
-        JsonNode me = Json.mapper().readTree(ok(admin, "auth", "whoami", "--json"));
+        String json = ok(admin, "auth", "whoami", "--json");
+        assertThat(json).as("never the session token").doesNotContain("pst_");
+        JsonNode me = Json.mapper().readTree(json);
         assertThat(me.get("email").asText()).contains("@");
         assertThat(me.get("server").asText()).isEqualTo(plane.baseUrl());
         assertThat(me.get("context").asText()).isNotBlank();
