@@ -54,6 +54,7 @@ class DidYouMeanIT {
         assertThat(org.exit()).as(org.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(org.err()).contains("did you mean 'acme'?");
 
+        ok(admin, "ssh", "establish");
         CliRunner.Result console = admin.run("ssh", "console", "--app", "billng", "-C", "true");
         assertThat(console.err()).as("every command that lists an app's machines").contains("did you mean 'billing'?");
     }
