@@ -3,6 +3,7 @@ package dev.postern.cli.connect;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import dev.postern.cli.Output;
+import dev.postern.cli.client.DidYouMean;
 import dev.postern.cli.client.Printable;
 import dev.postern.common.api.MachineView;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class MachineChoice {
             String id = machineId.trim();
             MachineView m = machines.stream().filter(x -> x.id().equals(id) || x.name().equals(id)).findFirst()
                     .orElseThrow(() -> CliException.usage("machine '" + Printable.escape(id) + "' is not in app " + app
+                            + DidYouMean.suffix(id, machines.stream().map(MachineView::id).toList())
                             + "; see 'postern machines list --app " + app + "'"));
             if (!online(m)) {
                 throw new CliException(ExitCodes.FAILURE, "machine " + Printable.escape(m.id()) + " of app " + app + " is offline (last seen "

@@ -35,6 +35,13 @@ class MachineChoiceTest {
     }
 
     @Test
+    void aMistypedMachineIdGetsTheClosestKnownOnes() {
+        List<MachineView> real = List.of(m("01bddfbd4ba21f", "fra", true), m("7e56be863cf3d1", "fra", true));
+        assertThatThrownBy(() -> MachineChoice.choose(real, "web", "01bddfbd4ba2f1", null, null))
+                .hasMessageContaining("machine '01bddfbd4ba2f1' is not in app web; did you mean '01bddfbd4ba21f'?");
+    }
+
+    @Test
     void withoutAFlagAnyOnlineMachine() {
         assertThat(MachineChoice.choose(machines, "web", null, null, null).state()).isEqualTo("online");
     }
