@@ -203,6 +203,28 @@ class KeptIdentityIT {
     }
 
     @Test
+    void logoutRemovesTheContextsKeptKeysAndCachedFactsAndNoOtherContexts() throws IOException {
+        console(me);
+        Path key = kept(me, "demo");
+        Path cert = Path.of(key + "-cert.pub");
+        Path facts = me.posternHome().resolve("cache").resolve(key.getFileName().toString()
+                .replaceAll("^id_(.*)_demo$", "facts_$1.json"));
+        assertThat(facts).exists();
+        // another context's files, whose name starts like this one's: logging out of this context leaves them
+        Path other = ContextFiles.keptKey(me.posternHome(), context + "_x", "demo");
+        Path plain = key.resolveSibling(key.getFileName() + ".bak");
+        Files.writeString(other, "other");
+        Files.writeString(plain, "not a kept key of this context's org");
+        ok(me, "auth", "logout");
+        // before: the 8-hour key and certificate stayed after logout, usable by stock ssh (and the launcher's plan)
+        assertThat(key).as("the kept private key after logout").doesNotExist();
+        assertThat(cert).as("its certificate").doesNotExist();
+        assertThat(facts).as("the cached facts").doesNotExist();
+        assertThat(other).exists();
+        assertThat(plain).exists();
+    }
+
+    @Test
     void aMembersSshConfigHasTheirLoginAndStockSshWorks() {
         String login = "pkept" + ProcessHandle.current().pid();
         Processes.run(T, List.of("userdel", login));

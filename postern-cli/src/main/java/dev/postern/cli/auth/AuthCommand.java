@@ -23,7 +23,11 @@ import dev.postern.common.api.LoginResponse;
 import dev.postern.common.api.OrgRole;
 import dev.postern.common.api.WhoAmI;
 import dev.postern.common.tls.Fingerprint;
+import dev.postern.cli.connect.ContextFiles;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -199,13 +203,35 @@ public final class AuthCommand implements Runnable {
             // the session had already expired or been revoked: forgetting it locally is all that is left
         } catch (CliException e) {
             file.write(file.read().without(contextName));
+            deleteKeptFiles(contextName);
             throw new CliException(e.exitCode(), "forgot the local session, but could not end it on the server: "
                     + e.getMessage(), e);
         }
         file.write(file.read().without(contextName));
+        int deleted = deleteKeptFiles(contextName);
         env.out().println("Logged out " + config.email() + " from " + config.server() + " (context " + contextName
-                + " removed; other contexts untouched)");
+                + " removed" + (deleted == 0 ? "" : ", with its kept keys, certificates and cached facts")
+                + "; other contexts untouched)");
         return ExitCodes.OK;
+    }
+
+    /**
+     * Deletes the context's kept keys and certificates (8 hours each, usable by stock ssh through 'ssh config'
+     * files) and its cached facts: a logout leaves nothing here that still logs in. Links are deleted, never
+     * followed. Returns how many files were deleted.
+     */
+    private int deleteKeptFiles(String contextName) {
+        int deleted = 0;
+        try {
+            for (Path f : ContextFiles.of(env.posternHome(), contextName)) {
+                deleted += Files.deleteIfExists(f) ? 1 : 0;
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILURE, "logged out, but could not delete the kept keys of context "
+                    + contextName + " under " + env.posternHome().resolve("ssh") + ": " + e.getMessage()
+                    + "; delete its id_* files by hand", e);
+        }
+        return deleted;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,

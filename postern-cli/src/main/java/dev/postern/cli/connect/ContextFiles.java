@@ -1,10 +1,16 @@
 package dev.postern.cli.connect;
 
+import dev.postern.cli.client.SshSyntax;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Names of the files the CLI keeps per login context and org under {@code $POSTERN_HOME}: the kept identity
@@ -18,6 +24,37 @@ import java.util.HexFormat;
  */
 public final class ContextFiles {
     private ContextFiles() {
+    }
+
+    /**
+     * Every file {@code context} keeps here: its kept keys and certificates of every org and its cached facts,
+     * those that exist. For {@code auth logout}: a logged-out context leaves no key that still logs in for hours.
+     * Only names this class makes are matched, so another context's files (one whose name starts like this one's)
+     * are never among them.
+     */
+    public static List<Path> of(Path posternHome, String context) throws IOException {
+        List<Path> found = new ArrayList<>();
+        Path facts = facts(posternHome, context);
+        if (Files.exists(facts, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            found.add(facts);
+        }
+        Path ssh = posternHome.resolve("ssh").toAbsolutePath().normalize();
+        if (!Files.isDirectory(ssh)) {
+            return found;
+        }
+        String prefix = "id_" + part(context) + "_";
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(ssh, f -> f.getFileName().toString()
+                .startsWith(prefix))) {
+            for (Path f : files) {
+                // what follows is an org name (no '_'), alone or with "-cert.pub"
+                String org = f.getFileName().toString().substring(prefix.length()).replaceFirst("-cert\\.pub$", "");
+                if (SshSyntax.name(org).isPresent()) {
+                    found.add(f);
+                }
+            }
+        }
+        found.sort(null);
+        return found;
     }
 
     /** {@code $POSTERN_HOME/ssh/id_<context>_<org>}: the kept private key; its certificate is that + "-cert.pub". */
