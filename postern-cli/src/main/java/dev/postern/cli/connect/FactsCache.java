@@ -99,7 +99,7 @@ public final class FactsCache {
         }
     }
 
-    /** {@code facts} as they would be kept: never trusting less than the facts they replace. Writes nothing. */
+    /** {@code facts} as they would be kept: never trusting a host the facts they replace distrusted. Writes nothing. */
     public OrgFacts merged(OrgFacts facts) {
         return facts.keepingRevocations(olderChecked(content.orgs().get(facts.org())));
     }

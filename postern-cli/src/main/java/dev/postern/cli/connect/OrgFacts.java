@@ -89,8 +89,11 @@ public record OrgFacts(String org, Instant fetchedAt, String gateway, String gat
     }
 
     /**
-     * These facts, never trusting less than {@code older} did: removed machines' host keys stay revoked, and a KRL
-     * older than the one already known (a lower version) does not replace it.
+     * These facts, never trusting a host less than {@code older} did: removed machines' host keys stay revoked. The
+     * KRL is this answer's, whatever its version: it only tells which of the person's own certificates the gateway
+     * and agents (which judge by the server's current list) would refuse, so it must be the current one. A cached
+     * list with a higher version means the server's counts went back (restored from a backup); kept, it hid every
+     * later revocation here for good, and {@code ssh config --write} named a revoked kept certificate.
      */
     OrgFacts keepingRevocations(OrgFacts older) {
         if (older == null || !older.org.equals(org)) {
@@ -98,8 +101,7 @@ public record OrgFacts(String org, Instant fetchedAt, String gateway, String gat
         }
         LinkedHashSet<String> keys = new LinkedHashSet<>(revokedHostKeys);
         keys.addAll(older.revokedHostKeys);
-        String list = older.revocations().version() > revocations().version() ? older.krl : krl;
-        return new OrgFacts(org, fetchedAt, gateway, gatewayHostKey, hostCa, userCa, new ArrayList<>(keys), list,
+        return new OrgFacts(org, fetchedAt, gateway, gatewayHostKey, hostCa, userCa, new ArrayList<>(keys), krl,
                 defaultLogin);
     }
 
