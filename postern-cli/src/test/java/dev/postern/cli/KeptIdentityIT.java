@@ -225,6 +225,42 @@ class KeptIdentityIT {
     }
 
     @Test
+    void aMemberWhoLostTheirGrantOrTheOrgIsRefusedWithTheServersReasonDespiteAWarmCache() {
+        String login = "pgone" + ProcessHandle.current().pid();
+        Processes.run(T, List.of("userdel", login));
+        ProcessResult add = Processes.run(T, List.of("useradd", "--no-create-home", "--home-dir", "/tmp", "--shell",
+                "/bin/sh", "--password", "*", login));
+        assertThat(add.exitCode()).as(add.toString()).isZero();
+        try {
+            CliRunner bob = login("bob@example.com", "member", plane.plane.baseUrl());
+            ok(plane.admin, "members", "set", "--org", "demo", "--email", "bob@example.com", "--login", login);
+            ok(plane.admin, "access", "grant", "--org", "demo", "--app", "demo", "--email", "bob@example.com",
+                    "--logins", login);
+            console(bob); // a kept certificate for app demo, and facts cached for 5 minutes
+            ok(plane.admin, "access", "revoke", "--org", "demo", "--app", "demo", "--email", "bob@example.com");
+            CliRunner.Result lost = bob.run("ssh", "console", "--app", "demo", "--machine", machine.id(), "-C", "true");
+            assertThat(lost.exit()).as(lost.toString()).isNotZero();
+            assertThat(lost.err()).as("the server's own reason").contains("no access grant");
+            assertThat(lost.out()).isEmpty();
+
+            ok(plane.admin, "access", "grant", "--org", "demo", "--app", "demo", "--email", "bob@example.com",
+                    "--logins", login);
+            console(bob);
+            ok(plane.admin, "members", "remove", "--org", "demo", "--email", "bob@example.com");
+            CliRunner.Result gone = bob.run("ssh", "console", "--app", "demo", "--machine", machine.id(), "-C", "true");
+            assertThat(gone.exit()).as(gone.toString()).isNotZero();
+            // removal from their only org ends their API session too: that is what they are told after the
+            // gateway refused the kept (now revoked) certificate, never a stack trace or a silent retry loop
+            assertThat(gone.err()).as(gone.toString()).contains("refused the login", "the API token is not valid");
+            assertThat(gone.out()).isEmpty();
+            assertThat(issuedTo("bob@example.com")).as("every certificate of the removed member is revoked")
+                    .allMatch(CertificateView::revoked);
+        } finally {
+            Processes.run(T, List.of("userdel", login));
+        }
+    }
+
+    @Test
     void aMembersSshConfigHasTheirLoginAndStockSshWorks() {
         String login = "pkept" + ProcessHandle.current().pid();
         Processes.run(T, List.of("userdel", login));
