@@ -184,6 +184,48 @@ class KeptIdentityIT {
     }
 
     @Test
+    void aCacheOfAnotherServerALinkedCacheOrOneFilingAnOrgUnderAnotherNameIsNotBelieved() throws Exception {
+        console(me);
+        Path facts = me.posternHome().resolve("cache").toFile().listFiles()[0].toPath();
+        String real = Files.readString(facts);
+        String bogusKey = OpenSshKeys.toLine(KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256).getPublic());
+
+        // written while this context name was logged in to another server: every fact (here the gateway key) is
+        // that server's; a run that believed it would fail the gateway's key check and then fetch again
+        ObjectNode root = (ObjectNode) Json.mapper().readTree(real);
+        root.put("server", "https://other.example:7070");
+        ((ObjectNode) root.get("orgs").get("demo")).put("gatewayHostKey", bogusKey);
+        Files.write(facts, Json.mapper().writeValueAsBytes(root));
+        int before = relay.connections();
+        CliRunner.Result r = console(me);
+        assertThat(relay.connections()).as("another server's cache is not used").isGreaterThan(before);
+        assertThat(r.err()).doesNotContain("refused", "trying once more");
+
+        // a link to a sound-looking file elsewhere (another user's, or this user's own copy) is not followed
+        Path elsewhere = dir.resolve("planted.json");
+        Files.writeString(elsewhere, Files.readString(facts));
+        Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rw-------"));
+        Files.delete(facts);
+        Files.createSymbolicLink(facts, elsewhere);
+        before = relay.connections();
+        console(me);
+        assertThat(relay.connections()).as("a linked cache is not used").isGreaterThan(before);
+        assertThat(facts).isRegularFile();
+        assertThat(Files.isSymbolicLink(facts)).isFalse();
+
+        // demo's name filing facts that say they are another org's: never used for demo
+        root = (ObjectNode) Json.mapper().readTree(facts.toFile());
+        ((ObjectNode) root.get("orgs").get("demo")).put("org", "other").put("gatewayHostKey", bogusKey);
+        Files.write(facts, Json.mapper().writeValueAsBytes(root));
+        before = relay.connections();
+        r = console(me);
+        assertThat(relay.connections()).as("facts filed under another org's name are not used").isGreaterThan(before);
+        assertThat(r.err()).doesNotContain("refused", "trying once more");
+        assertThat(ContextFiles.keptKey(me.posternHome(), context, "other")).doesNotExist();
+        assertThat(issuedTo(ME)).hasSize(1);
+    }
+
+    @Test
     void aStaleCachedGatewayKeyOrHostCaIsFetchedAgainAndTheRunSucceeds() throws Exception {
         console(me);
         Path facts = me.posternHome().resolve("cache").toFile().listFiles()[0].toPath();

@@ -88,7 +88,9 @@ public final class FactsCache {
     /** The org's facts when known for less than {@link #TTL} and still passing every check. */
     public Optional<OrgFacts> fresh(String org) {
         OrgFacts f = content.orgs().get(org);
-        if (f == null || !recent(f.fetchedAt())) {
+        // facts filed under this org's name that say they are another's would send its certificate request (and
+        // the org's trust) elsewhere: only a file edited by hand holds them, and it is not believed
+        if (f == null || !org.equals(f.org()) || !recent(f.fetchedAt())) {
             return Optional.empty();
         }
         try {
