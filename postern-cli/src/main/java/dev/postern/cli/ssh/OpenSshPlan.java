@@ -147,25 +147,15 @@ final class OpenSshPlan {
                 OpenSshKeys.toLine(r.route().gatewayHostKey()), OpenSshKeys.toLine(r.route().hostCa()), key, knownHosts);
         String revoked = RevokedHostLines.text(r.route().revokedHostKeys().stream().map(OpenSshKeys::toLine).toList());
         replace(knownHosts, text.knownHostsText() + revoked);
-        replace(config, quietGateway(text));
+        replace(config, text.config(true));
         int failures = env.variable(FAILURES_VARIABLE).filter(v -> v.matches("[0-9]{1,3}")).map(Integer::parseInt)
                 .orElse(0);
         replace(plan, "postern-console-plan 1\n"
                 + "expires " + until.getEpochSecond() + "\n"
                 + "failures " + failures + "\n"
                 + "certificate " + new KeyFiles(key).certificate() + "\n"
-                + "config " + config + "\n" // informative: the launcher uses the file next to the plan, by name
                 + "login " + r.user() + "\n"
                 + "host " + r.machine().name() + "\n");
-    }
-
-    /**
-     * The config, with the gateway hop silent: when it fails, the launcher runs this JVM path, which says why in
-     * its own words; OpenSSH's line from the jump process would come first and read like a second error.
-     */
-    private static String quietGateway(SshConfigText text) {
-        String alias = "  HostKeyAlias " + text.gatewayAlias() + "\n";
-        return text.config().replace(alias, alias + "  LogLevel QUIET\n");
     }
 
     private static void replace(Path target, String content) throws IOException {

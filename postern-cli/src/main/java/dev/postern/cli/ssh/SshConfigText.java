@@ -38,6 +38,15 @@ record SshConfigText(String org, String app, String user, HostPort gateway, Stri
     }
 
     String config() {
+        return config(false);
+    }
+
+    /**
+     * @param quietGateway {@code LogLevel QUIET} for the gateway hop: for a config whose caller explains a failed
+     *     jump in its own words (the console's OpenSSH plan), where OpenSSH's line from the jump process would read
+     *     like a second error
+     */
+    String config(boolean quietGateway) {
         String common = "  User " + user + "\n"
                 + "  IdentityFile " + quote(identity.toString()) + "\n"
                 + "  CertificateFile " + quote(identity + "-cert.pub") + "\n"
@@ -52,6 +61,7 @@ record SshConfigText(String org, String app, String user, HostPort gateway, Stri
                 + "  HostName " + gateway.host() + "\n"
                 + "  Port " + gateway.port() + "\n"
                 + "  HostKeyAlias " + gatewayAlias() + "\n"
+                + (quietGateway ? "  LogLevel QUIET\n" : "")
                 + common
                 + "\n"
                 + "Host *.vm." + app + ".internal " + app + ".internal\n"
