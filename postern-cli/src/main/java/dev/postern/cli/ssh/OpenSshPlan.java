@@ -26,15 +26,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What lets the {@code postern} launcher run the next {@code postern ssh console} with the same selectors through
- * stock OpenSSH, with no JVM: after a console session this process set up and verified itself, a plan file in
+ * What lets the {@code postern} launcher run the next {@code postern ssh console} or single-file
+ * {@code postern ssh sftp get} with the same selectors through stock OpenSSH ({@code ssh}, {@code scp}), with no
+ * JVM: after a console session or a get this process set up and verified itself, a plan file in
  * {@code $POSTERN_HOME/ssh/console/} naming an ssh_config (gateway pinned by its key, machines by the org's host CA,
  * removed machines' keys {@code @revoked}), the person's key file that holds the certificate used, the login, the
  * machine, and until when all that may be reused.
  *
  * <p>Why: a JVM start and two handshakes in a cold JVM cost about ten times what {@code ssh} takes through the same
- * gateway (docs/BENCHMARKS.md). The launcher's side is in the {@code postern} script ({@code openssh_console}); it
- * never runs a remote command twice: when OpenSSH fails before it has logged in (LocalCommand never ran), the plan
+ * gateway (docs/BENCHMARKS.md). The launcher's side is in the {@code postern} script ({@code openssh_plan},
+ * {@code openssh_console}, {@code openssh_sftp_get}); one plan serves both commands. It never runs a remote command
+ * twice: when OpenSSH fails before it has logged in (LocalCommand never ran), the plan
  * is deleted and this JVM path runs instead, and it explains. The plan is only a cache of this path's own
  * decisions: every check (CA, principals, revocation, access) is still made by the gateway and the agent.
  *
@@ -59,7 +61,7 @@ final class OpenSshPlan {
     }
 
     /**
-     * Writes (or replaces) the plan for this console's selectors, when they and the identity allow one; never
+     * Writes (or replaces) the plan for this console's (or get's) selectors, when they and the identity allow one; never
      * fails the console: a plan that cannot be written only means the next run starts a JVM again.
      */
     static void save(CliEnvironment env, TargetOptions target, Targets.Resolved resolved, ContextStamp started) {
@@ -76,7 +78,7 @@ final class OpenSshPlan {
             }
             write(env, plan.get(), key.get(), resolved);
         } catch (IOException | RuntimeException e) {
-            LOG.debug("no OpenSSH plan for the next console: {}", e.toString());
+            LOG.debug("no OpenSSH plan for the next console or get: {}", e.toString());
         }
     }
 

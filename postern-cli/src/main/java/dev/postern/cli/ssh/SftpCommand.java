@@ -37,7 +37,9 @@ final class SftpCommand implements Runnable {
         throw new MissingSubcommandException(spec.commandLine());
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Copy REMOTE from the machine to LOCAL.")
+    @Command(name = "get", mixinStandardHelpOptions = true, description = {"Copy REMOTE from the machine to LOCAL.",
+        "Like 'ssh console', it leaves a plan: the next single-file get with the same selectors runs through OpenSSH's",
+        "scp with no JVM (POSTERN_OPENSSH=0 turns that off; docs/CLI.md)."})
     int get(@Mixin TargetOptions target,
             @Option(names = "-R", description = "copy a directory and everything under it, like scp -r")
             boolean recursive,
@@ -46,7 +48,7 @@ final class SftpCommand implements Runnable {
             @Parameters(index = "0", paramLabel = "REMOTE") String remote,
             @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL", description = "default: current directory")
             String local) throws IOException {
-        return withSftp(target, sftp -> transfer(new Transfers(sftp, Progress.forTerminal(env), overwrite),
+        return withSftp(target, true, sftp -> transfer(new Transfers(sftp, Progress.forTerminal(env), overwrite),
                 t -> t.get(remote, env.expandPath(local == null ? "." : local), recursive)));
     }
 
@@ -59,7 +61,7 @@ final class SftpCommand implements Runnable {
             @Parameters(index = "0", paramLabel = "LOCAL") String local,
             @Parameters(index = "1", arity = "0..1", paramLabel = "REMOTE", description = "default: the login's home")
             String remote) throws IOException {
-        return withSftp(target, sftp -> transfer(new Transfers(sftp, Progress.forTerminal(env), overwrite),
+        return withSftp(target, false, sftp -> transfer(new Transfers(sftp, Progress.forTerminal(env), overwrite),
                 t -> t.put(env.expandPath(local), remote == null ? "." : remote, recursive)));
     }
 
@@ -79,7 +81,7 @@ final class SftpCommand implements Runnable {
              @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", defaultValue = ".") String path)
             throws IOException {
         // names come from the machine: one per line, so control characters (a newline, ESC) are escaped
-        return withSftp(target, sftp -> new Transfers(sftp, Progress.forTerminal(env), false).find(path)
+        return withSftp(target, false, sftp -> new Transfers(sftp, Progress.forTerminal(env), false).find(path)
                 .forEach(p -> env.out().println(Printable.escape(p))));
     }
 
@@ -87,17 +89,26 @@ final class SftpCommand implements Runnable {
             description = "Interactive: ls, cd, pwd, lls, lcd, lpwd, get, put, find, rm, mkdir, rmdir, rename, chmod, "
                     + "help, exit; line editing and history (~/.postern/sftp_history).")
     int shell(@Mixin TargetOptions target) throws IOException {
-        return withSftp(target, this::repl);
+        return withSftp(target, false, this::repl);
     }
 
     private interface SftpWork {
         void run(SftpClient sftp) throws IOException;
     }
 
-    private int withSftp(TargetOptions target, SftpWork work) throws IOException {
+    /**
+     * @param plan whether a verified connection leaves the plan that lets the launcher run the next such command
+     *     through OpenSSH ({@link OpenSshPlan}; the launcher follows it for {@code get} only)
+     */
+    private int withSftp(TargetOptions target, boolean plan, SftpWork work) throws IOException {
+        ContextStamp contextAt = ContextStamp.now(env);
         Targets.Resolved resolved = Targets.resolve(env, target, new TerminalPicker(env));
         try (MachineConnection c = resolved.connect(env);
              SftpClient sftp = SftpClientFactory.instance().createSftpClient(c.session())) {
+            if (plan) {
+                // Verified just now, end to end, and the SFTP subsystem is there: the same plan as a console's.
+                OpenSshPlan.save(env, target, resolved, contextAt);
+            }
             work.run(sftp);
         } catch (org.apache.sshd.sftp.common.SftpException e) {
             throw new CliException(ExitCodes.FAILURE, "sftp: " + e.getMessage(), e);
