@@ -1,5 +1,6 @@
 package dev.postern.cli.connect;
 
+import dev.postern.cli.client.PrivateFiles;
 import dev.postern.cli.client.SshSyntax;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
