@@ -147,6 +147,22 @@ final class JumpBench implements Benchmark {
                 }
             }
 
+            // postern machines list, a whole client command (launcher, JVM, one API request over HTTPS with the
+            // pinned key): issue 12's <= 0.5 s
+            List<String> list = List.of(rig.options.launcher().toString(), "machines", "list", "--app", APP);
+            List<Double> ml = new ArrayList<>();
+            int listRuns = rig.options.quick() ? 3 : 9;
+            for (int i = 0; i <= listRuns; i++) { // the first is a warm-up
+                Proc.Run r = Proc.run(Duration.ofSeconds(60), list, console.env());
+                if (r.exitCode() != 0 || !r.output().contains(machine.id())) {
+                    throw new IOException("exit " + r.exitCode() + " from " + String.join(" ", list) + ":\n"
+                            + r.output());
+                }
+                if (i > 0) {
+                    ml.add(r.millis());
+                }
+            }
+
             // Four fresh JVM code paths (the gateway's splice, the agent's tunnel client and in-process server):
             // 32 MiB left C2 compiling through most of the measured gigabyte (38-41% of the gateway's and the
             // agent's CPU samples in it), so a full run warms each path up with 256 MiB.
@@ -196,6 +212,10 @@ final class JumpBench implements Benchmark {
                     Stats.median(cj), Stats.median(cs), "", null, cj.size() + " runs with POSTERN_CONSOLE_OPENSSH=0 "
                     + "(no plan: launcher, JVM, API over HTTPS, gateway + machine handshakes in MINA), interleaved "
                     + "with the runs above"));
+            rows.add(new Measurement(4, "postern machines list, p50", "ms", Stats.median(ml), null, "<= 500 ms",
+                    Stats.median(ml) <= 500, ml.size() + " runs after one warm-up: `postern machines list --app jump` "
+                    + "through the launcher (a JVM per run, its client archive), one API request over HTTPS to the "
+                    + "control plane with its key pinned; wall time of the command"));
             rows.add(new Measurement(4, "postern ssh sftp get vs scp, same gateway, " + Payload.mib(fileSize), "ms",
                     Stats.median(gp), Stats.median(gs), "ratio <= 1.0", Stats.median(gp) / Stats.median(gs) <= 1.0,
                     gp.size() + " runs each, alternating, after one of each: `postern ssh sftp get --app jump "

@@ -98,6 +98,9 @@ public final class Main {
         cli.setHelpFactory(WordWrappingHelp::create);
         cli.setOut(new PrintWriter(env.out(), true));
         cli.setErr(new PrintWriter(env.err(), true));
+        // picocli would read an argument "@FILE" as the arguments in FILE: a file name (or a remote command, an app
+        // name) that happens to start with '@' would silently become something else, and nobody asked for it.
+        cli.setExpandAtFiles(false);
         cli.setParameterExceptionHandler(Main::badUsage);
         cli.setExecutionExceptionHandler((e, command, parseResult) -> failed(env, e, command, parseResult));
         return cli;

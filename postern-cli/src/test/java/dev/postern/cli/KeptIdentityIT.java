@@ -257,13 +257,40 @@ class KeptIdentityIT {
         Path plain = key.resolveSibling(key.getFileName() + ".bak");
         Files.writeString(other, "other");
         Files.writeString(plain, "not a kept key of this context's org");
-        ok(me, "auth", "logout");
+        long serial = issuedTo(ME).get(0).serial();
+        assertThat(issuedTo(ME).get(0).revoked()).isFalse();
+        String out = ok(me, "auth", "logout");
+        assertThat(out).contains("revoked its kept certificates: demo serial " + serial);
+        // a copy of the files (a backup, a synced home) logged in for 8 hours: the certificate is revoked now
+        assertThat(issuedTo(ME)).singleElement().extracting(CertificateView::revoked).isEqualTo(true);
         // before: the 8-hour key and certificate stayed after logout, usable by stock ssh (and the launcher's plan)
         assertThat(key).as("the kept private key after logout").doesNotExist();
         assertThat(cert).as("its certificate").doesNotExist();
         assertThat(facts).as("the cached facts").doesNotExist();
         assertThat(other).exists();
         assertThat(plain).exists();
+    }
+
+    /**
+     * A member may revoke only their own certificates: a kept certificate file planted under a member's context with
+     * someone else's serial is not revoked at their logout (the server refuses), and the logout says so and still
+     * happens.
+     */
+    @Test
+    void aMembersLogoutRevokesTheirOwnKeptCertificateAndNobodyElses() throws IOException {
+        CliRunner bob = login("bob@example.com", "member", plane.plane.baseUrl());
+        console(me); // the admin's kept certificate: not bob's to revoke
+        long admins = issuedTo(ME).get(0).serial();
+        String bobContext = "127.0.0.1:" + plane.plane.baseUrl().replaceAll(".*:", "");
+        Path planted = Path.of(ContextFiles.keptKey(bob.posternHome(), bobContext, "demo") + "-cert.pub");
+        Files.createDirectories(planted.getParent());
+        Files.copy(Path.of(kept(me, "demo") + "-cert.pub"), planted);
+        CliRunner.Result r = bob.run("auth", "logout");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("serial " + admins + ") was not revoked", "postern ssh revoke demo --serial "
+                + admins);
+        assertThat(issuedTo(ME).get(0).revoked()).as("the admin's certificate").isFalse();
+        assertThat(planted).doesNotExist();
     }
 
     @Test

@@ -172,4 +172,39 @@ class LauncherIT {
         assertThat(clientArchive(script, 17)).as("named by JDK version: no other JDK's archive").doesNotExist();
         versionsAtOnce(script, 2, Map.of("POSTERN_JAVA", JDK25.toString()));
     }
+    /**
+     * On JDK 25 client commands and transfers are started with {@code -XX:UserThreadWaitAttemptsAtExit=0}: without it
+     * every such JVM waits ~0.3 s at exit for the HTTP client's selector and MINA's I/O threads, which are blocked in
+     * native code. (On 17, which has no such flag, the suite's other launcher runs would fail if it were passed.)
+     */
+    @Test
+    void onJdk25ClientCommandsAndTransfersDoNotWaitAtExitForThreadsBlockedInNativeCode() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "no JDK 25 here");
+        Path script = checkout();
+        // A JDK home whose java records each invocation's arguments, then runs the real JDK 25
+        Path jdk = Files.createDirectories(dir.resolve("jdk25/bin")).getParent();
+        Files.copy(JDK25.resolve("release"), jdk.resolve("release"));
+        Path calls = dir.resolve("java-calls");
+        Path java = Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\nprintf '%s\\n' \"$*\" >>'" + calls
+                + "'\nexec '" + JDK25.resolve("bin/java") + "' \"$@\"\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        // the empty archive a failed training leaves: fresh, so no training run joins the calls recorded here
+        Path archive = clientArchive(script, 25);
+        Files.write(archive, new byte[0]);
+        Files.setLastModifiedTime(archive, FileTime.from(Instant.now().plusSeconds(60)));
+
+        versionsAtOnce(script, 1, Map.of("POSTERN_JAVA", jdk.toString()));
+        ProcessBuilder help = new ProcessBuilder(script.toString(), "ssh", "sftp", "--help")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("sftp-help.out").toFile());
+        help.environment().remove("POSTERN_JAVA_OPTS");
+        help.environment().put("POSTERN_JAVA", jdk.toString());
+        Process p = help.start();
+        assertThat(p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("sftp-help.out"))).isZero();
+
+        List<String> lines = Files.readAllLines(calls);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).endsWith("--version").contains("-XX:UserThreadWaitAttemptsAtExit=0");
+        assertThat(lines.get(1)).endsWith("ssh sftp --help").contains("-XX:UserThreadWaitAttemptsAtExit=0");
+    }
 }

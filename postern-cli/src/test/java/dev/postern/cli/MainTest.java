@@ -36,6 +36,16 @@ class MainTest {
         new ConfigFile(cli.posternHome()).save(new ClientConfig(deadUrl, "alice@example.com", "pst_session"));
     }
 
+    /** picocli's "@FILE means the arguments in FILE" is off: an argument starting with '@' is itself. */
+    @Test
+    void anArgumentStartingWithAtIsNotReadAsAFileOfArguments() throws IOException {
+        Path args = Files.writeString(tmp.resolve("args"), "--help\n");
+        CliRunner.Result r = cli.run("machines", "@" + args);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.out()).doesNotContain("Usage:");
+        assertThat(r.err()).contains("@" + args);
+    }
+
     @Test
     void everyCommandHasHelp() {
         List<String[]> paths = new ArrayList<>();

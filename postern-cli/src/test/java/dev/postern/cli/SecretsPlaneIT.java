@@ -181,6 +181,67 @@ class SecretsPlaneIT {
         }
     }
 
+    /**
+     * Attack: someone who sees the screen (or its scrollback, a recording, a shared tmux) while a person types a
+     * secret for {@code NAME=-}. At a terminal the value is read without echo, and arrives intact: the same value
+     * sent through a pipe afterwards gets the same digest.
+     */
+    @Test
+    void aValueTypedAtATerminalIsNeverShownAndArrivesIntact() throws Exception {
+        String value = "typed-" + random();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = String.join(" ", javaBin, "-cp", "'" + System.getProperty("java.class.path") + "'",
+                Main.class.getName(), "secrets", "set", "--app", "demo", "--org", "demo", "TYPED=-");
+        // script(1) runs the command on a new pseudo-terminal; what the terminal shows is script's output
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectErrorStream(true);
+        pb.environment().put("HOME", admin.home().toString());
+        pb.environment().put("POSTERN_HOME", admin.posternHome().toString());
+        pb.environment().put("TERM", "dumb");
+        Process p = pb.start();
+        StringBuffer screen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            byte[] buf = new byte[4096];
+            try (var in = p.getInputStream()) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    screen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                screen.append("[read failed: ").append(e).append(']');
+            }
+        });
+        reader.start();
+        try {
+            // typed only once the prompt is up: the terminal echoes whatever arrives before echo is turned off
+            awaitTrue(Duration.ofSeconds(60), () -> screen.toString().contains("Value of TYPED"), "the prompt");
+            p.getOutputStream().write((value + "\r").getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().flush();
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as(screen.toString()).isTrue();
+            reader.join(10_000);
+        } finally {
+            p.destroyForcibly();
+        }
+        answer(screen.toString());
+        assertThat(p.exitValue()).as(screen.toString()).isZero();
+        assertThat(screen.toString()).contains("not shown as you type").contains("Set 1").doesNotContain(value);
+
+        String typed = digest("TYPED");
+        cli(value.getBytes(StandardCharsets.UTF_8), "secrets", "set", "--app", "demo", "--org", "demo", "TYPED=-");
+        assertThat(digest("TYPED")).as("the value typed is the value piped").isEqualTo(typed);
+        cli((value + "x").getBytes(StandardCharsets.UTF_8), "secrets", "set", "--app", "demo", "--org", "demo",
+                "TYPED=-");
+        assertThat(digest("TYPED")).as("and another value has another digest").isNotEqualTo(typed);
+    }
+
+    private String digest(String name) throws IOException {
+        for (JsonNode s : Json.mapper().readTree(cli(new byte[0], "secrets", "list", "--app", "demo", "--org", "demo",
+                "--json")).get("secrets")) {
+            if (s.get("name").asText().equals(name)) {
+                return s.get("digest").asText();
+            }
+        }
+        throw new AssertionError("no secret " + name);
+    }
+
     private long awaitEntrypoint(Process agent, long not) {
         long[] pid = {-1};
         awaitTrue(Duration.ofSeconds(40), () -> {

@@ -14,6 +14,7 @@ import dev.postern.store.Person;
 import dev.postern.store.Store;
 import dev.postern.store.TokenKind;
 import io.javalin.Javalin;
+import io.javalin.http.Handler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,13 +55,16 @@ final class MemberRoutes {
             AddMemberRequest req = Bodies.read(ctx, AddMemberRequest.class);
             ctx.status(201).json(add(caller, scope, req));
         });
-        app.patch("/v1/orgs/{org}/members/{email}", ctx -> {
+        Handler setLogin = ctx -> {
             Caller caller = auth.session(ctx);
             OrgAccess.Scope scope = access.admin(caller, ctx.pathParam("org"), "change members' logins");
             String email = Bodies.email(ctx.pathParam("email"));
             SetMemberRequest req = Bodies.read(ctx, SetMemberRequest.class);
             ctx.json(setLogin(caller, scope, email, MemberLogins.check(req.login())));
-        });
+        };
+        app.patch("/v1/orgs/{org}/members/{email}", setLogin);
+        // the same as POST: the CLI's blocking HttpURLConnection cannot send PATCH
+        app.post("/v1/orgs/{org}/members/{email}", setLogin);
         app.delete("/v1/orgs/{org}/members/{email}", ctx -> {
             Caller caller = auth.session(ctx);
             OrgAccess.Scope scope = access.admin(caller, ctx.pathParam("org"), "remove members");

@@ -104,30 +104,41 @@ public final class PreAuthGuard implements SessionListener, SessionDisconnectHan
             uncounted.released.set(true);
             return uncounted;
         }
-        Reason refusal;
-        String message;
+        Admitted admitted = admit(source);
+        if (admitted.refusal() != null) {
+            refused.get(admitted.refusal()).increment();
+            warnNowAndThen(admitted.refusal(), "refused SSH connection from {}: {}", source.getHostAddress(),
+                    admitted.message());
+            PreAuthRefusal.send(io, admitted.message());
+            return null;
+        }
+        return admitted.admission();
+    }
+
+    /** A connection counted ({@code admission}), or refused for {@code refusal} with {@code message}. */
+    record Admitted(Admission admission, Reason refusal, String message) {
+    }
+
+    /** {@link #admit(IoSession)}'s decision for a connection from {@code address}, counted by its prefix. */
+    Admitted admit(InetAddress address) {
+        InetAddress source = SourcePrefix.of(address);
+        String named = SourcePrefix.describe(source);
         synchronized (this) {
             int fromSource = unauthenticated.getOrDefault(source, 0);
             if (failures.blocked(source, clock.instant())) {
-                refusal = Reason.FAILED_LOGINS;
-                message = "too many failed logins from " + source.getHostAddress() + "; try again later";
+                return new Admitted(null, Reason.FAILED_LOGINS, "too many failed logins from " + named
+                        + "; try again later");
             } else if (fromSource >= limits.maxUnauthenticatedPerSource()) {
-                refusal = Reason.PER_SOURCE_CAP;
-                message = "too many connections not logged in from " + source.getHostAddress() + " (limit "
-                        + limits.maxUnauthenticatedPerSource() + ")";
+                return new Admitted(null, Reason.PER_SOURCE_CAP, "too many connections not logged in from " + named
+                        + " (limit " + limits.maxUnauthenticatedPerSource() + ")");
             } else if (unauthenticatedTotal >= limits.maxUnauthenticated()) {
-                refusal = Reason.TOTAL_CAP;
-                message = "too many connections not logged in (limit " + limits.maxUnauthenticated() + ")";
-            } else {
-                unauthenticated.put(source, fromSource + 1);
-                unauthenticatedTotal++;
-                return new Admission(source);
+                return new Admitted(null, Reason.TOTAL_CAP, "too many connections not logged in (limit "
+                        + limits.maxUnauthenticated() + ")");
             }
+            unauthenticated.put(source, fromSource + 1);
+            unauthenticatedTotal++;
+            return new Admitted(new Admission(source), null, null);
         }
-        refused.get(refusal).increment();
-        warnNowAndThen(refusal, "refused SSH connection from {}: {}", source.getHostAddress(), message);
-        PreAuthRefusal.send(io, message);
-        return null;
     }
 
     /** Follows the SSH session of an admitted connection until it logs in or closes. */
@@ -162,7 +173,7 @@ public final class PreAuthGuard implements SessionListener, SessionDisconnectHan
             }
             if (nowBlocked) {
                 LOG.warn("{} failed logins from {} within {}: refusing its connections for a while",
-                        limits.maxFailuresPerSource(), admission.source.getHostAddress(), limits.failureWindow());
+                        limits.maxFailuresPerSource(), SourcePrefix.describe(admission.source), limits.failureWindow());
             }
         }
     }

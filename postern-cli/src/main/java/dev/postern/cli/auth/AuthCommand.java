@@ -193,25 +193,34 @@ public final class AuthCommand implements Runnable {
         }
         ClientConfig config = saved.get().login();
         String contextName = saved.get().name();
+        ApiClient api = new ApiClient(config.server(), config.token(), saved.get().pin());
+        // first, while the session still works: the kept certificates (copies of them would log in for hours)
+        KeptRevocation kept = KeptRevocation.revoke(api, env.posternHome(), contextName, env.clock().instant());
+        List<String> problems = new java.util.ArrayList<>(kept.problems());
         try {
-            new ApiClient(config.server(), config.token(), saved.get().pin()).post("/v1/auth/logout", null,
-                    Void.class);
+            api.post("/v1/auth/logout", null, Void.class);
         } catch (ApiException e) {
             if (e.status() != 401) {
                 throw e;
             }
-            // the session had already expired or been revoked: forgetting it locally is all that is left
+            // the session had already expired or been revoked: forgetting it locally is all that is left (and the
+            // kept certificates could not be revoked with it, which the revocation above has said)
         } catch (CliException e) {
             file.write(file.read().without(contextName));
             deleteKeptFiles(contextName);
+            problems.forEach(p -> env.err().println("postern: " + p));
             throw new CliException(e.exitCode(), "forgot the local session, but could not end it on the server: "
                     + e.getMessage(), e);
         }
         file.write(file.read().without(contextName));
         int deleted = deleteKeptFiles(contextName);
+        problems.forEach(p -> env.err().println("postern: " + p));
         env.out().println("Logged out " + config.email() + " from " + config.server() + " (context " + contextName
                 + " removed" + (deleted == 0 ? "" : ", with its kept keys, certificates and cached facts")
-                + "; other contexts untouched)");
+                + (kept.revoked().isEmpty() ? "" : "; revoked its kept certificates: " + String.join(", ",
+                        kept.revoked())) + "; other contexts untouched)");
+        // 0 even when a certificate could not be revoked: the logout itself happened, and running it again cannot
+        // do more (the lines above say who can)
         return ExitCodes.OK;
     }
 

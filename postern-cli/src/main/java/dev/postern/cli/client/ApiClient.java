@@ -8,26 +8,25 @@ import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import dev.postern.common.Json;
 import dev.postern.common.api.ErrorBody;
+import dev.postern.common.tls.ClientTls;
 import dev.postern.common.tls.Fingerprint;
-import dev.postern.common.tls.HttpClients;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.channels.UnresolvedAddressException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A small client for the control-plane API (docs/API.md). Maps answers to exceptions: a non-2xx status
  * becomes an {@link ApiException} carrying the server's {@code error} text; no answer at all becomes a
- * {@link ServerUnreachableException} that names the URL tried.
+ * {@link ServerUnreachableException} that names the URL tried. The requests go over {@link BlockingHttp} (no
+ * proxy, no redirects, TLS 1.2/1.3 with the pin or the system's CAs).
  *
  * <pre>{@code List<OrgView> orgs = api.get("/v1/orgs", new TypeReference<List<OrgView>>() {});}</pre>
  */
@@ -40,8 +39,7 @@ public final class ApiClient {
 
     private final String baseUrl;
     private final String token;
-    private final Optional<Fingerprint> pin;
-    private HttpClient http;
+    private final BlockingHttp http;
     private final ObjectMapper json = Json.mapper();
 
     /**
@@ -59,7 +57,7 @@ public final class ApiClient {
     public ApiClient(String baseUrl, String token, Optional<Fingerprint> pin) {
         this.baseUrl = ClientConfig.normalizeServer(baseUrl);
         this.token = token;
-        this.pin = pin;
+        this.http = new BlockingHttp(pin, CONNECT_TIMEOUT, REQUEST_TIMEOUT, MAX_ANSWER);
     }
 
     public String baseUrl() {
@@ -98,40 +96,23 @@ public final class ApiClient {
         return read(send("DELETE", path, null), json.constructType(type));
     }
 
-    /** PATCHes {@code body} and reads the answer as {@code type}. */
-    public <T> T patch(String path, Object body, Class<T> type) {
-        return read(send("PATCH", path, body), json.constructType(type));
-    }
-
-    /**
-     * The HTTP client, made at the first request: a command that asks nothing (a console from cached facts and a
-     * kept certificate) never pays for starting one (TLS context, selector thread).
-     */
-    private synchronized HttpClient http() {
-        if (http == null) {
-            http = HttpClients.create(CONNECT_TIMEOUT, pin);
-        }
-        return http;
-    }
-
-    private HttpResponse<byte[]> send(String method, String path, Object body) {
+    private BlockingHttp.Response send(String method, String path, Object body) {
         String url = baseUrl + path;
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
-                .header("Accept", "application/json");
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
         if (token != null) {
-            request.header("Authorization", "Bearer " + token);
+            headers.put("Authorization", "Bearer " + token);
         }
         if (body != null) {
-            request.header("Content-Type", "application/json");
-            request.method(method, HttpRequest.BodyPublishers.ofByteArray(write(body)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
+            headers.put("Content-Type", "application/json");
         }
-        HttpResponse<byte[]> response;
+        BlockingHttp.Response response;
         try {
-            response = http().send(request.build(), BoundedBody.handler(MAX_ANSWER));
+            // the TLS context and sockets are made at the first request: a command that asks nothing (a console
+            // from cached facts and a kept certificate) never pays for them
+            response = http.send(method, URI.create(url), headers, body == null ? null : write(body));
         } catch (IOException e) {
-            Optional<String> tls = HttpClients.explain(e, baseUrl, "postern auth pin --fingerprint NEW' (or log in"
+            Optional<String> tls = ClientTls.explain(e, baseUrl, "postern auth pin --fingerprint NEW' (or log in"
                     + " again with 'postern auth login --server " + baseUrl + " --token T --fingerprint NEW");
             if (tls.isPresent()) {
                 throw new CliException(ExitCodes.AUTH, tls.get(), e);
@@ -144,11 +125,8 @@ public final class ApiClient {
                 throw new ServerUnreachableException(baseUrl, e);
             }
             throw new CliException(ExitCodes.FAILURE, method + " " + url + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCodes.FAILURE, "interrupted while waiting for " + url, e);
         }
-        int status = response.statusCode();
+        int status = response.status();
         if (status / 100 != 2) {
             throw failure(status, response.body());
         }
@@ -178,7 +156,7 @@ public final class ApiClient {
         return "the server at " + baseUrl + " answered HTTP " + status;
     }
 
-    private <T> T read(HttpResponse<byte[]> response, JavaType type) {
+    private <T> T read(BlockingHttp.Response response, JavaType type) {
         if (type.getRawClass() == Void.class || response.body().length == 0) {
             return null;
         }
@@ -210,8 +188,8 @@ public final class ApiClient {
 
     private static boolean isUnreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException
-                    || t instanceof UnresolvedAddressException) {
+            if (t instanceof ConnectException || t instanceof BlockingHttp.ConnectTimedOut
+                    || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
                 return true;
             }
         }

@@ -2,75 +2,44 @@ package dev.postern.cli.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
 
 /**
- * A response body read into memory up to a limit: a control plane that answers without end (spoofed, broken or
- * hostile) fails the request with {@link TooLarge} instead of filling the CLI's heap.
+ * A response body read into memory up to a limit and a deadline: a control plane that answers without end
+ * (spoofed, broken or hostile), or one byte at a time, fails the request instead of filling the CLI's heap or
+ * holding it forever.
  */
-final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+final class BoundedBody {
     /** The answer passed {@code limit} bytes; the rest was not read. */
     static final class TooLarge extends IOException {
         private static final long serialVersionUID = 1L;
 
-        TooLarge(int limit) {
+        TooLarge(long limit) {
             super("the answer is larger than " + limit + " bytes");
         }
     }
 
-    private final int limit;
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    private Flow.Subscription subscription;
-
-    BoundedBody(int limit) {
-        this.limit = limit;
+    private BoundedBody() {
     }
 
-    static HttpResponse.BodyHandler<byte[]> handler(int limit) {
-        return info -> new BoundedBody(limit);
-    }
-
-    @Override
-    public CompletionStage<byte[]> getBody() {
-        return result;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-        subscription = s;
-        s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-        if (result.isDone()) {
-            return;
-        }
-        for (ByteBuffer b : items) {
-            if (buffer.size() + (long) b.remaining() > limit) {
-                subscription.cancel();
-                result.completeExceptionally(new TooLarge(limit));
-                return;
+    /**
+     * Reads {@code in} to its end: at most {@code limit} bytes (one more fails with {@link TooLarge}), until
+     * {@code deadline} ({@link System#nanoTime()}; checked between reads, each of which the socket's read timeout
+     * bounds).
+     */
+    static byte[] read(InputStream in, int limit, long deadline) throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        byte[] chunk = new byte[16 << 10];
+        for (int n; (n = in.read(chunk, 0, (int) Math.min(chunk.length, limit + 1L - buffer.size()))) >= 0; ) {
+            buffer.write(chunk, 0, n);
+            if (buffer.size() > limit) {
+                throw new TooLarge(limit);
             }
-            byte[] chunk = new byte[b.remaining()];
-            b.get(chunk);
-            buffer.write(chunk, 0, chunk.length);
+            if (System.nanoTime() - deadline > 0) {
+                throw new SocketTimeoutException("the answer did not end in time (" + buffer.size() + " bytes read)");
+            }
         }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        result.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
-        result.complete(buffer.toByteArray());
+        return buffer.toByteArray();
     }
 }

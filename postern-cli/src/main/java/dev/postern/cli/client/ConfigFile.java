@@ -7,6 +7,7 @@ import dev.postern.cli.ExitCodes;
 import dev.postern.common.Json;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -44,9 +45,23 @@ public final class ConfigFile {
         return read().currentContext().map(SavedContext::login);
     }
 
-    /** Every saved context; empty when there is no file. */
+    /**
+     * Every saved context; empty when there is no file. Like ssh with its config under StrictModes, a file that
+     * someone else could have written (not a regular file, another owner, or it or its directory writable by others)
+     * or could read (it holds bearer tokens) is refused, never believed: whoever wrote it would choose the server the
+     * next command sends a token and a certificate request to.
+     */
     public SavedContexts read() {
         try {
+            if (Files.exists(path(), LinkOption.NOFOLLOW_LINKS)) {
+                Optional<String> why = PrivateFiles.untrusted(path(), true);
+                if (why.isPresent()) {
+                    throw new CliException(ExitCodes.FAILURE, "refusing to read " + path() + ": " + why.get()
+                            + "; it holds your logins' tokens. If it is yours, make it private with 'chmod 600 "
+                            + path() + "' and 'chmod 700 " + path().toAbsolutePath().getParent() + "'; otherwise"
+                            + " delete it and log in again with 'postern auth login --server URL --token T'");
+                }
+            }
             JsonNode tree = JSON.readTree(Files.readAllBytes(path()));
             if (tree != null && tree.has("token") && tree.has("server")) {
                 ClientConfig old = JSON.treeToValue(tree, ClientConfig.class);
@@ -57,6 +72,8 @@ public final class ConfigFile {
             return JSON.treeToValue(tree, SavedContexts.class);
         } catch (NoSuchFileException e) {
             return SavedContexts.empty();
+        } catch (CliException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new CliException(ExitCodes.FAILURE, "cannot read " + path() + " (" + e.getMessage()
                     + "); delete it and log in again with 'postern auth login --server URL --token T'", e);

@@ -2,6 +2,8 @@ package dev.postern.cli.client;
 
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 
 /** The server did not answer at all: refused, timed out, or the host name does not resolve. */
 public final class ServerUnreachableException extends CliException {
@@ -14,16 +16,17 @@ public final class ServerUnreachableException extends CliException {
     }
 
     private static String describe(Throwable cause) {
-        String name = cause.getClass().getSimpleName();
-        if (name.equals("ConnectException")) {
-            return "connection refused";
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof BlockingHttp.ConnectTimedOut) {
+                return "connect timed out";
+            }
+            if (t instanceof UnknownHostException) {
+                return "unknown host";
+            }
         }
-        if (name.equals("HttpConnectTimeoutException")) {
-            return "connect timed out";
-        }
-        if (name.equals("UnresolvedAddressException")) {
-            return "unknown host";
-        }
-        return cause.getMessage() == null ? name : cause.getMessage();
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

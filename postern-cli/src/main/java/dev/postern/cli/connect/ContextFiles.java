@@ -1,6 +1,8 @@
 package dev.postern.cli.connect;
 
+import dev.postern.cli.client.PrivateFiles;
 import dev.postern.cli.client.SshSyntax;
+import dev.postern.ssh.OpenSshKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -8,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
  * Names of the files the CLI keeps per login context and org under {@code $POSTERN_HOME}: the kept identity
@@ -54,6 +58,30 @@ public final class ContextFiles {
             }
         }
         found.sort(null);
+        return found;
+    }
+
+    /**
+     * The certificates among {@link #of}'s files that can be read (links are not followed, unreadable ones are left
+     * out: they log nobody in either).
+     */
+    public static List<KeptCertificate> certificates(Path posternHome, String context) throws IOException {
+        String prefix = "id_" + part(context) + "_";
+        List<KeptCertificate> found = new ArrayList<>();
+        for (Path f : of(posternHome, context)) {
+            String name = f.getFileName().toString();
+            if (!name.startsWith(prefix) || !name.endsWith("-cert.pub")
+                    || !Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                OpenSshCertificate cert = OpenSshKeys.readCertificate(f);
+                found.add(new KeptCertificate(name.substring(prefix.length(), name.length() - "-cert.pub".length()),
+                        cert.getSerial(), Instant.ofEpochSecond(Math.max(0, cert.getValidBefore()))));
+            } catch (IOException | RuntimeException e) {
+                // not a certificate: nothing to revoke
+            }
+        }
         return found;
     }
 

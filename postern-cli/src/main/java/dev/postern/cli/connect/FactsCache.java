@@ -1,6 +1,7 @@
 package dev.postern.cli.connect;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.postern.cli.client.PrivateFiles;
 import dev.postern.cli.client.SavedContext;
 import dev.postern.cli.client.ServerAnswers;
 import dev.postern.common.Json;

@@ -2,6 +2,7 @@ package dev.postern.cli.connect;
 
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
+import dev.postern.cli.client.PrivateFiles;
 import dev.postern.ssh.OpenSshKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -92,7 +92,7 @@ public final class MembersCommand implements Runnable {
         Session session = Session.require(env);
         String o = session.org(org, "postern members set --org ORG --email " + checkedEmail + " --login "
                 + checkedLogin);
-        MemberView m = session.api().patch("/v1/orgs/" + ApiClient.segment(o) + "/members/"
+        MemberView m = session.api().post("/v1/orgs/" + ApiClient.segment(o) + "/members/"
                 + ApiClient.segment(checkedEmail), new SetMemberRequest(checkedLogin), MemberView.class);
         env.out().println(Output.safe(m.email()) + " logs in to " + o + "'s machines as " + Output.safe(m.login())
                 + "; certificates for an earlier login were revoked.");

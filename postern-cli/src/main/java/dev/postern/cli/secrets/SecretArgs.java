@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +43,14 @@ final class SecretArgs {
     }
 
     static Map<String, String> parse(List<String> args, InputStream stdin) {
+        return parse(args, stdin, Optional.empty());
+    }
+
+    /**
+     * As {@link #parse(List, InputStream)}; with {@code terminal}, a {@code NAME=-} value is typed there without
+     * echo (one line) instead of read from {@code stdin} to its end.
+     */
+    static Map<String, String> parse(List<String> args, InputStream stdin, Optional<HiddenInput> terminal) {
         Map<String, String> out = new LinkedHashMap<>();
         boolean stdinUsed = false;
         for (int i = 0; i < args.size(); i++) {
@@ -60,7 +69,13 @@ final class SecretArgs {
                     throw CliException.usage("only one secret may read its value from stdin (NAME=-)");
                 }
                 stdinUsed = true;
-                value = dropNewline(read(stdin, "stdin"));
+                value = terminal.isPresent()
+                        ? terminal.get().read("Value of " + name + " (not shown as you type; Enter ends it): ")
+                        : dropNewline(read(stdin, "stdin"));
+                if (value.length() > MAX_READ) {
+                    throw CliException.usage("the value of " + name + " is longer than " + MAX_READ + " characters;"
+                            + " a secret value may hold at most 32768 bytes");
+                }
             } else if (spec.startsWith("@")) {
                 Path file = Path.of(spec.substring(1));
                 try (InputStream in = Files.newInputStream(file)) {

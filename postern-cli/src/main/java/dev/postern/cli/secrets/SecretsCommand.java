@@ -43,13 +43,13 @@ public final class SecretsCommand implements Runnable {
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = "Set secrets as one new version, deployed at once unless --stage (machines restart their"
-                    + " entrypoint). NAME=- reads the value from stdin, NAME=@FILE from a file: both keep it out of"
-                    + " 'ps', which NAME=VALUE does not.")
+                    + " entrypoint). NAME=- reads the value from stdin (at a terminal: typed, not shown), NAME=@FILE"
+                    + " from a file: both keep it out of 'ps', which NAME=VALUE does not.")
     int set(@Option(names = "--app", required = true, paramLabel = "A", description = "the app") String app,
             @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
             @Option(names = "--stage", description = "Record the change without deploying it.") boolean stage,
             @Parameters(paramLabel = "NAME=VALUE", arity = "1..*") List<String> pairs) {
-        Map<String, String> values = SecretArgs.parse(pairs, env.in());
+        Map<String, String> values = SecretArgs.parse(pairs, env.in(), HiddenInput.of(env));
         return change(app, org, new SecretsChangeRequest(values, List.of(), stage), "Set " + values.size());
     }
 

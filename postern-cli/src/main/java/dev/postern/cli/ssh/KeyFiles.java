@@ -2,7 +2,7 @@ package dev.postern.cli.ssh;
 
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
-import dev.postern.cli.connect.PrivateFiles;
+import dev.postern.cli.client.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.postern.cli.ssh;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.client.Session;
 import dev.postern.cli.client.SshSyntax;
-import dev.postern.cli.connect.PrivateFiles;
+import dev.postern.cli.client.PrivateFiles;
 import dev.postern.cli.connect.TargetOptions;
 import dev.postern.cli.connect.Targets;
 import dev.postern.cli.connect.UserIdentity;

@@ -53,6 +53,45 @@ class ConfigFileTest {
     void corruptFileSaysHowToRecover() throws Exception {
         ConfigFile file = new ConfigFile(tmp);
         Files.writeString(file.path(), "{not json");
-        assertThatThrownBy(file::load).hasMessageContaining(file.path().toString()).hasMessageContaining("auth login");
+        Files.setPosixFilePermissions(file.path(), PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(file::load).hasMessageContaining(file.path().toString()).hasMessageContaining("auth login")
+                .hasMessageContaining("cannot read");
+    }
+
+    /**
+     * Whoever can write config.json chooses the server the next command sends the person's token to, and one that
+     * others can read gives the token away: such a file is refused, as ssh refuses a config or key under
+     * StrictModes, and left as it is.
+     */
+    @Test
+    void aFileOthersCouldWriteOrReadIsRefusedAndLeftAlone() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        ConfigFile file = new ConfigFile(home);
+        file.save(new ClientConfig("http://127.0.0.1:7070", "a@example.com", "pst_secret"));
+        String saved = Files.readString(file.path());
+
+        for (String mode : new String[] {"rw-rw----", "rw----rw-", "rw-r--r--", "rw-r-----"}) {
+            Files.setPosixFilePermissions(file.path(), PosixFilePermissions.fromString(mode));
+            assertThatThrownBy(file::load).as(mode).isInstanceOf(dev.postern.cli.CliException.class)
+                    .hasMessageContaining("refusing to read " + file.path()).hasMessageContaining("chmod 600 " + file.path())
+                    .hasMessageNotContaining("pst_secret");
+            assertThatThrownBy(() -> file.save(new ClientConfig("http://evil:1", "e@example.com", "pst_e"))).as(mode)
+                    .hasMessageContaining("refusing to read");
+            assertThat(Files.readString(file.path())).isEqualTo(saved);
+        }
+        Files.setPosixFilePermissions(file.path(), PosixFilePermissions.fromString("rw-------"));
+        assertThat(file.load()).isPresent();
+
+        // a directory others may write: they could swap the file between the check and the read
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(file::load).hasMessageContaining("its directory").hasMessageContaining("chmod 700");
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+
+        // a link to a file elsewhere (here a private one of this user's: still not the file it claims to be)
+        Path elsewhere = Files.writeString(tmp.resolve("elsewhere.json"), saved);
+        Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rw-------"));
+        Files.delete(file.path());
+        Files.createSymbolicLink(file.path(), elsewhere);
+        assertThatThrownBy(file::load).hasMessageContaining("not a regular file");
     }
 }

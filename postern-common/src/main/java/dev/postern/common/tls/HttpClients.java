@@ -1,23 +1,18 @@
 package dev.postern.common.tls;
 
 import java.net.http.HttpClient;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 
 /**
- * HTTP clients for the control-plane API, shared by the CLI and the agent. With a pin the server must present
- * that key ({@link PinnedTrustManager}) and nothing else is checked; without one the system's trusted CAs and
- * hostname verification apply. Either way only TLS 1.2 and 1.3, and no redirects (a redirect could carry the
- * bearer token elsewhere).
+ * {@code java.net.http} clients for the control-plane API, used by the agent (a long-lived process; the CLI uses
+ * blocking connections, which leave no selector thread in native code to delay its exit). TLS as
+ * {@link ClientTls}: with a pin the server must present that key and nothing else is checked; without one the
+ * system's trusted CAs and hostname verification apply. Only TLS 1.2 and 1.3, and no redirects (a redirect could
+ * carry the bearer token elsewhere).
  */
 public final class HttpClients {
-    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-
     private HttpClients() {
     }
 
@@ -26,44 +21,16 @@ public final class HttpClients {
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER);
         SSLParameters params = new SSLParameters();
-        params.setProtocols(PROTOCOLS);
+        params.setProtocols(ClientTls.PROTOCOLS.toArray(String[]::new));
         b.sslParameters(params);
         if (pin.isPresent()) {
-            try {
-                SSLContext tls = SSLContext.getInstance("TLS");
-                tls.init(null, new TrustManager[] {new PinnedTrustManager(pin.get())}, null);
-                b.sslContext(tls);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("this Java cannot set up TLS: " + e.getMessage(), e);
-            }
+            b.sslContext(ClientTls.context(pin));
         }
         return b.build();
     }
 
-    /**
-     * What to tell a person whose request failed in the TLS handshake, or empty when {@code error} is not one:
-     * a changed pin names both keys and how to re-pin; an untrusted certificate without a pin says how to pin.
-     *
-     * @param server the URL, for the message
-     * @param repin the command that re-pins, e.g. {@code postern auth pin --fingerprint NEW} (NEW stays a
-     *     placeholder: copying the presented key would trust whoever is in between)
-     */
+    /** As {@link ClientTls#explain}. */
     public static Optional<String> explain(Throwable error, String server, String repin) {
-        Optional<PinMismatchException> mismatch = PinMismatchException.in(error);
-        if (mismatch.isPresent()) {
-            PinMismatchException m = mismatch.get();
-            return Optional.of("the server at " + server + " presented TLS key " + m.presented() + ", but "
-                    + m.pinned() + " is pinned: the server has a new key, or someone is in between. Nothing was"
-                    + " sent. Ask the server's operator for its fingerprint ('postern server' prints it); only if it"
-                    + " is the new one, re-pin with '" + repin + "'");
-        }
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SSLHandshakeException) {
-                return Optional.of("TLS with " + server + " failed: " + t.getMessage() + ". If the server uses its"
-                        + " own (self-signed) certificate, pin it: add --fingerprint sha256:... as printed by"
-                        + " 'postern server' (ask its operator)");
-            }
-        }
-        return Optional.empty();
+        return ClientTls.explain(error, server, repin);
     }
 }

@@ -1,4 +1,4 @@
-package dev.postern.cli.connect;
+package dev.postern.cli.client;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
