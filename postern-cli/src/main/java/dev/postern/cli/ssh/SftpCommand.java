@@ -38,8 +38,8 @@ final class SftpCommand implements Runnable {
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = {"Copy REMOTE from the machine to LOCAL.",
-        "Like 'ssh console', it leaves a plan: the next single-file get with the same selectors runs through OpenSSH's",
-        "scp with no JVM (POSTERN_OPENSSH=0 turns that off; docs/CLI.md)."})
+        "Like 'ssh console', it leaves a plan: the next single-file get with the same selectors",
+        "runs through OpenSSH's scp with no JVM (POSTERN_OPENSSH=0 turns that off; docs/CLI.md)."})
     int get(@Mixin TargetOptions target,
             @Option(names = "-R", description = "copy a directory and everything under it, like scp -r")
             boolean recursive,

@@ -201,6 +201,20 @@ class SftpGetOpenSshIT {
     }
 
     @Test
+    void anScpThatRefusesBeforeSshLeavesThePlanToTheConsole() throws Exception {
+        // an OpenSSH older than 8.7 has no 'scp -s': nothing is wrong with the plan, which the console still uses
+        Path bin = Files.createDirectories(local.resolve("old-openssh"));
+        Path scp = Files.writeString(bin.resolve("scp"), "#!/bin/sh\necho 'usage: scp [-346BCpqrTv]' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(scp, PosixFilePermissions.fromString("rwx------"));
+        assertJvmPath(launch(NO_JAVA, Map.of("PATH", bin + ":" + System.getenv("PATH")), List.of("ssh", "sftp", "get",
+                "--app", "demo", "--machine", machine, remoteFile.toString(), "old.bin")));
+        assertThat(plan()).isRegularFile();
+        assertThat(Files.readString(plan())).contains("failures 0");
+        assertThat(local.resolve("old.bin")).doesNotExist();
+        assertNoTemporaryFiles();
+    }
+
+    @Test
     void ctrlCLeavesNeitherTheFileNorItsTemporary() throws Exception {
         Path big = remoteDir.resolve("big.bin");
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
