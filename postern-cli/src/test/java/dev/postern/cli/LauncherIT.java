@@ -207,4 +207,20 @@ class LauncherIT {
         assertThat(lines.get(0)).endsWith("--version").contains("-XX:UserThreadWaitAttemptsAtExit=0");
         assertThat(lines.get(1)).endsWith("ssh sftp --help").contains("-XX:UserThreadWaitAttemptsAtExit=0");
     }
+    /** A POSTERN_JAVA that is neither a java binary nor a JDK home is refused, never replaced by some other java. */
+    @Test
+    void aPosternJavaThatIsNoJavaIsRefusedNamingIt() throws Exception {
+        Path script = checkout();
+        // before: /nonexistent was taken for a binary, and two dirnames of it, "/", for its JDK home: /bin/java ran
+        for (String bad : new String[] {"/nonexistent", dir.toString(), "/etc/hostname"}) {
+            ProcessBuilder pb = new ProcessBuilder(script.toString(), "--version").redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("bad-java.out").toFile());
+            pb.environment().put("POSTERN_JAVA", bad);
+            Process p = pb.start();
+            assertThat(p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(bad).isEqualTo(2);
+            assertThat(Files.readString(dir.resolve("bad-java.out"))).as(bad)
+                    .isEqualTo("postern: POSTERN_JAVA=" + bad + " is not a java binary or a JDK home\n");
+        }
+    }
 }
