@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
             "Goes through the org's gateway; the machine must show a host certificate of the org's host CA naming it.",
             "Uses the certificate kept in ~/.postern/ssh/id_<context>_<org> (8 hours, issued again only near its end or",
             "when revoked), else a fitting ~/.ssh/id_postern*, else issues a new kept one. What it knows of the org is",
-            "cached for 5 minutes, so a repeated console with --machine asks the control plane nothing."})
+            "cached for 5 minutes, so a repeated console with --machine asks the control plane nothing.",
+            "A console with the same options as an earlier one runs through OpenSSH's ssh with no JVM, for up to an",
+            "hour (POSTERN_OPENSSH=0 turns that off; docs/CLI.md)."})
 final class ConsoleCommand implements Callable<Integer> {
     private final CliEnvironment env;
 
