@@ -31,6 +31,8 @@ class SavedContextsTest {
         ConfigFile file = new ConfigFile(tmp);
         Files.writeString(file.path(),
                 "{\"server\":\"http://10.0.0.1:7070\",\"email\":\"a@x.io\",\"token\":\"pst_t\"}");
+        // 0600, as the CLI wrote it then (a file others may read is refused: ConfigFileTest)
+        Files.setPosixFilePermissions(file.path(), PosixFilePermissions.fromString("rw-------"));
         SavedContexts all = file.read();
         assertThat(all.current()).isEqualTo("10.0.0.1:7070");
         assertThat(all.currentContext().orElseThrow().login()).isEqualTo(
