@@ -32,7 +32,9 @@ import javax.net.ssl.SSLSocketFactory;
  * serves another. A command makes one to four requests, so the handshakes this costs are few. A body (small JSON)
  * is buffered, not streamed: in streaming mode the connection throws away the body of a 401, the server's reason.
  *
- * <p>What the JDK's connection would do on its own, and is kept from doing: send a POST again when its connection
+ * <p>What the JDK's connection would do on its own, and is kept from doing: keep a connection for the next request
+ * (a 401 with a challenge left it in the keep-alive cache despite {@code Connection: close}: {@code http.keepAlive}
+ * is false, so no connection ever serves two requests); send a POST again when its connection
  * broke before an answer (the server may have acted on the first: {@code sun.net.http.retryPost} is set false before
  * the JDK's HTTP code first loads; a GET or DELETE, idempotent, may still go twice to the same server); answer a
  * {@code WWW-Authenticate} challenge (Basic, Digest or NTLM with a JVM-wide {@link Authenticator}'s password, or
@@ -43,8 +45,10 @@ import javax.net.ssl.SSLSocketFactory;
  */
 final class BlockingHttp {
     static {
-        // read once, when sun.net.www.http.HttpClient first loads: set before any connection is made
+        // read once, when sun.net.www.http.HttpClient first loads: set before any connection is made (the JDK's
+        // own defaults, true, would keep connections and resend a POST)
         System.setProperty("sun.net.http.retryPost", "false");
+        System.setProperty("http.keepAlive", "false");
         // read at each Negotiate challenge; unset, HTTP's SPNEGO takes the ticket cache (kinit) by default
         System.setProperty("javax.security.auth.useSubjectCredsOnly", "true");
     }

@@ -64,7 +64,7 @@ class ApiClientAttackIT {
                 for (Runnable call : List.<Runnable>of(() -> api.get("/v1/orgs", String[].class),
                         () -> api.post("/v1/orgs", Map.of("name", "acme"), Void.class))) {
                     CliException e = catchThrowableOfType(call::run, CliException.class);
-                    assertThat(e.exitCode()).as(challenge).isEqualTo(ExitCodes.AUTH);
+                    assertThat(e.exitCode()).as("%s: %s", challenge, e).isEqualTo(ExitCodes.AUTH);
                     assertThat(e.getMessage()).as(challenge).startsWith("this token was revoked; log in again");
                 }
             }
@@ -117,6 +117,31 @@ class ApiClientAttackIT {
                 assertThat(e.getMessage()).contains("log in again").doesNotContain(TOKEN);
             }
             assertThat(plane.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void noConnectionServesASecondRequest() {
+        // a 401 with a challenge left its connection in the JDK's keep-alive cache despite Connection: close, and
+        // the next request went out on it (to a server that had closed it: reset, then silently sent again)
+        java.util.concurrent.atomic.AtomicInteger reused = new java.util.concurrent.atomic.AtomicInteger();
+        String answer = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"p\", nonce=\"n\"\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+        try (RawServer plane = new RawServer(s -> {
+            s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.setSoTimeout(2000);
+            if (s.getInputStream().read() >= 0) {
+                reused.incrementAndGet();
+            }
+        })) {
+            ApiClient api = new ApiClient(plane.url(), TOKEN);
+            for (int i = 0; i < 2; i++) {
+                assertThat(catchThrowableOfType(() -> api.get("/v1/orgs", String[].class), ApiException.class)
+                        .status()).isEqualTo(401);
+            }
+            assertThat(reused).hasValue(0);
+            assertThat(plane.requests()).hasSize(2);
         }
     }
 }
