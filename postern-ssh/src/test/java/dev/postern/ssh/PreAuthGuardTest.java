@@ -50,4 +50,18 @@ class PreAuthGuardTest {
         assertThat(SourcePrefix.of(ip("::ffff:192.0.2.7"))).isEqualTo(ip("192.0.2.7"));
         assertThat(SourcePrefix.describe(SourcePrefix.of(ip("fe80::1:2:3:4")))).isEqualTo("fe80:0:0:0:0:0:0:0/64");
     }
+
+    /**
+     * Attack: behind a stateless NAT64 (SIIT) in front of an IPv6-only server every IPv4 client is 64:ff9b::a.b.c.d;
+     * by /64 they would all be one source, and one client's failed logins would block every IPv4 client.
+     */
+    @Test
+    void aNat64SourceIsCountedByItsEmbeddedIpv4Address() throws Exception {
+        assertThat(SourcePrefix.of(ip("64:ff9b::192.0.2.7"))).isEqualTo(ip("192.0.2.7"));
+        assertThat(guard.admit(ip("64:ff9b::192.0.2.7")).admission()).isNotNull();
+        assertThat(guard.admit(ip("64:ff9b::192.0.2.7")).admission()).isNotNull();
+        assertThat(guard.admit(ip("64:ff9b::192.0.2.7")).message())
+                .isEqualTo("too many connections not logged in from 192.0.2.7 (limit 2)");
+        assertThat(guard.admit(ip("64:ff9b::198.51.100.9")).admission()).as("another IPv4 client").isNotNull();
+    }
 }

@@ -101,6 +101,12 @@ public final class ApiClient {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "application/json");
         if (token != null) {
+            if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                // the JDK's refusal of such a header quotes its value, the token, into the error
+                throw new CliException(ExitCodes.AUTH, "the saved token holds a space, line break or other character a"
+                        + " header cannot carry (a token copied with its line end?); log in again with 'postern auth"
+                        + " login --server " + baseUrl + " --token T'");
+            }
             headers.put("Authorization", "Bearer " + token);
         }
         if (body != null) {

@@ -5,6 +5,7 @@ import dev.postern.common.tls.Fingerprint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Authenticator;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
 import java.net.SocketTimeoutException;
@@ -30,10 +31,32 @@ import javax.net.ssl.SSLSocketFactory;
  * connection nobody reads also holds up a server's graceful stop), and no connection made under one pin or token
  * serves another. A command makes one to four requests, so the handshakes this costs are few. A body (small JSON)
  * is buffered, not streamed: in streaming mode the connection throws away the body of a 401, the server's reason.
- * As any {@code HttpURLConnection}, a request whose connection fails before an answer starts is sent once more (never
- * after a read timeout), to the same server, with the same TLS checks.
+ *
+ * <p>What the JDK's connection would do on its own, and is kept from doing: keep a connection for the next request
+ * (a 401 with a challenge left it in the keep-alive cache despite {@code Connection: close}: {@code http.keepAlive}
+ * is false, so no connection ever serves two requests); send a POST again when its connection
+ * broke before an answer (the server may have acted on the first: {@code sun.net.http.retryPost} is set false before
+ * the JDK's HTTP code first loads; a GET or DELETE, idempotent, may still go twice to the same server); answer a
+ * {@code WWW-Authenticate} challenge (Basic, Digest or NTLM with a JVM-wide {@link Authenticator}'s password, or
+ * Negotiate with the person's Kerberos tickets, and the request sent again): each connection has an authenticator
+ * that knows no password, and Kerberos credentials come only from a JAAS subject, which the CLI has none of; wait
+ * without end for an answer that comes one byte at a time (each within the read timeout): the connection is closed
+ * under the request at its deadline.
  */
 final class BlockingHttp {
+    static {
+        // read once, when sun.net.www.http.HttpClient first loads: set before any connection is made (the JDK's
+        // own defaults, true, would keep connections and resend a POST)
+        System.setProperty("sun.net.http.retryPost", "false");
+        System.setProperty("http.keepAlive", "false");
+        // read at each Negotiate challenge; unset, HTTP's SPNEGO takes the ticket cache (kinit) by default
+        System.setProperty("javax.security.auth.useSubjectCredsOnly", "true");
+    }
+
+    /** Asked for a password, has none: a server's challenge is left unanswered, the 401 returned as it is. */
+    private static final Authenticator NO_CREDENTIALS = new Authenticator() {
+    };
+
     /** An answer: its status, body (at most the limit) and the URI asked. */
     record Response(int status, byte[] body, URI uri) {
     }
@@ -87,44 +110,58 @@ final class BlockingHttp {
     Response send(String method, URI uri, Map<String, String> headers, byte[] body) throws IOException {
         long deadline = System.nanoTime() + requestTimeout.toNanos();
         HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+        Cutoff cutoff = new Cutoff(c, requestTimeout);
         try {
-            if (c instanceof HttpsURLConnection https) {
-                https.setSSLSocketFactory(tls());
+            return exchange(c, method, uri, headers, body, deadline);
+        } catch (IOException | RuntimeException e) {
+            if (cutoff.fired()) {
+                throw new SocketTimeoutException("the answer from " + uri + " did not end in time ("
+                        + requestTimeout.toSeconds() + " s)");
             }
-            c.setInstanceFollowRedirects(false);
-            c.setUseCaches(false);
-            c.setAllowUserInteraction(false);
-            c.setConnectTimeout(millis(connectTimeout));
-            c.setReadTimeout(millis(requestTimeout));
-            c.setRequestMethod(method);
-            headers.forEach(c::setRequestProperty);
-            c.setRequestProperty("Connection", "close"); // the one value of this header a caller may set
-            c.setDoOutput(body != null);
-            try {
-                c.connect(); // TCP, then the TLS handshake: a refused key fails here, before anything is sent
-            } catch (SocketTimeoutException e) {
-                throw new ConnectTimedOut(e);
-            }
-            if (body != null) {
-                try (OutputStream out = c.getOutputStream()) {
-                    out.write(body);
-                }
-            }
-            int status = c.getResponseCode();
-            if (status < 0) {
-                throw new IOException("the answer from " + uri + " is not HTTP");
-            }
-            if (c.getContentLengthLong() > limit) {
-                throw new BoundedBody.TooLarge(limit);
-            }
-            byte[] bytes;
-            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-                bytes = in == null ? new byte[0] : BoundedBody.read(in, limit, deadline);
-            }
-            return new Response(status, bytes, uri);
+            throw e;
         } finally {
+            cutoff.cancel();
             c.disconnect(); // closes the socket: no half-read answer is left for a background thread to drain
         }
+    }
+
+    private Response exchange(HttpURLConnection c, String method, URI uri, Map<String, String> headers, byte[] body,
+            long deadline) throws IOException {
+        if (c instanceof HttpsURLConnection https) {
+            https.setSSLSocketFactory(tls());
+        }
+        c.setInstanceFollowRedirects(false);
+        c.setUseCaches(false);
+        c.setAllowUserInteraction(false);
+        c.setAuthenticator(NO_CREDENTIALS);
+        c.setConnectTimeout(millis(connectTimeout));
+        c.setReadTimeout(millis(requestTimeout));
+        c.setRequestMethod(method);
+        headers.forEach(c::setRequestProperty);
+        c.setRequestProperty("Connection", "close"); // the one value of this header a caller may set
+        c.setDoOutput(body != null);
+        try {
+            c.connect(); // TCP, then the TLS handshake: a refused key fails here, before anything is sent
+        } catch (SocketTimeoutException e) {
+            throw new ConnectTimedOut(e);
+        }
+        if (body != null) {
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body);
+            }
+        }
+        int status = c.getResponseCode();
+        if (status < 0) {
+            throw new IOException("the answer from " + uri + " is not HTTP");
+        }
+        if (c.getContentLengthLong() > limit) {
+            throw new BoundedBody.TooLarge(limit);
+        }
+        byte[] bytes;
+        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+            bytes = in == null ? new byte[0] : BoundedBody.read(in, limit, deadline);
+        }
+        return new Response(status, bytes, uri);
     }
 
     private static int millis(Duration d) {

@@ -6,6 +6,7 @@ import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import dev.postern.common.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.LinkOption;
 import java.nio.file.Files;
@@ -54,15 +55,15 @@ public final class ConfigFile {
     public SavedContexts read() {
         try {
             if (Files.exists(path(), LinkOption.NOFOLLOW_LINKS)) {
-                Optional<String> why = PrivateFiles.untrusted(path(), true);
-                if (why.isPresent()) {
-                    throw new CliException(ExitCodes.FAILURE, "refusing to read " + path() + ": " + why.get()
-                            + "; it holds your logins' tokens. If it is yours, make it private with 'chmod 600 "
-                            + path() + "' and 'chmod 700 " + path().toAbsolutePath().getParent() + "'; otherwise"
-                            + " delete it and log in again with 'postern auth login --server URL --token T'");
-                }
+                refuseUntrusted(); // before the read too: a link or a FIFO is never opened
             }
-            JsonNode tree = JSON.readTree(Files.readAllBytes(path()));
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(path(), LinkOption.NOFOLLOW_LINKS)) {
+                bytes = in.readAllBytes();
+            }
+            // and after it: a file put in place after the check above (by whoever may write the directory) is judged
+            refuseUntrusted();
+            JsonNode tree = JSON.readTree(bytes);
             if (tree != null && tree.has("token") && tree.has("server")) {
                 ClientConfig old = JSON.treeToValue(tree, ClientConfig.class);
                 SavedContext only = new SavedContext(ContextNames.fromServer(old.server()), old.server(), old.email(),
@@ -77,6 +78,16 @@ public final class ConfigFile {
         } catch (IOException | RuntimeException e) {
             throw new CliException(ExitCodes.FAILURE, "cannot read " + path() + " (" + e.getMessage()
                     + "); delete it and log in again with 'postern auth login --server URL --token T'", e);
+        }
+    }
+
+    private void refuseUntrusted() {
+        Optional<String> why = PrivateFiles.untrusted(path(), true);
+        if (why.isPresent()) {
+            throw new CliException(ExitCodes.FAILURE, "refusing to read " + path() + ": " + why.get()
+                    + "; it holds your logins' tokens. If it is yours, make it private with 'chmod 600 "
+                    + path() + "' and 'chmod 700 " + path().toAbsolutePath().getParent() + "'; otherwise"
+                    + " delete it and log in again with 'postern auth login --server URL --token T'");
         }
     }
 

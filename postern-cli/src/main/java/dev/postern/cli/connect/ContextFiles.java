@@ -2,7 +2,6 @@ package dev.postern.cli.connect;
 
 import dev.postern.cli.client.PrivateFiles;
 import dev.postern.cli.client.SshSyntax;
-import dev.postern.ssh.OpenSshKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -14,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
@@ -62,8 +62,10 @@ public final class ContextFiles {
     }
 
     /**
-     * The certificates among {@link #of}'s files that can be read (links are not followed, unreadable ones are left
-     * out: they log nobody in either).
+     * The certificates among {@link #of}'s files that are this person's: a regular file (links are not followed) of
+     * a readable size that certifies the kept private key beside it, itself a private file of this user. Any other
+     * (someone else's certificate planted here, one whose key is gone) is left out: {@code auth logout} revokes what
+     * this returns, and an admin's session could revoke anyone's serial.
      */
     public static List<KeptCertificate> certificates(Path posternHome, String context) throws IOException {
         String prefix = "id_" + part(context) + "_";
@@ -74,12 +76,11 @@ public final class ContextFiles {
                     || !Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
-            try {
-                OpenSshCertificate cert = OpenSshKeys.readCertificate(f);
+            KeptIdentity kept = new KeptIdentity(f.resolveSibling(name.substring(0, name.length() - 9))); // "-cert.pub"
+            Optional<OpenSshCertificate> cert = kept.readCertificate();
+            if (cert.isPresent() && kept.load(cert.get()).identity() != null) {
                 found.add(new KeptCertificate(name.substring(prefix.length(), name.length() - "-cert.pub".length()),
-                        cert.getSerial(), Instant.ofEpochSecond(Math.max(0, cert.getValidBefore()))));
-            } catch (IOException | RuntimeException e) {
-                // not a certificate: nothing to revoke
+                        cert.get().getSerial(), Instant.ofEpochSecond(Math.max(0, cert.get().getValidBefore()))));
             }
         }
         return found;

@@ -36,12 +36,21 @@ record KeptIdentity(Path key) {
         return Files.exists(key) || Files.exists(certificate());
     }
 
-    /** The certificate alone (it is public), to judge before the key is read; empty when absent or unreadable. */
+    /** A certificate is one line of 1 to 3 KiB; a file far larger is not one, and is not read into memory. */
+    static final long MAX_CERTIFICATE = 64 << 10;
+
+    /**
+     * The certificate alone (it is public), to judge before the key is read; empty when absent, unreadable or larger
+     * than {@link #MAX_CERTIFICATE}.
+     */
     Optional<OpenSshCertificate> readCertificate() {
         if (!Files.isRegularFile(certificate())) {
             return Optional.empty();
         }
         try {
+            if (Files.size(certificate()) > MAX_CERTIFICATE) {
+                return Optional.empty();
+            }
             return Optional.of(OpenSshKeys.readCertificate(certificate()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();

@@ -94,4 +94,47 @@ class ConfigFileTest {
         Files.createSymbolicLink(file.path(), elsewhere);
         assertThatThrownBy(file::load).hasMessageContaining("not a regular file");
     }
+
+    /**
+     * In a directory others may write, another user puts a config.json of theirs (their server) in place and takes it
+     * away again, over and over, so that it is missing when the CLI looks and there when it reads: whatever the
+     * timing, the CLI either finds no file or refuses one, and never believes theirs.
+     */
+    @Test
+    void aFilePutInPlaceBetweenTheCheckAndTheReadIsNeverBelieved() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
+        ConfigFile file = new ConfigFile(home);
+        String theirs = "{\"current\":\"evil\",\"contexts\":[{\"name\":\"evil\",\"server\":\"http://evil.example:1\","
+                + "\"email\":\"e@example.com\",\"token\":\"pst_e\"}]}";
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread swapper = new Thread(() -> {
+            for (int i = 0; i < 1_000_000 && !stop.get(); i++) {
+                try {
+                    Path t = Files.writeString(home.resolve("t" + (i % 2)), theirs);
+                    Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-rw-rw-"));
+                    Files.move(t, file.path(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    Files.deleteIfExists(file.path());
+                } catch (java.io.IOException e) {
+                    // the reader's view only matters
+                }
+            }
+        });
+        swapper.start();
+        try {
+            int found = 0;
+            for (int i = 0; i < 20_000; i++) {
+                try {
+                    assertThat(file.read().contexts()).as("read %d", i).isEmpty();
+                } catch (dev.postern.cli.CliException refused) {
+                    assertThat(refused.getMessage()).contains("refusing to read").doesNotContain("pst_e");
+                    found++;
+                }
+            }
+            assertThat(found).as("the file was there for some reads").isPositive();
+        } finally {
+            stop.set(true);
+            swapper.join(10_000);
+        }
+    }
 }

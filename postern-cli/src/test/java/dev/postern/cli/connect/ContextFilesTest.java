@@ -2,9 +2,13 @@ package dev.postern.cli.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postern.testing.ProcessResult;
+import dev.postern.testing.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -62,5 +66,57 @@ class ContextFilesTest {
         assertThat(ContextFiles.of(tmp, "a")).containsExactlyInAnyOrderElementsOf(mine);
         assertThat(ContextFiles.of(tmp, "a_b")).containsExactlyInAnyOrder(others.get(0), others.get(2));
         assertThat(ContextFiles.of(tmp.resolve("none"), "a")).isEmpty();
+    }
+
+    @Test
+    void theCertificatesLogoutRevokesAreOnlyThoseOfTheKeptKeyBesideThem(@TempDir Path tmp) throws IOException {
+        Path ssh = Files.createDirectories(tmp.resolve("ssh"));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Path mine = signed(work, "mine", 7);
+        Path theirs = signed(work, "theirs", 8);
+        // acme: the person's key and its certificate
+        plant(mine, ContextFiles.keptKey(tmp, "a", "acme"));
+        // beta: someone else's certificate (an admin's logout would revoke any serial) beside the person's key
+        plant(mine, ContextFiles.keptKey(tmp, "a", "beta"));
+        Files.copy(Path.of(theirs + "-cert.pub"), Path.of(ContextFiles.keptKey(tmp, "a", "beta") + "-cert.pub"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // gamma: a link to the person's certificate (links are not followed); delta: a certificate padded to 1 MiB
+        plant(mine, ContextFiles.keptKey(tmp, "a", "gamma"));
+        Files.delete(Path.of(ContextFiles.keptKey(tmp, "a", "gamma") + "-cert.pub"));
+        Files.createSymbolicLink(Path.of(ContextFiles.keptKey(tmp, "a", "gamma") + "-cert.pub"),
+                Path.of(mine + "-cert.pub"));
+        plant(mine, ContextFiles.keptKey(tmp, "a", "delta"));
+        Files.writeString(Path.of(ContextFiles.keptKey(tmp, "a", "delta") + "-cert.pub"), "\n".repeat(1 << 20),
+                java.nio.file.StandardOpenOption.APPEND);
+        // epsilon: a certificate whose key is not there
+        Files.copy(Path.of(mine + "-cert.pub"), Path.of(ContextFiles.keptKey(tmp, "a", "epsilon") + "-cert.pub"));
+
+        assertThat(ContextFiles.certificates(tmp, "a")).extracting(KeptCertificate::org, KeptCertificate::serial)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("acme", 7L));
+        assertThat(ssh.toFile().list()).hasSize(9);
+    }
+
+    /** A key in {@code dir} and its certificate with {@code serial}, made by ssh-keygen with a CA of its own. */
+    private static Path signed(Path dir, String name, long serial) {
+        Path key = dir.resolve(name);
+        keygen("-q", "-t", "ed25519", "-N", "", "-f", dir.resolve(name + "-ca").toString());
+        keygen("-q", "-t", "ed25519", "-N", "", "-f", key.toString());
+        keygen("-q", "-s", dir.resolve(name + "-ca").toString(), "-I", name, "-n", "p", "-z", Long.toString(serial),
+                "-V", "-5m:+1h", key + ".pub");
+        return key;
+    }
+
+    private static void keygen(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("ssh-keygen"));
+        command.addAll(List.of(args));
+        ProcessResult r = Processes.run(Duration.ofSeconds(30), command);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+
+    /** The key and its certificate as the kept ones at {@code kept}, 0600 as the CLI writes them. */
+    private static void plant(Path key, Path kept) throws IOException {
+        Files.copy(key, kept);
+        Files.setPosixFilePermissions(kept, PosixFilePermissions.fromString("rw-------"));
+        Files.copy(Path.of(key + "-cert.pub"), Path.of(kept + "-cert.pub"));
     }
 }
