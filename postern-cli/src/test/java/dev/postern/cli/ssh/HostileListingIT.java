@@ -9,8 +9,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -96,6 +100,68 @@ class HostileListingIT {
         assertThat(failure[0]).isInstanceOf(CliException.class).hasMessageContaining("/big.bin")
                 .hasMessageContaining(into.resolve("big.bin").toString());
         assertThat(list(into)).as("no big.bin, no .postern-part-*").isEmpty();
+    }
+
+    /**
+     * Another local user who can rename in the target's directory swaps the temporary file for a link to a file of
+     * the person's while it is written (the moment is the progress line's first redraw). Before, the mode was then set
+     * through the link ({@code Files.setPosixFilePermissions} follows it): the person's 0600 file became the
+     * machine's 0644. Now nothing is written, opened or changed through a link, and the get fails.
+     */
+    @Test
+    void aLinkSwappedInForTheTemporaryFileIsNeverFollowed(@TempDir Path dir) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.write(root.resolve("data.bin"), new byte[4 * Transfers.CHUNK]);
+        Files.setPosixFilePermissions(root.resolve("data.bin"), PosixFilePermissions.fromString("rw-r--r--"));
+        Path victim = Files.writeString(dir.resolve("secret"), "the person's\n");
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-------"));
+        Path into = Files.createDirectories(dir.resolve("into"));
+        PrintStream swapping = new PrintStream(PrintStream.nullOutputStream()) {
+            private boolean swapped;
+
+            @Override
+            public void print(String s) {
+                if (!swapped) {
+                    swapped = true;
+                    try (Stream<Path> parts = Files.list(into)) {
+                        Path tmp = parts.filter(p -> p.getFileName().toString().startsWith(".postern-part-"))
+                                .findFirst().orElseThrow();
+                        Files.move(tmp, dir.resolve("moved-away"));
+                        Files.createSymbolicLink(tmp, victim);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        Clock ticking = new Clock() { // a second per reading: every advance redraws
+            private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+            @Override
+            public synchronized Instant instant() {
+                now = now.plusSeconds(1);
+                return now;
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
+        withServer(root, "evil", s -> { }, sftp -> {
+            Transfers t = new Transfers(sftp, new Progress(swapping, ticking, true), false);
+            assertThatThrownBy(() -> t.get("/data.bin", into, false)).isInstanceOf(CliException.class)
+                    .hasMessageContaining("/data.bin");
+        });
+        assertThat(dir.resolve("moved-away")).as("the swap happened").exists();
+        assertThat(Files.readString(victim)).isEqualTo("the person's\n");
+        assertThat(Files.getPosixFilePermissions(victim)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(list(into)).as("no data.bin, no link left").isEmpty();
     }
 
     private static long size(Path dir) throws IOException {
