@@ -12,9 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -104,7 +101,7 @@ class HostileListingIT {
 
     /**
      * Another local user who can rename in the target's directory swaps the temporary file for a link to a file of
-     * the person's while it is written (the moment is the progress line's first redraw). Before, the mode was then set
+     * the person's while it is written (the moment is the machine's first read request). Before, the mode was then set
      * through the link ({@code Files.setPosixFilePermissions} follows it): the person's 0600 file became the
      * machine's 0644. Now nothing is written, opened or changed through a link, and the get fails.
      */
@@ -116,45 +113,19 @@ class HostileListingIT {
         Path victim = Files.writeString(dir.resolve("secret"), "the person's\n");
         Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-------"));
         Path into = Files.createDirectories(dir.resolve("into"));
-        PrintStream swapping = new PrintStream(PrintStream.nullOutputStream()) {
-            private boolean swapped;
-
-            @Override
-            public void print(String s) {
-                if (!swapped) {
-                    swapped = true;
-                    try (Stream<Path> parts = Files.list(into)) {
-                        Path tmp = parts.filter(p -> p.getFileName().toString().startsWith(".postern-part-"))
-                                .findFirst().orElseThrow();
-                        Files.move(tmp, dir.resolve("moved-away"));
-                        Files.createSymbolicLink(tmp, victim);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
+        Runnable swap = () -> {
+            try (Stream<Path> parts = Files.list(into)) {
+                Path tmp = parts.filter(p -> p.getFileName().toString().startsWith(".postern-part-")).findFirst()
+                        .orElseThrow();
+                Files.move(tmp, dir.resolve("moved-away"));
+                Files.createSymbolicLink(tmp, victim);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         };
-        Clock ticking = new Clock() { // a second per reading: every advance redraws
-            private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-            @Override
-            public synchronized Instant instant() {
-                now = now.plusSeconds(1);
-                return now;
-            }
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-        };
-        withServer(root, "evil", s -> { }, sftp -> {
-            Transfers t = new Transfers(sftp, new Progress(swapping, ticking, true), false);
+        withServer(root, "evil", swap, s -> { }, sftp -> {
+            Transfers t = new Transfers(sftp, new Progress(new PrintStream(PrintStream.nullOutputStream()),
+                    Clock.systemUTC(), false), false);
             assertThatThrownBy(() -> t.get("/data.bin", into, false)).isInstanceOf(CliException.class)
                     .hasMessageContaining("/data.bin");
         });
@@ -187,6 +158,12 @@ class HostileListingIT {
 
     private static void withServer(Path root, String evilName, java.util.function.Consumer<SshServer> started, Work work)
             throws Exception {
+        withServer(root, evilName, () -> { }, started, work);
+    }
+
+    /** ... and runs {@code onFirstRead} on the server as the first read request comes in, before answering it. */
+    private static void withServer(Path root, String evilName, Runnable onFirstRead,
+                                   java.util.function.Consumer<SshServer> started, Work work) throws Exception {
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(0);
@@ -197,6 +174,17 @@ class HostileListingIT {
             @Override
             public Command createSubsystem(ChannelSession channel) throws IOException {
                 return new SftpSubsystem(channel, this) {
+                    private boolean read;
+
+                    @Override
+                    protected void doRead(Buffer buffer, int id) throws IOException {
+                        if (!read) {
+                            read = true;
+                            onFirstRead.run();
+                        }
+                        super.doRead(buffer, id);
+                    }
+
                     @Override
                     protected void writeDirEntry(int id, DirectoryHandle dir, Map<String, Path> entries, Buffer buffer,
                                                  int index, Path f, String shortName, LinkOption... options)
