@@ -8,13 +8,18 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -180,21 +185,27 @@ final class Transfers {
             throw failure(local + " is a directory; not replacing it with " + Printable.escape(remote));
         }
         Path dir = local.toAbsolutePath().getParent();
-        Path tmp;
+        Path tmp = dir.resolve(".postern-part-" + UUID.randomUUID());
+        OutputStream opened;
         try {
-            // created new (O_EXCL) in the target's own directory, so the rename is atomic and follows no link
-            tmp = Files.createTempFile(dir, ".postern-part-", "");
+            // created new (O_EXCL, 0600) in the target's own directory, so the rename is atomic and follows no link;
+            // made and opened in one call, never through a link: whoever can rename in the directory may swap the
+            // name, never what is written or whose mode is set (below)
+            opened = Channels.newOutputStream(Files.newByteChannel(tmp, Set.<OpenOption>of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, NOFOLLOW), PosixFilePermissions.asFileAttribute(permissions(0600))));
         } catch (IOException e) {
             throw failure(local + ": cannot write in " + dir + ": " + e.getMessage());
         }
         partial.begin(() -> Files.deleteIfExists(tmp));
         progress.start(remoteName(remote), attrs.getSize());
         try {
-            try (InputStream in = remoteCall(remote, () -> sftp.read(remote, sizes().read()));
-                 OutputStream out = Files.newOutputStream(tmp)) {
+            try (OutputStream out = opened;
+                 InputStream in = remoteCall(remote, () -> sftp.read(remote, sizes().read()))) {
                 copy(in, out);
             }
-            Files.setPosixFilePermissions(tmp, permissions(attrs.getPermissions() & 0755));
+            // by name again (NIO has no fchmod): a link swapped in meanwhile fails here instead of being followed
+            Files.getFileAttributeView(tmp, PosixFileAttributeView.class, NOFOLLOW)
+                    .setPermissions(permissions(attrs.getPermissions() & 0755));
             partial.commit(() -> Files.move(tmp, local, StandardCopyOption.ATOMIC_MOVE));
         } catch (IOException | RuntimeException e) {
             partial.discard();

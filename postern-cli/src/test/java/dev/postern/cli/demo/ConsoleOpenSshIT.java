@@ -326,6 +326,24 @@ class ConsoleOpenSshIT {
         assertThat(cat.out).isEqualTo("piped\n");
     }
 
+    @Test
+    @Order(20)
+    void aConsoleThroughThePlanStartsItsCountOfFailuresAgain() throws Exception {
+        // failures count in a row (a get's and a console's alike: one plan, one gateway, one certificate); before,
+        // one before a good run added up with one after it and stopped the plan until it expired
+        String text = Files.readString(plan()).replaceFirst("(?m)^failures [0-9]+$", "failures 0");
+        FileTime written = Files.getLastModifiedTime(plan());
+        Files.writeString(plan(), text.replaceFirst("(?m)^failures 0$", "failures 1"));
+        Files.setLastModifiedTime(plan(), written);
+        Launched r = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", "true");
+        assertThat(r.exit).as(r.toString()).isZero();
+        assertThat(Files.readString(plan())).isEqualTo(text);
+        assertThat(Files.getLastModifiedTime(plan())).isEqualTo(written);
+        try (var s = Files.list(plan().getParent())) {
+            assertThat(s.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith(".") || n.endsWith(".new"));
+        }
+    }
+
     private static void assertJvmPath(Launched r) {
         assertThat(r.exit).as(r.toString()).isEqualTo(2);
         assertThat(r.err).as("the launcher went on to pick a Java").contains("POSTERN_JAVA=" + NO_JAVA);

@@ -15,6 +15,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -244,6 +245,113 @@ class SftpGetOpenSshIT {
         } finally {
             Files.delete(big);
         }
+    }
+
+    @Test
+    void aMarkerVariableLeftInTheShellNeverMakesTheLauncherSsh() throws Exception {
+        // before: any command run with POSTERN_SCP_MARKER set became `ssh ARGS` and made NAME.ssh
+        Path named = local.resolve("marker");
+        Map<String, String> marked = Map.of("POSTERN_SCP_MARKER", named.toString());
+        assertJvmPath(launch(NO_JAVA, marked, List.of("--version")));
+        Launched get = launch(NO_JAVA, marked, List.of("ssh", "sftp", "get", "--app", "demo", "--machine", machine,
+                remoteFile.toString(), "marked.bin"));
+        assertThat(get.exit).as(get.toString()).isZero();
+        assertThat(Files.mismatch(remoteFile, local.resolve("marked.bin"))).isEqualTo(-1);
+        assertThat(Path.of(named + ".ssh")).doesNotExist();
+        assertThat(named).doesNotExist();
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    void aTargetDirectoryAnotherUserCouldRenameInIsTheJvms() throws Exception {
+        // scp, chmod and touch open the temporary file by name, following links: whoever can rename in its directory
+        // (or above it) could swap in a link to ~/.bashrc, or for root /etc/shadow, and have the machine's bytes
+        // written there. A sticky directory like /tmp is fine: nobody renames another's file in it.
+        Path open = Files.createDirectory(local.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path below = Files.createDirectory(open.resolve("below"));
+        Path theirs = Files.createDirectory(local.resolve("theirs"));
+        Files.setOwner(theirs, theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        Path link = Files.createSymbolicLink(local.resolve("link"), open);
+        for (Path dir : List.of(open, below, theirs, link)) {
+            assertJvmPath(get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(), dir.toString()));
+            assertJvmPath(get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(),
+                    dir.resolve("named.bin").toString()));
+        }
+        try (Stream<Path> s = Stream.of(open, below, theirs).flatMap(SftpGetOpenSshIT::list)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("below");
+        }
+        Path sticky = Files.createDirectory(local.resolve("sticky"));
+        assertThat(new ProcessBuilder("chmod", "1777", sticky.toString()).start().waitFor()).isZero();
+        Launched r = get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(), sticky.toString());
+        assertThat(r.exit).as(r.toString()).isZero();
+        assertThat(Files.mismatch(remoteFile, sticky.resolve("data.bin"))).isEqualTo(-1);
+        assertNoTemporaryFiles();
+    }
+
+    private static Stream<Path> list(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList().stream();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void whatAMachineWritesOnStderrReachesTheTerminalEscaped() throws Exception {
+        // ssh passes what the machine writes on the SFTP channel's stderr on raw, and scp's stderr was printed as it
+        // came. A compromised agent is stood in for by an ssh that adds the machine's text after the real one ends.
+        Path bin = Files.createDirectories(local.resolve("machine-stderr"));
+        Path ssh = Files.writeString(bin.resolve("ssh"), "#!/bin/sh\n" + onPath("ssh") + " \"$@\"\nrc=$?\n"
+                + "printf 'machine: \\033]0;owned\\007\\033[2J\\302\\233x \\\\ done\\n' >&2\nexit $rc\n");
+        Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
+        String missing = remoteDir.resolve("no-such-file.bin").toString();
+        Launched r = launch(NO_JAVA, Map.of("PATH", bin + ":" + System.getenv("PATH")), List.of("ssh", "sftp", "get",
+                "--app", "demo", "--machine", machine, missing, "escaped.bin"));
+        assertThat(r.exit).as(r.toString()).isEqualTo(1);
+        assertThat(r.err).as("the launcher went through the stand-in").contains("machine: ");
+        assertThat(r.err.chars().filter(c -> c < 0x20 && c != '\n' || c >= 0x7f)).as(r.err).isEmpty();
+        assertThat(r.err).contains("machine: \\x1b]0;owned\\x07\\x1b[2J\\xc2\\x9bx \\x5c done\n")
+                .contains(missing + ": No such file or directory\n");
+        assertThat(local.resolve("escaped.bin")).doesNotExist();
+        assertNoTemporaryFiles();
+    }
+
+    private static String onPath(String program) {
+        return Stream.of(System.getenv("PATH").split(":")).map(d -> Path.of(d, program)).filter(Files::isExecutable)
+                .findFirst().orElseThrow().toString();
+    }
+
+    @Test
+    void aMachinesModeNeverGivesSetuidOrOthersWrite() throws Exception {
+        // scp -p applies only the permission bits (mode & 0777); the launcher takes group and other write off
+        Path suid = remoteDir.resolve("suid.bin");
+        Files.copy(remoteFile, suid);
+        try {
+            assertThat(new ProcessBuilder("chmod", "7777", suid.toString()).start().waitFor()).isZero();
+            Launched r = get(NO_JAVA, "--app", "demo", "--machine", machine, suid.toString(), "suid.bin");
+            assertThat(r.exit).as(r.toString()).isZero();
+            assertThat((Integer) Files.getAttribute(local.resolve("suid.bin"), "unix:mode") & 07777)
+                    .isEqualTo(0755);
+        } finally {
+            Files.delete(suid);
+        }
+    }
+
+    @Test
+    void aGetThroughThePlanStartsItsCountOfFailuresAgain() throws Exception {
+        // failures count in a row: one before a good run must not add up with one after it and stop the plan
+        String text = Files.readString(plan()).replaceFirst("(?m)^failures [0-9]+$", "failures 0");
+        FileTime written = Files.getLastModifiedTime(plan());
+        Files.writeString(plan(), text.replaceFirst("(?m)^failures 0$", "failures 1"));
+        Files.setLastModifiedTime(plan(), written);
+        Launched r = get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(), "counted.bin");
+        assertThat(r.exit).as(r.toString()).isZero();
+        assertThat(Files.readString(plan())).isEqualTo(text);
+        assertThat(Files.getLastModifiedTime(plan())).as("the checks compare its time with the certificate's")
+                .isEqualTo(written);
+        assertThat(Files.getPosixFilePermissions(plan())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertNoTemporaryFiles();
     }
 
     private static byte[] readAll(Process p) {

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -98,6 +99,42 @@ class HostileListingIT {
         assertThat(list(into)).as("no big.bin, no .postern-part-*").isEmpty();
     }
 
+    /**
+     * Another local user who can rename in the target's directory swaps the temporary file for a link to a file of
+     * the person's while it is written (the moment is the machine's first read request). Before, the mode was then set
+     * through the link ({@code Files.setPosixFilePermissions} follows it): the person's 0600 file became the
+     * machine's 0644. Now nothing is written, opened or changed through a link, and the get fails.
+     */
+    @Test
+    void aLinkSwappedInForTheTemporaryFileIsNeverFollowed(@TempDir Path dir) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.write(root.resolve("data.bin"), new byte[4 * Transfers.CHUNK]);
+        Files.setPosixFilePermissions(root.resolve("data.bin"), PosixFilePermissions.fromString("rw-r--r--"));
+        Path victim = Files.writeString(dir.resolve("secret"), "the person's\n");
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-------"));
+        Path into = Files.createDirectories(dir.resolve("into"));
+        Runnable swap = () -> {
+            try (Stream<Path> parts = Files.list(into)) {
+                Path tmp = parts.filter(p -> p.getFileName().toString().startsWith(".postern-part-")).findFirst()
+                        .orElseThrow();
+                Files.move(tmp, dir.resolve("moved-away"));
+                Files.createSymbolicLink(tmp, victim);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        withServer(root, "evil", swap, s -> { }, sftp -> {
+            Transfers t = new Transfers(sftp, new Progress(new PrintStream(PrintStream.nullOutputStream()),
+                    Clock.systemUTC(), false), false);
+            assertThatThrownBy(() -> t.get("/data.bin", into, false)).isInstanceOf(CliException.class)
+                    .hasMessageContaining("/data.bin");
+        });
+        assertThat(dir.resolve("moved-away")).as("the swap happened").exists();
+        assertThat(Files.readString(victim)).isEqualTo("the person's\n");
+        assertThat(Files.getPosixFilePermissions(victim)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(list(into)).as("no data.bin, no link left").isEmpty();
+    }
+
     private static long size(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.mapToLong(p -> p.toFile().length()).sum();
@@ -121,6 +158,12 @@ class HostileListingIT {
 
     private static void withServer(Path root, String evilName, java.util.function.Consumer<SshServer> started, Work work)
             throws Exception {
+        withServer(root, evilName, () -> { }, started, work);
+    }
+
+    /** ... and runs {@code onFirstRead} on the server as the first read request comes in, before answering it. */
+    private static void withServer(Path root, String evilName, Runnable onFirstRead,
+                                   java.util.function.Consumer<SshServer> started, Work work) throws Exception {
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(0);
@@ -131,6 +174,17 @@ class HostileListingIT {
             @Override
             public Command createSubsystem(ChannelSession channel) throws IOException {
                 return new SftpSubsystem(channel, this) {
+                    private boolean read;
+
+                    @Override
+                    protected void doRead(Buffer buffer, int id) throws IOException {
+                        if (!read) {
+                            read = true;
+                            onFirstRead.run();
+                        }
+                        super.doRead(buffer, id);
+                    }
+
                     @Override
                     protected void writeDirEntry(int id, DirectoryHandle dir, Map<String, Path> entries, Buffer buffer,
                                                  int index, Path f, String shortName, LinkOption... options)
