@@ -108,6 +108,32 @@ class ContextsIT {
         assertThat(me.run("apps", "list").exit()).as("two orgs, no default").isEqualTo(ExitCodes.USAGE);
     }
 
+    /**
+     * With a default org, {@code machines list} asks for that org's machines straight away (one request: issue 12's
+     * 0.5 s over HTTPS has room for one TLS handshake, not two), and an app that is only in another of the person's
+     * orgs is still found there, as before.
+     */
+    @Test
+    void aDefaultOrgIsAskedFirstAndAnAppOnlyInAnotherOrgIsStillFound() throws Exception {
+        ok(me, "orgs", "use", "acme");
+        assertThat(ok(me, "machines", "list", "--app", "api", "--json").strip()).as("api is only in beta")
+                .isEqualTo("[ ]");
+        CliRunner.Result none = me.run("machines", "list", "--app", "nope");
+        assertThat(none.exit()).as(none.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(none.err()).contains("'nope'");
+
+        try (CountingRelay relay = CountingRelay.to(real.baseUrl())) {
+            CliRunner counted = new CliRunner(tmp.resolve("counted"), clock);
+            String token = new dev.postern.cli.client.ConfigFile(me.posternHome()).load().orElseThrow().token();
+            new dev.postern.cli.client.ConfigFile(counted.posternHome()).save(
+                    new dev.postern.cli.client.ClientConfig(relay.url(), "admin@localhost", token));
+            ok(counted, "orgs", "use", "acme");
+            int before = relay.connections();
+            ok(counted, "machines", "list", "--app", "web");
+            assertThat(relay.connections() - before).as("requests of one machines list").isEqualTo(1);
+        }
+    }
+
     @Test
     void logoutRemovesOnlyTheCurrentContextAndAnOldConfigIsReadAsOne() throws Exception {
         try (ControlPlane other = Plane.start(tmp.resolve("other"), clock)) {

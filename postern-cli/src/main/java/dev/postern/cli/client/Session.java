@@ -89,6 +89,31 @@ public final class Session {
     }
 
     /**
+     * {@code call} with the org {@link #orgForApp} picks, one request sooner when the context has a default org and
+     * nothing else names one: the default org is tried first, without asking which orgs hold the app, since
+     * {@link #orgForApp} picks it whenever it holds the app. When it does not (404), or the person is no longer in it
+     * (403), the choice is made as {@link #orgForApp} makes it and {@code call} runs again with that org.
+     */
+    public <T> T withOrgForApp(String given, String app, String example, java.util.function.Function<String, T> call) {
+        boolean explicit = given != null && !given.isBlank() || env.variable(ORG_VARIABLE).isPresent();
+        if (!explicit && context.org() != null) {
+            try {
+                return call.apply(context.org());
+            } catch (ApiException e) {
+                if (e.status() != 404 && e.status() != 403) {
+                    throw e;
+                }
+                String org = orgForApp(given, app, example);
+                if (org.equals(context.org())) {
+                    throw e;
+                }
+                return call.apply(org);
+            }
+        }
+        return call.apply(orgForApp(given, app, example));
+    }
+
+    /**
      * As {@link #org}, but an app name that exists in exactly one of the person's orgs picks that org; a name in
      * several picks the default org when it is one of them, else is refused naming them.
      */

@@ -50,8 +50,8 @@ public final class MachinesCommand implements Runnable {
              @Option(names = "--json", description = "Print JSON.") boolean json) {
         String a = Names.check("--app", app);
         Session session = Session.require(env);
-        String o = session.orgForApp(org, a, "postern machines list --app " + a + " --org ORG");
-        List<MachineView> machines = all ? Machines.listAll(session, o, a) : Machines.list(session, o, a);
+        List<MachineView> machines = session.withOrgForApp(org, a, "postern machines list --app " + a + " --org ORG",
+                o -> all ? Machines.listAll(session, o, a) : Machines.list(session, o, a));
         if (json) {
             Output.json(env.out(), machines);
         } else if (machines.isEmpty()) {

@@ -42,12 +42,16 @@ record SshConfigText(String org, String app, String user, HostPort gateway, Stri
     }
 
     /**
-     * @param quietGateway {@code LogLevel QUIET} for the gateway hop: for a config whose caller explains a failed
-     *     jump in its own words (the console's OpenSSH plan), where OpenSSH's line from the jump process would read
-     *     like a second error
+     * @param plan the config of an OpenSSH plan ({@link OpenSshPlan}), whose caller explains a failed jump in its own
+     *     words: {@code LogLevel QUIET} for the gateway hop, where OpenSSH's line from the jump process would read like
+     *     a second error; and AES-GCM first on both hops (OpenSSH's own list after it), because a planned {@code sftp
+     *     get} moves its bytes through both: with AES-NI it costs OpenSSH, the gateway and the agent less per byte than
+     *     chacha20-poly1305, OpenSSH's first choice (docs/BENCHMARKS.md, round 5). A person's own config keeps
+     *     OpenSSH's defaults.
      */
-    String config(boolean quietGateway) {
-        String common = "  User " + user + "\n"
+    String config(boolean plan) {
+        String common = (plan ? "  Ciphers ^aes128-gcm@openssh.com\n" : "")
+                + "  User " + user + "\n"
                 + "  IdentityFile " + quote(identity.toString()) + "\n"
                 + "  CertificateFile " + quote(identity + "-cert.pub") + "\n"
                 + "  IdentitiesOnly yes\n"
@@ -61,7 +65,7 @@ record SshConfigText(String org, String app, String user, HostPort gateway, Stri
                 + "  HostName " + gateway.host() + "\n"
                 + "  Port " + gateway.port() + "\n"
                 + "  HostKeyAlias " + gatewayAlias() + "\n"
-                + (quietGateway ? "  LogLevel QUIET\n" : "")
+                + (plan ? "  LogLevel QUIET\n" : "")
                 + common
                 + "\n"
                 + "Host *.vm." + app + ".internal " + app + ".internal\n"

@@ -30,6 +30,17 @@ class SshConfigTextTest {
         assertThat(c.split("StrictHostKeyChecking yes", -1)).hasSize(3);
     }
 
+    /** A plan's config (OpenSshPlan) prefers AES-GCM on both hops and quiets the jump; a person's keeps defaults. */
+    @Test
+    void aPlansConfigPrefersAesGcmOnBothHopsAndAPersonsKeepsOpenSshsDefaults() {
+        String plan = text.config(true);
+        assertThat(plan.split("  Ciphers \\^aes128-gcm@openssh.com\n", -1)).hasSize(3);
+        assertThat(plan.split("LogLevel QUIET", -1)).hasSize(2);
+        assertThat(plan.replace("  Ciphers ^aes128-gcm@openssh.com\n", "").replace("  LogLevel QUIET\n", ""))
+                .isEqualTo(text.config());
+        assertThat(text.config()).doesNotContain("Ciphers").doesNotContain("LogLevel");
+    }
+
     @Test
     void knownHostsTrustsTheHostCaForInternalNamesAndPinsTheGateway() {
         assertThat(text.knownHostsText().lines().filter(l -> !l.startsWith("#")))
