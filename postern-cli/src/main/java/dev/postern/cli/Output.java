@@ -3,7 +3,7 @@ package dev.postern.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.postern.common.Json;
+import dev.postern.cli.client.CliJson;
 import dev.postern.common.Untrusted;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -13,7 +13,7 @@ import java.util.List;
 
 /** Printing helpers shared by commands: JSON for scripts, aligned tables for people. */
 public final class Output {
-    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = CliJson.MAPPER;
 
     private Output() {
     }

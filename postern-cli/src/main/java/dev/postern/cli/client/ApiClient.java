@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
-import dev.postern.common.Json;
 import dev.postern.common.api.ErrorBody;
 import dev.postern.common.tls.ClientTls;
 import dev.postern.common.tls.Fingerprint;
@@ -40,7 +39,7 @@ public final class ApiClient {
     private final String baseUrl;
     private final String token;
     private final BlockingHttp http;
-    private final ObjectMapper json = Json.mapper();
+    private final ObjectMapper json = CliJson.MAPPER;
 
     /**
      * @param baseUrl e.g. {@code http://127.0.0.1:7070}

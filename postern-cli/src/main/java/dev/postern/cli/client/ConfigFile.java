@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
-import dev.postern.common.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -29,7 +28,7 @@ import java.util.Set;
 public final class ConfigFile {
     static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
-    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = CliJson.MAPPER;
 
     private final Path dir;
 

@@ -1,10 +1,10 @@
 package dev.postern.cli.connect;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.postern.cli.client.CliJson;
 import dev.postern.cli.client.PrivateFiles;
 import dev.postern.cli.client.SavedContext;
 import dev.postern.cli.client.ServerAnswers;
-import dev.postern.common.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ public final class FactsCache {
     /** How long facts are believed without asking: short, so that a replaced CA or gateway key is seen soon. */
     public static final Duration TTL = Duration.ofMinutes(5);
     private static final Logger LOG = LoggerFactory.getLogger(FactsCache.class);
-    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = CliJson.MAPPER;
 
     /** The file's content. */
     record Content(String server, String email, Map<String, OrgFacts> orgs, Map<String, AppOrg> apps) {
