@@ -2,29 +2,18 @@ package dev.postern.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliRunner;
-import dev.postern.cli.LauncherCheckout;
-import dev.postern.common.Json;
+import dev.postern.cli.demo.PlannedDemo.Launched;
 import dev.postern.ssh.OpenSshKeys;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,37 +33,29 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleOpenSshIT {
-    private static final String NO_JAVA = "/nonexistent/postern-test-java";
-    private DemoPlane demo;
+    private static final String NO_JAVA = PlannedDemo.NO_JAVA;
+    private PlannedDemo planned;
     private CliRunner person;
-    private Path script;
     private Path work;
     private String machine;
 
     @BeforeAll
     void startDemo(@TempDir Path tmp) throws IOException {
         work = tmp;
-        Path home = tmp.resolve("home");
-        CliEnvironment env = new CliEnvironment(Map.of("HOME", home.toString(),
-                "POSTERN_HOME", home.resolve(".postern").toString()), new ByteArrayInputStream(new byte[0]),
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()),
-                Clock.systemUTC());
-        demo = DemoPlane.start(new DemoConfig(env, tmp.resolve("data"), 1, DemoConfig.sameJvm(), true));
-        person = new CliRunner(home, Clock.systemUTC());
-        script = LauncherCheckout.create(tmp.resolve("checkout"));
-        JsonNode list = Json.mapper().readTree(person.run("machines", "list", "--app", "demo", "--json").out());
-        machine = list.get(0).get("id").asText();
+        planned = PlannedDemo.start(tmp);
+        person = planned.person;
+        machine = planned.machine;
     }
 
     @AfterAll
     void stopDemo() {
-        demo.close();
+        planned.close();
     }
 
     @BeforeEach
     void planFromAJvmRun() throws Exception {
         Launched first = launch(null, "ssh", "console", "--app", "demo", "--machine", machine, "-C", "true");
-        assertThat(first.exit).as(first.toString()).isZero();
+        assertThat(first.exit()).as(first.toString()).isZero();
         assertThat(plan()).as("the JVM path left a plan").isRegularFile();
     }
 
@@ -85,7 +66,7 @@ class ConsoleOpenSshIT {
     }
 
     private Path plan() {
-        return person.posternHome().resolve("ssh/console/plan,c=,o=,a=demo,m=" + machine + ",u=");
+        return planned.plan();
     }
 
     @Test
@@ -97,14 +78,14 @@ class ConsoleOpenSshIT {
         assertThat(Files.readString(Path.of(plan() + ".conf"))).as("the gateway hop is quiet, the machine's is not")
                 .containsOnlyOnce("  LogLevel QUIET\n").contains("  HostKeyAlias postern-gateway-demo\n  LogLevel QUIET\n");
         Launched hello = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", "echo hello");
-        assertThat(hello.exit).as(hello.toString()).isZero();
-        assertThat(hello.out).isEqualTo("hello\n");
-        assertThat(hello.err).isEmpty();
+        assertThat(hello.exit()).as(hello.toString()).isZero();
+        assertThat(hello.out()).isEqualTo("hello\n");
+        assertThat(hello.err()).isEmpty();
         Launched seven = launch(NO_JAVA, "ssh", "console", "--app=demo", "--machine=" + machine, "--command", "exit 7");
-        assertThat(seven.exit).as(seven.toString()).isEqualTo(7);
+        assertThat(seven.exit()).as(seven.toString()).isEqualTo(7);
         Launched cat = launchWithInput("piped\n", NO_JAVA, "ssh", "console", "-a", "demo", "--machine", machine,
                 "-C", "cat");
-        assertThat(cat.out).as(cat.toString()).isEqualTo("piped\n");
+        assertThat(cat.out()).as(cat.toString()).isEqualTo("piped\n");
     }
 
     @Test
@@ -115,7 +96,7 @@ class ConsoleOpenSshIT {
             Path ran = work.resolve("ran-" + end.replaceAll("[^a-z0-9]", ""));
             Launched r = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C",
                     "echo once >> " + ran + "; " + end);
-            assertThat(r.exit).as(r.toString()).isEqualTo(255);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(255);
             assertThat(Files.readAllLines(ran)).containsExactly("once");
             assertThat(plan()).as("a remote 255 is the command's, not a broken plan").isRegularFile();
         }
@@ -131,8 +112,8 @@ class ConsoleOpenSshIT {
         // with no Java the fallback cannot run: proves the launcher tried it, and that OpenSSH ran nothing
         Launched noJvm = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C",
                 "echo once >> " + ran);
-        assertThat(noJvm.exit).as(noJvm.toString()).isNotZero();
-        assertThat(noJvm.err).contains("POSTERN_JAVA");
+        assertThat(noJvm.exit()).as(noJvm.toString()).isNotZero();
+        assertThat(noJvm.err()).contains("POSTERN_JAVA");
         assertThat(ran).doesNotExist();
         assertThat(plan()).as("the failed plan is gone").doesNotExist();
 
@@ -140,7 +121,7 @@ class ConsoleOpenSshIT {
         Files.writeString(conf, good.replaceFirst("(?m)^  Port [0-9]+$", "  Port 1"));
         Launched healed = launch(null, "ssh", "console", "--app", "demo", "--machine", machine, "-C",
                 "echo once >> " + ran);
-        assertThat(healed.exit).as(healed.toString()).isZero();
+        assertThat(healed.exit()).as(healed.toString()).isZero();
         assertThat(Files.readAllLines(ran)).containsExactly("once");
         assertThat(Files.readString(conf)).as("the JVM wrote a new plan").isEqualTo(good);
         assertThat(Files.readString(plan())).contains("failures 1");
@@ -185,7 +166,7 @@ class ConsoleOpenSshIT {
         assertThat(ran).as("no plan above may run the command").doesNotExist();
 
         Launched ok = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", cmd);
-        assertThat(ok.exit).as("the plan itself is still good: %s", ok).isZero();
+        assertThat(ok.exit()).as("the plan itself is still good: %s", ok).isZero();
         assertThat(Files.readAllLines(ran)).containsExactly("ran");
     }
 
@@ -199,7 +180,7 @@ class ConsoleOpenSshIT {
         Path ran = work.resolve("ran-revoked");
         Launched r = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C",
                 "echo ran >> " + ran);
-        assertThat(r.err).as("refused by the gateway before login, so the JVM path was tried").contains("POSTERN_JAVA");
+        assertThat(r.err()).as("refused by the gateway before login, so the JVM path was tried").contains("POSTERN_JAVA");
         assertThat(ran).doesNotExist();
     }
 
@@ -240,13 +221,13 @@ class ConsoleOpenSshIT {
         }
         assertThat(ran).doesNotExist();
         Launched ok = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", cmd);
-        assertThat(ok.exit).as("the plan itself is still good: %s", ok).isZero();
+        assertThat(ok.exit()).as("the plan itself is still good: %s", ok).isZero();
 
         // A POSTERN_HOME reached through a symbolic link: the real directories are checked and used.
         Path link = Files.createSymbolicLink(work.resolve("postern-home-link"), person.posternHome());
         Launched linked = launch(NO_JAVA, Map.of("POSTERN_HOME", link.toString()), null, "ssh", "console", "--app",
                 "demo", "--machine", machine, "-C", "echo linked");
-        assertThat(linked.out).as(linked.toString()).isEqualTo("linked\n");
+        assertThat(linked.out()).as(linked.toString()).isEqualTo("linked\n");
         assertThat(Files.readString(Path.of(plan() + ".conf"))).doesNotContain(link.toString());
     }
 
@@ -281,8 +262,8 @@ class ConsoleOpenSshIT {
         Files.setPosixFilePermissions(noisy, PosixFilePermissions.fromString("rwx------"));
         Launched hello = launch(NO_JAVA, Map.of("SHELL", noisy.toString()), null, "ssh", "console", "--app", "demo",
                 "--machine", machine, "-C", "echo hello");
-        assertThat(hello.exit).as(hello.toString()).isZero();
-        assertThat(hello.out).isEqualTo("hello\n");
+        assertThat(hello.exit()).as(hello.toString()).isZero();
+        assertThat(hello.out()).isEqualTo("hello\n");
 
         // a shell that runs OpenSSH's ProxyJump but not the marker (say, no touch on its PATH)
         Path blind = work.resolve("marker-blind-shell");
@@ -291,7 +272,7 @@ class ConsoleOpenSshIT {
         Path ran = work.resolve("ran-blind-shell");
         Launched r = launch(null, Map.of("SHELL", blind.toString()), null, "ssh", "console", "--app", "demo",
                 "--machine", machine, "-C", "echo once >> " + ran + "; exit 255");
-        assertThat(r.exit).as(r.toString()).isEqualTo(255);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(255);
         assertThat(Files.readAllLines(ran)).containsExactly("once");
     }
 
@@ -312,7 +293,7 @@ class ConsoleOpenSshIT {
             Files.writeString(knownHosts, swapped);
             Launched r = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C",
                     "echo ran >> " + ran);
-            assertThat(r.err).as(r.toString()).contains("POSTERN_JAVA");
+            assertThat(r.err()).as(r.toString()).contains("POSTERN_JAVA");
             assertThat(plan()).as("the plan that failed is gone").doesNotExist();
         }
         assertThat(ran).doesNotExist();
@@ -322,8 +303,8 @@ class ConsoleOpenSshIT {
         Files.writeString(knownHosts, good.replace(gatewayKey, hostCa));
         Launched cat = launchWithInput("piped\n", null, "ssh", "console", "--app", "demo", "--machine", machine,
                 "-C", "cat");
-        assertThat(cat.exit).as(cat.toString()).isZero();
-        assertThat(cat.out).isEqualTo("piped\n");
+        assertThat(cat.exit()).as(cat.toString()).isZero();
+        assertThat(cat.out()).isEqualTo("piped\n");
     }
 
     @Test
@@ -336,7 +317,7 @@ class ConsoleOpenSshIT {
         Files.writeString(plan(), text.replaceFirst("(?m)^failures 0$", "failures 1"));
         Files.setLastModifiedTime(plan(), written);
         Launched r = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", "true");
-        assertThat(r.exit).as(r.toString()).isZero();
+        assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(Files.readString(plan())).isEqualTo(text);
         assertThat(Files.getLastModifiedTime(plan())).isEqualTo(written);
         try (var s = Files.list(plan().getParent())) {
@@ -345,43 +326,19 @@ class ConsoleOpenSshIT {
     }
 
     private static void assertJvmPath(Launched r) {
-        assertThat(r.exit).as(r.toString()).isEqualTo(2);
-        assertThat(r.err).as("the launcher went on to pick a Java").contains("POSTERN_JAVA=" + NO_JAVA);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as("the launcher went on to pick a Java").contains("POSTERN_JAVA=" + NO_JAVA);
     }
 
-    private Launched launch(String java, String... args) throws Exception {
-        return launch(java, Map.of(), null, args);
+    private Launched launch(String java, String... args) {
+        return planned.launch(null, java, Map.of(), null, List.of(args));
     }
 
-    private Launched launchWithInput(String input, String java, String... args) throws Exception {
-        return launch(java, Map.of(), input, args);
+    private Launched launchWithInput(String input, String java, String... args) {
+        return planned.launch(null, java, Map.of(), input, List.of(args));
     }
 
-    private Launched launch(String java, Map<String, String> extra, String input, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(script.toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        Map<String, String> e = pb.environment();
-        e.keySet().removeIf(k -> k.startsWith("POSTERN_"));
-        e.put("HOME", person.home().toString());
-        e.put("POSTERN_HOME", person.posternHome().toString());
-        e.put("JAVA_HOME", System.getProperty("java.home"));
-        if (java != null) {
-            e.put("POSTERN_JAVA", java);
-        }
-        e.putAll(new HashMap<>(extra));
-        Process p = pb.start();
-        if (input != null) {
-            p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Launched(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
-    }
-
-    private record Launched(int exit, String out, String err) {
+    private Launched launch(String java, Map<String, String> extra, String input, String... args) {
+        return planned.launch(null, java, extra, input, List.of(args));
     }
 }

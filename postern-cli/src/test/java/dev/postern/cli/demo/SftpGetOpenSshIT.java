@@ -2,22 +2,15 @@ package dev.postern.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliRunner;
-import dev.postern.cli.LauncherCheckout;
-import dev.postern.common.Json;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.postern.cli.demo.PlannedDemo.Launched;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SftpGetOpenSshIT {
-    private static final String NO_JAVA = "/nonexistent/postern-test-java";
-    private DemoPlane demo;
+    private static final String NO_JAVA = PlannedDemo.NO_JAVA;
+    private PlannedDemo planned;
     private CliRunner person;
     private Path script;
     private Path remoteDir;
@@ -52,16 +45,10 @@ class SftpGetOpenSshIT {
 
     @BeforeAll
     void startDemo(@TempDir Path tmp) throws IOException {
-        Path home = tmp.resolve("home");
-        CliEnvironment env = new CliEnvironment(Map.of("HOME", home.toString(),
-                "POSTERN_HOME", home.resolve(".postern").toString()), new ByteArrayInputStream(new byte[0]),
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()),
-                Clock.systemUTC());
-        demo = DemoPlane.start(new DemoConfig(env, tmp.resolve("data"), 1, DemoConfig.sameJvm(), true));
-        person = new CliRunner(home, Clock.systemUTC());
-        script = LauncherCheckout.create(tmp.resolve("checkout"));
-        JsonNode list = Json.mapper().readTree(person.run("machines", "list", "--app", "demo", "--json").out());
-        machine = list.get(0).get("id").asText();
+        planned = PlannedDemo.start(tmp);
+        person = planned.person;
+        script = planned.script;
+        machine = planned.machine;
         // the demo's machines are agents on this host: their files are this host's
         remoteDir = Files.createDirectories(tmp.resolve("remote"));
         remoteFile = remoteDir.resolve("data.bin");
@@ -71,27 +58,27 @@ class SftpGetOpenSshIT {
 
     @AfterAll
     void stopDemo() {
-        demo.close();
+        planned.close();
     }
 
     @BeforeEach
     void planFromAJvmGet() throws Exception {
         Files.deleteIfExists(plan());
         Launched first = get(null, "--app", "demo", "--machine", machine, remoteFile.toString(), "first.bin");
-        assertThat(first.exit).as(first.toString()).isZero();
+        assertThat(first.exit()).as(first.toString()).isZero();
         assertThat(plan()).as("the JVM get left a plan").isRegularFile();
         Files.delete(local.resolve("first.bin"));
     }
 
     private Path plan() {
-        return person.posternHome().resolve("ssh/console/plan,c=,o=,a=demo,m=" + machine + ",u=");
+        return planned.plan();
     }
 
     @Test
     void laterGetsRunThroughScpWithNoJvmAndTheJvmsResult() throws Exception {
         Launched r = get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(), "copy.bin");
-        assertThat(r.exit).as(r.toString()).isZero();
-        assertThat(r.err).isEmpty();
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).isEmpty();
         assertThat(Files.mismatch(remoteFile, local.resolve("copy.bin"))).isEqualTo(-1);
         assertThat(Files.getPosixFilePermissions(local.resolve("copy.bin"))).as("the remote mode less group/other write")
                 .isEqualTo(PosixFilePermissions.fromString("rwxr--r--"));
@@ -100,16 +87,16 @@ class SftpGetOpenSshIT {
 
         // LOCAL a directory, and the current directory by default: LOCAL/basename(REMOTE)
         Path into = Files.createDirectory(local.resolve("into"));
-        assertThat(get(NO_JAVA, "--app=demo", "--machine=" + machine, remoteFile.toString(), "into").exit).isZero();
+        assertThat(get(NO_JAVA, "--app=demo", "--machine=" + machine, remoteFile.toString(), "into").exit()).isZero();
         assertThat(Files.mismatch(remoteFile, into.resolve("data.bin"))).isEqualTo(-1);
-        assertThat(get(NO_JAVA, "-a", "demo", "--machine", machine, remoteFile.toString()).exit).isZero();
+        assertThat(get(NO_JAVA, "-a", "demo", "--machine", machine, remoteFile.toString()).exit()).isZero();
         assertThat(Files.mismatch(remoteFile, local.resolve("data.bin"))).isEqualTo(-1);
 
         // a console's plan is the same file: it serves a get
         Files.delete(plan());
         Launched console = launch(null, List.of("ssh", "console", "--app", "demo", "--machine", machine, "-C", "true"));
-        assertThat(console.exit).as(console.toString()).isZero();
-        assertThat(get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(), "viaconsole.bin").exit)
+        assertThat(console.exit()).as(console.toString()).isZero();
+        assertThat(get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(), "viaconsole.bin").exit())
                 .isZero();
         assertThat(Files.mismatch(remoteFile, local.resolve("viaconsole.bin"))).isEqualTo(-1);
         assertNoTemporaryFiles();
@@ -120,13 +107,13 @@ class SftpGetOpenSshIT {
         Path target = Files.writeString(local.resolve("kept.txt"), "mine\n");
         assertJvmPath(get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(), "kept.txt"));
         Launched refused = get(null, "--app", "demo", "--machine", machine, remoteFile.toString(), "kept.txt");
-        assertThat(refused.exit).as(refused.toString()).isEqualTo(1);
-        assertThat(refused.err).contains(target.toString()).contains("--overwrite");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err()).contains(target.toString()).contains("--overwrite");
         assertThat(Files.readString(target)).isEqualTo("mine\n");
 
         Launched replaced = get(NO_JAVA, "--app", "demo", "--machine", machine, "--overwrite", remoteFile.toString(),
                 "kept.txt");
-        assertThat(replaced.exit).as(replaced.toString()).isZero();
+        assertThat(replaced.exit()).as(replaced.toString()).isZero();
         assertThat(Files.mismatch(remoteFile, target)).isEqualTo(-1);
         assertNoTemporaryFiles();
     }
@@ -135,9 +122,9 @@ class SftpGetOpenSshIT {
     void aRemoteErrorIsReportedOnceAndLeavesNothing() throws Exception {
         String missing = remoteDir.resolve("no-such-file.bin").toString();
         Launched r = get(NO_JAVA, "--app", "demo", "--machine", machine, missing, "missing.bin");
-        assertThat(r.exit).as(r.toString()).isEqualTo(1);
-        assertThat(r.err.split(java.util.regex.Pattern.quote(missing), -1)).as(r.err).hasSize(2);
-        assertThat(r.err).doesNotContain("POSTERN_JAVA");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err().split(java.util.regex.Pattern.quote(missing), -1)).as(r.err()).hasSize(2);
+        assertThat(r.err()).doesNotContain("POSTERN_JAVA");
         assertThat(local.resolve("missing.bin")).doesNotExist();
         assertNoTemporaryFiles();
         assertThat(plan()).as("an error after the login is no reason to drop the plan").isRegularFile();
@@ -147,11 +134,11 @@ class SftpGetOpenSshIT {
     void namesAreNeverReadAsOptionsHostsOrGlobs() throws Exception {
         // LOCAL with a colon: never host:path for scp
         Launched colon = get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(), "evil:host.bin");
-        assertThat(colon.exit).as(colon.toString()).isZero();
+        assertThat(colon.exit()).as(colon.toString()).isZero();
         assertThat(Files.mismatch(remoteFile, local.resolve("evil:host.bin"))).isEqualTo(-1);
         // LOCAL starting with '-' after '--'
         Launched dash = get(NO_JAVA, "--app", "demo", "--machine", machine, "--", remoteFile.toString(), "-oevil");
-        assertThat(dash.exit).as(dash.toString()).isZero();
+        assertThat(dash.exit()).as(dash.toString()).isZero();
         assertThat(Files.mismatch(remoteFile, local.resolve("-oevil"))).isEqualTo(-1);
 
         Path pwned = local.resolve("pwned");
@@ -163,7 +150,7 @@ class SftpGetOpenSshIT {
         }
         for (String remote : List.of(remoteDir + "/a*.bin", remoteDir + "/{a1,data}.bin")) {
             Launched jvm = get(null, "--app", "demo", "--machine", machine, remote, "out.bin");
-            assertThat(jvm.exit).as("the JVM reads it literally: %s", jvm).isEqualTo(1);
+            assertThat(jvm.exit()).as("the JVM reads it literally: %s", jvm).isEqualTo(1);
         }
         assertThat(pwned).doesNotExist();
         assertThat(local.resolve("out.bin")).doesNotExist();
@@ -186,7 +173,7 @@ class SftpGetOpenSshIT {
         Files.writeString(conf, good.replaceFirst("(?m)^  Port [0-9]+$", "  Port 1")); // the gateway moved
         Launched noJvm = get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(), "stale.bin");
         assertJvmPath(noJvm);
-        assertThat(noJvm.err).as("quietly: OpenSSH's messages are the JVM's to explain").doesNotContain("scp")
+        assertThat(noJvm.err()).as("quietly: OpenSSH's messages are the JVM's to explain").doesNotContain("scp")
                 .doesNotContain("ssh:");
         assertThat(plan()).as("the failed plan is gone").doesNotExist();
         assertThat(local.resolve("stale.bin")).doesNotExist();
@@ -195,7 +182,7 @@ class SftpGetOpenSshIT {
         planFromAJvmGet();
         Files.writeString(conf, good.replaceFirst("(?m)^  Port [0-9]+$", "  Port 1"));
         Launched healed = get(null, "--app", "demo", "--machine", machine, remoteFile.toString(), "healed.bin");
-        assertThat(healed.exit).as(healed.toString()).isZero();
+        assertThat(healed.exit()).as(healed.toString()).isZero();
         assertThat(Files.mismatch(remoteFile, local.resolve("healed.bin"))).isEqualTo(-1);
         assertThat(Files.readString(conf)).as("the JVM wrote a new plan").isEqualTo(good);
         assertThat(Files.readString(plan())).contains("failures 1");
@@ -255,7 +242,7 @@ class SftpGetOpenSshIT {
         assertJvmPath(launch(NO_JAVA, marked, List.of("--version")));
         Launched get = launch(NO_JAVA, marked, List.of("ssh", "sftp", "get", "--app", "demo", "--machine", machine,
                 remoteFile.toString(), "marked.bin"));
-        assertThat(get.exit).as(get.toString()).isZero();
+        assertThat(get.exit()).as(get.toString()).isZero();
         assertThat(Files.mismatch(remoteFile, local.resolve("marked.bin"))).isEqualTo(-1);
         assertThat(Path.of(named + ".ssh")).doesNotExist();
         assertThat(named).doesNotExist();
@@ -284,7 +271,7 @@ class SftpGetOpenSshIT {
         Path sticky = Files.createDirectory(local.resolve("sticky"));
         assertThat(new ProcessBuilder("chmod", "1777", sticky.toString()).start().waitFor()).isZero();
         Launched r = get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(), sticky.toString());
-        assertThat(r.exit).as(r.toString()).isZero();
+        assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(Files.mismatch(remoteFile, sticky.resolve("data.bin"))).isEqualTo(-1);
         assertNoTemporaryFiles();
     }
@@ -308,10 +295,10 @@ class SftpGetOpenSshIT {
         String missing = remoteDir.resolve("no-such-file.bin").toString();
         Launched r = launch(NO_JAVA, Map.of("PATH", bin + ":" + System.getenv("PATH")), List.of("ssh", "sftp", "get",
                 "--app", "demo", "--machine", machine, missing, "escaped.bin"));
-        assertThat(r.exit).as(r.toString()).isEqualTo(1);
-        assertThat(r.err).as("the launcher went through the stand-in").contains("machine: ");
-        assertThat(r.err.chars().filter(c -> c < 0x20 && c != '\n' || c >= 0x7f)).as(r.err).isEmpty();
-        assertThat(r.err).contains("machine: \\x1b]0;owned\\x07\\x1b[2J\\xc2\\x9bx \\x5c done\n")
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).as("the launcher went through the stand-in").contains("machine: ");
+        assertThat(r.err().chars().filter(c -> c < 0x20 && c != '\n' || c >= 0x7f)).as(r.err()).isEmpty();
+        assertThat(r.err()).contains("machine: \\x1b]0;owned\\x07\\x1b[2J\\xc2\\x9bx \\x5c done\n")
                 .contains(missing + ": No such file or directory\n");
         assertThat(local.resolve("escaped.bin")).doesNotExist();
         assertNoTemporaryFiles();
@@ -330,7 +317,7 @@ class SftpGetOpenSshIT {
         try {
             assertThat(new ProcessBuilder("chmod", "7777", suid.toString()).start().waitFor()).isZero();
             Launched r = get(NO_JAVA, "--app", "demo", "--machine", machine, suid.toString(), "suid.bin");
-            assertThat(r.exit).as(r.toString()).isZero();
+            assertThat(r.exit()).as(r.toString()).isZero();
             assertThat((Integer) Files.getAttribute(local.resolve("suid.bin"), "unix:mode") & 07777)
                     .isEqualTo(0755);
         } finally {
@@ -346,7 +333,7 @@ class SftpGetOpenSshIT {
         Files.writeString(plan(), text.replaceFirst("(?m)^failures 0$", "failures 1"));
         Files.setLastModifiedTime(plan(), written);
         Launched r = get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(), "counted.bin");
-        assertThat(r.exit).as(r.toString()).isZero();
+        assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(Files.readString(plan())).isEqualTo(text);
         assertThat(Files.getLastModifiedTime(plan())).as("the checks compare its time with the certificate's")
                 .isEqualTo(written);
@@ -377,8 +364,8 @@ class SftpGetOpenSshIT {
     }
 
     private static void assertJvmPath(Launched r) {
-        assertThat(r.exit).as(r.toString()).isEqualTo(2);
-        assertThat(r.err).as("the launcher went on to pick a Java").contains("POSTERN_JAVA=" + NO_JAVA);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as("the launcher went on to pick a Java").contains("POSTERN_JAVA=" + NO_JAVA);
     }
 
     private Launched get(String java, String... args) throws Exception {
@@ -387,43 +374,15 @@ class SftpGetOpenSshIT {
         return launch(java, cmd);
     }
 
-    private Launched launch(String java, List<String> args) throws Exception {
-        return launch(java, Map.of(), args);
+    private Launched launch(String java, List<String> args) {
+        return planned.launch(local, java, Map.of(), null, args);
     }
 
-    private Launched launch(String java, Map<String, String> extra, List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(script.toString());
-        cmd.addAll(args);
-        Process p = builder(java, extra, cmd).start();
-        p.getOutputStream().close();
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
-            try {
-                return p.getErrorStream().readAllBytes();
-            } catch (IOException e) {
-                return new byte[0];
-            }
-        });
-        var out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Launched(p.exitValue(), new String(out, StandardCharsets.UTF_8),
-                new String(err.join(), StandardCharsets.UTF_8));
+    private Launched launch(String java, Map<String, String> extra, List<String> args) {
+        return planned.launch(local, java, extra, null, args);
     }
 
     private ProcessBuilder builder(String java, Map<String, String> extra, List<String> cmd) {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(local.toFile());
-        Map<String, String> e = pb.environment();
-        e.keySet().removeIf(k -> k.startsWith("POSTERN_"));
-        e.put("HOME", person.home().toString());
-        e.put("POSTERN_HOME", person.posternHome().toString());
-        e.put("JAVA_HOME", System.getProperty("java.home"));
-        if (java != null) {
-            e.put("POSTERN_JAVA", java);
-        }
-        e.putAll(extra);
-        return pb;
-    }
-
-    private record Launched(int exit, String out, String err) {
+        return planned.builder(local, java, extra, cmd);
     }
 }
