@@ -295,11 +295,7 @@ class KeptIdentityIT {
 
     @Test
     void aMemberWhoLostTheirGrantOrTheOrgIsRefusedWithTheServersReasonDespiteAWarmCache() {
-        String login = "pgone" + ProcessHandle.current().pid();
-        Processes.run(T, List.of("userdel", login));
-        ProcessResult add = Processes.run(T, List.of("useradd", "--no-create-home", "--home-dir", "/tmp", "--shell",
-                "/bin/sh", "--password", "*", login));
-        assertThat(add.exitCode()).as(add.toString()).isZero();
+        String login = localUser("pgone");
         try {
             CliRunner bob = login("bob@example.com", "member", plane.plane.baseUrl());
             ok(plane.admin, "members", "set", "--org", "demo", "--email", "bob@example.com", "--login", login);
@@ -331,11 +327,7 @@ class KeptIdentityIT {
 
     @Test
     void aMembersSshConfigHasTheirLoginAndStockSshWorks() {
-        String login = "pkept" + ProcessHandle.current().pid();
-        Processes.run(T, List.of("userdel", login));
-        ProcessResult add = Processes.run(T, List.of("useradd", "--no-create-home", "--home-dir", "/tmp", "--shell",
-                "/bin/sh", "--password", "*", login));
-        assertThat(add.exitCode()).as(add.toString()).isZero();
+        String login = localUser("pkept");
         try {
             CliRunner bob = login("bob@example.com", "member", plane.plane.baseUrl());
             ok(plane.admin, "members", "set", "--org", "demo", "--email", "bob@example.com", "--login", login);
@@ -355,6 +347,16 @@ class KeptIdentityIT {
         } finally {
             Processes.run(T, List.of("userdel", login));
         }
+    }
+
+    /** A new local user (no password, no home of its own) named {@code prefix} + this JVM's pid; userdel it after. */
+    private static String localUser(String prefix) {
+        String login = prefix + ProcessHandle.current().pid();
+        Processes.run(T, List.of("userdel", login));
+        ProcessResult add = Processes.run(T, List.of("useradd", "--no-create-home", "--home-dir", "/tmp", "--shell",
+                "/bin/sh", "--password", "*", login));
+        assertThat(add.exitCode()).as(add.toString()).isZero();
+        return login;
     }
 
     private CliRunner login(String email, String role, String server) {

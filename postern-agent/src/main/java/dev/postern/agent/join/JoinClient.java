@@ -5,6 +5,7 @@ import dev.postern.common.api.ErrorBody;
 import dev.postern.common.api.JoinRequest;
 import dev.postern.common.api.JoinResponse;
 import java.io.IOException;
+import dev.postern.common.tls.ClientTls;
 import dev.postern.common.tls.Fingerprint;
 import dev.postern.common.tls.HttpClients;
 import java.net.ConnectException;
@@ -64,7 +65,7 @@ public final class JoinClient {
             throw new JoinException("cannot reach the Postern server at " + base + "; is 'postern server' running"
                     + " there?");
         } catch (IOException e) {
-            Optional<String> tls = HttpClients.explain(e, base, "postern agent --server " + base
+            Optional<String> tls = ClientTls.explain(e, base, "postern agent --server " + base
                     + " --fingerprint NEW ...");
             throw new JoinException(tls.map(m -> "join refused: " + m)
                     .orElse("join with " + base + " failed: " + e.getMessage()));

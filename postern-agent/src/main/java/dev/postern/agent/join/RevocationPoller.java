@@ -1,6 +1,7 @@
 package dev.postern.agent.join;
 
 import java.io.IOException;
+import dev.postern.common.tls.ClientTls;
 import dev.postern.common.tls.HttpClients;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,7 +65,7 @@ public final class RevocationPoller implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             if (!warned) {
                 LOG.warn("cannot refresh revocations from {} ({}); the last list stays in force", uri,
-                        HttpClients.explain(e, uri.toString(), "postern agent --fingerprint NEW ...")
+                        ClientTls.explain(e, uri.toString(), "postern agent --fingerprint NEW ...")
                                 .orElse(e.getMessage()));
                 warned = true;
             }

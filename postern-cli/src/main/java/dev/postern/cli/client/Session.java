@@ -9,6 +9,7 @@ import dev.postern.common.api.OrgView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -94,7 +95,7 @@ public final class Session {
      * {@link #orgForApp} picks it whenever it holds the app. When it does not (404), or the person is no longer in it
      * (403), the choice is made as {@link #orgForApp} makes it and {@code call} runs again with that org.
      */
-    public <T> T withOrgForApp(String given, String app, String example, java.util.function.Function<String, T> call) {
+    public <T> T withOrgForApp(String given, String app, String example, Function<String, T> call) {
         boolean explicit = given != null && !given.isBlank() || env.variable(ORG_VARIABLE).isPresent();
         if (!explicit && context.org() != null) {
             try {

@@ -69,18 +69,20 @@ public final class ContextFiles {
      */
     public static List<KeptCertificate> certificates(Path posternHome, String context) throws IOException {
         String prefix = "id_" + part(context) + "_";
+        String suffix = "-cert.pub";
         List<KeptCertificate> found = new ArrayList<>();
         for (Path f : of(posternHome, context)) {
             String name = f.getFileName().toString();
-            if (!name.startsWith(prefix) || !name.endsWith("-cert.pub")
+            if (!name.startsWith(prefix) || !name.endsWith(suffix)
                     || !Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
-            KeptIdentity kept = new KeptIdentity(f.resolveSibling(name.substring(0, name.length() - 9))); // "-cert.pub"
+            String key = name.substring(0, name.length() - suffix.length());
+            KeptIdentity kept = new KeptIdentity(f.resolveSibling(key));
             Optional<OpenSshCertificate> cert = kept.readCertificate();
             if (cert.isPresent() && kept.load(cert.get()).identity() != null) {
-                found.add(new KeptCertificate(name.substring(prefix.length(), name.length() - "-cert.pub".length()),
-                        cert.get().getSerial(), Instant.ofEpochSecond(Math.max(0, cert.get().getValidBefore()))));
+                found.add(new KeptCertificate(key.substring(prefix.length()), cert.get().getSerial(),
+                        Instant.ofEpochSecond(Math.max(0, cert.get().getValidBefore()))));
             }
         }
         return found;

@@ -28,9 +28,4 @@ public final class HttpClients {
         }
         return b.build();
     }
-
-    /** As {@link ClientTls#explain}. */
-    public static Optional<String> explain(Throwable error, String server, String repin) {
-        return ClientTls.explain(error, server, repin);
-    }
 }
