@@ -24,8 +24,14 @@ import java.util.function.UnaryOperator;
  */
 public final class AgentFixture implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The app's environment. SHLVL=1 keeps the test host's ~/.bashrc out of root's sessions: Debian's bash sources it
+     * when SSH_CLIENT is set and SHLVL is unset, as under sshd, and a root .bashrc that runs {@code pyenv init} made
+     * every session slow and, once a test had ended a session halfway through pyenv's rehash lock, made every later
+     * root login wait 60 s for that lock (seven agent tests timed out in one CI run).
+     */
     public static final Map<String, String> ENV = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
-            "APP_MARKER", "from-the-entrypoint", "LANG", "C");
+            "APP_MARKER", "from-the-entrypoint", "LANG", "C", "SHLVL", "1");
 
     public final Path dir;
     /** The user CA's private key; its public half ({@code user_ca.pub}) is the agent's --trusted-user-ca. */

@@ -46,6 +46,8 @@ public final class Processes {
                 // the program may exit without reading its input
             }
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                // a server under test in this JVM may be what hangs: its threads say where, before the kill
+                ThreadDump.toStandardError("command did not finish within " + timeout + ": " + command);
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 throw new AssertionError("command did not finish within " + timeout + ": " + command);
