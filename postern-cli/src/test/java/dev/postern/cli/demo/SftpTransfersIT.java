@@ -7,6 +7,7 @@ import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliRunner;
 import dev.postern.cli.Main;
 import dev.postern.common.Json;
+import dev.postern.testing.ThreadDump;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -81,6 +82,11 @@ class SftpTransfersIT {
     }
 
     private static void ok(CliRunner.Result r) {
+        if (r.exit() != 0) {
+            // the agent and gateway run in this JVM: one CI run saw the machine stop answering mid-class (the
+            // gateway's channel open timed out, then the machine was offline); their threads say why
+            ThreadDump.toStandardError("sftp failed: " + r);
+        }
         assertThat(r.exit()).as(r.toString()).isZero();
     }
 
