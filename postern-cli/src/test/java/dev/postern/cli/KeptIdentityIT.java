@@ -17,6 +17,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -347,6 +352,70 @@ class KeptIdentityIT {
         } finally {
             Processes.run(T, List.of("userdel", login));
         }
+    }
+
+    /**
+     * Consoles and {@code ssh config --write} started at the same moment while the kept certificate is missing: one
+     * of them issues it, the others wait and use that pair, and the key on disk is always the certificate's key (as
+     * ssh-keygen reads it, and stock ssh logs in with it). Before the lock each issued its own and the last key and the
+     * last certificate written could be different commands'. Links planted at the kept files' and the lock's names,
+     * owned by another user, are replaced, never followed.
+     */
+    @Test
+    void commandsStartedTogetherIssueOnceAndLeaveAMatchingPairNeverFollowingPlantedLinks() throws Exception {
+        console(me);
+        Path key = kept(me, "demo");
+        Path cert = Path.of(key + "-cert.pub");
+        Path lock = Path.of(key + ".lock");
+        Path victim = dir.resolve("victim");
+        Files.writeString(victim, "not yours\n");
+        Files.setAttribute(victim, "unix:uid", 1);
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 3; round++) {
+                for (Path p : List.of(key, cert, lock)) {
+                    Files.deleteIfExists(p);
+                    Files.createSymbolicLink(p, victim);
+                    Files.setAttribute(p, "unix:uid", 1, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                }
+                int before = issuedTo(ME).size();
+                CyclicBarrier start = new CyclicBarrier(threads);
+                List<Future<CliRunner.Result>> runs = new java.util.ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    String[] args = i % 2 == 0
+                            ? new String[] {"ssh", "console", "--app", "demo", "--machine", machine.id(), "-C", "true"}
+                            : new String[] {"ssh", "config", "--app", "demo", "--write"};
+                    runs.add(pool.submit(() -> {
+                        start.await(30, TimeUnit.SECONDS);
+                        return me.run(args);
+                    }));
+                }
+                for (Future<CliRunner.Result> run : runs) {
+                    CliRunner.Result r = run.get(2, TimeUnit.MINUTES);
+                    assertThat(r.exit()).as("round " + round + ": " + r).isZero();
+                }
+                assertThat(issuedTo(ME)).as("round " + round + ": one new certificate for four commands")
+                        .hasSize(before + 1);
+                assertThat(Files.readString(victim)).isEqualTo("not yours\n");
+                for (Path p : List.of(key, cert, lock)) {
+                    assertThat(Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as(p.toString()).isTrue();
+                }
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lock))).isEqualTo("rw-------");
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cert))).isEqualTo("rw-r--r--");
+                ProcessResult pub = Processes.run(T, List.of("ssh-keygen", "-y", "-f", key.toString()));
+                assertThat(pub.exitCode()).as(pub.toString()).isZero();
+                assertThat(pub.stdout().strip()).as("round " + round + ": the key beside the certificate is its key")
+                        .startsWith(OpenSshKeys.toLine(OpenSshKeys.readCertificate(cert).getCertPubKey()));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Path conf = me.posternHome().resolve("ssh/demo-demo.conf");
+        ProcessResult ssh = Processes.run(T, List.of("ssh", "-F", conf.toString(), machine.id() + ".vm.demo.internal",
+                "true"));
+        assertThat(ssh.exitCode()).as("stock ssh with the pair left: " + ssh).isZero();
     }
 
     /** A new local user (no password, no home of its own) named {@code prefix} + this JVM's pid; userdel it after. */
