@@ -9,6 +9,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,19 +46,59 @@ final class CountingRelay implements AutoCloseable {
         return connections.get();
     }
 
+    /**
+     * Holds the next connections until {@code count} of them wait together (or {@code bound} passed), then lets them
+     * all through at once: requests of several processes that would otherwise come one after another by chance meet.
+     */
+    void holdTogether(int count, Duration bound) {
+        gate = new Gate(new CountDownLatch(count), bound);
+    }
+
+    private record Gate(CountDownLatch latch, Duration bound) {
+    }
+
+    private volatile Gate gate;
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
                 connections.incrementAndGet();
-                Socket upstream = new Socket(target.getHost(), target.getPort());
                 open.add(client);
-                open.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                Gate g = gate;
+                if (g == null) {
+                    connect(client);
+                    continue;
+                }
+                g.latch().countDown();
+                Thread held = new Thread(() -> {
+                    try {
+                        g.latch().await(g.bound().toMillis(), TimeUnit.MILLISECONDS);
+                        connect(client);
+                    } catch (IOException | InterruptedException e) {
+                        closeQuietly(client);
+                    }
+                }, "relay-held");
+                held.setDaemon(true);
+                held.start();
             } catch (IOException e) {
                 return; // closed
             }
+        }
+    }
+
+    private void connect(Socket client) throws IOException {
+        Socket upstream = new Socket(target.getHost(), target.getPort());
+        open.add(upstream);
+        pump(client, upstream);
+        pump(upstream, client);
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 

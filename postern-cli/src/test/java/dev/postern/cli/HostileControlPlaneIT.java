@@ -196,7 +196,7 @@ class HostileControlPlaneIT {
 
     @Test
     void tokensCreateRefusesAJoinTokenWithShellSyntaxAndPrintsNoCommandLine() throws IOException {
-        plane.answer("POST /v1/orgs/acme/apps/web/join-tokens", new JoinTokenView("pjt_x$(touch " + marker + ")",
+        plane.answer("POST /v1/orgs/acme/apps/web/join-tokens", new JoinTokenView(7, "pjt_x$(touch " + marker + ")",
                 "acme", "web", 1, NOW));
         Map<Path, String> before = files();
         CliRunner.Result r = cli.run("tokens", "create", "machine", "--app", "web");

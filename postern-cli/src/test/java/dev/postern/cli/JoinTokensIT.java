@@ -140,6 +140,29 @@ class JoinTokensIT {
                 .singleElement().extracting(JoinTokenSummary::state).isEqualTo("active");
     }
 
+    @Test
+    void createPrintsTheNewTokensIdAndThatIdRevokesIt() throws Exception {
+        create(); // an older token, so the new one's id is not the only one listed
+        String text = ok(admin, "tokens", "create", "machine", "--app", "web");
+        String json = ok(admin, "tokens", "create", "machine", "--app", "web", "--json");
+        List<JoinTokenSummary> listed = summaries(ok(admin, "tokens", "list", "--app", "web", "--json"));
+        assertThat(listed).hasSize(3);
+        long jsonId = Json.mapper().readTree(json).get("id").asLong();
+        String jsonToken = Json.mapper().readTree(json).get("token").asText();
+        assertThat(jsonId).isEqualTo(listed.get(0).id());
+        assertThat(Json.mapper().readTree(json).get("agentCommand").asText()).contains(jsonToken)
+                .contains("postern agent --server");
+        long textId = listed.get(1).id();
+        assertThat(text).contains("Join token " + textId + " for app web in org acme")
+                .contains("postern tokens revoke " + textId);
+        ok(admin, "tokens", "revoke", String.valueOf(textId));
+        assertThat(join(TOKEN.matcher(text).results().findFirst().orElseThrow().group(1)).statusCode())
+                .isEqualTo(401);
+        assertThat(join(jsonToken).statusCode()).isEqualTo(201);
+        assertThat(summaries(ok(admin, "tokens", "list", "--app", "web", "--json"))).extracting(JoinTokenSummary::state)
+                .containsExactly("used up", "revoked", "active");
+    }
+
     private CliRunner invited(String email, String org) {
         String added = ok(admin, "members", "add", "--org", org, "--email", email);
         return loginWith(email, added);

@@ -17,6 +17,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -347,6 +352,105 @@ class KeptIdentityIT {
         } finally {
             Processes.run(T, List.of("userdel", login));
         }
+    }
+
+    /**
+     * Consoles and {@code ssh config --write} started at the same moment while the kept certificate is missing: one
+     * of them issues it, the others wait and use that pair, and the key on disk is always the certificate's key (as
+     * ssh-keygen reads it, and stock ssh logs in with it). Before the lock each issued its own and the last key and the
+     * last certificate written could be different commands'. Links planted at the kept files' and the lock's names,
+     * owned by another user, are replaced, never followed. Threads of this JVM here; processes in the next test.
+     */
+    @Test
+    void commandsStartedTogetherIssueOnceAndLeaveAMatchingPairNeverFollowingPlantedLinks() throws Exception {
+        console(me);
+        for (int round = 0; round < 3; round++) {
+            together("round " + round, 4, true, args -> {
+                CliRunner.Result r = me.run(args);
+                return new Ran(r.exit(), r.toString());
+            });
+        }
+        Path conf = me.posternHome().resolve("ssh/demo-demo.conf");
+        ProcessResult ssh = Processes.run(T, List.of("ssh", "-F", conf.toString(), machine.id() + ".vm.demo.internal",
+                "true"));
+        assertThat(ssh.exitCode()).as("stock ssh with the pair left: " + ssh).isZero();
+    }
+
+    /**
+     * As above with a JVM per console: the OS file lock, not this JVM's own, keeps them apart. The facts are cached, so
+     * each console's only request is the issuance; the relay lets those through only together, so without the lock
+     * three consoles each issue one (and pass the relay at once); with it one asks, and the others use its pair.
+     */
+    @Test
+    void processesStartedTogetherIssueOnceAndLeaveAMatchingPair() throws Exception {
+        console(me);
+        java.util.Map<String, String> env = java.util.Map.of("HOME", me.home().toString(), "POSTERN_HOME",
+                me.posternHome().toString());
+        relay.holdTogether(3, Duration.ofSeconds(8));
+        together("processes", 3, false, args -> {
+            ProcessResult r = Processes.run(Duration.ofSeconds(90), HostCli.java(List.of("-XX:TieredStopAtLevel=1",
+                    "-Xmx128m"), args), null, env, null);
+            return new Ran(r.exitCode(), r.toString());
+        });
+    }
+
+    private record Ran(int exit, String text) {
+    }
+
+    private interface Command {
+        Ran run(String... args) throws Exception;
+    }
+
+    /**
+     * Plants links (another user's) at the kept files' names, starts {@code count} commands at once (consoles, and
+     * {@code withConfig} every other one {@code ssh config --write}) and checks what they leave: one new certificate, a matching 0600 pair,
+     * no link followed.
+     */
+    private void together(String what, int count, boolean withConfig, Command command) throws Exception {
+        Path key = kept(me, "demo");
+        Path cert = Path.of(key + "-cert.pub");
+        Path lock = Path.of(key + ".lock");
+        Path victim = dir.resolve("victim");
+        Files.writeString(victim, "not yours\n");
+        Files.setAttribute(victim, "unix:uid", 1);
+        for (Path p : List.of(key, cert, lock)) {
+            Files.deleteIfExists(p);
+            Files.createSymbolicLink(p, victim);
+            Files.setAttribute(p, "unix:uid", 1, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
+        int before = issuedTo(ME).size();
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            CyclicBarrier start = new CyclicBarrier(count);
+            List<Future<Ran>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String[] args = i % 2 == 0 || !withConfig
+                        ? new String[] {"ssh", "console", "--app", "demo", "--machine", machine.id(), "-C", "true"}
+                        : new String[] {"ssh", "config", "--app", "demo", "--write"};
+                runs.add(pool.submit(() -> {
+                    start.await(30, TimeUnit.SECONDS);
+                    return command.run(args);
+                }));
+            }
+            for (Future<Ran> run : runs) {
+                Ran r = run.get(2, TimeUnit.MINUTES);
+                assertThat(r.exit()).as(what + ": " + r.text()).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(issuedTo(ME)).as(what + ": one new certificate for " + count + " commands").hasSize(before + 1);
+        assertThat(Files.readString(victim)).isEqualTo("not yours\n");
+        for (Path p : List.of(key, cert, lock)) {
+            assertThat(Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as(p.toString()).isTrue();
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lock))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cert))).isEqualTo("rw-r--r--");
+        ProcessResult pub = Processes.run(T, List.of("ssh-keygen", "-y", "-f", key.toString()));
+        assertThat(pub.exitCode()).as(pub.toString()).isZero();
+        assertThat(pub.stdout().strip()).as(what + ": the key beside the certificate is its key")
+                .startsWith(OpenSshKeys.toLine(OpenSshKeys.readCertificate(cert).getCertPubKey()));
     }
 
     /** A new local user (no password, no home of its own) named {@code prefix} + this JVM's pid; userdel it after. */

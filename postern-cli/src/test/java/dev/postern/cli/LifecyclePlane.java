@@ -43,7 +43,16 @@ final class LifecyclePlane implements AutoCloseable {
 
     /** Joins a machine in this JVM on the plane's clock and waits (bounded) until its tunnel is up. */
     InProcessMachine machine(String name) {
-        InProcessMachine m = InProcessMachine.join(plane.baseUrl(), token(1), dir.resolve(name), clock);
+        return join(name, token(1));
+    }
+
+    /** As {@link #machine(String)}, of app {@code demo} in {@code org} (which the test made, with such an app). */
+    InProcessMachine machine(String name, String org) {
+        return join(name, MachinesIT.token(ok(admin, "tokens", "create", "machine", "--app", "demo", "--org", org)));
+    }
+
+    private InProcessMachine join(String name, String token) {
+        InProcessMachine m = InProcessMachine.join(plane.baseUrl(), token, dir.resolve(name), clock);
         MachineProcesses.awaitTrue(Duration.ofSeconds(20), () -> m.agent().tunnelOnline(), "tunnel of " + name);
         return m;
     }

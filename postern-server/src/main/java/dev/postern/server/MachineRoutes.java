@@ -85,14 +85,17 @@ final class MachineRoutes {
         String token = JOIN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
         Instant now = clock.instant();
         Instant expires = now.plusSeconds(req.ttlSeconds());
-        store.inTransaction(tx -> {
-            tx.machines().createJoinToken(new JoinToken(Secrets.hash(token), scope.org().id(), a.id(), req.uses(),
-                    expires, caller.email(), now));
+        long id = store.inTransaction(tx -> {
+            String hash = Secrets.hash(token);
+            tx.machines().createJoinToken(new JoinToken(hash, scope.org().id(), a.id(), req.uses(), expires,
+                    caller.email(), now));
+            // the id 'postern tokens revoke ID' takes, given with the token so it can be revoked without a listing
+            long made = tx.joinTokens().byHash(hash).orElseThrow().id();
             audit.record(tx, caller, scope.org().name(), "join-token.create", a.name(),
-                    "uses=" + req.uses() + " expires=" + expires);
-            return null;
+                    "id=" + made + " uses=" + req.uses() + " expires=" + expires);
+            return made;
         });
-        ctx.status(201).json(new JoinTokenView(token, scope.org().name(), a.name(), req.uses(), expires));
+        ctx.status(201).json(new JoinTokenView(id, token, scope.org().name(), a.name(), req.uses(), expires));
     }
 
     private void join(Context ctx) {

@@ -1,6 +1,11 @@
 package dev.postern.cli.client;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.OpenOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -80,6 +85,37 @@ public final class PrivateFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Opens (creating it 0600 when missing) a lock file of this user's, for {@link java.nio.channels.FileChannel#lock}:
+     * never through a link. Anything else at that name (a link, a directory, someone else's file) is removed first,
+     * not followed or opened: in a directory others cannot write only this user (or root) could have put it there.
+     */
+    public static FileChannel openLock(Path file) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !ownRegularFile(file)) {
+                Files.delete(file); // unlinks a link itself, never its target
+            }
+            try {
+                return FileChannel.open(file, Set.<OpenOption>of(StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PRIVATE));
+            } catch (FileAlreadyExistsException e) {
+                try {
+                    return FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                } catch (FileSystemException gone) {
+                    // removed or swapped for a link between the two calls (O_NOFOLLOW refuses a link): start again
+                    if (attempt >= 3) {
+                        throw gone;
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean ownRegularFile(Path file) throws IOException {
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                && (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS) == myUid();
     }
 
     private static Optional<String> check(Path path, int me, Set<PosixFilePermission> forbidden, String what)

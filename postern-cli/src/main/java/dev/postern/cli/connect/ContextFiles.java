@@ -31,7 +31,8 @@ public final class ContextFiles {
     }
 
     /**
-     * Every file {@code context} keeps here: its kept keys and certificates of every org and its cached facts,
+     * Every file {@code context} keeps here: its kept keys, certificates and their lock files of every org and its
+     * cached facts,
      * those that exist. For {@code auth logout}: a logged-out context leaves no key that still logs in for hours.
      * Only names this class makes are matched, so another context's files (one whose name starts like this one's)
      * are never among them.
@@ -50,8 +51,9 @@ public final class ContextFiles {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(ssh, f -> f.getFileName().toString()
                 .startsWith(prefix))) {
             for (Path f : files) {
-                // what follows is an org name (no '_'), alone or with "-cert.pub"
-                String org = f.getFileName().toString().substring(prefix.length()).replaceFirst("-cert\\.pub$", "");
+                // what follows is an org name (no '_'), alone or with "-cert.pub" or ".lock" (KeptLock)
+                String org = f.getFileName().toString().substring(prefix.length())
+                        .replaceFirst("(-cert\\.pub|\\.lock)$", "");
                 if (SshSyntax.name(org).isPresent()) {
                     found.add(f);
                 }

@@ -98,8 +98,18 @@ public final class Identities {
                 return held.get();
             }
         }
-        Optional<UserIdentity> issued = issueKept(session, kept, owner, app, user, keptCert, facts.defaultLogin(), now,
-                false);
+        Optional<UserIdentity> issued;
+        try (KeptLock lock = KeptLock.take(kept.key())) {
+            // another command may have issued it while this one waited: then that pair serves, and no second one
+            // is issued (a refused login asks for a new one whatever is on disk)
+            Optional<OpenSshCertificate> onDisk = renew ? Optional.empty() : kept.readCertificate();
+            Optional<UserIdentity> fits = onDisk.flatMap(c -> fitting(kept, c, owner, app, user, now));
+            if (fits.isPresent()) {
+                return fits.get();
+            }
+            issued = issueKept(session, kept, owner, app, user, onDisk.or(() -> keptCert), facts.defaultLogin(), now,
+                    false);
+        }
         UserIdentity identity = issued.orElseGet(() -> fresh(session, owner.org(), app, user));
         String using = issued.isPresent() ? "using a new " + KEPT_HOURS + "-hour certificate in " + kept.key()
                 : "using a new " + FRESH_HOURS + "-hour certificate for app " + app;
@@ -120,18 +130,32 @@ public final class Identities {
         Owner owner = new Owner(facts.org(), session.context().email(), facts.userCaKey(), facts.revocations());
         KeptIdentity kept = new KeptIdentity(ContextFiles.keptKey(env.posternHome(), session.context().name(),
                 facts.org()));
-        Optional<OpenSshCertificate> cert = kept.readCertificate();
-        if (cert.isPresent() && unfit(cert.get(), owner, user, now).or(() -> unfitFor(cert.get(), app)).isEmpty()) {
-            KeptIdentity.Loaded loaded = kept.load(cert.get());
-            if (loaded.identity() != null) {
-                return loaded.identity();
-            }
+        Optional<UserIdentity> fits = kept.readCertificate().flatMap(c -> fitting(kept, c, owner, app, user, now));
+        if (fits.isPresent()) {
+            return fits.get();
         }
-        return issueKept(session, kept, owner, app, user, cert, facts.defaultLogin(), now, true).orElseThrow(() ->
+        try (KeptLock lock = KeptLock.take(kept.key())) {
+            Optional<OpenSshCertificate> cert = kept.readCertificate();
+            fits = cert.flatMap(c -> fitting(kept, c, owner, app, user, now));
+            return fits.isPresent() ? fits.get() : issueKept(session, kept, owner, app, user, cert,
+                    facts.defaultLogin(), now, true).orElseThrow(() ->
                 CliException.usage("org " + facts.org() + " will not give " + owner.email() + " one certificate for"
                         + " every app they may reach that names app " + app + " and login " + user + " (do the grants"
                         + " share that login?); use 'postern ssh console --app " + app + "', or 'postern ssh issue "
                         + facts.org() + " ./key --app " + app + " -u " + user + "' and ssh -i ./key"));
+        }
+    }
+
+    /**
+     * The kept pair when {@code cert} fits and the key file beside it is this certificate's key (read after it: a
+     * pair from before the lock, or half-replaced, has another key and is issued again).
+     */
+    private static Optional<UserIdentity> fitting(KeptIdentity kept, OpenSshCertificate cert, Owner owner, String app,
+                                                  String user, Instant now) {
+        if (unfit(cert, owner, user, now).or(() -> unfitFor(cert, app)).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(kept.load(cert).identity());
     }
 
     /** The first {@code id_postern*} key in {@code sshDir} whose certificate fits {@code app} (null: any). */

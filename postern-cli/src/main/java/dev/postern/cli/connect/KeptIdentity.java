@@ -9,10 +9,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -44,14 +47,17 @@ record KeptIdentity(Path key) {
      * than {@link #MAX_CERTIFICATE}.
      */
     Optional<OpenSshCertificate> readCertificate() {
-        if (!Files.isRegularFile(certificate())) {
-            return Optional.empty();
+        if (!Files.isRegularFile(certificate(), LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty(); // a link, or a FIFO that would block the read
         }
-        try {
-            if (Files.size(certificate()) > MAX_CERTIFICATE) {
+        // never through a link: the bytes read are the file's own (O_NOFOLLOW), at most one byte past the limit
+        try (InputStream in = Files.newInputStream(certificate(), LinkOption.NOFOLLOW_LINKS)) {
+            byte[] bytes = in.readNBytes((int) MAX_CERTIFICATE + 1);
+            if (bytes.length > MAX_CERTIFICATE) {
                 return Optional.empty();
             }
-            return Optional.of(OpenSshKeys.readCertificate(certificate()));
+            List<PublicKey> keys = OpenSshKeys.parsePublicKeys(new String(bytes, StandardCharsets.UTF_8));
+            return keys.size() == 1 && keys.get(0) instanceof OpenSshCertificate c ? Optional.of(c) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -66,7 +72,7 @@ record KeptIdentity(Path key) {
         if (untrusted.isPresent()) {
             return new Loaded(null, untrusted.get());
         }
-        try (InputStream in = Files.newInputStream(key)) {
+        try (InputStream in = Files.newInputStream(key, LinkOption.NOFOLLOW_LINKS)) {
             Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(key.toString()), in,
                     null);
             Iterator<KeyPair> it = pairs == null ? null : pairs.iterator();

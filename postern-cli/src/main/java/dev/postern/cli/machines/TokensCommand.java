@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.io.PrintStream;
+import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,7 +53,9 @@ public final class TokensCommand implements Runnable {
                        description = "how many machines may join with it, 1..1000 (default ${DEFAULT-VALUE})") int uses,
                @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h",
                        description = "how long it is valid: 30m, 1h, 7d, ... up to 30d (default ${DEFAULT-VALUE})")
-               String ttl) {
+               String ttl,
+               @Option(names = "--json", description = "Print JSON: id, token, org, app, uses, expiresAt, "
+                       + "agentCommand.") boolean json) {
         if (!"machine".equals(kind)) {
             throw CliException.usage("unknown token kind '" + kind + "'; the only kind is 'machine', e.g. "
                     + "'postern tokens create machine --app web'");
@@ -69,16 +72,33 @@ public final class TokensCommand implements Runnable {
         // the token is printed inside a shell command line the person copies: nothing but pjt_ and base64url
         String secret = ServerAnswers.of(session.api()).token("join token", token == null ? null : token.token(),
                 "pjt_");
+        SharedServer server = SharedServer.of(session);
+        String agent = "POSTERN_JOIN_TOKEN=" + secret + " postern agent --server " + server.url() + server.pinFlag()
+                + " --data /var/lib/postern";
+        // id 0: a server from before the id was part of the answer; 'tokens list' shows it
+        String revoke = token.id() > 0 ? "postern tokens revoke " + token.id()
+                : "postern tokens list --app " + a + " --org " + o + "', then 'postern tokens revoke ID";
         PrintStream out = env.out();
-        out.println("Join token for app " + a + " in org " + o + " (" + token.uses()
-                + (token.uses() == 1 ? " machine" : " machines") + ", expires " + Output.time(token.expiresAt()) + "):");
+        if (json) {
+            Output.json(out, new Created(token.id() > 0 ? token.id() : null, secret, o, a, token.uses(),
+                    token.expiresAt(), agent));
+            return ExitCodes.OK;
+        }
+        out.println("Join token " + (token.id() > 0 ? token.id() + " " : "") + "for app " + a + " in org " + o + " ("
+                + token.uses() + (token.uses() == 1 ? " machine" : " machines") + ", expires "
+                + Output.time(token.expiresAt()) + "):");
         out.println(secret);
         out.println();
         out.println("On the machine, run:");
-        SharedServer server = SharedServer.of(session);
-        out.println("POSTERN_JOIN_TOKEN=" + secret + " postern agent --server " + server.url() + server.pinFlag()
-                + " --data /var/lib/postern");
+        out.println(agent);
+        out.println();
+        out.println("To revoke it before it is used up: '" + revoke + "'");
         return ExitCodes.OK;
+    }
+
+    /** What {@code tokens create --json} prints; {@code id} null when the server did not say. */
+    record Created(Long id, String token, String org, String app, int uses, Instant expiresAt,
+                   String agentCommand) {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,

@@ -3,6 +3,7 @@ package dev.postern.cli.ssh;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
+import dev.postern.cli.client.ApiException;
 import dev.postern.cli.client.Printable;
 import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.SshSyntax;
@@ -14,7 +15,10 @@ import dev.postern.cli.connect.Identities;
 import dev.postern.cli.connect.OrgFacts;
 import dev.postern.cli.connect.UserIdentity;
 import dev.postern.cli.orgs.Names;
+import dev.postern.cli.machines.Machines;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -24,7 +28,8 @@ import picocli.CommandLine.Option;
 /** {@code postern ssh config --app A [--org O] [--write]}: ssh_config and known_hosts for stock OpenSSH. */
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = {"Print (or --write) an ssh_config for the app's machines, for stock ssh, scp, sftp, rsync -e ssh.",
-            "Machines are <id>.vm.<app>.internal and <app>.internal, reached through the gateway (ProxyJump),",
+            "Machines are <id>.vm.<app>.internal, any one of them <app>.<org>.internal (and <app>.internal while no",
+            "other org of yours has an app of that name), reached through the gateway (ProxyJump),",
             "checked strictly against the org's host CA. With --write, the key is the one Postern keeps for this login",
             "and org (~/.postern/ssh/id_<context>_<org>, an 8-hour certificate renewed by console and by --write)."})
 final class ConfigCommand implements Callable<Integer> {
@@ -85,25 +90,57 @@ final class ConfigCommand implements Callable<Integer> {
         }
         // removed machines' host keys, refused by ssh even with a valid certificate
         String known = text.knownHostsText() + RevokedHostLines.text(facts.revokedHostKeys());
+        List<String> machineIds = machineIds(session, answers, o, a);
+        List<Path> otherOrgs;
+        try {
+            otherOrgs = SshConfigFiles.otherOrgs(dir, o, a);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILURE, "cannot read " + dir + ": " + e.getMessage(), e);
+        }
+        // the short names only while no other org's config of this app name could claim them too
+        String config = text.config(machineIds, otherOrgs.isEmpty());
         PrintStream out = env.out();
         if (!write) {
-            out.print(text.config());
+            out.print(config);
             out.println();
             out.println("# known_hosts (" + text.knownHosts() + "), written by --write:");
             known.lines().forEach(l -> out.println("#   " + l));
             return ExitCodes.OK;
         }
-        Path conf = dir.resolve(o + "-" + a + ".conf");
+        Path conf = SshConfigFiles.target(dir, o, a);
         UserIdentity identity = Identities.kept(env, session, facts, a, login);
-        new FilePair(dir, conf, text.config(), text.knownHosts(), known).write();
+        new FilePair(dir, conf, config, text.knownHosts(), known).write();
         cache.save();
         out.println("Wrote " + conf + " and " + text.knownHosts() + ".");
+        for (Path other : otherOrgs) {
+            try {
+                if (SshConfigFiles.demote(other)) {
+                    out.println("Took " + a + ".internal and *.vm." + a + ".internal out of " + other + " too: app " + a
+                            + " is in several of your orgs. Use " + text.orgAppAlias() + " or a machine's name.");
+                }
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.FAILURE, "cannot rewrite " + other + " (" + e.getMessage() + "); it "
+                        + "still claims " + a + ".internal for another org: remove it or its Include line", e);
+            }
+        }
         out.println("Add this line at the top of ~/.ssh/config (or use 'ssh -F " + conf + "'):");
         out.println("Include " + conf);
         out.println("Key: " + key + " (certificate serial " + identity.certificate().getSerial() + ", valid until "
                 + Output.time(Instant.ofEpochSecond(identity.certificate().getValidBefore())) + "; renewed by 'postern ssh"
                 + " console' and by running this again)");
-        out.println("Try: ssh " + a + ".internal hostname");
+        out.println("Try: ssh " + (otherOrgs.isEmpty() ? a + ".internal" : text.orgAppAlias()) + " hostname");
         return ExitCodes.OK;
+    }
+
+    /** The app's machines, named in the config; none when the server will not list them to this person. */
+    private static List<String> machineIds(Session session, ServerAnswers answers, String org, String app) {
+        try {
+            return Machines.list(session, org, app).stream().map(m -> answers.machineId("machine id", m.id())).toList();
+        } catch (ApiException e) {
+            if (e.status() == 403) {
+                return List.of(); // the certificate request below says why, in the server's words
+            }
+            throw e;
+        }
     }
 }

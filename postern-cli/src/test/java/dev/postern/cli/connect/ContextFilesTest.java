@@ -52,11 +52,12 @@ class ContextFilesTest {
         Path ssh = Files.createDirectories(tmp.resolve("ssh"));
         Files.createDirectories(tmp.resolve("cache"));
         List<Path> mine = List.of(ContextFiles.keptKey(tmp, "a", "acme"), ContextFiles.keptKey(tmp, "a", "x-1"),
-                Path.of(ContextFiles.keptKey(tmp, "a", "acme") + "-cert.pub"), ContextFiles.facts(tmp, "a"));
+                Path.of(ContextFiles.keptKey(tmp, "a", "acme") + "-cert.pub"), ContextFiles.facts(tmp, "a"),
+                KeptLock.file(ContextFiles.keptKey(tmp, "a", "acme")));
         // contexts whose file names start with "id_a_" too, and files no context keeps
         List<Path> others = List.of(ContextFiles.keptKey(tmp, "a_b", "acme"), ContextFiles.keptKey(tmp, "a:b", "acme"),
                 ContextFiles.facts(tmp, "a_b"), ssh.resolve("id_a_acme.bak"), ssh.resolve("id_a_"),
-                ssh.resolve("id_a_acme-cert.pub.tmp"), ssh.resolve("id_ab_acme"));
+                ssh.resolve("id_a_acme-cert.pub.tmp"), ssh.resolve("id_ab_acme"), ssh.resolve("id_a_acme.lock.tmp"));
         for (Path p : mine) {
             Files.writeString(p, "x");
         }
