@@ -1,5 +1,8 @@
 package dev.postern.cli.client;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.common.tls.ClientTls;
 import dev.postern.common.tls.Fingerprint;
@@ -9,6 +12,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +27,8 @@ import javax.net.ssl.SSLSocketFactory;
  * The first TLS handshake of a client command, begun on a second thread as soon as the command line is known, while
  * picocli builds the command and the command reads its files: in a fresh C1-only JVM the first handshake is most of
  * a {@code machines list} (its classes, the JDK's first https URL, the EC arithmetic run cold), and the machine has
- * two cores. The warm-up reads the selected login context itself, and only a pinned {@code https://} one is warmed.
+ * two cores. The warm-up reads the selected login context itself (config.json, trusted as {@link ConfigFile#read}
+ * trusts it, with a streaming parser), and only a pinned {@code https://} one is warmed.
  * It makes the socket factory (the pinned trust, {@link ClientTls}) that the command's requests then use, connects,
  * and completes one handshake with the pinned key, and closes: it sends no HTTP request and no token, so a server
  * that presents another key gets nothing from it (the handshake fails on the pin, the warm-up ends quietly, and the
@@ -85,11 +91,15 @@ public final class TlsWarmup implements AutoCloseable {
             // file too, and the two would only wait for each other on Jackson's classes
             SSLContext.getInstance("TLS");
             // the context as the command will select it; anything wrong with it is the command's to say
-            SavedContext context = Session.selected(env);
-            Optional<Fingerprint> pinned = context.pin();
-            String url = ClientConfig.normalizeServer(context.server());
+            Optional<String[]> selected = serverAndPin(new ConfigFile(env.posternHome()).readTrusted(),
+                    env.variable(Session.CONTEXT_VARIABLE));
+            if (selected.isEmpty()) {
+                return;
+            }
+            String url = ClientConfig.normalizeServer(selected.get()[0]);
+            Optional<Fingerprint> pinned = Optional.of(Fingerprint.parse("fingerprint", selected.get()[1]));
             URI uri = URI.create(url);
-            if (pinned.isEmpty() || !"https".equals(uri.getScheme())) {
+            if (!"https".equals(uri.getScheme())) {
                 return;
             }
             SSLSocketFactory sockets = ClientTls.socketFactory(pinned);
@@ -106,6 +116,56 @@ public final class TlsWarmup implements AutoCloseable {
             known.countDown();
             done.countDown();
         }
+    }
+
+    /**
+     * The server and pin of the context {@code named} (else the current one) in config.json's bytes, with
+     * jackson-core's streaming parser: Jackson's data binding takes ~0.1 s to start in a fresh JVM, which the command's
+     * thread pays anyway (it reads the file again, and only a match of server and pin lets the warm-up serve it).
+     */
+    static Optional<String[]> serverAndPin(byte[] json, Optional<String> named) throws IOException {
+        String current = null;
+        List<String[]> contexts = new ArrayList<>();
+        try (JsonParser p = new JsonFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("current") && value == JsonToken.VALUE_STRING) {
+                    current = p.getText();
+                } else if (field.equals("contexts") && value == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        contexts.add(context(p));
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+        String wanted = named.orElse(current);
+        return contexts.stream().filter(c -> c[0] != null && c[0].equals(wanted) && c[1] != null && c[2] != null)
+                .map(c -> new String[] {c[1], c[2]}).findFirst();
+    }
+
+    /** name, server, fingerprint of the context object the parser is at. */
+    private static String[] context(JsonParser p) throws IOException {
+        String[] c = new String[3];
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            if (p.nextToken() != JsonToken.VALUE_STRING) {
+                p.skipChildren();
+                continue;
+            }
+            switch (field) {
+                case "name" -> c[0] = p.getText();
+                case "server" -> c[1] = p.getText();
+                case "fingerprint" -> c[2] = p.getText();
+                default -> { }
+            }
+        }
+        return c;
     }
 
     private void handshake(SSLSocketFactory sockets, URI uri) throws IOException {

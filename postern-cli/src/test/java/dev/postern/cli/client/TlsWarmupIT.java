@@ -148,6 +148,23 @@ class TlsWarmupIT {
         }
     }
 
+    @Test
+    void theWarmupReadsTheContextTheCommandSelects() throws Exception {
+        SavedContext a = new SavedContext("a", "https://a.example:7443", "a@example.com", TOKEN, null, realPin.value());
+        SavedContext b = new SavedContext("b", "https://b.example:7443", "a@example.com", TOKEN, "acme",
+                impostorPin.value());
+        SavedContext plain = new SavedContext("c", "https://c.example", "a@example.com", TOKEN, null);
+        ConfigFile file = new ConfigFile(home.resolve(".postern"));
+        file.write(new SavedContexts("a", List.of(a, b, plain)));
+        byte[] json = file.readTrusted();
+        assertThat(TlsWarmup.serverAndPin(json, java.util.Optional.empty())).hasValueSatisfying(v ->
+                assertThat(v).containsExactly("https://a.example:7443", realPin.value()));
+        assertThat(TlsWarmup.serverAndPin(json, java.util.Optional.of("b"))).hasValueSatisfying(v ->
+                assertThat(v).containsExactly("https://b.example:7443", impostorPin.value()));
+        assertThat(TlsWarmup.serverAndPin(json, java.util.Optional.of("c"))).isEmpty();
+        assertThat(TlsWarmup.serverAndPin(json, java.util.Optional.of("nope"))).isEmpty();
+    }
+
     /** No warm-up thread is left (bounded wait: it ends once its socket is closed). */
     private static void assertWarmupGone() throws InterruptedException {
         for (int i = 0; i < 100 && warmupThread() != null; i++) {
