@@ -1,5 +1,6 @@
 package dev.postern.cli;
 
+import dev.postern.cli.client.TlsWarmup;
 import dev.postern.common.EnvFlag;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -10,19 +11,31 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything a command may take from the outside world: environment variables, standard streams and the
- * clock. Tests pass their own so commands run in-process without touching the real ~/.postern or ~/.ssh.
+ * Everything a command may take from the outside world: environment variables, standard streams, the clock, and
+ * the TLS handshake begun for it in the background ({@link TlsWarmup}, {@code NONE} unless {@link Main#run} began
+ * one). Tests pass their own so commands run in-process without touching the real ~/.postern or ~/.ssh.
  *
  * <pre>{@code Main.run(new CliEnvironment(Map.of("HOME", tmp.toString()), System.in, out, err, clock), "orgs", "list")}</pre>
  */
 public record CliEnvironment(Map<String, String> variables, InputStream in, PrintStream out, PrintStream err,
-                             Clock clock) {
+                             Clock clock, TlsWarmup warmup) {
     public CliEnvironment {
         variables = Map.copyOf(variables);
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(err, "err");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(warmup, "warmup");
+    }
+
+    public CliEnvironment(Map<String, String> variables, InputStream in, PrintStream out, PrintStream err,
+            Clock clock) {
+        this(variables, in, out, err, clock, TlsWarmup.NONE);
+    }
+
+    /** This environment with {@code warmup}'s handshake for its commands' requests. */
+    public CliEnvironment withWarmup(TlsWarmup warmup) {
+        return new CliEnvironment(variables, in, out, err, clock, warmup);
     }
 
     /** The environment of this process: its variables, System streams and the system clock. */

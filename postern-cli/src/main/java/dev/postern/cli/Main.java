@@ -3,6 +3,7 @@ package dev.postern.cli;
 import dev.postern.cli.audit.AuditCommand;
 import dev.postern.cli.auth.AuthCommand;
 import dev.postern.cli.client.Printable;
+import dev.postern.cli.client.TlsWarmup;
 import dev.postern.cli.demo.DemoCommand;
 import dev.postern.cli.machines.MachinesCommand;
 import dev.postern.cli.machines.TokensCommand;
@@ -63,7 +64,10 @@ public final class Main {
             env.err().flush();
             return e.exitCode();
         }
-        return execute(global.env(), global.args());
+        // the first TLS handshake, on the second core while picocli builds the command (TlsWarmup: why)
+        try (TlsWarmup warmup = TlsWarmup.start(global.env(), global.args())) {
+            return execute(global.env().withWarmup(warmup), global.args());
+        }
     }
 
     private static int execute(CliEnvironment env, String... args) {

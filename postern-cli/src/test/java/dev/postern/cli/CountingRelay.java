@@ -16,16 +16,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay on a loopback port in front of the control plane's API that counts the connections made through it,
- * so a test can tell that a command asked the control plane nothing (each CLI run opens its own connections).
+ * so a test can tell that a command asked the control plane nothing (each CLI run opens its own connections). It can
+ * also send each connection elsewhere ({@link #switching}), as someone in between would, and hold connections so
+ * that several meet ({@link #holdTogether}).
  */
-final class CountingRelay implements AutoCloseable {
+public final class CountingRelay implements AutoCloseable {
     private final ServerSocket server;
-    private final URI target;
+    private final List<URI> targets;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
-    private CountingRelay(URI target) throws IOException {
-        this.target = target;
+    private CountingRelay(List<URI> targets) throws IOException {
+        this.targets = List.copyOf(targets);
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::acceptLoop, "relay-accept");
         accept.setDaemon(true);
@@ -34,15 +36,20 @@ final class CountingRelay implements AutoCloseable {
 
     /** A relay to {@code baseUrl} ({@code http://127.0.0.1:PORT}). */
     static CountingRelay to(String baseUrl) throws IOException {
-        return new CountingRelay(URI.create(baseUrl));
+        return new CountingRelay(List.of(URI.create(baseUrl)));
     }
 
-    /** The URL to log in with: the relay's port, the target's scheme and host. */
-    String url() {
-        return target.getScheme() + "://127.0.0.1:" + server.getLocalPort();
+    /** A relay whose n-th connection goes to the n-th of {@code baseUrls}, and every later one to the last. */
+    public static CountingRelay switching(List<String> baseUrls) throws IOException {
+        return new CountingRelay(baseUrls.stream().map(URI::create).toList());
     }
 
-    int connections() {
+    /** The URL to log in with: the relay's port, the (first) target's scheme and host. */
+    public String url() {
+        return targets.get(0).getScheme() + "://127.0.0.1:" + server.getLocalPort();
+    }
+
+    public int connections() {
         return connections.get();
     }
 
@@ -63,18 +70,18 @@ final class CountingRelay implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                connections.incrementAndGet();
+                URI target = targets.get(Math.min(connections.getAndIncrement(), targets.size() - 1));
                 open.add(client);
                 Gate g = gate;
                 if (g == null) {
-                    connect(client);
+                    connect(client, target);
                     continue;
                 }
                 g.latch().countDown();
                 Thread held = new Thread(() -> {
                     try {
                         g.latch().await(g.bound().toMillis(), TimeUnit.MILLISECONDS);
-                        connect(client);
+                        connect(client, target);
                     } catch (IOException | InterruptedException e) {
                         closeQuietly(client);
                     }
@@ -87,7 +94,7 @@ final class CountingRelay implements AutoCloseable {
         }
     }
 
-    private void connect(Socket client) throws IOException {
+    private void connect(Socket client, URI target) throws IOException {
         Socket upstream = new Socket(target.getHost(), target.getPort());
         open.add(upstream);
         pump(client, upstream);

@@ -54,9 +54,20 @@ public final class ApiClient {
      *     empty: the system's trusted CAs and hostname verification
      */
     public ApiClient(String baseUrl, String token, Optional<Fingerprint> pin) {
+        this(baseUrl, token, pin, TlsWarmup.NONE);
+    }
+
+    /**
+     * As {@link #ApiClient(String, String, Optional)}, with the TLS sockets of {@code warmup} when it was begun for
+     * this very server and pin (else it is not used).
+     */
+    public ApiClient(String baseUrl, String token, Optional<Fingerprint> pin, TlsWarmup warmup) {
         this.baseUrl = ClientConfig.normalizeServer(baseUrl);
         this.token = token;
-        this.http = new BlockingHttp(pin, CONNECT_TIMEOUT, REQUEST_TIMEOUT, MAX_ANSWER);
+        Optional<TlsWarmup> warm = warmup.forServer(this.baseUrl, pin);
+        this.http = warm.isPresent()
+                ? new BlockingHttp(warm.get(), CONNECT_TIMEOUT, REQUEST_TIMEOUT, MAX_ANSWER)
+                : new BlockingHttp(pin, CONNECT_TIMEOUT, REQUEST_TIMEOUT, MAX_ANSWER);
     }
 
     public String baseUrl() {

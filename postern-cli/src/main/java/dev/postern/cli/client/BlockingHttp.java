@@ -12,6 +12,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.HttpsURLConnection;
@@ -51,6 +52,8 @@ final class BlockingHttp {
         System.setProperty("http.keepAlive", "false");
         // read at each Negotiate challenge; unset, HTTP's SPNEGO takes the ticket cache (kinit) by default
         System.setProperty("javax.security.auth.useSubjectCredsOnly", "true");
+        // a pinned connection never reads the system trust store (DefaultTlsOnDemand: why)
+        DefaultTlsOnDemand.install();
     }
 
     /** Asked for a password, has none: a server's challenge is left unanswered, the 401 returned as it is. */
@@ -71,6 +74,7 @@ final class BlockingHttp {
     }
 
     private final Supplier<SSLSocketFactory> tlsFactory;
+    private final TlsWarmup warmup;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final int limit;
@@ -86,16 +90,30 @@ final class BlockingHttp {
 
     /** @param tls made at the first https request */
     BlockingHttp(Supplier<SSLSocketFactory> tls, Duration connectTimeout, Duration requestTimeout, int limit) {
+        this(tls, null, connectTimeout, requestTimeout, limit);
+    }
+
+    /** @param warmup begun for the server and pin of every request this sends: its sockets, after it ends */
+    BlockingHttp(TlsWarmup warmup, Duration connectTimeout, Duration requestTimeout, int limit) {
+        this(null, Objects.requireNonNull(warmup, "warmup"), connectTimeout, requestTimeout, limit);
+    }
+
+    private BlockingHttp(Supplier<SSLSocketFactory> tls, TlsWarmup warmup, Duration connectTimeout,
+            Duration requestTimeout, int limit) {
         this.tlsFactory = tls;
+        this.warmup = warmup;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.limit = limit;
     }
 
-    /** Made at the first https request, then kept for the next. */
-    private synchronized SSLSocketFactory tls() {
+    /**
+     * Made at the first https request, then kept for the next; with a warm-up, its sockets once it ended (a request
+     * never runs beside it: no thread of it is left in native code when the command exits).
+     */
+    private synchronized SSLSocketFactory tls(long deadline, URI uri) throws IOException {
         if (tls == null) {
-            tls = tlsFactory.get();
+            tls = warmup != null ? warmup.sockets(deadline, uri, requestTimeout.toSeconds()) : tlsFactory.get();
         }
         return tls;
     }
@@ -128,7 +146,7 @@ final class BlockingHttp {
     private Response exchange(HttpURLConnection c, String method, URI uri, Map<String, String> headers, byte[] body,
             long deadline) throws IOException {
         if (c instanceof HttpsURLConnection https) {
-            https.setSSLSocketFactory(tls());
+            https.setSSLSocketFactory(tls(deadline, uri));
         }
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);

@@ -1,7 +1,6 @@
 package dev.postern.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import java.io.IOException;
@@ -28,7 +27,6 @@ import java.util.Set;
 public final class ConfigFile {
     static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
-    private static final ObjectMapper JSON = CliJson.MAPPER;
 
     private final Path dir;
 
@@ -53,23 +51,15 @@ public final class ConfigFile {
      */
     public SavedContexts read() {
         try {
-            if (Files.exists(path(), LinkOption.NOFOLLOW_LINKS)) {
-                refuseUntrusted(); // before the read too: a link or a FIFO is never opened
-            }
-            byte[] bytes;
-            try (InputStream in = Files.newInputStream(path(), LinkOption.NOFOLLOW_LINKS)) {
-                bytes = in.readAllBytes();
-            }
-            // and after it: a file put in place after the check above (by whoever may write the directory) is judged
-            refuseUntrusted();
-            JsonNode tree = JSON.readTree(bytes);
+            byte[] bytes = readTrusted();
+            JsonNode tree = CliJson.MAPPER.readTree(bytes);
             if (tree != null && tree.has("token") && tree.has("server")) {
-                ClientConfig old = JSON.treeToValue(tree, ClientConfig.class);
+                ClientConfig old = CliJson.MAPPER.treeToValue(tree, ClientConfig.class);
                 SavedContext only = new SavedContext(ContextNames.fromServer(old.server()), old.server(), old.email(),
                         old.token(), null);
                 return new SavedContexts(only.name(), List.of(only));
             }
-            return JSON.treeToValue(tree, SavedContexts.class);
+            return CliJson.MAPPER.treeToValue(tree, SavedContexts.class);
         } catch (NoSuchFileException e) {
             return SavedContexts.empty();
         } catch (CliException e) {
@@ -78,6 +68,25 @@ public final class ConfigFile {
             throw new CliException(ExitCodes.FAILURE, "cannot read " + path() + " (" + e.getMessage()
                     + "); delete it and log in again with 'postern auth login --server URL --token T'", e);
         }
+    }
+
+    /**
+     * The file's bytes, checked before and after the read as {@link #read} says.
+     *
+     * @throws NoSuchFileException when there is none
+     * @throws CliException when it is not trusted
+     */
+    byte[] readTrusted() throws IOException {
+        if (Files.exists(path(), LinkOption.NOFOLLOW_LINKS)) {
+            refuseUntrusted(); // before the read too: a link or a FIFO is never opened
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path(), LinkOption.NOFOLLOW_LINKS)) {
+            bytes = in.readAllBytes();
+        }
+        // and after it: a file put in place after the check above (by whoever may write the directory) is judged
+        refuseUntrusted();
+        return bytes;
     }
 
     private void refuseUntrusted() {
@@ -119,7 +128,7 @@ public final class ConfigFile {
             ensureDir(dir);
             Path tmp = Files.createTempFile(dir, ".config", ".tmp", PosixFilePermissions.asFileAttribute(FILE_MODE));
             try {
-                Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(contexts));
+                Files.write(tmp, CliJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(contexts));
                 move(tmp, path());
             } finally {
                 Files.deleteIfExists(tmp);

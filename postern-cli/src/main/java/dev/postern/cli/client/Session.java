@@ -29,7 +29,7 @@ public final class Session {
     private Session(SavedContext context, CliEnvironment env) {
         this.context = context;
         this.env = env;
-        this.api = new ApiClient(context.server(), context.token(), context.pin());
+        this.api = new ApiClient(context.server(), context.token(), context.pin(), env.warmup());
     }
 
     /** The selected login, or a refusal (exit 3) that says how to log in or pick one. */
