@@ -394,6 +394,127 @@ class KeptIdentityIT {
         });
     }
 
+    /**
+     * A lock file that was ever open to others (0644, while its directories could be searched) can be opened by
+     * another user then, and a read lock on that descriptor outlives any chmod: every later issuance waited for it
+     * forever. A lock that others could open is made anew (another inode), so theirs holds nothing.
+     */
+    @Test
+    void aLockFileAnotherUserOpenedWhileItWasReadableHoldsNothing() throws Exception {
+        console(me);
+        Path key = kept(me, "demo");
+        Path lock = Path.of(key + ".lock");
+        Files.setPosixFilePermissions(lock, PosixFilePermissions.fromString("rw-r--r--"));
+        String other = localUser("plock");
+        java.util.Map<Path, java.util.Set<java.nio.file.attribute.PosixFilePermission>> modes =
+                new java.util.LinkedHashMap<>();
+        for (Path p = key.getParent(); p != null && !p.equals(Path.of("/")); p = p.getParent()) {
+            var mode = Files.getPosixFilePermissions(p);
+            modes.put(p, mode);
+            var searchable = java.util.EnumSet.copyOf(mode);
+            searchable.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(p, searchable);
+        }
+        Process holder;
+        try {
+            holder = holdLock(lock, List.of("runuser", "-u", other, "--"), "LOCK_SH");
+        } finally {
+            modes.forEach((p, mode) -> {
+                try {
+                    Files.setPosixFilePermissions(p, mode); // the descriptor opened stays open
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+        try {
+            Files.delete(Path.of(key + "-cert.pub"));
+            CliRunner.Result r = bounded(() -> console(me));
+            assertThat(r.err()).doesNotContain("held");
+            assertThat(issuedTo(ME)).as("a new certificate despite the other user's lock").hasSize(2);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lock))).isEqualTo("rw-------");
+        } finally {
+            holder.destroyForcibly();
+            Processes.run(T, List.of("userdel", other));
+        }
+    }
+
+    /**
+     * A lock that another process (here one of this user's, as a stopped console would be) holds and never lets go:
+     * the command fails after a bound, naming the lock file and how to find its holder, instead of hanging.
+     */
+    @Test
+    void aLockHeldForeverFailsTheCommandAfterABoundNamingTheLock() throws Exception {
+        console(me);
+        Path key = kept(me, "demo");
+        Path lock = Path.of(key + ".lock");
+        Process holder = holdLock(lock, List.of(), "LOCK_EX");
+        try {
+            Files.delete(Path.of(key + "-cert.pub"));
+            CliRunner.Result r = bounded(() -> me.run("ssh", "console", "--app", "demo", "--machine", machine.id(),
+                    "-C", "true"));
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("another process has held " + lock).contains("fuser -v " + lock);
+            assertThat(issuedTo(ME)).as("nothing issued while the lock was held").hasSize(1);
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    /**
+     * In a directory others may write, anyone could put their own file (or a FIFO, whose open blocks) at the lock's
+     * or the certificate's name between a check and an open: nothing is kept or locked there. A console uses a fresh
+     * identity and says why; ssh config --write, whose config names the kept files, refuses with the fix.
+     */
+    @Test
+    void nothingIsKeptOrLockedInADirectoryOthersMayWrite() throws Exception {
+        console(me);
+        Path key = kept(me, "demo");
+        Path lock = Path.of(key + ".lock");
+        Files.delete(lock);
+        String before = Files.readString(key);
+        var mode = Files.getPosixFilePermissions(key.getParent());
+        Files.setPosixFilePermissions(key.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        try {
+            CliRunner.Result r = console(me);
+            assertThat(r.err()).contains("not keeping a key in " + key.getParent()).contains("chmod 700");
+            assertThat(lock).doesNotExist();
+            assertThat(Files.readString(key)).as("the kept key is not rewritten").isEqualTo(before);
+            CliRunner.Result config = me.run("ssh", "config", "--app", "demo", "--write");
+            assertThat(config.exit()).as(config.toString()).isEqualTo(1);
+            assertThat(config.err()).contains("will not keep a key in " + key.getParent())
+                    .contains("chmod 700 " + key.getParent());
+        } finally {
+            Files.setPosixFilePermissions(key.getParent(), mode);
+        }
+        console(me);
+    }
+
+    /** Runs {@code command} on another thread, failing the test when it has not ended within two minutes. */
+    private static CliRunner.Result bounded(java.util.concurrent.Callable<CliRunner.Result> command) throws Exception {
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            return one.submit(command).get(2, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the command still waits after two minutes", e);
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    /** A process ({@code as} prefixes its command) holding an fcntl lock on {@code lock} until destroyed. */
+    private static Process holdLock(Path lock, List<String> as, String kind) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(as);
+        cmd.addAll(List.of("/usr/bin/python3", "-c", "import fcntl, sys, time\n"
+                + "f = open(sys.argv[1], 'rb' if sys.argv[2] == 'LOCK_SH' else 'r+b')\n"
+                + "fcntl.lockf(f, getattr(fcntl, sys.argv[2]))\nprint('held', flush=True)\ntime.sleep(600)\n",
+                lock.toString(), kind));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+        assertThat(first).as("the lock holder " + cmd).isEqualTo("held");
+        return p;
+    }
+
     private record Ran(int exit, String text) {
     }
 

@@ -89,8 +89,10 @@ public final class PrivateFiles {
 
     /**
      * Opens (creating it 0600 when missing) a lock file of this user's, for {@link java.nio.channels.FileChannel#lock}:
-     * never through a link. Anything else at that name (a link, a directory, someone else's file) is removed first,
-     * not followed or opened: in a directory others cannot write only this user (or root) could have put it there.
+     * never through a link. Anything else at that name (a link, a directory, someone else's file, or one of this
+     * user's that others may open, 0644 say) is removed first, not followed or opened: in a directory others cannot
+     * write only this user (or root) could have put it there. A lock others could open is made anew: whoever opened
+     * it once (while its directory could be searched) can hold a read lock on it forever, after any chmod.
      */
     public static FileChannel openLock(Path file) throws IOException {
         for (int attempt = 0; ; attempt++) {
@@ -115,7 +117,21 @@ public final class PrivateFiles {
 
     private static boolean ownRegularFile(Path file) throws IOException {
         return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                && (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS) == myUid();
+                && (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS) == myUid()
+                && PRIVATE.containsAll(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /**
+     * Why files in {@code dir} must not be written or read by name (another user could delete, rename or plant
+     * them between a check and an open: a FIFO that blocks the read, a file of theirs that we lock); empty when only
+     * this user (or root) can change what it holds.
+     */
+    public static Optional<String> untrustedDirectory(Path dir) {
+        try {
+            return check(dir.toRealPath(), myUid(), OTHERS_WRITE, "directory " + dir);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return Optional.of("cannot check its owner and mode (" + e.getMessage() + ")");
+        }
     }
 
     private static Optional<String> check(Path path, int me, Set<PosixFilePermission> forbidden, String what)

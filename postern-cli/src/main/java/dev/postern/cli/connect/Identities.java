@@ -98,17 +98,24 @@ public final class Identities {
                 return held.get();
             }
         }
-        Optional<UserIdentity> issued;
-        try (KeptLock lock = KeptLock.take(kept.key())) {
-            // another command may have issued it while this one waited: then that pair serves, and no second one
-            // is issued (a refused login asks for a new one whatever is on disk)
-            Optional<OpenSshCertificate> onDisk = renew ? Optional.empty() : kept.readCertificate();
-            Optional<UserIdentity> fits = onDisk.flatMap(c -> fitting(kept, c, owner, app, user, now));
-            if (fits.isPresent()) {
-                return fits.get();
+        Optional<UserIdentity> issued = Optional.empty();
+        Optional<String> loose = KeptLock.untrustedDirectory(kept.key());
+        if (loose.isPresent()) {
+            // others could plant files there between a check and an open: nothing is kept, or locked, in it
+            skipped.add("not keeping a key in " + kept.key().getParent() + " (" + loose.get() + "; 'chmod 700 "
+                    + kept.key().getParent() + "')");
+        } else {
+            try (KeptLock lock = KeptLock.take(kept.key())) {
+                // another command may have issued it while this one waited: then that pair serves, and no second one
+                // is issued (a refused login asks for a new one whatever is on disk)
+                Optional<OpenSshCertificate> onDisk = renew ? Optional.empty() : kept.readCertificate();
+                Optional<UserIdentity> fits = onDisk.flatMap(c -> fitting(kept, c, owner, app, user, now));
+                if (fits.isPresent()) {
+                    return fits.get();
+                }
+                issued = issueKept(session, kept, owner, app, user, onDisk.or(() -> keptCert), facts.defaultLogin(),
+                        now, false);
             }
-            issued = issueKept(session, kept, owner, app, user, onDisk.or(() -> keptCert), facts.defaultLogin(), now,
-                    false);
         }
         UserIdentity identity = issued.orElseGet(() -> fresh(session, owner.org(), app, user));
         String using = issued.isPresent() ? "using a new " + KEPT_HOURS + "-hour certificate in " + kept.key()

@@ -47,8 +47,11 @@ record KeptIdentity(Path key) {
      * than {@link #MAX_CERTIFICATE}.
      */
     Optional<OpenSshCertificate> readCertificate() {
-        if (!Files.isRegularFile(certificate(), LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.empty(); // a link, or a FIFO that would block the read
+        if (!Files.isRegularFile(certificate(), LinkOption.NOFOLLOW_LINKS)
+                || PrivateFiles.untrustedDirectory(certificate().toAbsolutePath().getParent()).isPresent()) {
+            // a link, or a FIFO that would block the read; in a directory others may write, a regular file now can
+            // be a FIFO by the time it is opened
+            return Optional.empty();
         }
         // never through a link: the bytes read are the file's own (O_NOFOLLOW), at most one byte past the limit
         try (InputStream in = Files.newInputStream(certificate(), LinkOption.NOFOLLOW_LINKS)) {
