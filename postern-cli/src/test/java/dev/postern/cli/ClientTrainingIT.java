@@ -30,6 +30,16 @@ class ClientTrainingIT {
                         List.of("ssh", "issue", "training", "--dotssh"), List.of("machines", "lst"));
     }
 
+    /** The launcher's second AOT cache (JDK 25) is trained on the API commands alone, and each still runs as meant. */
+    @Test
+    void theApiTrainingRunsOnlyApiCommandsAndEachRunsAsMeant() throws Exception {
+        List<List<String>> api = ClientTraining.commands("https://127.0.0.1:1", "pst_x", "sha256:x", true);
+        assertThat(api).contains(List.of("machines", "list", "--app", "training"), List.of("orgs", "list"))
+                .allMatch(c -> ClientTraining.API_COMMANDS.contains(c.get(0))
+                        || c.subList(0, 2).equals(List.of("auth", "login")), "an API command or the log-in");
+        assertThat(ClientTraining.train(true)).as("commands that did not run as meant").isZero();
+    }
+
     private static Set<String> trainingDirs() throws IOException {
         try (Stream<Path> all = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return all.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("postern-client-training"))

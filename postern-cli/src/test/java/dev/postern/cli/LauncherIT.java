@@ -207,6 +207,58 @@ class LauncherIT {
         assertThat(lines.get(0)).endsWith("--version").contains("-XX:UserThreadWaitAttemptsAtExit=0");
         assertThat(lines.get(1)).endsWith("ssh sftp --help").contains("-XX:UserThreadWaitAttemptsAtExit=0");
     }
+    /**
+     * On JDK 25 the commands that only ask the control plane start from an AOT cache trained on them alone (an AOT
+     * cache loads all its classes at start: the full one's SSH and key classes cost {@code machines list} time it never
+     * uses them for); every other client command from the full one. The launcher's list must be ClientTraining's.
+     */
+    @Test
+    void onJdk25ApiCommandsStartFromTheirOwnAotCache() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "no JDK 25 here");
+        Path script = checkout();
+        Path jdk = Files.createDirectories(dir.resolve("jdk25-api/bin")).getParent();
+        Files.copy(JDK25.resolve("release"), jdk.resolve("release"));
+        Path calls = dir.resolve("java-calls-api");
+        Path java = Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\nprintf '%s\\n' \"$*\" >>'" + calls
+                + "'\nexec '" + JDK25.resolve("bin/java") + "' \"$@\"\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        // the first of each kind trains its cache (as a build would)
+        launch(script, jdk, "--version");
+        launch(script, jdk, "machines list");
+        Path full = clientArchive(script, 25);
+        Path api = script.resolveSibling("postern-cli/target/postern-api-jdk25.aot");
+        assertThat(full).isNotEmptyFile();
+        assertThat(api).isNotEmptyFile();
+        Files.deleteIfExists(calls);
+
+        List<String> commands = new ArrayList<>(ClientTraining.API_COMMANDS.stream().map(c -> c + " list").toList());
+        commands.addAll(List.of("auth whoami", "ssh config --help", "--version"));
+        for (String command : commands) {
+            launch(script, jdk, command);
+        }
+        List<String> lines = Files.readAllLines(calls);
+        assertThat(lines).as("one JVM per command, no training").hasSize(commands.size());
+        for (int i = 0; i < commands.size(); i++) {
+            boolean apiCommand = i < ClientTraining.API_COMMANDS.size();
+            assertThat(lines.get(i)).as(commands.get(i)).endsWith(commands.get(i))
+                    .contains("-XX:AOTCache=" + (apiCommand ? api : full));
+        }
+    }
+
+    /** Runs {@code command} (words split at spaces) through the launcher with {@code jdk}, in a home of its own. */
+    private void launch(Path script, Path jdk, String command) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of(script.toString()));
+        argv.addAll(List.of(command.split(" ")));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("launch.out").toFile());
+        pb.environment().remove("POSTERN_JAVA_OPTS");
+        pb.environment().remove("POSTERN_HOME");
+        pb.environment().put("POSTERN_JAVA", jdk.toString());
+        pb.environment().put("HOME", dir.resolve("launch-home").toString());
+        Process p = pb.start();
+        assertThat(p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as(command).isTrue();
+    }
+
     /** A POSTERN_JAVA that is neither a java binary nor a JDK home is refused, never replaced by some other java. */
     @Test
     void aPosternJavaThatIsNoJavaIsRefusedNamingIt() throws Exception {
