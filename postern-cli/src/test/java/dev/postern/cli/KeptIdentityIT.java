@@ -408,7 +408,9 @@ class KeptIdentityIT {
         String other = localUser("plock");
         java.util.Map<Path, java.util.Set<java.nio.file.attribute.PosixFilePermission>> modes =
                 new java.util.LinkedHashMap<>();
-        for (Path p = key.getParent(); p != null && !p.equals(Path.of("/")); p = p.getParent()) {
+        // only the test's own directories: above them (/tmp) others may search already, and a chmod through
+        // PosixFilePermission would drop /tmp's sticky bit (it did: every later test that judged /tmp failed)
+        for (Path p = key.getParent(); p != null && p.startsWith(dir); p = p.getParent()) {
             var mode = Files.getPosixFilePermissions(p);
             modes.put(p, mode);
             var searchable = java.util.EnumSet.copyOf(mode);
