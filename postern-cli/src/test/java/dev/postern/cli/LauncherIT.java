@@ -181,13 +181,8 @@ class LauncherIT {
     void onJdk25ClientCommandsAndTransfersDoNotWaitAtExitForThreadsBlockedInNativeCode() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "no JDK 25 here");
         Path script = checkout();
-        // A JDK home whose java records each invocation's arguments, then runs the real JDK 25
-        Path jdk = Files.createDirectories(dir.resolve("jdk25/bin")).getParent();
-        Files.copy(JDK25.resolve("release"), jdk.resolve("release"));
         Path calls = dir.resolve("java-calls");
-        Path java = Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\nprintf '%s\\n' \"$*\" >>'" + calls
-                + "'\nexec '" + JDK25.resolve("bin/java") + "' \"$@\"\n");
-        assertThat(java.toFile().setExecutable(true)).isTrue();
+        Path jdk = recordingJdk25("jdk25", calls);
         // the empty archive a failed training leaves: fresh, so no training run joins the calls recorded here
         Path archive = clientArchive(script, 25);
         Files.write(archive, new byte[0]);
@@ -216,12 +211,8 @@ class LauncherIT {
     void onJdk25ApiCommandsStartFromTheirOwnAotCache() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "no JDK 25 here");
         Path script = checkout();
-        Path jdk = Files.createDirectories(dir.resolve("jdk25-api/bin")).getParent();
-        Files.copy(JDK25.resolve("release"), jdk.resolve("release"));
         Path calls = dir.resolve("java-calls-api");
-        Path java = Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\nprintf '%s\\n' \"$*\" >>'" + calls
-                + "'\nexec '" + JDK25.resolve("bin/java") + "' \"$@\"\n");
-        assertThat(java.toFile().setExecutable(true)).isTrue();
+        Path jdk = recordingJdk25("jdk25-api", calls);
         // the first of each kind trains its cache (as a build would)
         launch(script, jdk, "--version");
         launch(script, jdk, "machines list");
@@ -243,6 +234,16 @@ class LauncherIT {
             assertThat(lines.get(i)).as(commands.get(i)).endsWith(commands.get(i))
                     .contains("-XX:AOTCache=" + (apiCommand ? api : full));
         }
+    }
+
+    /** A JDK home ({@code dir/name}) whose java appends each invocation's arguments to {@code calls}, then runs JDK 25. */
+    private Path recordingJdk25(String name, Path calls) throws IOException {
+        Path jdk = Files.createDirectories(dir.resolve(name + "/bin")).getParent();
+        Files.copy(JDK25.resolve("release"), jdk.resolve("release"));
+        Path java = Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\nprintf '%s\\n' \"$*\" >>'" + calls
+                + "'\nexec '" + JDK25.resolve("bin/java") + "' \"$@\"\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        return jdk;
     }
 
     /** Runs {@code command} (words split at spaces) through the launcher with {@code jdk}, in a home of its own. */
