@@ -33,6 +33,21 @@ public final class CliRunner {
         return home.resolve(".postern");
     }
 
+    /** The current login context's name (config.json). */
+    public String context() {
+        return new dev.postern.cli.client.ConfigFile(posternHome()).read().current();
+    }
+
+    /** The config {@code ssh config --app APP --org ORG --write} writes in the current context. */
+    public Path sshConfig(String org, String app) {
+        return dev.postern.cli.connect.ContextFiles.sshConfig(posternHome(), context(), org, app);
+    }
+
+    /** Its known_hosts. */
+    public Path knownHosts(String org) {
+        return dev.postern.cli.connect.ContextFiles.knownHosts(posternHome(), context(), org);
+    }
+
     /** Sets (or with null, removes) an environment variable for later runs. */
     public CliRunner env(String name, String value) {
         if (value == null) {

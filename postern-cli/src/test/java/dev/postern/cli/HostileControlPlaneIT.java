@@ -4,21 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.cli.client.ClientConfig;
 import dev.postern.cli.client.ConfigFile;
+import dev.postern.cli.connect.ContextFiles;
 import dev.postern.common.api.AddMemberResponse;
 import dev.postern.common.api.AppView;
 import dev.postern.common.api.AuthorityView;
 import dev.postern.common.api.CertificateView;
 import dev.postern.common.api.GatewayView;
-import dev.postern.common.AppScope;
-import dev.postern.common.Json;
-import dev.postern.common.api.IssueRequest;
 import dev.postern.common.api.IssueResponse;
 import dev.postern.common.api.JoinTokenView;
 import dev.postern.common.api.MachineView;
 import dev.postern.common.api.OrgRole;
 import dev.postern.common.api.OrgView;
 import dev.postern.common.api.WhoAmI;
-import dev.postern.ssh.OpenSshKeys;
 import dev.postern.testing.ProcessResult;
 import dev.postern.testing.Processes;
 import dev.postern.testing.SshKeygen;
@@ -26,7 +23,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,10 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.sshd.certificate.OpenSshCertificateBuilder;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.OpenSshCertificate;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,37 +63,12 @@ class HostileControlPlaneIT {
         marker = tmp.resolve("pwned");
         new ConfigFile(cli.posternHome()).save(new ClientConfig(plane.url(), "alice@example.com",
                 "pst_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG"));
-        gatewayKey = newKey();
-        hostCa = newKey();
-        KeyPair userCaPair = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-        userCa = OpenSshKeys.toLine(userCaPair.getPublic());
+        FakeOrgPlane.Keys keys = FakeOrgPlane.serve(plane, "acme", "web", "alice@example.com", "gw.example.com:2222",
+                List.of("0a1b2c3d4e5f67"));
+        gatewayKey = keys.gateway();
+        hostCa = keys.hostCa();
+        userCa = keys.userCa();
         attackerKey = newKey();
-        plane.answer("GET /v1/orgs", List.of(new OrgView("acme", "owner", NOW, true)))
-                .answer("GET /v1/gateway", new GatewayView("gw.example.com:2222", gatewayKey + " gateway of acme"))
-                .answer("GET /v1/orgs/acme/ca", new AuthorityView("acme", userCa + " user-ca", hostCa + " host-ca", NOW,
-                        false))
-                .answer("GET /v1/whoami", new WhoAmI("alice@example.com", List.of(new OrgRole("acme", "owner", "root"))))
-                .answer("GET /v1/orgs/acme/apps/web/machines", List.of(machine("0a1b2c3d4e5f67", "0a1b2c3d4e5f67.vm.web.internal")))
-                // 'ssh config --write' keeps a key and certificate for the org: a good answer certifies the sent key
-                .answerWith("POST /v1/orgs/acme/certificates", body -> certify(userCaPair, body));
-    }
-
-    private static IssueResponse certify(KeyPair ca, byte[] body) {
-        try {
-            IssueRequest req = Json.mapper().readValue(body, IssueRequest.class);
-            OpenSshCertificate cert = OpenSshCertificateBuilder.userCertificate()
-                    .publicKey(OpenSshKeys.parsePublicKey(req.publicKey())).serial(7)
-                    .id("postern:acme:alice@example.com:7").principals(List.of("root"))
-                    .extensions(Map.of(AppScope.EXTENSION, AppScope.ALL))
-                    .validAfter(NOW.getEpochSecond() - 60).validBefore(java.time.Instant.now().plusSeconds(3600)
-                            .getEpochSecond())
-                    .sign(ca, KeyPairProvider.SSH_ED25519);
-            CertificateView log = new CertificateView(7, cert.getId(), "alice@example.com", List.of("root"), "SHA256:x",
-                    NOW, NOW.plusSeconds(3600), "alice@example.com", NOW, false, null, null);
-            return new IssueResponse(log, OpenSshKeys.toLine(cert));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @AfterEach
@@ -113,23 +80,24 @@ class HostileControlPlaneIT {
     void aGoodAnswerWritesAConfigThatRealSshParsesAndAKnownHostsThatSshKeygenReads() throws IOException {
         CliRunner.Result r = cli.run("ssh", "config", "--app", "web", "--write");
         assertThat(r.exit()).as(r.toString()).isZero();
-        Path conf = cli.posternHome().resolve("ssh/acme-web.conf");
-        Path knownHosts = cli.posternHome().resolve("ssh/known_hosts_acme");
+        Path conf = cli.sshConfig("acme", "web");
+        Path knownHosts = cli.knownHosts("acme");
+        String alias = "postern-gateway-acme." + ContextFiles.label(cli.context());
 
         ProcessResult machine = ssh("-F", conf.toString(), "-G", "0a1b2c3d4e5f67.vm.web.internal");
         assertThat(machine.exitCode()).as(machine.toString()).isZero();
         assertThat(machine.stdout().lines()).contains("hostname 0a1b2c3d4e5f67.vm.web.internal", "user root",
-                "proxyjump postern-gateway-acme", "stricthostkeychecking true", "identitiesonly yes",
+                "proxyjump " + alias, "stricthostkeychecking true", "identitiesonly yes",
                 "userknownhostsfile " + knownHosts);
-        ProcessResult gateway = ssh("-F", conf.toString(), "-G", "postern-gateway-acme");
+        ProcessResult gateway = ssh("-F", conf.toString(), "-G", alias);
         assertThat(gateway.exitCode()).as(gateway.toString()).isZero();
         assertThat(gateway.stdout().lines()).contains("hostname gw.example.com", "port 2222",
-                "hostkeyalias postern-gateway-acme");
+                "hostkeyalias " + alias);
         assertThat(machine.stdout() + gateway.stdout()).doesNotContainIgnoringCase("proxycommand ");
 
         assertThat(Files.readAllLines(knownHosts).stream().filter(l -> !l.startsWith("#")))
-                .containsExactly("@cert-authority *.internal " + hostCa, "postern-gateway-acme " + gatewayKey);
-        ProcessResult found = Processes.run(T, List.of("ssh-keygen", "-F", "postern-gateway-acme", "-f",
+                .containsExactly("@cert-authority *.internal " + hostCa, alias + " " + gatewayKey);
+        ProcessResult found = Processes.run(T, List.of("ssh-keygen", "-F", alias, "-f",
                 knownHosts.toString()));
         assertThat(found.exitCode()).as(found.toString()).isZero();
         assertThat(found.stdout()).contains(gatewayKey);
@@ -291,8 +259,8 @@ class HostileControlPlaneIT {
         CliRunner.Result first = cli.run("ssh", "config", "--app", "web", "--write");
         assertThat(first.exit()).as(first.toString()).isZero();
         Map<Path, String> before = files();
-        assertThat(before).containsKeys(cli.posternHome().resolve("ssh/acme-web.conf"),
-                cli.posternHome().resolve("ssh/known_hosts_acme"));
+        assertThat(before).containsKeys(cli.sshConfig("acme", "web"),
+                cli.knownHosts("acme"));
 
         plane.answer(request, badAnswer);
         CliRunner.Result r = cli.run("ssh", "config", "--app", "web", "--write");
@@ -337,11 +305,11 @@ class HostileControlPlaneIT {
     }
 
     private static MachineView machine(String id, String name) {
-        return new MachineView(id, "web", name, "fra", "fd00::1", "online", NOW);
+        return FakeOrgPlane.machine("web", id, name);
     }
 
     private static String newKey() throws GeneralSecurityException {
-        return OpenSshKeys.toLine(KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256).getPublic());
+        return FakeOrgPlane.newKey();
     }
 
     private static ProcessResult ssh(String... args) {

@@ -342,7 +342,7 @@ class KeptIdentityIT {
             ok(plane.admin, "access", "grant", "--org", "demo", "--app", "demo", "--email", "bob@example.com",
                     "--logins", login);
             ok(bob, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
-            Path conf = bob.posternHome().resolve("ssh/demo-demo.conf");
+            Path conf = bob.sshConfig("demo", "demo");
             String text = read(conf);
             assertThat(text).contains("  User " + login + "\n").doesNotContain("User root");
             ProcessResult ssh = Processes.run(T, List.of("ssh", "-F", conf.toString(),
@@ -370,7 +370,7 @@ class KeptIdentityIT {
                 return new Ran(r.exit(), r.toString());
             });
         }
-        Path conf = me.posternHome().resolve("ssh/demo-demo.conf");
+        Path conf = me.sshConfig("demo", "demo");
         ProcessResult ssh = Processes.run(T, List.of("ssh", "-F", conf.toString(), machine.id() + ".vm.demo.internal",
                 "true"));
         assertThat(ssh.exitCode()).as("stock ssh with the pair left: " + ssh).isZero();

@@ -60,7 +60,7 @@ final class LifecyclePlane implements AutoCloseable {
     /** Writes the generated ssh config ({@code ssh config --write}, which keeps the admin's key); returns its path. */
     Path sshConfig() {
         ok(admin, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
-        return admin.posternHome().resolve("ssh/demo-demo.conf");
+        return admin.sshConfig("demo", "demo");
     }
 
     @Override

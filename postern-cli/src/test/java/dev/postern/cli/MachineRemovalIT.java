@@ -85,7 +85,7 @@ class MachineRemovalIT {
         // the removed host key is refused by stock ssh through the regenerated config, though its certificate is
         // still valid: play the machine with an agent listening on loopback with the removed identity
         config = plane.sshConfig();
-        Path knownHosts = plane.admin.posternHome().resolve("ssh/known_hosts_demo");
+        Path knownHosts = plane.admin.knownHosts("demo");
         String hostKey = machine.hostKeyLine().split(" ")[1];
         assertThat(Files.readString(knownHosts)).contains("@revoked * ssh-ed25519 " + hostKey);
         machine.stop();

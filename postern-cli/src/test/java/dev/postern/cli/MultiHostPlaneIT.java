@@ -110,7 +110,7 @@ class MultiHostPlaneIT {
     void stockSshScpAndRsyncWorkWithTheWrittenConfig() throws IOException {
         laptop.ok("ssh", "issue", "acme", "--dotssh");
         laptop.ok("ssh", "config", "--app", "web", "--org", "acme", "--write");
-        String config = laptop.posternHome().resolve("ssh/acme-web.conf").toString();
+        String config = laptopFile("acme", "web").toString();
         ProcessResult ssh = laptop.exec("ssh", "-F", config, "root@" + host(0), "hostname");
         assertThat(ssh.exitCode()).as(ssh.toString()).isZero();
         assertThat(ssh.stdout()).isEqualTo("m1\n");
@@ -164,7 +164,7 @@ class MultiHostPlaneIT {
     @Test
     @Order(7)
     void revokingTheCertificateEndsStockSshAccess() {
-        String config = laptop.posternHome().resolve("ssh/acme-web.conf").toString();
+        String config = laptopFile("acme", "web").toString();
         // the written config names the certificate kept for this login and org
         String cert = keptCertificate("revoked-7-cert.pub");
         laptop.ok("ssh", "revoke", "acme", "--serial", serialOf(cert));
@@ -204,7 +204,7 @@ class MultiHostPlaneIT {
         assertThat(data.resolve("machine.json")).doesNotExist();
 
         // the impostor's gateway has another host key: stock ssh through the written config refuses it
-        ProcessResult ssh = laptop.exec("ssh", "-F", laptop.posternHome().resolve("ssh/acme-web.conf").toString(),
+        ProcessResult ssh = laptop.exec("ssh", "-F", laptopFile("acme", "web").toString(),
                 "root@" + host(0), "true");
         assertThat(ssh.exitCode()).as(ssh.toString()).isEqualTo(255);
         assertThat(ssh.stderr()).contains("Host key verification failed");
@@ -264,9 +264,9 @@ class MultiHostPlaneIT {
 
         laptop.ok("ssh", "issue", "acme", "--dotssh", "--overwrite");
         laptop.ok("ssh", "config", "--app", "web", "--org", "acme", "--write");
-        assertThat(read(laptop.posternHome().resolve("ssh/known_hosts_acme"))).contains("@revoked * ssh-ed25519 "
+        assertThat(read(laptopFile("acme", null))).contains("@revoked * ssh-ed25519 "
                 + hostKey);
-        String config = laptop.posternHome().resolve("ssh/acme-web.conf").toString();
+        String config = laptopFile("acme", "web").toString();
         ProcessResult ssh = laptop.exec("ssh", "-F", config, "root@" + host(0), "true");
         assertThat(ssh.exitCode()).as(ssh.toString()).isEqualTo(255);
     }
@@ -370,5 +370,12 @@ class MultiHostPlaneIT {
             return net.cp().run(T, "ss", "-ltnH", "sport = :7070").stdout().contains(":7070");
         }, "server listening in cp");
         return p;
+    }
+
+    /** The laptop's ssh config of org and app ({@code ssh config --write}), or with app null its known_hosts. */
+    private Path laptopFile(String org, String app) {
+        String context = new dev.postern.cli.client.ConfigFile(laptop.posternHome()).read().current();
+        return app == null ? dev.postern.cli.connect.ContextFiles.knownHosts(laptop.posternHome(), context, org)
+                : dev.postern.cli.connect.ContextFiles.sshConfig(laptop.posternHome(), context, org, app);
     }
 }

@@ -45,7 +45,7 @@ class SessionEndingsIT {
                 invite.replaceAll("(?s).*?(pst_[A-Za-z0-9_-]+).*", "$1"));
         ok(jane, "ssh", "issue", "demo", "--dotssh", "-u", "root");
         ok(jane, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
-        Path config = jane.posternHome().resolve("ssh/demo-demo.conf");
+        Path config = jane.sshConfig("demo", "demo");
         assertThat(Files.exists(config)).isTrue();
         try (AuditCapture audit = new AuditCapture();
              LiveSsh live = LiveSsh.start(config, "root@" + machine.id() + ".vm.demo.internal", dir, "jane")) {

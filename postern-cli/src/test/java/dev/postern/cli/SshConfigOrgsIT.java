@@ -57,17 +57,22 @@ class SshConfigOrgsIT {
     void eachNameResolvesToItsOwnOrgsGatewayKeyAndKnownHostsInEitherIncludeOrder() throws IOException {
         CliRunner admin = plane.admin;
         String first = ok(admin, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
-        Path demoConf = admin.posternHome().resolve("ssh/demo-demo.conf");
+        Path demoConf = admin.sshConfig("demo", "demo");
         assertThat(first).contains("Include " + demoConf);
         assertThat(Files.readString(demoConf)).as("one org with app demo: the short names stay")
                 .contains("Host *.vm.demo.internal demo.internal\n");
         String second = ok(admin, "ssh", "config", "--app", "demo", "--org", "other", "--write");
-        Path otherConf = admin.posternHome().resolve("ssh/other-demo.conf");
-        assertThat(second).contains("Include " + otherConf).contains("Took demo.internal and *.vm.demo.internal out of "
+        Path otherConf = admin.sshConfig("other", "demo");
+        assertThat(second).contains("Include " + otherConf).contains("Took demo.internal, *.vm.demo.internal out of "
                 + demoConf);
         for (Path conf : List.of(demoConf, otherConf)) {
             assertThat(Files.readString(conf)).as(conf.toString()).doesNotContain("Host *.vm.demo.internal");
         }
+        assertThat(Files.readString(demoConf)).as("one context: the names without it stay")
+                .contains("Host demo.demo.internal\n", "Host " + demoMachine.id() + ".vm.demo.internal\n");
+        assertThat(Files.readString(otherConf)).contains("Host demo.other.internal\n",
+                "Host " + otherMachine.id() + ".vm.demo.internal\n");
+        String label = dev.postern.cli.connect.ContextFiles.label(admin.context());
 
         String demoName = demoMachine.id() + ".vm.demo.internal";
         String otherName = otherMachine.id() + ".vm.demo.internal";
@@ -78,9 +83,14 @@ class SshConfigOrgsIT {
             assertResolvesTo(both, "demo.demo.internal", "demo", "demo.internal");
             assertResolvesTo(both, otherName, "other", otherName);
             assertResolvesTo(both, "demo.other.internal", "other", "demo.internal");
-            assertThat(sshG(both, "postern-gateway-other")).containsEntry("hostkeyalias", "postern-gateway-other");
-            assertThat(sshG(both, "postern-gateway-demo")).containsEntry("hostkeyalias", "postern-gateway-demo");
-            for (String host : List.of(demoName, otherName, "demo.other.internal")) {
+            assertResolvesTo(both, demoName + "." + label, "demo", demoName);
+            assertResolvesTo(both, otherName + "." + label, "other", otherName);
+            assertResolvesTo(both, "demo.other.internal." + label, "other", "demo.internal");
+            for (String org : List.of("demo", "other")) {
+                assertThat(sshG(both, "postern-gateway-" + org + "." + label))
+                        .containsEntry("hostkeyalias", "postern-gateway-" + org + "." + label);
+            }
+            for (String host : List.of(demoName, otherName, "demo.other.internal", otherName + "." + label)) {
                 ProcessResult ssh = Processes.run(T, List.of("ssh", "-F", both.toString(), host, "true"));
                 assertThat(ssh.exitCode()).as(order + " " + host + ": " + ssh).isZero();
             }
@@ -88,17 +98,18 @@ class SshConfigOrgsIT {
     }
 
     /** What {@code ssh -F config -G host} resolves {@code host} to is org {@code org}'s, reaching {@code hostName}. */
-    private static void assertResolvesTo(Path config, String host, String org, String hostName) {
+    private void assertResolvesTo(Path config, String host, String org, String hostName) {
         Map<String, String> g = sshG(config, host);
+        String label = dev.postern.cli.connect.ContextFiles.label(plane.admin.context());
         assertThat(g).as(host).containsEntry("hostname", hostName)
-                .containsEntry("proxyjump", "postern-gateway-" + org);
+                .containsEntry("proxyjump", "postern-gateway-" + org + "." + label);
         assertThat(g.get("identityfile")).as(host + ": one key, its org's").doesNotContain("|").endsWith("_" + org);
         assertThat(g.get("certificatefile")).as(host).doesNotContain("|").endsWith("_" + org + "-cert.pub");
-        assertThat(g.get("userknownhostsfile")).as(host).endsWith("/known_hosts_" + org);
+        assertThat(g.get("userknownhostsfile")).as(host).endsWith("_" + org);
     }
 
     /** {@code ssh -G}'s answer, one value per keyword (several: joined by '|', which no value here holds). */
-    private static Map<String, String> sshG(Path config, String host) {
+    static Map<String, String> sshG(Path config, String host) {
         ProcessResult g = Processes.run(T, List.of("ssh", "-F", config.toString(), "-G", host));
         assertThat(g.exitCode()).as(g.toString()).isZero();
         Map<String, String> values = new TreeMap<>();

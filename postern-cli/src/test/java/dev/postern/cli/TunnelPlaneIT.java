@@ -82,7 +82,7 @@ class TunnelPlaneIT {
     void stockSshScpAndRsyncWorkWithTheGeneratedConfigAndStrictHostChecking() throws Exception {
         ok(admin, "ssh", "issue", "demo", "--dotssh");
         ok(admin, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
-        Path config = admin.posternHome().resolve("ssh/demo-demo.conf");
+        Path config = admin.sshConfig("demo", "demo");
         assertThat(Files.readString(config)).contains("StrictHostKeyChecking yes", "ProxyJump");
         for (String id : ids) {
             ProcessResult r = ssh(config, "root@" + id + ".vm.demo.internal", "echo ok; cat /proc/self/cgroup >/dev/null");

@@ -13,16 +13,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
  * Names of the files the CLI keeps per login context and org under {@code $POSTERN_HOME}: the kept identity
- * {@code ssh/id_<context>_<org>} and the cached facts {@code cache/facts_<context>.json}. Context names may hold
+ * {@code ssh/id_<context>_<org>}, the cached facts {@code cache/facts_<context>.json}, and what
+ * {@code ssh config --write} writes, {@code ssh/<context>_<org>_<app>.conf} and {@code ssh/known_hosts_<context>_<org>};
+ * and the context's {@link #label} in the host names and gateway alias of those configs. Context names may hold
  * {@code : [ ] @} (e.g. {@code 127.0.0.1:7070}); in a file name every character but letters, digits, '.', '-' is
  * written as '_' and, when anything was replaced, a short hash of the real name follows, so two contexts never
- * share a file ({@code a:b} and {@code a_b} differ). Org names are DNS labels (no '_'), so the last '_' always
- * separates context and org.
+ * share a file ({@code a:b} and {@code a_b} differ). Org and app names are DNS labels (no '_'), so the last '_'
+ * (the last two in a config's name) always separates context and org.
  *
  * <pre>{@code ContextFiles.keptKey(home, "127.0.0.1:7070", "acme")  // ~/.postern/ssh/id_127.0.0.1_7070-1a2b3c4d_acme}</pre>
  */
@@ -30,12 +34,15 @@ public final class ContextFiles {
     private ContextFiles() {
     }
 
+    /** A context's {@link #label} as it is: a lower-case DNS label (at most 63), and not {@code internal}. */
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+
     /**
-     * Every file {@code context} keeps here: its kept keys, certificates and their lock files of every org and its
-     * cached facts,
-     * those that exist. For {@code auth logout}: a logged-out context leaves no key that still logs in for hours.
-     * Only names this class makes are matched, so another context's files (one whose name starts like this one's)
-     * are never among them.
+     * Every file {@code context} keeps here: its kept keys, certificates and their lock files of every org, the ssh
+     * configs and known_hosts files of {@code ssh config --write}, and its cached facts, those that exist.
+     * For {@code auth logout}: a logged-out context leaves no key that still logs in for hours, and no config that
+     * still claims host names. Only names this class makes are matched, so another context's files (one whose name
+     * starts like this one's) are never among them.
      */
     public static List<Path> of(Path posternHome, String context) throws IOException {
         List<Path> found = new ArrayList<>();
@@ -48,13 +55,19 @@ public final class ContextFiles {
             return found;
         }
         String prefix = "id_" + part(context) + "_";
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(ssh, f -> f.getFileName().toString()
-                .startsWith(prefix))) {
+        String knownHosts = "known_hosts_" + part(context) + "_";
+        String config = part(context) + "_";
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(ssh)) {
             for (Path f : files) {
-                // what follows is an org name (no '_'), alone or with "-cert.pub" or ".lock" (KeptLock)
-                String org = f.getFileName().toString().substring(prefix.length())
-                        .replaceFirst("(-cert\\.pub|\\.lock)$", "");
-                if (SshSyntax.name(org).isPresent()) {
+                String name = f.getFileName().toString();
+                // what follows is an org name (no '_'), alone or with "-cert.pub" or ".lock" (KeptLock); a config's
+                // is "<org>_<app>.conf"
+                boolean mine = name.startsWith(prefix) && SshSyntax.name(name.substring(prefix.length())
+                        .replaceFirst("(-cert\\.pub|\\.lock)$", "")).isPresent()
+                        || name.startsWith(knownHosts) && SshSyntax.name(name.substring(knownHosts.length())).isPresent()
+                        || name.startsWith(config) && name.endsWith(".conf") && name.substring(config.length(),
+                                name.length() - ".conf".length()).matches("[a-z0-9-]+_[a-z0-9-]+");
+                if (mine) {
                     found.add(f);
                 }
             }
@@ -95,6 +108,34 @@ public final class ContextFiles {
         return posternHome.resolve("ssh").resolve("id_" + part(context) + "_" + org).toAbsolutePath().normalize();
     }
 
+    /** {@code $POSTERN_HOME/ssh/<context>_<org>_<app>.conf}: the ssh_config {@code ssh config --write} writes. */
+    public static Path sshConfig(Path posternHome, String context, String org, String app) {
+        return posternHome.resolve("ssh").resolve(part(context) + "_" + org + "_" + app + ".conf").toAbsolutePath()
+                .normalize();
+    }
+
+    /** {@code $POSTERN_HOME/ssh/known_hosts_<context>_<org>}: the gateway's key and the org's host CA, for those. */
+    public static Path knownHosts(Path posternHome, String context, String org) {
+        return posternHome.resolve("ssh").resolve("known_hosts_" + part(context) + "_" + org).toAbsolutePath()
+                .normalize();
+    }
+
+    /**
+     * The context as one lower-case DNS label, for host names and the gateway's alias in ssh configs
+     * ({@code web.acme.internal.prod}, {@code postern-gateway-acme.prod}): the name itself when it is one (and not
+     * {@code internal}, the suffix of the names without a context), else its letters and digits joined by '-'
+     * (at most 24) and a short hash of the real name, so two contexts never share a label
+     * ({@code 127.0.0.1:7070} gives {@code 127-0-0-1-7070-} and 8 hex digits).
+     */
+    public static String label(String context) {
+        if (LABEL.matcher(context).matches() && !context.equals("internal")) {
+            return context;
+        }
+        String safe = context.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+", "");
+        safe = safe.substring(0, Math.min(safe.length(), 24)).replaceAll("-+$", "");
+        return (safe.isEmpty() ? "context" : safe) + "-" + hash(context);
+    }
+
     /** {@code $POSTERN_HOME/cache/facts_<context>.json}. */
     static Path facts(Path posternHome, String context) {
         return posternHome.resolve("cache").resolve("facts_" + part(context) + ".json").toAbsolutePath().normalize();
@@ -106,9 +147,14 @@ public final class ContextFiles {
         if (safe.equals(context) && !safe.startsWith(".")) {
             return safe;
         }
+        return (safe.startsWith(".") ? "_" + safe.substring(1) : safe) + "-" + hash(context);
+    }
+
+    /** 8 hex digits of the SHA-256 of {@code context}. */
+    private static String hash(String context) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(context.getBytes(StandardCharsets.UTF_8));
-            return (safe.startsWith(".") ? "_" + safe.substring(1) : safe) + "-" + HexFormat.of().formatHex(hash, 0, 4);
+            return HexFormat.of().formatHex(hash, 0, 4);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

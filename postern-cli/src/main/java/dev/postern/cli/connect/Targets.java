@@ -68,6 +68,11 @@ public final class Targets {
             return org;
         }
 
+        /** The login context's name: the gateway alias of an OpenSSH plan names it, as {@code ssh config}'s do. */
+        public String context() {
+            return session.context().name();
+        }
+
         public String app() {
             return app;
         }

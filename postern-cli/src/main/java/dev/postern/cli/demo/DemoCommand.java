@@ -47,7 +47,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  postern machines list --app demo");
         out.println("  postern ssh console --app demo -C hostname");
         out.println("  postern ssh console --app demo");
-        out.println("  ssh -F " + demo.sshConfig() + " root@<id>.vm.demo.internal");
+        out.println("  ssh -F " + demo.sshConfig() + " root@<id>.vm.demo.internal."
+                + dev.postern.cli.connect.ContextFiles.label(demo.contextName()));
         out.println();
         out.println("Ctrl-C stops the demo and its machines.");
         out.flush();

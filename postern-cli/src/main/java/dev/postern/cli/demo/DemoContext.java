@@ -3,12 +3,15 @@ package dev.postern.cli.demo;
 import dev.postern.cli.client.ConfigFile;
 import dev.postern.cli.client.SavedContext;
 import dev.postern.cli.client.SavedContexts;
+import dev.postern.cli.connect.ContextFiles;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The demo's own login context: named {@code demo} (or {@code demo-2}, ... when taken, so a second demo never
- * replaces the first one's login), made current while the demo runs, and on {@link #restore} removed with the
- * previous current context put back. Other contexts are never replaced or deleted.
+ * replaces the first one's login), made current while the demo runs, and on {@link #restore} removed, with its files
+ * under {@code ~/.postern}, and the previous current context put back. Other contexts are never replaced or deleted.
  *
  * @param previous the context that was current before the demo; null for none
  */
@@ -42,5 +45,14 @@ record DemoContext(Path posternHome, String name, String previous) {
             after = after.withCurrent(previous);
         }
         file.write(after);
+        // its kept keys, ssh configs and cached facts name a server that is gone: left behind, the configs would
+        // still claim host names (and keep other contexts' configs from the short ones)
+        try {
+            for (Path f : ContextFiles.of(posternHome, name)) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            // the demo is ending; a leftover file is named by context and harms no other login
+        }
     }
 }

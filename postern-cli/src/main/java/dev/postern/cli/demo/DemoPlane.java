@@ -3,6 +3,7 @@ package dev.postern.cli.demo;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.Main;
 import dev.postern.cli.client.Session;
+import dev.postern.cli.connect.ContextFiles;
 import dev.postern.server.ControlPlane;
 import dev.postern.server.ControlPlaneConfig;
 import java.io.ByteArrayInputStream;
@@ -117,7 +118,7 @@ public final class DemoPlane implements AutoCloseable {
     }
 
     public Path sshConfig() {
-        return config.env().posternHome().resolve("ssh").resolve(ORG + "-" + APP + ".conf");
+        return ContextFiles.sshConfig(config.env().posternHome(), context.name(), ORG, APP);
     }
 
     @Override

@@ -17,8 +17,10 @@ import dev.postern.cli.connect.UserIdentity;
 import dev.postern.cli.orgs.Names;
 import dev.postern.cli.machines.Machines;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -28,8 +30,9 @@ import picocli.CommandLine.Option;
 /** {@code postern ssh config --app A [--org O] [--write]}: ssh_config and known_hosts for stock OpenSSH. */
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = {"Print (or --write) an ssh_config for the app's machines, for stock ssh, scp, sftp, rsync -e ssh.",
-            "Machines are <id>.vm.<app>.internal, any one of them <app>.<org>.internal (and <app>.internal while no",
-            "other org of yours has an app of that name), reached through the gateway (ProxyJump),",
+            "Machines are <id>.vm.<app>.internal.<context>, any one of them <app>.<org>.internal.<context>; without",
+            "the context (<id>.vm.<app>.internal, <app>.<org>.internal) while no other login context of yours has an",
+            "app of that name, and <app>.internal while no other org either. Reached through the gateway (ProxyJump),",
             "checked strictly against the org's host CA. With --write, the key is the one Postern keeps for this login",
             "and org (~/.postern/ssh/id_<context>_<org>, an 8-hour certificate renewed by console and by --write)."})
 final class ConfigCommand implements Callable<Integer> {
@@ -45,7 +48,8 @@ final class ConfigCommand implements Callable<Integer> {
             description = "login user on the machines (default: your login in the org; root for owners and admins)")
     String user;
 
-    @Option(names = "--write", description = "write ~/.postern/ssh/<org>-<app>.conf and known_hosts_<org>, and print "
+    @Option(names = "--write", description = "write ~/.postern/ssh/<context>_<org>_<app>.conf and "
+            + "known_hosts_<context>_<org>, and print "
             + "the Include line for ~/.ssh/config")
     boolean write;
 
@@ -77,12 +81,13 @@ final class ConfigCommand implements Callable<Integer> {
         FactsCache cache = FactsCache.open(env.posternHome(), session.context(), answers, env.clock());
         OrgFacts facts = cache.put(OrgFacts.fetch(session, o, env.clock().instant()));
         String login = user != null ? user : facts.defaultLogin() != null ? facts.defaultLogin() : "root";
+        String context = session.context().name();
         Path dir = env.posternHome().resolve("ssh").toAbsolutePath().normalize();
-        Path key = ContextFiles.keptKey(env.posternHome(), session.context().name(), o);
+        Path key = ContextFiles.keptKey(env.posternHome(), context, o);
         SshConfigText text;
         try {
-            text = new SshConfigText(o, a, login, facts.gatewayAddress(), facts.gatewayHostKey(), facts.hostCa(), key,
-                    dir.resolve("known_hosts_" + o));
+            text = new SshConfigText(context, o, a, login, facts.gatewayAddress(), facts.gatewayHostKey(), facts.hostCa(),
+                    key, ContextFiles.knownHosts(env.posternHome(), context, o));
         } catch (IllegalArgumentException e) {
             // only local paths can fail here: every value from the server was checked above
             throw CliException.usage(e.getMessage() + "; set HOME and POSTERN_HOME to paths of letters, digits and "
@@ -91,14 +96,18 @@ final class ConfigCommand implements Callable<Integer> {
         // removed machines' host keys, refused by ssh even with a valid certificate
         String known = text.knownHostsText() + RevokedHostLines.text(facts.revokedHostKeys());
         List<String> machineIds = machineIds(session, answers, o, a);
-        List<Path> otherOrgs;
+        List<SshConfigFiles.Claim> others = others(dir, context, o, a);
+        List<Path> legacy;
         try {
-            otherOrgs = SshConfigFiles.otherOrgs(dir, o, a);
+            legacy = SshConfigFiles.legacy(dir);
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILURE, "cannot read " + dir + ": " + e.getMessage(), e);
         }
-        // the short names only while no other org's config of this app name could claim them too
-        String config = text.config(machineIds, otherOrgs.isEmpty());
+        // names without the context only while no config of another context (or, for the short names, of any other
+        // org or context) of this app name could claim them too: ssh takes the first match's gateway and key
+        boolean withoutContext = others.stream().allMatch(c -> c.header().context().equals(context));
+        boolean shortNames = others.isEmpty();
+        String config = text.config(machineIds, withoutContext, shortNames);
         PrintStream out = env.out();
         if (!write) {
             out.print(config);
@@ -107,29 +116,88 @@ final class ConfigCommand implements Callable<Integer> {
             known.lines().forEach(l -> out.println("#   " + l));
             return ExitCodes.OK;
         }
-        Path conf = SshConfigFiles.target(dir, o, a);
+        Path conf = ContextFiles.sshConfig(env.posternHome(), context, o, a);
         UserIdentity identity = Identities.kept(env, session, facts, a, login);
         new FilePair(dir, conf, config, text.knownHosts(), known).write();
         cache.save();
         out.println("Wrote " + conf + " and " + text.knownHosts() + ".");
-        for (Path other : otherOrgs) {
-            try {
-                if (SshConfigFiles.demote(other)) {
-                    out.println("Took " + a + ".internal and *.vm." + a + ".internal out of " + other + " too: app " + a
-                            + " is in several of your orgs. Use " + text.orgAppAlias() + " or a machine's name.");
-                }
-            } catch (IOException e) {
-                throw new CliException(ExitCodes.FAILURE, "cannot rewrite " + other + " (" + e.getMessage() + "); it "
-                        + "still claims " + a + ".internal for another org: remove it or its Include line", e);
+        removeLegacy(legacy, o, a, conf, out);
+        // read again after writing: of two writes at the same moment, the later one's sees the other's file and
+        // takes the shared names out of both
+        SshConfigFiles.Claim mine = new SshConfigFiles.Claim(conf, new SshConfigText.Header(a, o, context));
+        for (SshConfigFiles.Claim other : others(dir, context, o, a)) {
+            String otherContext = other.header().context();
+            demote(other, context, out, a + "." + other.header().org() + ".internal." + ContextFiles.label(otherContext));
+            if (!demote(mine, otherContext, out, text.contextAlias()).isEmpty()) {
+                withoutContext &= otherContext.equals(context);
+                shortNames = false;
             }
         }
         out.println("Add this line at the top of ~/.ssh/config (or use 'ssh -F " + conf + "'):");
         out.println("Include " + conf);
+        out.println("Hosts: " + text.contextAlias() + " (any machine), <id>.vm." + a + ".internal." + text.label()
+                + (withoutContext ? "; and without the login context, " + text.orgAppAlias() + ", <id>.vm." + a
+                        + ".internal" + (shortNames ? ", " + a + ".internal" : "") : ""));
         out.println("Key: " + key + " (certificate serial " + identity.certificate().getSerial() + ", valid until "
                 + Output.time(Instant.ofEpochSecond(identity.certificate().getValidBefore())) + "; renewed by 'postern ssh"
                 + " console' and by running this again)");
-        out.println("Try: ssh " + (otherOrgs.isEmpty() ? a + ".internal" : text.orgAppAlias()) + " hostname");
+        out.println("Try: ssh " + (shortNames ? a + ".internal" : withoutContext ? text.orgAppAlias()
+                : text.contextAlias()) + " hostname");
         return ExitCodes.OK;
+    }
+
+    /** Takes what competes with {@code writerContext}'s names out of {@code claim}'s config, and says so. */
+    private static List<String> demote(SshConfigFiles.Claim claim, String writerContext, PrintStream out, String stays) {
+        try {
+            List<String> taken = SshConfigFiles.demote(claim, writerContext);
+            if (!taken.isEmpty()) {
+                out.println("Took " + String.join(", ", taken) + " out of " + claim.file() + ": app "
+                        + claim.header().app() + " is in several of your orgs or login contexts. Its names with the"
+                        + " context stay: " + stays + ".");
+            }
+            return taken;
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILURE, "cannot rewrite " + claim.file() + " (" + e.getMessage() + "); it"
+                    + " still claims names of app " + claim.header().app() + " for another org or login context: remove"
+                    + " it or its Include line", e);
+        }
+    }
+
+    private static List<SshConfigFiles.Claim> others(Path dir, String context, String org, String app) {
+        try {
+            return SshConfigFiles.others(dir, context, org, app);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILURE, "cannot read " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes the configs and known_hosts files an older Postern wrote, named by org and app only: they would go on
+     * claiming host names and a gateway alias for whichever context wrote them last.
+     */
+    private static void removeLegacy(List<Path> legacy, String org, String app, Path conf, PrintStream out) {
+        for (Path old : legacy) {
+            Optional<SshConfigText.Header> h = SshConfigFiles.header(old);
+            try {
+                Files.deleteIfExists(old);
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.FAILURE, "cannot remove " + old + " (" + e.getMessage() + "), written"
+                        + " by an older postern under names any login context could claim: remove it and its Include"
+                        + " line by hand", e);
+            }
+            if (h.isPresent() && h.get().app().equals(app) && h.get().org().equals(org)) {
+                out.println("Removed " + old + ", written by an older postern under names that are not per login"
+                        + " context: " + conf + " replaces it; change its Include line in ~/.ssh/config to the one"
+                        + " below.");
+            } else if (h.isPresent()) {
+                out.println("Removed " + old + ", written by an older postern under names that are not per login"
+                        + " context: remove its Include line from ~/.ssh/config, and write it again with 'postern ssh"
+                        + " config --app " + h.get().app() + " --org " + h.get().org() + " --write' (with --context"
+                        + " NAME for another login).");
+            } else {
+                out.println("Removed " + old + ", the known_hosts of an older postern's configs.");
+            }
+        }
     }
 
     /** The app's machines, named in the config; none when the server will not list them to this person. */

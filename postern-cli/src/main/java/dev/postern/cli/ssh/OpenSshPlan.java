@@ -145,7 +145,7 @@ final class OpenSshPlan {
         Path plan = dir.resolve(planPath.getFileName());
         Path config = Path.of(plan + ".conf");
         Path knownHosts = Path.of(plan + ".known_hosts");
-        SshConfigText text = new SshConfigText(r.org(), r.app(), r.user(), r.route().gateway(),
+        SshConfigText text = new SshConfigText(r.context(), r.org(), r.app(), r.user(), r.route().gateway(),
                 OpenSshKeys.toLine(r.route().gatewayHostKey()), OpenSshKeys.toLine(r.route().hostCa()), key, knownHosts);
         String revoked = RevokedHostLines.text(r.route().revokedHostKeys().stream().map(OpenSshKeys::toLine).toList());
         replace(knownHosts, text.knownHostsText() + revoked);

@@ -1,9 +1,14 @@
 package dev.postern.cli.ssh;
 
+import dev.postern.cli.client.ContextNames;
 import dev.postern.cli.client.SshSyntax;
+import dev.postern.cli.connect.ContextFiles;
 import dev.postern.cli.server.HostPort;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The ssh_config and known_hosts text that let stock OpenSSH ({@code ssh}, {@code scp}, {@code sftp},
@@ -11,16 +16,25 @@ import java.util.Optional;
  * gateway is pinned by its own key (under a {@code HostKeyAlias}), machines are trusted through one
  * {@code @cert-authority} line for the org's host CA.
  *
+ * <p>Names are per login context ({@link ContextFiles#label}, here {@code prod}), because two control planes may
+ * each have an org {@code acme} with an app {@code web} and machine ids are unique within one server only:
+ * the gateway is {@code postern-gateway-acme.prod}, and the names with the context, {@code web.acme.internal.prod}
+ * (any machine) and {@code <id>.vm.web.internal.prod}, are in every config and no other config can claim them. The
+ * names without it ({@code web.acme.internal}, {@code <id>.vm.web.internal}; and {@code web.internal},
+ * {@code *.vm.web.internal}) are written only while no other config competes for them ({@link SshConfigFiles}).
+ *
  * <p>Every field must fit {@link SshSyntax} (the constructor refuses anything else), so no value can end a
  * directive and start another: callers check values from the control plane first, with
  * {@link dev.postern.cli.client.ServerAnswers}, for a message that names the field.
  *
+ * @param context the login context's name ({@link ContextNames#check})
  * @param gatewayHostKey and {@code hostCaKey}: plain public key lines; written as {@code type base64}
  * @param identity the private key file; its certificate is {@code identity + "-cert.pub"}
  */
-record SshConfigText(String org, String app, String user, HostPort gateway, String gatewayHostKey, String hostCaKey,
-                     Path identity, Path knownHosts) {
+record SshConfigText(String context, String org, String app, String user, HostPort gateway, String gatewayHostKey,
+                     String hostCaKey, Path identity, Path knownHosts) {
     SshConfigText {
+        context = fits("login context", context, contextName(context));
         org = fits("org", org, SshSyntax.name(org));
         app = fits("app", app, SshSyntax.name(app));
         user = fits("user", user, SshSyntax.login(user));
@@ -33,79 +47,137 @@ record SshConfigText(String org, String app, String user, HostPort gateway, Stri
         fits("certificate path", identity + "-cert.pub", SshSyntax.configPath(Path.of(identity + "-cert.pub")));
     }
 
+    /** What the first line of a config names; {@code context} is null in a config of Postern before round 7. */
+    record Header(String app, String org, String context) {
+    }
+
+    /** {@code postern-gateway-<org>.<context label>}: ProxyJump's target and the gateway's key's name in known_hosts. */
     String gatewayAlias() {
-        return "postern-gateway-" + org;
+        return "postern-gateway-" + org + "." + label();
     }
 
-    String config() {
-        return config(false);
+    String label() {
+        return ContextFiles.label(context);
     }
 
-    /** The app's name qualified by its org, {@code <app>.<org>.internal}: the same in every config, whatever else is. */
+    /** The app's name qualified by its org, {@code <app>.<org>.internal}, without the context. */
     String orgAppAlias() {
-        return orgAppAlias(app, org);
+        return app + "." + org + ".internal";
     }
 
-    static String orgAppAlias(String app, String org) {
-        return app + "." + org + ".internal";
+    /** {@code <app>.<org>.internal.<context label>}: any machine of the app; in every config, claimed by no other. */
+    String contextAlias() {
+        return orgAppAlias() + "." + label();
+    }
+
+    /** {@code <id>.vm.<app>.internal.<context label>}: machine {@code id}, in this config only. */
+    String contextMachine(String id) {
+        return machine(id) + "." + label();
+    }
+
+    private String machine(String id) {
+        return fits("machine id", id, SshSyntax.name(id)) + ".vm." + app + ".internal";
     }
 
     /** The first line of every config this writes; {@link #header} reads it back. */
     private String headerLine() {
-        return "# Postern: machines of app " + app + " in org " + org + " (written by 'postern ssh config --app " + app
-                + " --org " + org + "')\n";
+        return "# Postern: machines of app " + app + " in org " + org + ", login context " + context + " (written by"
+                + " 'postern ssh config --app " + app + " --org " + org + " --context " + context + " --write')\n";
     }
 
-    private static final java.util.regex.Pattern HEADER = java.util.regex.Pattern.compile(
-            "# Postern: machines of app ([a-z0-9-]+) in org ([a-z0-9-]+) .*");
+    private static final Pattern HEADER = Pattern.compile(
+            "# Postern: machines of app ([a-z0-9-]+) in org ([a-z0-9-]+), login context (\\S+) \\(written .*");
+    /** The first line of a config of Postern before round 7, named by org and app only. */
+    private static final Pattern OLD_HEADER = Pattern.compile(
+            "# Postern: machines of app ([a-z0-9-]+) in org ([a-z0-9-]+) \\(written .*");
 
-    /** The app and org a config's first line names ({@code [app, org]}); empty when it is not one of these. */
-    static Optional<String[]> header(String firstLine) {
-        java.util.regex.Matcher m = HEADER.matcher(firstLine);
-        return m.matches() ? Optional.of(new String[] {m.group(1), m.group(2)}) : Optional.empty();
+    /** The app, org and context a config's first line names; empty when it is not one of these. */
+    static Optional<Header> header(String firstLine) {
+        Matcher m = HEADER.matcher(firstLine);
+        if (m.matches()) {
+            return contextName(m.group(3)).map(c -> new Header(m.group(1), m.group(2), c));
+        }
+        Matcher old = OLD_HEADER.matcher(firstLine);
+        return old.matches() ? Optional.of(new Header(old.group(1), old.group(2), null)) : Optional.empty();
     }
 
-    /** The line that starts the block of the short names, {@code <app>.internal} and {@code *.vm.<app>.internal}. */
-    static String shortNamesLine(String app) {
-        return "Host *.vm." + app + ".internal " + app + ".internal\n";
+    /** The first line of a known_hosts of Postern before round 7 ({@code known_hosts_<org>}). */
+    static boolean oldKnownHostsHeader(String firstLine) {
+        return firstLine.matches("# Postern: org [a-z0-9-]+; machines prove themselves .*");
+    }
+
+    /** The first line of the paragraph of the names without the context. */
+    static String withoutContextMarker(String app) {
+        return "# without the login context, while no other context of yours has an app " + app + ":\n";
+    }
+
+    /** The first line of the paragraph of the short names, {@code <app>.internal} and {@code *.vm.<app>.internal}. */
+    static String shortNamesMarker(String app) {
+        return "# " + app + ".internal and *.vm." + app + ".internal, while no other org or login context of yours has"
+                + " an app " + app + ":\n";
     }
 
     /**
-     * A person's config: the gateway, {@link #orgAppAlias} (any machine of the app), the machines {@code machineIds}
-     * by their names ({@code <id>.vm.<app>.internal}; machine ids are unique across orgs), and, when
-     * {@code shortNames}, the short names {@code <app>.internal} and {@code *.vm.<app>.internal}, last. Those are
-     * left out when another org of the person's has an app of this name: in two configs they would match the same
-     * names, and ssh takes the first config's gateway and known_hosts for both orgs' machines.
+     * A person's config, in paragraphs: the gateway; {@link #contextAlias} (any machine of the app); the machines
+     * {@code machineIds} by {@link #contextMachine}; then, when {@code withoutContext}, {@link #orgAppAlias} and the
+     * machines by their own names ({@code <id>.vm.<app>.internal}); and last, when {@code shortNames} too,
+     * {@code <app>.internal} and {@code *.vm.<app>.internal}. The caller leaves those out when another config could
+     * claim the same names: ssh takes the first matching config's gateway, key and known_hosts for both.
      */
-    String config(java.util.List<String> machineIds, boolean shortNames) {
-        java.util.List<String> names = machineIds.stream().map(id -> fits("machine id", id, SshSyntax.name(id))
-                + ".vm." + app + ".internal").toList();
+    String config(List<String> machineIds, boolean withoutContext, boolean shortNames) {
         String common = common(false);
+        String jump = "  ProxyJump " + gatewayAlias() + "\n";
         StringBuilder b = new StringBuilder(head(false));
-        b.append("\n# any machine of app ").append(app).append(" in org ").append(org).append("\n")
-                .append("Host ").append(orgAppAlias()).append("\n")
-                .append("  HostName ").append(app).append(".internal\n")
-                .append("  ProxyJump ").append(gatewayAlias()).append("\n").append(common);
-        if (!names.isEmpty()) {
+        b.append("\n# any machine of app ").append(app).append(" in org ").append(org).append(" (login context ")
+                .append(context).append(")\n")
+                .append("Host ").append(contextAlias()).append("\n")
+                .append("  HostName ").append(app).append(".internal\n").append(jump).append(common);
+        if (!machineIds.isEmpty()) {
             b.append("\n# its machines when this was written; 'postern ssh config --app ").append(app).append(" --org ")
-                    .append(org).append(" --write' adds new ones\n")
-                    .append("Host ").append(String.join(" ", names)).append("\n")
-                    .append("  ProxyJump ").append(gatewayAlias()).append("\n").append(common);
+                    .append(org).append(" --context ").append(context).append(" --write' adds new ones\n");
+            for (String id : machineIds) {
+                b.append("Host ").append(contextMachine(id)).append("\n  HostName ").append(machine(id)).append("\n");
+            }
+            b.append("Host ").append(String.join(" ", machineIds.stream().map(this::contextMachine).toList()))
+                    .append("\n").append(jump).append(common);
         }
-        if (shortNames) {
-            b.append("\n").append(shortNamesLine(app)).append("  ProxyJump ").append(gatewayAlias()).append("\n")
-                    .append(common);
+        b.append("\n");
+        if (withoutContext) {
+            b.append(withoutContextMarker(app))
+                    .append("Host ").append(orgAppAlias()).append("\n")
+                    .append("  HostName ").append(app).append(".internal\n").append(jump).append(common);
+            if (!machineIds.isEmpty()) {
+                b.append("Host ").append(String.join(" ", machineIds.stream().map(this::machine).toList())).append("\n")
+                        .append(jump).append(common);
+            }
         } else {
-            b.append("\n").append(shortNamesLeftOut(app, org));
+            b.append(withoutContextLeftOut(app, org, label()));
+        }
+        b.append("\n");
+        if (withoutContext && shortNames) {
+            b.append(shortNamesMarker(app)).append(shortNamesLine(app)).append(jump).append(common);
+        } else {
+            b.append(shortNamesLeftOut(app, org, label()));
         }
         return b.toString();
     }
 
+    private static String shortNamesLine(String app) {
+        return "Host *.vm." + app + ".internal " + app + ".internal\n";
+    }
+
+    /** What stands where the names without the context would be, in a config written or demoted without them. */
+    static String withoutContextLeftOut(String app, String org, String label) {
+        return "# " + app + "." + org + ".internal and <id>.vm." + app + ".internal are not here: another login context"
+                + " of yours has an app " + app + " too (ssh would take one's gateway and key for both); use "
+                + app + "." + org + ".internal." + label + " or <id>.vm." + app + ".internal." + label + "\n";
+    }
+
     /** What stands where the short names would be, in a config written or demoted without them. */
-    static String shortNamesLeftOut(String app, String org) {
-        return "# " + app + ".internal and *.vm." + app + ".internal are not here: another of your orgs has an app "
-                + app + " too (ssh would take one org's gateway and key for both); use " + orgAppAlias(app, org)
-                + " or a machine's name\n";
+    static String shortNamesLeftOut(String app, String org, String label) {
+        return "# " + app + ".internal and *.vm." + app + ".internal are not here: another org or login context of"
+                + " yours has an app " + app + " too (ssh would take one's gateway and key for both); use "
+                + app + "." + org + ".internal." + label + " or <id>.vm." + app + ".internal." + label + "\n";
     }
 
     /**
@@ -114,7 +186,7 @@ record SshConfigText(String org, String app, String user, HostPort gateway, Stri
      *     a second error; and AES-GCM first on both hops (OpenSSH's own list after it), because a planned {@code sftp
      *     get} moves its bytes through both: with AES-NI it costs OpenSSH, the gateway and the agent less per byte than
      *     chacha20-poly1305, OpenSSH's first choice (docs/BENCHMARKS.md, round 5). A person's own config keeps
-     *     OpenSSH's defaults.
+     *     OpenSSH's defaults. A plan's config is read alone ({@code ssh -F}), so its short names compete with none.
      */
     String config(boolean plan) {
         return head(plan) + "\n" + shortNamesLine(app) + "  ProxyJump " + gatewayAlias() + "\n" + common(plan);
@@ -133,8 +205,8 @@ record SshConfigText(String org, String app, String user, HostPort gateway, Stri
     /** The header and the gateway's block. */
     private String head(boolean plan) {
         return headerLine()
-                + "# Key and certificate: kept by postern for this login and org, renewed by 'postern ssh console' and by"
-                + " 'postern ssh config --app " + app + " --write'\n"
+                + "# Key and certificate: kept by postern for this login context and org, renewed by 'postern ssh"
+                + " console' and by writing this again\n"
                 + "Host " + gatewayAlias() + "\n"
                 + "  HostName " + gateway.host() + "\n"
                 + "  Port " + gateway.port() + "\n"
@@ -144,9 +216,18 @@ record SshConfigText(String org, String app, String user, HostPort gateway, Stri
     }
 
     String knownHostsText() {
-        return "# Postern: org " + org + "; machines prove themselves with host certificates of the org's host CA\n"
+        return "# Postern: org " + org + ", login context " + context + "; machines prove themselves with host"
+                + " certificates of the org's host CA\n"
                 + "@cert-authority *.internal " + hostCaKey + "\n"
                 + gatewayAlias() + " " + gatewayHostKey + "\n";
+    }
+
+    private static Optional<String> contextName(String name) {
+        try {
+            return Optional.of(ContextNames.check(name));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static <T> String fits(String field, String value, Optional<T> checked) {

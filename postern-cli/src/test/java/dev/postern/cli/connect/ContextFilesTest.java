@@ -40,6 +40,23 @@ class ContextFilesTest {
         }
     }
 
+    /** Labels name contexts in host names: DNS labels, and two contexts never share one. */
+    @Test
+    void aContextsLabelIsItsNameWhenThatIsADnsLabelElseOneWithAHashOfIt() {
+        assertThat(ContextFiles.label("prod")).isEqualTo("prod");
+        assertThat(ContextFiles.label("eu-1")).isEqualTo("eu-1");
+        List<String> names = List.of("a.b", "a-b", "A-b", "a_b", "a:b", "127.0.0.1:7070", "127-0-0-1-7070", "[::1]:7070",
+                "internal", "Internal", "-", "x".repeat(64), "x".repeat(63));
+        Set<String> labels = new HashSet<>();
+        for (String n : names) {
+            String label = ContextFiles.label(n);
+            assertThat(label).as(n).matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?").isNotEqualTo("internal");
+            labels.add(label);
+        }
+        assertThat(labels).hasSize(names.size());
+        assertThat(ContextFiles.label("127.0.0.1:7070")).matches("127-0-0-1-7070-[0-9a-f]{8}");
+    }
+
     @Test
     void twoOrgsOfOneContextHaveTwoKeys() {
         assertThat(ContextFiles.keptKey(home, "127.0.0.1:7070", "acme"))
@@ -53,11 +70,15 @@ class ContextFilesTest {
         Files.createDirectories(tmp.resolve("cache"));
         List<Path> mine = List.of(ContextFiles.keptKey(tmp, "a", "acme"), ContextFiles.keptKey(tmp, "a", "x-1"),
                 Path.of(ContextFiles.keptKey(tmp, "a", "acme") + "-cert.pub"), ContextFiles.facts(tmp, "a"),
-                KeptLock.file(ContextFiles.keptKey(tmp, "a", "acme")));
-        // contexts whose file names start with "id_a_" too, and files no context keeps
+                KeptLock.file(ContextFiles.keptKey(tmp, "a", "acme")), ContextFiles.sshConfig(tmp, "a", "acme", "web"),
+                ContextFiles.knownHosts(tmp, "a", "acme"));
+        // contexts whose file names start with "id_a_" (or "a_", "known_hosts_a_") too, and files no context keeps
         List<Path> others = List.of(ContextFiles.keptKey(tmp, "a_b", "acme"), ContextFiles.keptKey(tmp, "a:b", "acme"),
                 ContextFiles.facts(tmp, "a_b"), ssh.resolve("id_a_acme.bak"), ssh.resolve("id_a_"),
-                ssh.resolve("id_a_acme-cert.pub.tmp"), ssh.resolve("id_ab_acme"), ssh.resolve("id_a_acme.lock.tmp"));
+                ssh.resolve("id_a_acme-cert.pub.tmp"), ssh.resolve("id_ab_acme"), ssh.resolve("id_a_acme.lock.tmp"),
+                ContextFiles.sshConfig(tmp, "a_b", "acme", "web"), ContextFiles.knownHosts(tmp, "a_b", "acme"),
+                ssh.resolve("a_acme_web.conf.tmp"), ssh.resolve("a_acme.conf"), ssh.resolve("known_hosts_a_acme.old"),
+                ssh.resolve("acme-web.conf"), ssh.resolve("known_hosts_acme"));
         for (Path p : mine) {
             Files.writeString(p, "x");
         }
@@ -65,7 +86,8 @@ class ContextFilesTest {
             Files.writeString(p, "x");
         }
         assertThat(ContextFiles.of(tmp, "a")).containsExactlyInAnyOrderElementsOf(mine);
-        assertThat(ContextFiles.of(tmp, "a_b")).containsExactlyInAnyOrder(others.get(0), others.get(2));
+        assertThat(ContextFiles.of(tmp, "a_b")).containsExactlyInAnyOrder(others.get(0), others.get(2), others.get(8),
+                others.get(9));
         assertThat(ContextFiles.of(tmp.resolve("none"), "a")).isEmpty();
     }
 

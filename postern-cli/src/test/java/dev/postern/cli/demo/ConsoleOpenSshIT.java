@@ -76,7 +76,8 @@ class ConsoleOpenSshIT {
         assertThat(Files.getPosixFilePermissions(plan().getParent()))
                 .isEqualTo(PosixFilePermissions.fromString("rwx------"));
         assertThat(Files.readString(Path.of(plan() + ".conf"))).as("the gateway hop is quiet, the machine's is not")
-                .containsOnlyOnce("  LogLevel QUIET\n").contains("  HostKeyAlias postern-gateway-demo\n  LogLevel QUIET\n");
+                .containsOnlyOnce("  LogLevel QUIET\n").contains("  HostKeyAlias postern-gateway-demo."
+                        + dev.postern.cli.connect.ContextFiles.label(person.context()) + "\n  LogLevel QUIET\n");
         Launched hello = launch(NO_JAVA, "ssh", "console", "--app", "demo", "--machine", machine, "-C", "echo hello");
         assertThat(hello.exit()).as(hello.toString()).isZero();
         assertThat(hello.out()).isEqualTo("hello\n");

@@ -27,19 +27,24 @@ class DemoPlaneIT {
                 new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC());
         Path data = tmp.resolve("data");
         CliRunner person = new CliRunner(home, Clock.systemUTC());
+        Path config;
+        Path key;
         try (DemoPlane demo = DemoPlane.start(new DemoConfig(env, data, 0, DemoConfig.sameJvm(), true))) {
             CliRunner.Result apps = person.run("apps", "list", "--org", "demo");
             assertThat(apps.exit()).as(apps.toString()).isZero();
             assertThat(apps.out()).contains("demo");
             assertThat(person.run("ssh", "log", "demo").out()).contains("root");
             // 'ssh config --write' keeps a key for the demo's context and org; ~/.ssh is left alone
-            java.nio.file.Path key = dev.postern.cli.connect.ContextFiles.keptKey(home.resolve(".postern"),
-                    demo.contextName(), "demo");
+            key = dev.postern.cli.connect.ContextFiles.keptKey(home.resolve(".postern"), demo.contextName(), "demo");
+            config = demo.sshConfig();
+            assertThat(config).isRegularFile();
             assertThat(key).exists();
             assertThat(java.nio.file.Path.of(key + "-cert.pub")).exists();
             assertThat(home.resolve(".ssh/id_postern")).doesNotExist();
             assertThat(person.run("machines", "list", "--app", "demo").exit()).isZero();
         }
         assertThat(Files.exists(data)).as("temporary data dir removed").isFalse();
+        assertThat(config).as("its server is gone: its config would still claim host names").doesNotExist();
+        assertThat(key).doesNotExist();
     }
 }

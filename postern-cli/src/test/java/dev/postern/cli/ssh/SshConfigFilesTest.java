@@ -2,6 +2,7 @@ package dev.postern.cli.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postern.cli.connect.ContextFiles;
 import dev.postern.cli.server.HostPort;
 import dev.postern.ssh.OpenSshKeys;
 import java.io.IOException;
@@ -14,56 +15,104 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Configs of {@code ssh config --write} told apart by their first line: names that collide, demotion, links. */
+/**
+ * Configs of {@code ssh config --write} told apart by their first line: other orgs' and contexts' configs of an app
+ * name, what demotion takes out of each, files of Postern before round 7, links.
+ */
 class SshConfigFilesTest {
     @TempDir
     Path dir;
 
     @Test
-    void orgAndAppWhoseUsualFileNameIsTakenByAnotherPairGetTheirOwn() throws IOException {
-        Path abC = dir.resolve("a-b-c.conf");
-        Files.writeString(abC, text("a-b", "c").config(List.of(), true));
-        assertThat(SshConfigFiles.target(dir, "a-b", "c")).isEqualTo(abC);
-        assertThat(SshConfigFiles.target(dir, "a", "b-c")).as("org a, app b-c: not org a-b's file")
-                .isEqualTo(dir.resolve("a.b-c.conf"));
-        assertThat(SshConfigFiles.target(dir, "x", "y")).isEqualTo(dir.resolve("x-y.conf"));
+    void orgsContextsAndAppsNeverShareAFileName() {
+        Path home = Path.of("/home/p/.postern");
+        List<Path> files = List.of(ContextFiles.sshConfig(home, "a", "b-c", "d"), ContextFiles.sshConfig(home, "a", "b",
+                "c-d"), ContextFiles.sshConfig(home, "a-b", "c", "d"), ContextFiles.sshConfig(home, "a_b", "c", "d"),
+                ContextFiles.sshConfig(home, "a:b", "c", "d"));
+        assertThat(files).doesNotHaveDuplicates();
+        assertThat(files.get(0)).isEqualTo(home.resolve("ssh/a_b-c_d.conf"));
     }
 
     @Test
-    void anotherOrgsConfigOfTheSameAppNameLosesOnlyItsShortNames() throws IOException {
-        Path beta = dir.resolve("beta-web.conf");
-        String full = text("beta", "web").config(List.of("m1"), true);
-        Files.writeString(beta, full);
-        Files.writeString(dir.resolve("beta-api.conf"), text("beta", "api").config(List.of(), true));
-        assertThat(SshConfigFiles.otherOrgs(dir, "acme", "web")).containsExactly(beta);
-        assertThat(SshConfigFiles.otherOrgs(dir, "beta", "web")).isEmpty();
+    void anotherOrgOfThisContextLosesOnlyItsShortNamesAnotherContextAlsoItsNamesWithoutTheContext()
+            throws IOException {
+        Path beta = write("prod", "beta", "web", List.of("m1"));
+        Path staging = write("staging", "acme", "web", List.of("m1"));
+        write("prod", "beta", "api", List.of());
+        assertThat(SshConfigFiles.others(dir, "prod", "acme", "web")).extracting(SshConfigFiles.Claim::file)
+                .containsExactly(beta, staging);
+        assertThat(SshConfigFiles.others(dir, "prod", "beta", "web")).extracting(SshConfigFiles.Claim::file)
+                .containsExactly(staging);
 
-        assertThat(SshConfigFiles.demote(beta)).isTrue();
+        String full = Files.readString(beta);
+        assertThat(SshConfigFiles.demote(claim(beta), "prod")).containsExactly("web.internal", "*.vm.web.internal");
         String demoted = Files.readString(beta);
-        assertThat(demoted).doesNotContain("Host *.vm.web.internal").contains("Host web.beta.internal\n",
-                "Host m1.vm.web.internal\n", "Host postern-gateway-beta\n", "use web.beta.internal or a machine's name");
+        assertThat(demoted).doesNotContain("Host *.vm.web.internal").contains("Host web.beta.internal.prod\n",
+                "Host m1.vm.web.internal.prod\n", "Host web.beta.internal\n", "Host m1.vm.web.internal\n",
+                "Host postern-gateway-beta.prod\n", "use web.beta.internal.prod or <id>.vm.web.internal.prod");
         assertThat(full).startsWith(demoted.substring(0, demoted.indexOf("# web.internal and")));
-        assertThat(SshConfigFiles.demote(beta)).as("once").isFalse();
+        assertThat(SshConfigFiles.demote(claim(beta), "prod")).as("once").isEmpty();
+
+        assertThat(SshConfigFiles.demote(claim(staging), "prod")).containsExactly("web.internal", "*.vm.web.internal",
+                "web.acme.internal", "<id>.vm.web.internal");
+        assertThat(Files.readString(staging)).contains("Host web.acme.internal.staging\n",
+                "Host m1.vm.web.internal.staging\n  HostName m1.vm.web.internal\n").doesNotContain("Host web.acme.internal\n")
+                .doesNotContain("Host m1.vm.web.internal\n").doesNotContain("Host *.vm.web.internal");
+        assertThat(Files.readString(staging)).as("what is left is what a write without those names gives")
+                .isEqualTo(text("staging", "acme", "web").config(List.of("m1"), false, false));
+    }
+
+    /** Configs and known_hosts of Postern before round 7 (named by org only) are found; nothing else is. */
+    @Test
+    void filesOfTheOldNamingAreFoundAndNoOthers() throws IOException {
+        Path oldConf = dir.resolve("acme-web.conf");
+        Files.writeString(oldConf, "# Postern: machines of app web in org acme (written by 'postern ssh config --app web"
+                + " --org acme')\nHost postern-gateway-acme\n");
+        Path oldKnown = dir.resolve("known_hosts_acme");
+        Files.writeString(oldKnown, "# Postern: org acme; machines prove themselves with host certificates of the org's"
+                + " host CA\n");
+        write("prod", "acme", "web", List.of());
+        Files.writeString(dir.resolve("known_hosts_prod_acme"), text("prod", "acme", "web").knownHostsText());
+        Files.writeString(dir.resolve("mine.conf"), "Host x\n");
+        Files.writeString(dir.resolve("known_hosts_other"), "# mine\n");
+        assertThat(SshConfigFiles.legacy(dir)).containsExactly(oldConf, oldKnown);
+        assertThat(SshConfigFiles.others(dir, "staging", "acme", "web")).extracting(SshConfigFiles.Claim::file)
+                .as("an old config is no claim to demote: it is removed").containsExactly(dir.resolve("prod_acme_web.conf"));
     }
 
     @Test
     void aLinkOrAFileThatIsNotOursIsNeverTakenForAConfig() throws IOException {
         Path elsewhere = Files.createTempFile("postern-conf", ".txt");
         try {
-            Files.writeString(elsewhere, text("beta", "web").config(List.of(), true));
-            Path link = Files.createSymbolicLink(dir.resolve("beta-web.conf"), elsewhere);
-            assertThat(SshConfigFiles.otherOrgs(dir, "acme", "web")).isEmpty();
-            assertThat(SshConfigFiles.demote(link)).isFalse();
+            Files.writeString(elsewhere, text("prod", "beta", "web").config(List.of(), true, true));
+            Path link = Files.createSymbolicLink(dir.resolve("prod_beta_web.conf"), elsewhere);
+            assertThat(SshConfigFiles.others(dir, "prod", "acme", "web")).isEmpty();
+            assertThat(SshConfigFiles.legacy(dir)).isEmpty();
+            assertThat(SshConfigFiles.demote(new SshConfigFiles.Claim(link, new SshConfigText.Header("web", "beta",
+                    "prod")), "staging")).isEmpty();
             assertThat(Files.readString(elsewhere)).contains("Host *.vm.web.internal");
         } finally {
             Files.deleteIfExists(elsewhere);
         }
     }
 
-    private static SshConfigText text(String org, String app) {
-        return new SshConfigText(org, app, "root", new HostPort("127.0.0.1", 2222), key(), key(),
-                Path.of("/home/p/.postern/ssh/id_ctx_" + org), Path.of("/home/p/.postern/ssh/known_hosts_" + org));
+    private Path write(String context, String org, String app, List<String> machines) throws IOException {
+        Path file = dir.resolve(ContextFiles.sshConfig(dir.getParent(), context, org, app).getFileName());
+        Files.writeString(file, text(context, org, app).config(machines, true, true));
+        return file;
     }
+
+    private static SshConfigFiles.Claim claim(Path file) {
+        return new SshConfigFiles.Claim(file, SshConfigFiles.header(file).orElseThrow());
+    }
+
+    private static SshConfigText text(String context, String org, String app) {
+        return new SshConfigText(context, org, app, "root", new HostPort("127.0.0.1", 2222), KEY, KEY,
+                Path.of("/home/p/.postern/ssh/id_" + context + "_" + org),
+                Path.of("/home/p/.postern/ssh/known_hosts_" + context + "_" + org));
+    }
+
+    private static final String KEY = key();
 
     private static String key() {
         try {

@@ -7,6 +7,7 @@ import dev.postern.cli.server.HostPort;
 import dev.postern.ssh.OpenSshKeys;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.List;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.Test;
@@ -16,14 +17,15 @@ class SshConfigTextTest {
     final String hostCa = key();
     final Path identity = Path.of("/home/p/.ssh/id_postern");
     final Path knownHosts = Path.of("/home/p/.postern/ssh/known_hosts_acme");
-    final SshConfigText text = new SshConfigText("acme", "web", "root", new HostPort("127.0.0.1", 2222),
+    final SshConfigText text = new SshConfigText("prod", "acme", "web", "root", new HostPort("127.0.0.1", 2222),
             gateway + " gw-comment", hostCa + " ca comment", identity, knownHosts);
 
     @Test
     void configJumpsThroughThePinnedGatewayWithStrictChecking() {
-        String c = text.config();
-        assertThat(c).contains("Host postern-gateway-acme\n  HostName 127.0.0.1\n  Port 2222\n  HostKeyAlias postern-gateway-acme\n");
-        assertThat(c).contains("Host *.vm.web.internal web.internal\n  ProxyJump postern-gateway-acme\n  User root\n");
+        String c = text.config(false);
+        assertThat(c).contains("Host postern-gateway-acme.prod\n  HostName 127.0.0.1\n  Port 2222\n"
+                + "  HostKeyAlias postern-gateway-acme.prod\n");
+        assertThat(c).contains("Host *.vm.web.internal web.internal\n  ProxyJump postern-gateway-acme.prod\n  User root\n");
         assertThat(c).contains("  IdentityFile /home/p/.ssh/id_postern\n  CertificateFile /home/p/.ssh/id_postern-cert.pub\n");
         assertThat(c).contains("  StrictHostKeyChecking yes\n  UserKnownHostsFile /home/p/.postern/ssh/known_hosts_acme\n");
         assertThat(c).doesNotContain("StrictHostKeyChecking no").doesNotContain("accept-new");
@@ -37,31 +39,70 @@ class SshConfigTextTest {
         assertThat(plan.split("  Ciphers \\^aes128-gcm@openssh.com\n", -1)).hasSize(3);
         assertThat(plan.split("LogLevel QUIET", -1)).hasSize(2);
         assertThat(plan.replace("  Ciphers ^aes128-gcm@openssh.com\n", "").replace("  LogLevel QUIET\n", ""))
-                .isEqualTo(text.config());
-        assertThat(text.config()).doesNotContain("Ciphers").doesNotContain("LogLevel");
+                .isEqualTo(text.config(false));
+        assertThat(text.config(false)).doesNotContain("Ciphers").doesNotContain("LogLevel");
+        assertThat(text.config(List.of("m1"), true, true)).doesNotContain("Ciphers").doesNotContain("LogLevel");
     }
 
     @Test
     void knownHostsTrustsTheHostCaForInternalNamesAndPinsTheGateway() {
         assertThat(text.knownHostsText().lines().filter(l -> !l.startsWith("#")))
-                .containsExactly("@cert-authority *.internal " + hostCa, "postern-gateway-acme " + gateway);
+                .containsExactly("@cert-authority *.internal " + hostCa, "postern-gateway-acme.prod " + gateway);
     }
 
     @Test
     void aValueThatCouldEndADirectiveIsRefusedEvenWhenTheCallerForgotToCheckIt() {
         HostPort gw = new HostPort("127.0.0.1", 2222);
-        assertThatThrownBy(() -> new SshConfigText("acme", "web", "root", new HostPort("h\n  ProxyCommand x", 22), gateway,
+        assertThatThrownBy(() -> new SshConfigText("prod", "acme", "web", "root", new HostPort("h\n  ProxyCommand x", 22), gateway,
                 hostCa, identity, knownHosts)).hasMessageContaining("gateway host").hasMessageNotContaining("\n");
-        assertThatThrownBy(() -> new SshConfigText("acme", "web", "root", new HostPort("h", 0), gateway, hostCa, identity,
+        assertThatThrownBy(() -> new SshConfigText("prod", "acme", "web", "root", new HostPort("h", 0), gateway, hostCa, identity,
                 knownHosts)).hasMessageContaining("gateway port");
-        assertThatThrownBy(() -> new SshConfigText("../acme", "web", "root", gw, gateway, hostCa, identity, knownHosts))
+        assertThatThrownBy(() -> new SshConfigText("prod", "../acme", "web", "root", gw, gateway, hostCa, identity, knownHosts))
                 .hasMessageContaining("org");
-        assertThatThrownBy(() -> new SshConfigText("acme", "web", "root -x", gw, gateway, hostCa, identity, knownHosts))
+        assertThatThrownBy(() -> new SshConfigText("prod", "acme", "web", "root -x", gw, gateway, hostCa, identity, knownHosts))
                 .hasMessageContaining("user");
-        assertThatThrownBy(() -> new SshConfigText("acme", "web", "root", gw, gateway, hostCa + "\n* " + gateway, identity,
+        assertThatThrownBy(() -> new SshConfigText("prod", "acme", "web", "root", gw, gateway, hostCa + "\n* " + gateway, identity,
                 knownHosts)).hasMessageContaining("host CA key");
-        assertThatThrownBy(() -> new SshConfigText("acme", "web", "root", gw, gateway, hostCa,
+        assertThatThrownBy(() -> new SshConfigText("prod", "acme", "web", "root", gw, gateway, hostCa,
                 Path.of("/home/%d/.ssh/id"), knownHosts)).hasMessageContaining("identity path");
+        assertThatThrownBy(() -> new SshConfigText("prod\n  ProxyCommand x", "acme", "web", "root", gw, gateway, hostCa,
+                identity, knownHosts)).hasMessageContaining("login context").hasMessageNotContaining("\n");
+    }
+
+    /**
+     * The names with the context are always there, each machine's mapped to its own name; those without it only when
+     * asked for, the short names only with them.
+     */
+    @Test
+    void everyNameWithTheContextIsThereAndTheOthersOnlyWhenAskedFor() {
+        String all = text.config(List.of("m1", "m2"), true, true);
+        assertThat(all).contains("Host web.acme.internal.prod\n  HostName web.internal\n  ProxyJump postern-gateway-acme.prod\n",
+                "Host m1.vm.web.internal.prod\n  HostName m1.vm.web.internal\n",
+                "Host m2.vm.web.internal.prod\n  HostName m2.vm.web.internal\n",
+                "Host m1.vm.web.internal.prod m2.vm.web.internal.prod\n  ProxyJump postern-gateway-acme.prod\n",
+                "Host web.acme.internal\n  HostName web.internal\n", "Host m1.vm.web.internal m2.vm.web.internal\n",
+                "Host *.vm.web.internal web.internal\n");
+        assertThat(all.split("StrictHostKeyChecking yes", -1)).as("every block's").hasSize(7);
+        String withoutShort = text.config(List.of("m1"), true, false);
+        assertThat(withoutShort).contains("Host web.acme.internal\n", "Host m1.vm.web.internal\n")
+                .doesNotContain("Host *.vm.web.internal").contains("use web.acme.internal.prod or <id>.vm.web.internal.prod");
+        String contextOnly = text.config(List.of("m1"), false, true);
+        assertThat(contextOnly).contains("Host web.acme.internal.prod\n", "Host m1.vm.web.internal.prod\n")
+                .doesNotContain("Host web.acme.internal\n").doesNotContain("Host m1.vm.web.internal\n")
+                .as("no short names without the others").doesNotContain("Host *.vm.web.internal");
+        assertThat(SshConfigText.header(all.lines().findFirst().orElseThrow())).get()
+                .isEqualTo(new SshConfigText.Header("web", "acme", "prod"));
+    }
+
+    /** A context whose name is no DNS label gets one with a hash of the name, so {@code a.b} and {@code a-b} differ. */
+    @Test
+    void aContextThatIsNoDnsLabelIsNamedByALabelOfItsOwn() {
+        SshConfigText local = new SshConfigText("127.0.0.1:7070", "acme", "web", "root", new HostPort("127.0.0.1", 2222),
+                gateway, hostCa, identity, knownHosts);
+        assertThat(local.label()).matches("127-0-0-1-7070-[0-9a-f]{8}");
+        assertThat(local.gatewayAlias()).isEqualTo("postern-gateway-acme." + local.label());
+        assertThat(SshConfigText.header(local.config(List.of(), true, true).lines().findFirst().orElseThrow()))
+                .get().extracting(SshConfigText.Header::context).isEqualTo("127.0.0.1:7070");
     }
 
     private static String key() {
