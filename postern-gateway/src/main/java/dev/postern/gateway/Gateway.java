@@ -17,7 +17,6 @@ import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.session.SessionHeartbeatController.HeartbeatType;
 import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
 import org.slf4j.Logger;
@@ -39,12 +38,12 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private final GatewayConfig config;
-    private final SshServer server;
+    private final ListeningServer server;
     private final Tunnels tunnels;
     private final HostKeys hostKeys;
     private final PreAuthGuard preAuth;
 
-    private Gateway(GatewayConfig config, SshServer server, Tunnels tunnels, HostKeys hostKeys,
+    private Gateway(GatewayConfig config, ListeningServer server, Tunnels tunnels, HostKeys hostKeys,
                     PreAuthGuard preAuth) {
         this.config = config;
         this.server = server;
@@ -62,7 +61,7 @@ public final class Gateway implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         HostKeys hostKeys = HostKeys.loadOrCreate(config.hostKeyDir(), config.hostCertificate());
         Tunnels tunnels = new Tunnels(config.directory(), config.clock(), config.tunnelProbeTimeout());
-        SshServer server = SshServer.setUpDefaultServer();
+        ListeningServer server = ListeningServer.setUp();
         // lockDown installs the certificate-only "publickey" method; the gateway's own authenticator then
         // replaces the placeholder that trusts nobody.
         CertificateAuthenticator nobody = new CertificateAuthenticator(TrustPolicy.fixed(List.of(), config.clock()));
@@ -265,9 +264,14 @@ public final class Gateway implements AutoCloseable {
         return ending.size();
     }
 
-    /** Tells every connection why it ends (people see it on stderr, agents log it), then stops listening. */
+    /**
+     * Stops listening, tells every connection why it ends (people see it on stderr, agents log it), then stops.
+     * Listening stops first: a connection taken in meanwhile (an agent reconnects within a second, as it is told
+     * to) would not be among those told, and would be cut without a reason.
+     */
     @Override
     public void close() {
+        server.stopListening();
         SessionEndings.endAll(server.getActiveSessions(), "the gateway is shutting down;"
                 + " reconnect in a moment", Duration.ofSeconds(2));
         try {

@@ -32,6 +32,9 @@ final class FakeGatewayDirectory implements GatewayDirectory {
     /** "org/email/app" entries a member may not reach; members reach every other app (as owners and admins do). */
     final Set<String> denied = ConcurrentHashMap.newKeySet();
 
+    /** Runs on each online/offline report, on the gateway's thread that makes it (tests look in at that moment). */
+    volatile java.util.function.Consumer<OnlineEvent> onReport = e -> { };
+
     /** Machines whose host certificate this directory was asked to renew; it answers a fixed line. */
     final List<String> renewed = new CopyOnWriteArrayList<>();
 
@@ -91,6 +94,7 @@ final class FakeGatewayDirectory implements GatewayDirectory {
     public void machineOnline(String machineId, boolean online, Instant at) {
         events.add(new OnlineEvent(machineId, online));
         reports.add(new Report(machineId, online, at));
+        onReport.accept(new OnlineEvent(machineId, online));
     }
 
     List<OnlineEvent> events() {

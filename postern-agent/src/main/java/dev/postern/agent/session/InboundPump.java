@@ -54,19 +54,22 @@ final class InboundPump implements Reactor.Handler, ChannelDataReceiver {
         });
     }
 
-    /** Stops writing; closes the descriptor if it is a pipe this pump owns. */
+    /**
+     * Stops writing, at once; closes the descriptor if it is a pipe this pump owns. Reactor thread only. Not
+     * deferred: the caller closes a PTY master right after, and until this returns MINA's I/O thread may still
+     * write client input to {@code fd} ({@link #data}); a number closed and reused meanwhile (a socket, a file)
+     * would get the person's keystrokes.
+     */
     void detach() {
-        reactor.execute(() -> {
-            synchronized (this) {
-                if (closeOnEof) {
-                    Posix.close(fd);
-                }
-                fd = -1;
-                discard = true;
-                queue.clear();
+        synchronized (this) {
+            if (closeOnEof) {
+                Posix.close(fd);
             }
-            reactor.unregister(this);
-        });
+            fd = -1;
+            discard = true;
+            queue.clear();
+        }
+        reactor.unregister(this);
     }
 
     @Override

@@ -79,6 +79,9 @@ final class OutboundPump implements Reactor.Handler {
     }
 
     private void readOnce() {
+        if (done) {
+            return; // stopped: the session may have closed fd already, and its number may be someone else's now
+        }
         long n;
         try {
             n = Libc.C.read(fd, buf, buf.length);

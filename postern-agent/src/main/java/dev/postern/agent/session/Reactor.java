@@ -14,6 +14,12 @@ import org.slf4j.LoggerFactory;
  * at once and calls their {@link Handler}s. A session therefore costs no thread; its memory is one read
  * buffer per output stream plus at most one SSH window of client input. Handlers run only on this thread;
  * other threads hand it work with {@link #execute}.
+ *
+ * <p>Once stopped ({@link #close}), it drops what it is handed and never touches its wake-up pipe again: the
+ * pipe's descriptor numbers go back to the process, and a wake-up byte written to one of them later lands in
+ * whatever was opened next (with a gateway in the same JVM, a person's SSH connection, whose client then
+ * printed "Bad packet length"). Callers do come late: the SIGKILL a hung-up session schedules after its grace
+ * period, and MINA's threads closing channels after the agent stopped its sessions.
  */
 final class Reactor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reactor.class);
@@ -33,6 +39,9 @@ final class Reactor implements AutoCloseable {
     private final int[] wake = new int[2];
     private final Thread thread;
     private volatile boolean running = true;
+    // guards the wake-up pipe's write end against being written after it is closed (then reused)
+    private final Object wakeLock = new Object();
+    private boolean stopped; // guarded by wakeLock
     private Memory pollfds = new Memory(8 * 16);
 
     Reactor(String name) throws IOException {
@@ -46,10 +55,18 @@ final class Reactor implements AutoCloseable {
         thread.start();
     }
 
-    /** Runs {@code task} on the reactor thread, soon. */
+    /** Runs {@code task} on the reactor thread, soon; drops it once the reactor has stopped. */
     void execute(Runnable task) {
-        tasks.add(task);
-        if (Thread.currentThread() != thread) {
+        if (Thread.currentThread() == thread) {
+            tasks.add(task); // the loop drains the queue before it polls (or stops) again
+            return;
+        }
+        synchronized (wakeLock) {
+            if (stopped) {
+                LOG.debug("session I/O task handed over after the reactor stopped; dropped");
+                return;
+            }
+            tasks.add(task);
             FastIo.writeByte(wake[1]); // false: the pipe already holds a wake-up byte
         }
     }
@@ -100,6 +117,9 @@ final class Reactor implements AutoCloseable {
                     run(() -> h.ready(revents));
                 }
             }
+        }
+        synchronized (wakeLock) {
+            stopped = true; // from here on no other thread queues a task or writes to the wake-up pipe
         }
         for (Runnable r = tasks.poll(); r != null; r = tasks.poll()) {
             run(r); // hang-ups queued by a closing server still reach their sessions

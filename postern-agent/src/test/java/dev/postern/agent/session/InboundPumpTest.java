@@ -1,0 +1,55 @@
+package dev.postern.agent.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Client input after a session's teardown: SessionCommand detaches the pump and closes the PTY master in one go on
+ * the reactor thread, while MINA's I/O thread may be handing over the person's next keystrokes. Those must go
+ * nowhere: the master's number, once closed, can be reused at once by another thread's socket or file.
+ */
+class InboundPumpTest {
+    private Reactor reactor;
+
+    @BeforeEach
+    void start() throws Exception {
+        reactor = new Reactor("inbound-pump-test");
+    }
+
+    @AfterEach
+    void stop() {
+        reactor.close();
+    }
+
+    @Test
+    void inputAfterTheTeardownReachesNoDescriptor() throws Exception {
+        int[] terminal = Descriptors.pipe(); // stands for a PTY master: the pump writes to it and does not own it
+        int[] other = Descriptors.pipe(); // whatever is opened next, on another thread, and gets the master's number
+        InboundPump pump = new InboundPump(reactor, new AtomicLong());
+        pump.attach(terminal[1], false, n -> { });
+        byte[] keys = "ls\n".getBytes(StandardCharsets.US_ASCII);
+        Descriptors.onReactor(reactor, () -> { }); // attached
+        pump.data(null, keys, 0, keys.length);
+        assertThat(FastIo.drain(terminal[0])).as("input while the session runs").isEqualTo(keys.length);
+        try {
+            Descriptors.onReactor(reactor, () -> {
+                // as SessionCommand.destroy: detach, then close the master; here its number is reused before the
+                // reactor thread goes on, and the I/O thread delivers more input in that moment
+                pump.detach();
+                Libc.C.close(terminal[1]);
+                assertThat(Descriptors.reuse(terminal[1], other[1])).isEqualTo(terminal[1]);
+                CompletableFuture.runAsync(() -> pump.data(null, keys, 0, keys.length)).join();
+            });
+            assertThat(FastIo.drain(other[0])).as("input written to the master's reused number").isZero();
+        } finally {
+            Descriptors.close(terminal);
+            Descriptors.close(other);
+        }
+    }
+}
