@@ -103,6 +103,31 @@ class HostileControlPlaneIT {
         assertThat(found.stdout()).contains(gatewayKey);
     }
 
+    /**
+     * A server that lists 40,000 machines: each is two Host lines, and ssh reads every Include for every host it
+     * connects to (with such a config, {@code ssh -G github.com} took 3.6 s and 240 MB here). Past
+     * 1,000 ({@code ConfigCommand.MAX_MACHINE_NAMES}) the config names no machine by id, says so, and
+     * any machine stays reachable by the app's names.
+     */
+    @Test
+    void aServerListingTensOfThousandsOfMachinesGetsNoNamePerMachine() throws IOException {
+        List<MachineView> many = java.util.stream.IntStream.range(0, 40_000).mapToObj(i -> "m" + i)
+                .map(id -> FakeOrgPlane.machine("web", id, id + ".vm.web.internal")).toList();
+        plane.answer("GET /v1/orgs/acme/apps/web/machines", many);
+        CliRunner.Result r = cli.run("ssh", "config", "--app", "web", "--write");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("the server lists 40000 machines of app web; a config names at most 1000, so it"
+                + " names none by id");
+        Path conf = cli.sshConfig("acme", "web");
+        assertThat(Files.size(conf)).isLessThan(8_000);
+        assertThat(Files.readString(conf)).doesNotContain("m1.vm.web.internal", "m39999");
+        String label = ContextFiles.label(cli.context());
+        ProcessResult any = ssh("-F", conf.toString(), "-G", "web.acme.internal." + label);
+        assertThat(any.stdout().lines()).contains("hostname web.internal", "proxyjump postern-gateway-acme." + label);
+        ProcessResult one = ssh("-F", conf.toString(), "-G", "m7.vm.web.internal");
+        assertThat(one.stdout().lines()).contains("proxyjump postern-gateway-acme." + label);
+    }
+
     @Test
     void aGatewayHostWithANewlineAndAProxyCommandIsRefused() throws IOException {
         refusedByConfigWrite("GET /v1/gateway", new GatewayView("gw.example.com\n  ProxyCommand touch " + marker + ":2222",

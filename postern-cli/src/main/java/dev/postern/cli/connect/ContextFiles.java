@@ -123,17 +123,20 @@ public final class ContextFiles {
     /**
      * The context as one lower-case DNS label, for host names and the gateway's alias in ssh configs
      * ({@code web.acme.internal.prod}, {@code postern-gateway-acme.prod}): the name itself when it is one (and not
-     * {@code internal}, the suffix of the names without a context), else its letters and digits joined by '-'
-     * (at most 24) and a short hash of the real name, so two contexts never share a label
-     * ({@code 127.0.0.1:7070} gives {@code 127-0-0-1-7070-} and 8 hex digits).
+     * {@code internal}, the suffix of the names without a context, and without {@code --}), else its letters and
+     * digits joined by '-' (at most 24), {@code --} and 16 hex digits of the SHA-256 of the real name
+     * ({@code 127.0.0.1:7070} gives {@code 127-0-0-1-7070--} and the hash). Two contexts never share a label: only a
+     * hashed label holds {@code --}, and a hostile server, which can choose the name of its context (its URL's host),
+     * cannot search 2^64 names for one whose label is that of another context with the same first 24 letters and
+     * digits (with 8 hex digits, a search of 2^32 names took one CPU four minutes: {@code SshConfigLabelsIT}).
      */
     public static String label(String context) {
-        if (LABEL.matcher(context).matches() && !context.equals("internal")) {
+        if (LABEL.matcher(context).matches() && !context.equals("internal") && !context.contains("--")) {
             return context;
         }
         String safe = context.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+", "");
         safe = safe.substring(0, Math.min(safe.length(), 24)).replaceAll("-+$", "");
-        return (safe.isEmpty() ? "context" : safe) + "-" + hash(context);
+        return (safe.isEmpty() ? "context" : safe) + "--" + hash(context, 8);
     }
 
     /** {@code $POSTERN_HOME/cache/facts_<context>.json}. */
@@ -147,14 +150,14 @@ public final class ContextFiles {
         if (safe.equals(context) && !safe.startsWith(".")) {
             return safe;
         }
-        return (safe.startsWith(".") ? "_" + safe.substring(1) : safe) + "-" + hash(context);
+        return (safe.startsWith(".") ? "_" + safe.substring(1) : safe) + "-" + hash(context, 4);
     }
 
-    /** 8 hex digits of the SHA-256 of {@code context}. */
-    private static String hash(String context) {
+    /** The first {@code bytes} of the SHA-256 of {@code context}, in hex. */
+    private static String hash(String context, int bytes) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(context.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 4);
+            return HexFormat.of().formatHex(hash, 0, bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

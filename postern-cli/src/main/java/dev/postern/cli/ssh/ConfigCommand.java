@@ -36,6 +36,9 @@ import picocli.CommandLine.Option;
             "checked strictly against the org's host CA. With --write, the key is the one Postern keeps for this login",
             "and org (~/.postern/ssh/id_<context>_<org>, an 8-hour certificate renewed by console and by --write)."})
 final class ConfigCommand implements Callable<Integer> {
+    /** The most machines a config names by id (each is two Host lines that ssh reads for every connection). */
+    static final int MAX_MACHINE_NAMES = 1000;
+
     private final CliEnvironment env;
 
     @Option(names = {"-a", "--app"}, required = true, paramLabel = "A", description = "the app")
@@ -96,6 +99,15 @@ final class ConfigCommand implements Callable<Integer> {
         // removed machines' host keys, refused by ssh even with a valid certificate
         String known = text.knownHostsText() + RevokedHostLines.text(facts.revokedHostKeys());
         List<String> machineIds = machineIds(session, answers, o, a);
+        if (machineIds.size() > MAX_MACHINE_NAMES) {
+            // ssh reads every Include for every host it connects to: a server listing 40,000 machines made each ssh
+            // command of the person, to any host, parse a 10 MB config (3.6 s, 240 MB); the names of any machine
+            // (<app>.<org>.internal.<label>, and *.vm.<app>.internal while alone) still reach them
+            env.err().println("postern: the server lists " + machineIds.size() + " machines of app " + a + "; a config"
+                    + " names at most " + MAX_MACHINE_NAMES + ", so it names none by id: reach one with 'postern ssh"
+                    + " console --app " + a + " --machine ID', any one with " + text.contextAlias());
+            machineIds = List.of();
+        }
         List<SshConfigFiles.Claim> others = others(dir, context, o, a);
         List<Path> legacy;
         try {

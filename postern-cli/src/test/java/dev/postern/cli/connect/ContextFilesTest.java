@@ -46,7 +46,9 @@ class ContextFilesTest {
         assertThat(ContextFiles.label("prod")).isEqualTo("prod");
         assertThat(ContextFiles.label("eu-1")).isEqualTo("eu-1");
         List<String> names = List.of("a.b", "a-b", "A-b", "a_b", "a:b", "127.0.0.1:7070", "127-0-0-1-7070", "[::1]:7070",
-                "internal", "Internal", "-", "x".repeat(64), "x".repeat(63));
+                "internal", "Internal", "-", "x".repeat(64), "x".repeat(63),
+                // named as another context's label is, with its hash: a label with "--" is always hashed
+                ContextFiles.label("127.0.0.1:7070"), ContextFiles.label("a:b"), "xn--a");
         Set<String> labels = new HashSet<>();
         for (String n : names) {
             String label = ContextFiles.label(n);
@@ -54,7 +56,7 @@ class ContextFilesTest {
             labels.add(label);
         }
         assertThat(labels).hasSize(names.size());
-        assertThat(ContextFiles.label("127.0.0.1:7070")).matches("127-0-0-1-7070-[0-9a-f]{8}");
+        assertThat(ContextFiles.label("127.0.0.1:7070")).matches("127-0-0-1-7070--[0-9a-f]{16}");
     }
 
     @Test

@@ -99,7 +99,7 @@ class SshConfigTextTest {
     void aContextThatIsNoDnsLabelIsNamedByALabelOfItsOwn() {
         SshConfigText local = new SshConfigText("127.0.0.1:7070", "acme", "web", "root", new HostPort("127.0.0.1", 2222),
                 gateway, hostCa, identity, knownHosts);
-        assertThat(local.label()).matches("127-0-0-1-7070-[0-9a-f]{8}");
+        assertThat(local.label()).matches("127-0-0-1-7070--[0-9a-f]{16}");
         assertThat(local.gatewayAlias()).isEqualTo("postern-gateway-acme." + local.label());
         assertThat(SshConfigText.header(local.config(List.of(), true, true).lines().findFirst().orElseThrow()))
                 .get().extracting(SshConfigText.Header::context).isEqualTo("127.0.0.1:7070");
