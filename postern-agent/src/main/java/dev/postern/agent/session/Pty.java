@@ -7,10 +7,15 @@ import java.nio.charset.StandardCharsets;
 /**
  * A pseudo-terminal pair: the agent keeps the master (non-blocking, polled by the {@link Reactor}); the
  * child opens the slave by path after {@code setsid}, which makes it the child's controlling terminal.
+ *
+ * <p>Once closed it never touches {@link #master} again: the number goes back to the process, and the next
+ * session's PTY master may get it. A window-change that a person sends as their shell exits (its task runs
+ * after the session closed the master) would otherwise resize that other person's terminal.
  */
 final class Pty {
     final int master;
     final String slave;
+    private boolean closed; // guarded by this
 
     private Pty(int master, String slave) {
         this.master = master;
@@ -41,7 +46,10 @@ final class Pty {
     }
 
     /** Applies a window size; the kernel sends SIGWINCH to the terminal's foreground process group. */
-    void resize(int columns, int rows) {
+    synchronized void resize(int columns, int rows) {
+        if (closed) {
+            return; // the session has ended; master may be another terminal's number by now
+        }
         if (columns <= 0 || rows <= 0) {
             return; // clients send 0 when they do not know; keep the kernel's default
         }
@@ -58,7 +66,11 @@ final class Pty {
         Libc.C.chown(slave, uid, gid);
     }
 
-    void close() {
-        Posix.close(master);
+    /** Closes the master, once. */
+    synchronized void close() {
+        if (!closed) {
+            closed = true;
+            Posix.close(master);
+        }
     }
 }
