@@ -2,6 +2,9 @@ package dev.postern.agent.session;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -77,8 +80,16 @@ final class ChildProcess {
         if (status == null) {
             Posix.signalSession(pid, signal);
         } else {
-            // the leader is gone (its pid may be reused), but its session members may live on
-            for (int member : Posix.sessionMembers(pid)) {
+            // The leader is gone, but its session members may live on. While one does, Linux keeps the session
+            // id's number from being handed out again; so a process that has this pid now got it after they all
+            // ended, and the session of that id is someone else's: another person's shell, started with setsid
+            // while this session drained its output (which its client can hold up as long as it likes).
+            List<Integer> members = Posix.sessionMembers(pid);
+            // looked at after the scan, so that a reuse during it counts too
+            if (Files.exists(Path.of("/proc", Integer.toString(pid)))) {
+                return;
+            }
+            for (int member : members) {
                 Libc.C.kill(member, signal);
             }
         }
