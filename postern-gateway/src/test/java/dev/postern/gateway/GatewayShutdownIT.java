@@ -1,5 +1,6 @@
 package dev.postern.gateway;
 
+import static dev.postern.gateway.GatewayTunnelIT.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.ssh.HostKeys;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,8 @@ class GatewayShutdownIT {
             };
             gateway.close();
             closed = true;
+            // close() returns once the gateway's side is closed; the machine reads the message after that
+            awaitTrue("m1's side of the tunnel closed", Duration.ofSeconds(10), () -> !tunnel.isOpen());
             assertThat(tunnel.disconnectMessage()).as("what the machine was told")
                     .hasValueSatisfying(m -> assertThat(m).contains("the gateway is shutting down"));
         } finally {
