@@ -2,12 +2,14 @@ package dev.postern.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postern.agent.session.Accounts;
 import dev.postern.testing.ProcessResult;
 import dev.postern.testing.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -17,7 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,6 +99,63 @@ class LiveRevocationIT {
                 AgentFixture.await("the revoked connection's -R port " + port + " is closed", () -> !accepts(port));
             }
         }
+    }
+
+    /**
+     * The revocation lands while alice's session is starting: MINA ends the channel (destroy) on the revoking
+     * thread while the I/O thread is still in start(), before the child is wired to the session I/O thread. The
+     * child started then must be hung up too, not left running unattended for a certificate the agent no longer
+     * accepts. The passwd file is a FIFO, so start() waits in it (looking alice up) until the test has revoked.
+     */
+    @Test
+    void aSessionRevokedWhileItStartsDoesNotLeaveItsCommandRunning() throws Exception {
+        Path krl = dir.resolve("revoked.krl");
+        keygen("-k", "-f", krl.toString());
+        Accounts accounts = TestUsers.withAlice(dir);
+        Path passwd = accounts.passwdFile();
+        byte[] users = Files.readAllBytes(passwd);
+        Files.delete(passwd);
+        ProcessResult fifo = Processes.run(AgentFixture.TIMEOUT, List.of("mkfifo", "-m", "644", passwd.toString()));
+        assertThat(fifo.exitCode()).as(fifo.toString()).isZero();
+        try (LogCapture audit = new LogCapture("postern.audit");
+             AgentFixture fx = new AgentFixture(dir, b -> b.accounts(accounts).revokedFile(krl))) {
+            Path revoked = fx.cert("alice");
+            // opening a FIFO to write returns once a reader has it open: the session's start(), looking alice up
+            CompletableFuture<OutputStream> lookingUp = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Files.newOutputStream(passwd);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try (Client session = new Client(fx, revoked, "4254")) {
+                OutputStream w = lookingUp.get(AgentFixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                Path spec = Files.writeString(dir.resolve("krl-spec"), "serial: " + AgentFixture.serialOf(revoked)
+                        + "\n");
+                keygen("-k", "-u", "-f", krl.toString(), "-s", dir.resolve("user_ca.pub").toString(), spec.toString());
+                assertThat(session.process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS))
+                        .as("the revoked connection ended within " + DEADLINE_SECONDS + " s").isTrue();
+                try (w) {
+                    w.write(users); // start() goes on and spawns the command
+                }
+                AgentFixture.await("the session's command was started", () -> pidStarted(audit, "4254") > 0);
+                long pid = pidStarted(audit, "4254");
+                AgentFixture.await("the command of the revoked session (pid " + pid + ") is gone",
+                        () -> !Files.exists(Path.of("/proc", Long.toString(pid))));
+            }
+        }
+    }
+
+    /** The pid in the audit's session.start line of the command tagged {@code tag}, or 0 before there is one. */
+    private static long pidStarted(LogCapture audit, String tag) {
+        Pattern pid = Pattern.compile("\"pid\":(\\d+)");
+        for (String l : audit.lines()) {
+            Matcher m = pid.matcher(l);
+            if (l.contains("\"event\":\"session.start\"") && l.contains("sleep " + tag) && m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        return 0;
     }
 
     /**

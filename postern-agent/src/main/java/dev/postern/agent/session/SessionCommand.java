@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.io.IoOutputStream;
@@ -54,6 +55,7 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
     private ExitStatus status;
     private boolean finished;
     private boolean hungUp;
+    private boolean hangUpPending; // the channel closed before wire() ran
 
     /** @param requested the exec command line, or null for an interactive shell */
     SessionCommand(SessionServices services, String requested) {
@@ -191,6 +193,9 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
                 maybeFinish();
             }
         });
+        if (hangUpPending) {
+            reactor.execute(this::hangUp); // queued: after the pumps' attach and register above
+        }
     }
 
     private void onSignal(Environment env, Signal signal) {
@@ -241,27 +246,45 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
     @Override
     public void destroy(ChannelSession session) {
         reactor.execute(() -> {
-            if (finished || child == null) {
+            if (outPump == null) {
+                // Not wired: refused, or not yet. MINA calls destroy from the closing thread (a revocation, the
+                // agent stopping) while start() may still be spawning the child on the I/O thread; wire() hangs
+                // that child up when it runs. The pump goes now, or a refused session's stays registered for good.
+                hangUpPending = true;
+                if (inbound != null) {
+                    inbound.detach();
+                }
                 return;
             }
-            finished = true;
-            hungUp = true;
-            inbound.detach();
-            outPump.stop();
-            if (errPump != null) {
-                errPump.stop();
-            }
-            child.signalSession(Posix.SIGHUP);
-            release(); // closing the PTY master hangs up the terminal too
-            Duration grace = services.killGrace();
-            session.getSession().getFactoryManager().getScheduledExecutorService().schedule(
-                    () -> reactor.execute(() -> {
-                        if (status == null) {
-                            LOG.info("session pid {} survived SIGHUP for {}; killing it", child.pid, grace);
-                            child.signalSession(Posix.SIGKILL);
-                        }
-                    }), grace.toMillis(), TimeUnit.MILLISECONDS);
+            hangUp();
         });
+    }
+
+    /** Reactor thread, once wired: SIGHUP to the child's session, then SIGKILL after the grace period. */
+    private void hangUp() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        hungUp = true;
+        inbound.detach();
+        outPump.stop();
+        if (errPump != null) {
+            errPump.stop();
+        }
+        child.signalSession(Posix.SIGHUP);
+        release(); // closing the PTY master hangs up the terminal too
+        Duration grace = services.killGrace();
+        ScheduledExecutorService timer = channel.getSession().getFactoryManager().getScheduledExecutorService();
+        if (timer == null) {
+            return; // the server has stopped (the agent is closing, and its session I/O thread with it)
+        }
+        timer.schedule(() -> reactor.execute(() -> {
+            if (status == null) {
+                LOG.info("session pid {} survived SIGHUP for {}; killing it", child.pid, grace);
+                child.signalSession(Posix.SIGKILL);
+            }
+        }), grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void refuse(String message, int exitStatus) {
