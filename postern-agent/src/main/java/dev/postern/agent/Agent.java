@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    private static final String HOST_CERT_RISK = "change the host certificate clients are shown";
 
     private final AgentConfig config;
     private final Supervisor entrypoint;
@@ -107,6 +108,10 @@ public final class Agent implements AutoCloseable {
         if (config.revokedFile().isPresent()) {
             StrictModes.checkFile(config.revokedFile().get(), "--revoked");
         }
+        if (config.tunnel().isEmpty() && config.hostCertFile().isPresent()) {
+            // re-read while running in direct mode (below): refused before the entrypoint starts, as the others
+            StrictModes.checkFile(config.hostCertFile().get(), "--host-cert", HOST_CERT_RISK);
+        }
         AppEnvironment environment = new AppEnvironment(config.environment());
         Started started = new Started();
         Exception failure = null;
@@ -142,7 +147,7 @@ public final class Agent implements AutoCloseable {
                 // direct mode: the operator renews the certificate by replacing the file (cron, as for sshd);
                 // each new connection is shown the last good one (the tunnel's renewer does this in tunnel mode)
                 started.hostCert = HostCertFile.watch(config.hostCertFile().get(), hostKeys.publicKey(),
-                        config.clock(), path -> StrictModes.checkFile(path, "--host-cert"));
+                        config.clock(), path -> StrictModes.checkFile(path, "--host-cert", HOST_CERT_RISK));
                 HostCertFile watched = started.hostCert;
                 started.server.setHostKeyCertificateProvider(session -> List.of(watched.get()));
             }
