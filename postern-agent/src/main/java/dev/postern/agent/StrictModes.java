@@ -12,9 +12,9 @@ import java.util.Set;
 /**
  * OpenSSH's StrictModes for the files that decide who may log in: the data directory, the trusted user CA file
  * and the revocation list, with the directory each file is in; and for the host certificate, which decides what
- * clients are shown. Checked at start and before every re-read of a replaced file. Whoever may write one of them, or rename files in
- * its directory, may log in as any user, root included, or undo a revocation; so each must belong to root or to
- * the agent's user and be writable by no group and no one else. Example:
+ * clients are shown. Checked at start and before every re-read of a replaced file. Whoever may write one of them,
+ * or rename files in its directory, may log in as any user, root included, or undo a revocation; so each must
+ * belong to root or to the agent's user and be writable by no group and no one else. Example:
  * {@code StrictModes.checkFile(Path.of("/etc/postern/user_ca.pub"), "--trusted-user-ca")}.
  */
 final class StrictModes {
