@@ -11,6 +11,7 @@ import dev.postern.agent.tunnel.HostCertRenewer;
 import dev.postern.agent.tunnel.TunnelClient;
 import dev.postern.agent.tunnel.TunnelConfig;
 import dev.postern.ssh.CertificateAuthenticator;
+import dev.postern.ssh.HostCertFile;
 import dev.postern.ssh.HostKeys;
 import dev.postern.ssh.InProcessSshServer;
 import dev.postern.ssh.OpenSshKeys;
@@ -22,7 +23,6 @@ import dev.postern.ssh.TrustedKeysFile;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    private static final String HOST_CERT_RISK = "change the host certificate clients are shown";
 
     private final AgentConfig config;
     private final Supervisor entrypoint;
@@ -55,6 +56,7 @@ public final class Agent implements AutoCloseable {
     private final InProcessSshServer inProcess;
     private final TunnelClient tunnel;
     private volatile HostCertRenewer renewer;
+    private volatile HostCertFile hostCert;
     private final RevokedSessions revokedSessions;
     private final DataDirLock lock;
 
@@ -106,6 +108,10 @@ public final class Agent implements AutoCloseable {
         if (config.revokedFile().isPresent()) {
             StrictModes.checkFile(config.revokedFile().get(), "--revoked");
         }
+        if (config.tunnel().isEmpty() && config.hostCertFile().isPresent()) {
+            // re-read while running in direct mode (below): refused before the entrypoint starts, as the others
+            StrictModes.checkFile(config.hostCertFile().get(), "--host-cert", HOST_CERT_RISK);
+        }
         AppEnvironment environment = new AppEnvironment(config.environment());
         Started started = new Started();
         Exception failure = null;
@@ -114,14 +120,11 @@ public final class Agent implements AutoCloseable {
                     config.killGrace());
             HostKeys hostKeys = HostKeys.loadOrCreate(config.dataDir(), config.hostCertFile());
             Supplier<RevocationList> revocations = revocations(config);
-            List<PublicKey> caKeys = OpenSshKeys.readPublicKeys(config.trustedUserCaFile());
-            if (caKeys.isEmpty()) {
-                throw new IllegalArgumentException("--trusted-user-ca " + config.trustedUserCaFile()
-                        + " holds no public key; put the org's user CA public key line in it");
-            }
-            // re-read on change: a CA replaced by the control plane (written by the poller) takes over, and the
-            // connections of the old one end (RevokedSessions)
-            TrustedKeysFile trusted = TrustedKeysFile.required(config.trustedUserCaFile(), config.clock());
+            // re-read on change, under the same StrictModes as at start: a CA replaced by the operator or the
+            // control plane (written by the poller) takes over, and the connections of the old one end
+            // (RevokedSessions)
+            TrustedKeysFile trusted = TrustedKeysFile.required(config.trustedUserCaFile(), config.clock(),
+                    path -> StrictModes.checkFile(path, "--trusted-user-ca"));
             started.server = newServer(config, started.sessions, hostKeys, trusted, revocations);
             started.revokedSessions = RevokedSessions.install(started.server, revocations, trusted, new AuditLog());
             if (config.tunnel().isPresent()) {
@@ -140,6 +143,13 @@ public final class Agent implements AutoCloseable {
                 }
                 LOG.info("postern agent dialing out to the gateway {}:{} as {}", config.tunnel().get().gatewayHost(),
                         config.tunnel().get().gatewayPort(), config.tunnel().get().machineId());
+            } else if (config.hostCertFile().isPresent()) {
+                // direct mode: the operator renews the certificate by replacing the file (cron, as for sshd);
+                // each new connection is shown the last good one (the tunnel's renewer does this in tunnel mode)
+                started.hostCert = HostCertFile.watch(config.hostCertFile().get(), hostKeys.publicKey(),
+                        config.clock(), path -> StrictModes.checkFile(path, "--host-cert", HOST_CERT_RISK));
+                HostCertFile watched = started.hostCert;
+                started.server.setHostKeyCertificateProvider(session -> List.of(watched.get()));
             }
             if (config.listens()) {
                 started.server.start();
@@ -179,6 +189,7 @@ public final class Agent implements AutoCloseable {
         Agent agent = new Agent(config, entrypoint, started.server, started.sessions, null, started.inProcess,
                 started.tunnel, started.revokedSessions, lock);
         agent.renewer = started.renewer;
+        agent.hostCert = started.hostCert;
         return agent;
     }
 
@@ -198,6 +209,7 @@ public final class Agent implements AutoCloseable {
         InProcessSshServer inProcess;
         TunnelClient tunnel;
         HostCertRenewer renewer;
+        HostCertFile hostCert;
 
         void close() {
             if (renewer != null) {
@@ -220,7 +232,8 @@ public final class Agent implements AutoCloseable {
     private static Supplier<RevocationList> revocations(AgentConfig config) {
         RevocationList none = RevocationList.empty();
         return config.revokedFile()
-                .<Supplier<RevocationList>>map(f -> RevocationFile.required(f, config.clock()))
+                .<Supplier<RevocationList>>map(f -> RevocationFile.required(f, config.clock(),
+                        path -> StrictModes.checkFile(path, "--revoked")))
                 .orElse(() -> none);
     }
 
@@ -259,9 +272,15 @@ public final class Agent implements AutoCloseable {
         return tunnel != null && tunnel.isOnline();
     }
 
-    /** The host certificate the tunnel logs in with and sessions are shown (the newest after renewals). */
+    /**
+     * The host certificate new sessions are shown: in tunnel mode the one the tunnel logs in with (the newest after
+     * renewals), in direct mode the last good one read from {@code --host-cert}; empty without one.
+     */
     public Optional<OpenSshCertificate> hostCertificate() {
-        return tunnel == null ? Optional.empty() : Optional.of(tunnel.certificate());
+        if (tunnel != null) {
+            return Optional.of(tunnel.certificate());
+        }
+        return hostCert == null ? Optional.empty() : Optional.of(hostCert.get());
     }
 
     /** The last reason the gateway gave for closing or refusing the tunnel (empty when none, or direct mode). */

@@ -63,6 +63,24 @@ class StrictModesIT {
                 "chmod go-w " + krl);
     }
 
+    /** In direct mode the host certificate is re-read while the agent runs: its file must be the agent's too. */
+    @Test
+    void aHostCertificateOthersMayWriteIsRefusedInDirectMode() throws Exception {
+        Path ca = caFile(dir.resolve("host-cert"));
+        Path data = ca.resolveSibling("data");
+        dev.postern.ssh.HostKeys.loadOrCreate(data);
+        AgentFixture.keygen(ca.resolveSibling("host_ca"));
+        ProcessResult r = Processes.run(AgentFixture.TIMEOUT, List.of("ssh-keygen", "-q", "-s",
+                ca.resolveSibling("host_ca").toString(), "-h", "-I", "h", "-n", "127.0.0.1",
+                data.resolve("ssh_host_ed25519_key.pub").toString()));
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        Path cert = data.resolve("ssh_host_ed25519_key-cert.pub");
+        Files.setPosixFilePermissions(cert, PosixFilePermissions.fromString("rw-r--rw-"));
+
+        assertRefused(ca, b -> b.hostCertFile(cert), "--host-cert " + cert + ": the file may be written by other"
+                + " users", "chmod go-w " + cert);
+    }
+
     @Test
     void theAgentsOwnFilesAreAccepted() throws Exception {
         Path ca = caFile(dir.resolve("fine"));

@@ -143,7 +143,8 @@ public final class CertificateAuthenticator implements PublickeyAuthenticator {
         throw new CertificateRefusedException("signed by an untrusted CA " + KeyUtils.getFingerPrint(ca));
     }
 
-    private static void checkSignature(OpenSshCertificate cert) throws CertificateRefusedException {
+    // package-private: host certificates read from a file are checked the same way (HostCertFile)
+    static void checkSignature(OpenSshCertificate cert) throws CertificateRefusedException {
         String sigAlg = cert.getSignatureAlgorithm();
         BuiltinSignatures factory = sigAlg == null ? null : CA_SIGNATURES.get(sigAlg);
         PublicKey ca = cert.getCaPubKey();

@@ -155,12 +155,14 @@ public final class HostKeys {
         return kp;
     }
 
-    private static OpenSshCertificate checkCertificate(Path certFile, PublicKey hostKey) throws IOException {
+    static OpenSshCertificate checkCertificate(Path certFile, PublicKey hostKey) throws IOException {
         OpenSshCertificate cert;
         try {
             cert = OpenSshKeys.readCertificate(certFile);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("host certificate " + certFile + ": " + e.getMessage(), e);
+            // the reader's message already names the file
+            throw new IllegalArgumentException("host certificate " + e.getMessage() + "; put in it the "
+                    + KEY_FILE + "-cert.pub that 'ssh-keygen -s CA -h ... " + KEY_FILE + ".pub' writes", e);
         }
         if (cert.getType() != OpenSshCertificate.Type.HOST) {
             throw new IllegalArgumentException("host certificate " + certFile + " is a " + cert.getType()

@@ -1,25 +1,18 @@
 package dev.postern.ssh;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Objects;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A {@link RevocationList} backed by a KRL file, re-read when the file changes. {@link #get()} is cheap:
- * it looks at the file's size and modification time at most once per {@link #CHECK_INTERVAL} and parses it
- * only when they changed. A file that goes missing, becomes unreadable or garbled after a good read keeps
- * the last good list (and logs once per change), so a half-written update never un-revokes anyone.
+ * A {@link RevocationList} backed by a KRL file, re-read when the file changes (see {@link WatchedFile}: the
+ * file's size and modification time are looked at most once per {@link #CHECK_INTERVAL}, and it is parsed only
+ * when they changed). A file that goes missing, becomes unreadable, garbled or refused by the guard after a good
+ * read keeps the last good list (and logs once per change), so a half-written update never un-revokes anyone.
  *
  * <pre>{@code
  * Supplier<RevocationList> krl = RevocationFile.required(Path.of("/var/lib/postern/revoked.krl"), clock);
@@ -27,25 +20,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class RevocationFile implements Supplier<RevocationList> {
     /** How often the file is looked at. */
-    public static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
-    private static final Logger LOG = LoggerFactory.getLogger(RevocationFile.class);
+    public static final Duration CHECK_INTERVAL = WatchedFile.CHECK_INTERVAL;
+    private static final WatchedFile.Format<RevocationList> FORMAT = new WatchedFile.Format<>("revocation list",
+            RevocationFile::read, RevocationList::toString);
 
-    private final Path path;
-    private final Clock clock;
-    private final Object lock = new Object();
-    private volatile RevocationList current;
-    private volatile Instant nextCheck;
-    private FileTime seenModified;
-    private long seenSize = -1;
-    private String lastProblem;
+    private final WatchedFile<RevocationList> file;
 
-    private RevocationFile(Path path, Clock clock, RevocationList initial, FileTime modified, long size) {
-        this.path = path;
-        this.clock = clock;
-        this.current = initial;
-        this.seenModified = modified;
-        this.seenSize = size;
-        this.nextCheck = clock.instant().plus(CHECK_INTERVAL);
+    private RevocationFile(WatchedFile<RevocationList> file) {
+        this.file = file;
     }
 
     /**
@@ -54,19 +36,30 @@ public final class RevocationFile implements Supplier<RevocationList> {
      * @throws IllegalArgumentException when the file is missing, unreadable or malformed, naming the path
      */
     public static RevocationFile required(Path path, Clock clock) {
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(clock, "clock");
+        return required(path, clock, WatchedFile.Guard.NONE);
+    }
+
+    /**
+     * As {@link #required(Path, Clock)}, with {@code guard} (e.g. StrictModes) run at start and before every
+     * re-read.
+     */
+    public static RevocationFile required(Path path, Clock clock, WatchedFile.Guard guard) {
         try {
-            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
-            RevocationList list = RevocationList.parse(Files.readAllBytes(path));
-            return new RevocationFile(path, clock, list, attrs.lastModifiedTime(), attrs.size());
+            return new RevocationFile(WatchedFile.open(FORMAT, path, clock, guard));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("revocation list " + path + " does not exist; create it with "
                     + "'ssh-keygen -k -f " + path + "' or make it optional", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read revocation list " + path + ": " + e, e);
+        }
+    }
+
+    private static RevocationList read(Path path) throws IOException {
+        try {
+            return RevocationList.parse(Files.readAllBytes(path));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("revocation list " + path + " is not a KRL: " + e.getMessage(), e);
+            throw new IllegalArgumentException("revocation list " + path + " is not a KRL: " + e.getMessage()
+                    + "; write it with 'ssh-keygen -k'", e);
         }
     }
 
@@ -78,58 +71,16 @@ public final class RevocationFile implements Supplier<RevocationList> {
         if (Files.exists(path)) {
             return required(path, clock);
         }
-        return new RevocationFile(path, clock, RevocationList.empty(), null, -1);
+        return new RevocationFile(WatchedFile.absent(FORMAT, path, clock, WatchedFile.Guard.NONE,
+                RevocationList.empty()));
     }
 
     public Path path() {
-        return path;
+        return file.path();
     }
 
     @Override
     public RevocationList get() {
-        Instant now = clock.instant();
-        if (now.isBefore(nextCheck)) {
-            return current;
-        }
-        synchronized (lock) {
-            if (now.isBefore(nextCheck)) {
-                return current;
-            }
-            refresh();
-            nextCheck = now.plus(CHECK_INTERVAL);
-            return current;
-        }
-    }
-
-    private void refresh() {
-        BasicFileAttributes attrs;
-        try {
-            attrs = Files.readAttributes(path, BasicFileAttributes.class);
-        } catch (IOException e) {
-            problem("cannot stat revocation list " + path + " (" + e + "); keeping the last good one");
-            return;
-        }
-        if (attrs.lastModifiedTime().equals(seenModified) && attrs.size() == seenSize) {
-            return;
-        }
-        try {
-            RevocationList list = RevocationList.parse(Files.readAllBytes(path));
-            current = list;
-            seenModified = attrs.lastModifiedTime();
-            seenSize = attrs.size();
-            lastProblem = null;
-            LOG.info("revocation list {} loaded: {}", path, list);
-        } catch (IOException | UncheckedIOException e) {
-            problem("cannot read revocation list " + path + " (" + e + "); keeping the last good one");
-        } catch (IllegalArgumentException e) {
-            problem("revocation list " + path + " is garbled (" + e.getMessage() + "); keeping the last good one");
-        }
-    }
-
-    private void problem(String message) {
-        if (!message.equals(lastProblem)) {
-            LOG.warn(message);
-            lastProblem = message;
-        }
+        return file.get();
     }
 }

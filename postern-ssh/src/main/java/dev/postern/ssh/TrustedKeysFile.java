@@ -1,26 +1,19 @@
 package dev.postern.ssh;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Trusted CA public keys (sshd's {@code TrustedUserCAKeys}) backed by a file, re-read when it changes, so that a
- * CA replaced by the control plane is trusted, and the old one no longer, without a restart. The new content
- * replaces the old set: it is never merged. {@link #get()} looks at the file's size and modification time at
- * most once per {@link #CHECK_INTERVAL}. A file that goes missing, becomes unreadable, garbled or empty after a
- * good read keeps the last good set (and logs once per change), so a half-written update locks nobody out.
+ * CA replaced by the control plane or the operator is trusted, and the old one no longer, without a restart. The
+ * new content replaces the old set: it is never merged. A file that goes missing, becomes unreadable, garbled,
+ * empty or refused by the guard after a good read keeps the last good set (and logs once per change), so a
+ * half-written update locks nobody out (see {@link WatchedFile}).
  *
  * <pre>{@code
  * TrustPolicy.of(TrustedKeysFile.required(Path.of("/var/lib/postern/user_ca.pub"), clock), revocations, clock);
@@ -28,25 +21,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrustedKeysFile implements Supplier<List<PublicKey>> {
     /** How often the file is looked at. */
-    public static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
-    private static final Logger LOG = LoggerFactory.getLogger(TrustedKeysFile.class);
+    public static final Duration CHECK_INTERVAL = WatchedFile.CHECK_INTERVAL;
+    private static final WatchedFile.Format<List<PublicKey>> FORMAT = new WatchedFile.Format<>("trusted CA keys",
+            TrustedKeysFile::read, keys -> keys.size() + " key(s)");
 
-    private final Path path;
-    private final Clock clock;
-    private final Object lock = new Object();
-    private volatile List<PublicKey> current;
-    private volatile Instant nextCheck;
-    private FileTime seenModified;
-    private long seenSize;
-    private String lastProblem;
+    private final WatchedFile<List<PublicKey>> file;
 
-    private TrustedKeysFile(Path path, Clock clock, List<PublicKey> initial, BasicFileAttributes attrs) {
-        this.path = path;
-        this.clock = clock;
-        this.current = initial;
-        this.seenModified = attrs.lastModifiedTime();
-        this.seenSize = attrs.size();
-        this.nextCheck = clock.instant().plus(CHECK_INTERVAL);
+    private TrustedKeysFile(WatchedFile<List<PublicKey>> file) {
+        this.file = file;
     }
 
     /**
@@ -55,60 +37,39 @@ public final class TrustedKeysFile implements Supplier<List<PublicKey>> {
      * @throws IllegalArgumentException naming the path when it is missing, unreadable, malformed or empty
      */
     public static TrustedKeysFile required(Path path, Clock clock) {
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(clock, "clock");
+        return required(path, clock, WatchedFile.Guard.NONE);
+    }
+
+    /**
+     * As {@link #required(Path, Clock)}, with {@code guard} (e.g. StrictModes) run at start and before every
+     * re-read; its {@link IllegalArgumentException} at start is thrown as is.
+     */
+    public static TrustedKeysFile required(Path path, Clock clock, WatchedFile.Guard guard) {
         try {
-            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
-            return new TrustedKeysFile(path, clock, read(path), attrs);
+            return new TrustedKeysFile(WatchedFile.open(FORMAT, path, clock, guard));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the trusted CA keys " + path + ": " + e, e);
         }
     }
 
     public Path path() {
-        return path;
+        return file.path();
     }
 
     @Override
     public List<PublicKey> get() {
-        Instant now = clock.instant();
-        if (now.isBefore(nextCheck)) {
-            return current;
-        }
-        synchronized (lock) {
-            if (now.isBefore(nextCheck)) {
-                return current;
-            }
-            refresh();
-            nextCheck = now.plus(CHECK_INTERVAL);
-            return current;
-        }
-    }
-
-    private void refresh() {
-        try {
-            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
-            if (attrs.lastModifiedTime().equals(seenModified) && attrs.size() == seenSize) {
-                return;
-            }
-            List<PublicKey> keys = read(path);
-            current = keys;
-            seenModified = attrs.lastModifiedTime();
-            seenSize = attrs.size();
-            lastProblem = null;
-            LOG.info("trusted CA keys {} reloaded: {} key(s)", path, keys.size());
-        } catch (IOException | RuntimeException e) {
-            String message = "cannot reload the trusted CA keys " + path + " (" + e.getMessage()
-                    + "); keeping the last good ones";
-            if (!message.equals(lastProblem)) {
-                LOG.warn(message);
-                lastProblem = message;
-            }
-        }
+        return file.get();
     }
 
     private static List<PublicKey> read(Path path) throws IOException {
-        List<PublicKey> keys = OpenSshKeys.readPublicKeys(path);
+        List<PublicKey> keys;
+        try {
+            keys = OpenSshKeys.readPublicKeys(path);
+        } catch (IllegalArgumentException e) {
+            // the reader's message already names the file
+            throw new IllegalArgumentException(e.getMessage() + "; put only the user CA's public key lines"
+                    + " ('ssh-ed25519 AAAA... comment') in it", e);
+        }
         if (keys.isEmpty()) {
             throw new IllegalArgumentException(path + " holds no public key; put the org's user CA public key"
                     + " line in it");

@@ -74,6 +74,26 @@ class RevocationFileTest {
         assertThat(file.get().isRevoked(serial6)).isTrue();
     }
 
+    /** Whoever may write the KRL (the guard says so: StrictModes in the agent) must not un-revoke anyone. */
+    @Test
+    void aListTheGuardRefusesIsNotTaken() throws Exception {
+        writeKrl("serial: 5\n");
+        java.util.concurrent.atomic.AtomicBoolean writableByOthers = new java.util.concurrent.atomic.AtomicBoolean();
+        RevocationFile file = RevocationFile.required(krl, clock, path -> {
+            if (writableByOthers.get()) {
+                throw new IllegalArgumentException(path + " may be written by other users; run chmod go-w " + path);
+            }
+        });
+        writableByOthers.set(true);
+        writeKrl("serial: 6\n");
+        clock.advance(RevocationFile.CHECK_INTERVAL);
+        assertThat(file.get().isRevoked(serial5)).as("the refused list does not un-revoke serial 5").isTrue();
+        writableByOthers.set(false);
+        clock.advance(RevocationFile.CHECK_INTERVAL);
+        assertThat(file.get().isRevoked(serial5)).as("fixed: taken at the next check, though unchanged").isFalse();
+        assertThat(file.get().isRevoked(serial6)).isTrue();
+    }
+
     @Test
     void missingFileAtStartIsEmptyOnlyWhenOptional() throws Exception {
         assertThatThrownBy(() -> RevocationFile.required(krl, clock))

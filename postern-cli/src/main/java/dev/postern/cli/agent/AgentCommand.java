@@ -102,7 +102,8 @@ public final class AgentCommand implements Callable<Integer> {
                     + " CA keys and revocation list. One agent per directory: a second one on it exits at once.")
     Path data;
 
-    @Option(names = "--host-cert", paramLabel = "FILE", description = "Host certificate to present.")
+    @Option(names = "--host-cert", paramLabel = "FILE",
+            description = "Host certificate to present; re-read when replaced (direct mode).")
     Path hostCert;
 
     @Option(names = "--revoked", paramLabel = "FILE", description = "OpenSSH KRL of revoked certificates.")

@@ -1,0 +1,184 @@
+package dev.postern.ssh;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last good content of a file that an operator, cron or the agent itself replaces while the server runs
+ * (trusted CA keys, a KRL, a host certificate), as sshd would have it after a restart, without one.
+ * {@link #get()} is cheap: it looks at the file's size and modification time at most once per
+ * {@link #CHECK_INTERVAL}, and only when they changed runs the {@link Guard} (e.g. StrictModes) and the
+ * {@link Reader}, which parses and validates. A new content replaces the old only when both pass; a file that
+ * goes missing, becomes unreadable, garbled, invalid or writable by others keeps the last good content, the
+ * problem is logged as one warning line per distinct problem, and the file is tried again at every check until
+ * it passes, so a half-written or hostile update never takes effect and its fix does without a restart.
+ *
+ * <pre>{@code
+ * var format = new WatchedFile.Format<>("trusted CA keys", OpenSshKeys::readPublicKeys, k -> k.size() + " key(s)");
+ * WatchedFile<List<PublicKey>> cas = WatchedFile.open(format, path, clock, WatchedFile.Guard.NONE);
+ * }</pre>
+ *
+ * @param <T> the parsed content
+ */
+public final class WatchedFile<T> implements Supplier<T> {
+    /** How often the file is looked at. */
+    public static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(WatchedFile.class);
+
+    /**
+     * Parses and validates the file; throws {@link IllegalArgumentException} naming the file and the fix for bad
+     * content.
+     */
+    @FunctionalInterface
+    public interface Reader<T> {
+        T read(Path path) throws IOException;
+    }
+
+    /**
+     * What a watched file holds.
+     *
+     * @param what for log lines ("host certificate")
+     * @param reader parses and validates
+     * @param describe a short summary of a good content for the log line on reload (no key material)
+     */
+    public record Format<T>(String what, Reader<T> reader, Function<T, String> describe) {
+        public Format {
+            Objects.requireNonNull(what, "what");
+            Objects.requireNonNull(reader, "reader");
+            Objects.requireNonNull(describe, "describe");
+        }
+    }
+
+    /**
+     * Runs before every read, at start and on each change: throws {@link IllegalArgumentException} naming the
+     * fix when the file may not be trusted (say, others may write it).
+     */
+    @FunctionalInterface
+    public interface Guard {
+        /** No check beyond the reader's. */
+        Guard NONE = path -> { };
+
+        void check(Path path) throws IOException;
+    }
+
+    private final Format<T> format;
+    private final Path path;
+    private final Clock clock;
+    private final Guard guard;
+    private final Object lock = new Object();
+    private volatile T current;
+    private volatile Instant nextCheck;
+    private FileTime seenModified;
+    private long seenSize;
+    private String lastProblem;
+
+    private WatchedFile(Format<T> format, Path path, Clock clock, Guard guard, T initial, FileTime modified,
+                        long size) {
+        this.format = format;
+        this.path = path;
+        this.clock = clock;
+        this.guard = guard;
+        this.current = initial;
+        this.seenModified = modified;
+        this.seenSize = size;
+        this.nextCheck = clock.instant().plus(CHECK_INTERVAL);
+    }
+
+    /**
+     * Guards and reads the file now; it must exist and be valid.
+     *
+     * @throws IOException when it is missing or unreadable
+     * @throws IllegalArgumentException when the guard or the reader refuse it
+     */
+    public static <T> WatchedFile<T> open(Format<T> format, Path path, Clock clock, Guard guard) throws IOException {
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(guard, "guard");
+        // attributes first: a change while reading is seen as a change at the next check, never missed
+        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        guard.check(path);
+        T initial = Objects.requireNonNull(format.reader().read(path), "reader returned null");
+        return new WatchedFile<>(format, path, clock, guard, initial, attrs.lastModifiedTime(), attrs.size());
+    }
+
+    /**
+     * A file already guarded, read and checked by the caller: {@code current} until the file changes from what
+     * {@code attrs}, taken before that read, show.
+     */
+    public static <T> WatchedFile<T> known(Format<T> format, Path path, Clock clock, Guard guard, T current,
+                                           BasicFileAttributes attrs) {
+        return new WatchedFile<>(Objects.requireNonNull(format, "format"), Objects.requireNonNull(path, "path"),
+                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(guard, "guard"),
+                Objects.requireNonNull(current, "current"), attrs.lastModifiedTime(), attrs.size());
+    }
+
+    /** A file that does not exist yet: {@code initial} until it appears and is valid. */
+    public static <T> WatchedFile<T> absent(Format<T> format, Path path, Clock clock, Guard guard, T initial) {
+        return new WatchedFile<>(Objects.requireNonNull(format, "format"), Objects.requireNonNull(path, "path"),
+                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(guard, "guard"), initial, null, -1);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public T get() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextCheck)) {
+            return current;
+        }
+        synchronized (lock) {
+            if (now.isBefore(nextCheck)) {
+                return current;
+            }
+            refresh();
+            nextCheck = now.plus(CHECK_INTERVAL);
+            return current;
+        }
+    }
+
+    private void refresh() {
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            // a refused file is tried again at every check: its fix (chmod go-w, chown) changes neither size nor
+            // modification time
+            if (lastProblem == null && attrs.lastModifiedTime().equals(seenModified) && attrs.size() == seenSize) {
+                return;
+            }
+            guard.check(path);
+            T read = Objects.requireNonNull(format.reader().read(path), "reader returned null");
+            current = read;
+            seenModified = attrs.lastModifiedTime();
+            seenSize = attrs.size();
+            lastProblem = null;
+            LOG.info("{} {} reloaded: {}", format.what(), path, format.describe().apply(read));
+        } catch (IOException | UncheckedIOException e) {
+            problem("cannot reload the " + format.what() + " " + path + " (" + e + "); keeping the last good one"
+                    + " until it can be read");
+        } catch (RuntimeException e) {
+            // the guard's and the reader's messages name the file and the fix
+            problem("not reloaded: " + e.getMessage() + "; keeping the last good " + format.what());
+        }
+    }
+
+    private void problem(String message) {
+        if (!message.equals(lastProblem)) {
+            LOG.warn(message);
+            lastProblem = message;
+        }
+    }
+}
