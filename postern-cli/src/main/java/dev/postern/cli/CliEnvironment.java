@@ -70,15 +70,28 @@ public record CliEnvironment(Map<String, String> variables, InputStream in, Prin
 
     /**
      * Expands a leading {@code ~/} (for paths that reached us quoted, so the shell did not) and makes the
-     * path absolute.
+     * path absolute, without {@code .} segments ({@code sftp get}'s default LOCAL {@code .} named files
+     * {@code /home/me/./a.txt}). {@code ..} is kept: dropping it with the name before it is wrong when that
+     * name is a symbolic link.
      */
     public Path expandPath(String text) {
         if (text.equals("~")) {
             return home();
         }
         if (text.startsWith("~/")) {
-            return home().resolve(text.substring(2));
+            return absoluteWithoutDots(home().resolve(text.substring(2)));
         }
-        return Path.of(text).toAbsolutePath();
+        return absoluteWithoutDots(Path.of(text));
+    }
+
+    private static Path absoluteWithoutDots(Path path) {
+        Path absolute = path.toAbsolutePath();
+        Path out = absolute.getRoot();
+        for (Path name : absolute) {
+            if (!name.toString().equals(".")) {
+                out = out.resolve(name);
+            }
+        }
+        return out;
     }
 }

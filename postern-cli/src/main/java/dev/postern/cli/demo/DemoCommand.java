@@ -13,8 +13,10 @@ import picocli.CommandLine.Option;
 
 /** {@code postern demo}: the all-in-one local plane, until Ctrl-C. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start an all-in-one Postern on loopback: server (embedded H2), gateway, org 'demo' with app 'demo',",
-            "and demo machines as local agent processes. Logs you in and prints commands to try. Ctrl-C stops it all."})
+        description = {"Start an all-in-one Postern on loopback: server, gateway, org and app 'demo', demo machines.",
+            // picocli's command list shows only the first line: a whole sentence
+            "The server keeps its state in embedded H2 and the machines are local agent processes. Logs you in and",
+            "prints commands to try. Ctrl-C stops it all."})
 public final class DemoCommand implements Callable<Integer> {
     private final CliEnvironment env;
 

@@ -75,11 +75,6 @@ public final class DemoPlane implements AutoCloseable {
             demo.cli("orgs", "create", ORG);
             demo.cli("apps", "create", APP, "--org", ORG);
             demo.cli("ssh", "establish", ORG);
-            // 'ssh config --write' keeps a key and certificate for this context and org in ~/.postern/ssh
-            Run conf = demo.run("ssh", "config", "--app", APP, "--org", ORG, "--write");
-            if (conf.exit != 0) {
-                notes.add("no ssh config yet: " + conf.err.strip());
-            }
             if (config.machines() > 0) {
                 String token = demo.token(config.machines());
                 for (int i = 1; i <= config.machines(); i++) {
@@ -89,6 +84,13 @@ public final class DemoPlane implements AutoCloseable {
                     notes.add("not every demo machine is online after " + MACHINES_ONLINE.toSeconds() + " s; see the"
                             + " agent logs in " + config.dataDir());
                 }
+            }
+            // after the machines joined: the config names each machine that exists when it is written, and the
+            // demo prints 'ssh -F CONFIG root@<id>.vm.demo.internal.<label>'. It also keeps a key and certificate
+            // for this context and org in ~/.postern/ssh.
+            Run conf = demo.run("ssh", "config", "--app", APP, "--org", ORG, "--write");
+            if (conf.exit != 0) {
+                notes.add("no ssh config yet: " + conf.err.strip());
             }
             return demo;
         } catch (RuntimeException e) {

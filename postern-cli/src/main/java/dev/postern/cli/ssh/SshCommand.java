@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code postern ssh ...}: the org's certificate authority and the certificates it issues. */
 @Command(name = "ssh", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-        description = "The org's SSH certificate authority (establish, issue, log, revoke) and connections to machines (console).",
+        description = "The org's SSH certificate authority (establish, issue, log, revoke) and connections to machines (console, sftp, config).",
         subcommands = {EstablishCommand.class, IssueCommand.class, LogCommand.class, RevokeCommand.class,
             ConsoleCommand.class, ConfigCommand.class, SftpCommand.class})
 public final class SshCommand implements Runnable {

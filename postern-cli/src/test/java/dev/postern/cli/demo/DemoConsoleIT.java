@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliRunner;
 import dev.postern.cli.Main;
+import dev.postern.cli.connect.ContextFiles;
 import dev.postern.common.Json;
+import dev.postern.testing.ProcessResult;
+import dev.postern.testing.Processes;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -72,6 +75,23 @@ class DemoConsoleIT {
         CliRunner.Result r = person.run("ssh", "console", "--app", "demo", "-C", "hostname");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).isNotBlank();
+    }
+
+    @Test
+    void theStockSshLineTheDemoPrintsReachesItsMachines() throws IOException {
+        // the demo prints 'ssh -F CONFIG root@<id>.vm.demo.internal.<label>': every machine that joined at start
+        // must have its Host block in that config, so the line works without another 'ssh config --write'
+        String label = ContextFiles.label(demo.contextName());
+        for (JsonNode m : Json.mapper().readTree(person.run("machines", "list", "--app", "demo", "--json").out())) {
+            if (!m.get("state").asText().equals("online")) {
+                continue; // another test stops a machine
+            }
+            String id = m.get("id").asText();
+            ProcessResult r = Processes.run(Duration.ofSeconds(30), List.of("ssh", "-F", demo.sshConfig().toString(),
+                    "-o", "BatchMode=yes", "root@" + id + ".vm.demo.internal." + label, "echo", "reached"));
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.stdout()).isEqualTo("reached\n");
+        }
     }
 
     @Test
