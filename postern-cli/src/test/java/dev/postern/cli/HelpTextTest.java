@@ -57,6 +57,33 @@ class HelpTextTest {
         }
     }
 
+    /**
+     * Every optional --org (and ORG parameter) says how the org is chosen when it is not given ({@link OrgHelp}): it used to say
+     * "your only org" while POSTERN_ORG and 'postern orgs use' came first.
+     */
+    @Test
+    void everyOrgOptionSaysHowTheOrgIsChosen() {
+        CliRunner runner = new CliRunner(tmp, Clock.systemUTC());
+        List<String[]> paths = new ArrayList<>();
+        CommandLine root = Main.commandLine(runner.environmentForTests());
+        collect(root, new ArrayList<>(), paths);
+        int orgs = 0;
+        for (String[] path : paths) {
+            for (ArgSpec arg : spec(root, path).args()) {
+                // 'audit log' reads every org without --org, 'orgs use ORG' names the org it sets
+                boolean org = arg.isOption() ? Arrays.asList(((CommandLine.Model.OptionSpec) arg).names())
+                        .contains("--org") && !path[0].equals("audit")
+                        : "ORG".equals(arg.paramLabel()) && String.join(" ", arg.description()).startsWith("default");
+                if (org && !arg.required()) {
+                    orgs++;
+                    assertThat(String.join(" ", arg.description())).as("postern " + String.join(" ", path))
+                            .isIn(OrgHelp.ORG, OrgHelp.ORG_OF_APP);
+                }
+            }
+        }
+        assertThat(orgs).isGreaterThan(20);
+    }
+
     /** The command {@code path} (ending in --help) names. */
     private static CommandSpec spec(CommandLine root, String[] path) {
         CommandLine c = root;

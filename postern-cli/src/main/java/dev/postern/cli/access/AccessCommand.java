@@ -1,5 +1,6 @@
 package dev.postern.cli.access;
 
+import dev.postern.cli.OrgHelp;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliException;
@@ -46,7 +47,7 @@ public final class AccessCommand implements Runnable {
 
     @Command(name = "grant", mixinStandardHelpOptions = true,
             description = "Let a member reach an app's machines as the given logins (replaces their grant on it).")
-    int grant(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+    int grant(@Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org,
               @Option(names = "--app", required = true, paramLabel = "A") String app,
               @Option(names = "--email", required = true, paramLabel = "E") String email,
               @Option(names = "--logins", required = true, paramLabel = "L,...", split = ",",
@@ -72,7 +73,7 @@ public final class AccessCommand implements Runnable {
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = "Take a member's access to an app away; their live sessions there end and their"
                     + " certificates in the org are revoked.")
-    int revoke(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+    int revoke(@Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org,
                @Option(names = "--app", required = true, paramLabel = "A") String app,
                @Option(names = "--email", required = true, paramLabel = "E") String email) {
         Session session = Session.require(env);
@@ -87,7 +88,7 @@ public final class AccessCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List access grants (members see their own).")
-    int list(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+    int list(@Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org,
              @Option(names = "--app", paramLabel = "A", description = "only this app") String app,
              @Option(names = "--json", description = "Print JSON.") boolean json) {
         Session session = Session.require(env);
@@ -108,7 +109,7 @@ public final class AccessCommand implements Runnable {
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Say whether a person may reach an app (or one machine) as a login, and why; connects to"
                     + " nothing. Exit 0 yes, 1 no.")
-    int check(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+    int check(@Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org,
               @Option(names = "--app", required = true, paramLabel = "A") String app,
               @Option(names = "--email", paramLabel = "E", description = "default: you") String email,
               @Option(names = "--machine", paramLabel = "ID") String machine,

@@ -41,7 +41,8 @@ public final class AuditCommand implements Runnable {
 
     @Command(name = "log", mixinStandardHelpOptions = true,
             description = "List audit records, newest first (without --org: every org; server admins only).")
-    int log(@Option(names = "--org", paramLabel = "O") String org,
+    int log(@Option(names = "--org", paramLabel = "O", description = "only this org's records (default: every org)")
+            String org,
             @Option(names = "--limit", paramLabel = "N", defaultValue = "100",
                     description = "at most N records, 1.." + MAX_LIMIT + " (default: ${DEFAULT-VALUE})") String limit,
             @Option(names = "--json", description = "Print JSON.") boolean json) {

@@ -1,5 +1,6 @@
 package dev.postern.cli.connect;
 
+import dev.postern.cli.OrgHelp;
 import picocli.CommandLine.Option;
 
 /** The options that say which machine to reach, shared by {@code ssh console}, {@code ssh sftp} and {@code proxy}. */
@@ -7,7 +8,7 @@ public final class TargetOptions {
     @Option(names = {"-a", "--app"}, required = true, paramLabel = "A", description = "the app")
     public String app;
 
-    @Option(names = {"-o", "--org"}, paramLabel = "O", description = "default: your only org")
+    @Option(names = {"-o", "--org"}, paramLabel = "O", description = OrgHelp.ORG_OF_APP)
     public String org;
 
     @Option(names = "--machine", paramLabel = "ID",

@@ -1,5 +1,6 @@
 package dev.postern.cli.machines;
 
+import dev.postern.cli.OrgHelp;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliException;
@@ -45,7 +46,7 @@ public final class MachinesCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List an app's machines: id, region, address, state (online while its tunnel is up), last seen.")
     int list(@Option(names = "--app", required = true, paramLabel = "A", description = "the app") String app,
-             @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+             @Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG_OF_APP) String org,
              @Option(names = "--all", description = "Include removed machines (state removed).") boolean all,
              @Option(names = "--json", description = "Print JSON.") boolean json) {
         String a = Names.check("--app", app);
@@ -71,7 +72,7 @@ public final class MachinesCommand implements Runnable {
                 "Owners and admins only; audited."})
     int remove(@Parameters(paramLabel = "ID", description = "the machine id ('postern machines list')") String id,
                @Option(names = "--app", paramLabel = "A", description = "its app (default: found by id)") String app,
-               @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org) {
+               @Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org) {
         if (id == null || !id.matches("[a-z0-9-]{1,63}")) {
             throw CliException.usage("machine id '" + id + "' is not valid; copy it from 'postern machines list'");
         }

@@ -1,5 +1,6 @@
 package dev.postern.cli.machines;
 
+import dev.postern.cli.OrgHelp;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
@@ -48,7 +49,7 @@ public final class TokensCommand implements Runnable {
                 "Run the printed 'postern agent' line on each machine that should join the app."})
     int create(@Parameters(paramLabel = "KIND", description = "what the token is for: machine") String kind,
                @Option(names = "--app", required = true, paramLabel = "A", description = "the app machines join") String app,
-               @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+               @Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG_OF_APP) String org,
                @Option(names = "--uses", paramLabel = "N", defaultValue = "1",
                        description = "how many machines may join with it, 1..1000 (default ${DEFAULT-VALUE})") int uses,
                @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h",
@@ -105,7 +106,7 @@ public final class TokensCommand implements Runnable {
             description = "List an app's machine join tokens: id, uses left, expiry, who made them, state. "
                     + "Never the token itself (it is shown once, at creation).")
     int list(@Option(names = "--app", required = true, paramLabel = "A") String app,
-             @Option(names = "--org", paramLabel = "O", description = "default: see 'postern orgs use'") String org,
+             @Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG_OF_APP) String org,
              @Option(names = "--json", description = "Print JSON.") boolean json) {
         String a = Names.check("--app", app);
         Session session = Session.require(env);

@@ -1,5 +1,6 @@
 package dev.postern.cli.orgs;
 
+import dev.postern.cli.OrgHelp;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.ExitCodes;
@@ -37,7 +38,7 @@ public final class AppsCommand implements Runnable {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an app.")
     int create(@Parameters(paramLabel = "NAME", description = "lower-case letters, digits and '-'") String name,
-               @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org) {
+               @Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org) {
         String checked = Names.check("app name", name);
         Session session = Session.require(env);
         String o = session.org(org, "postern apps create " + checked + " --org ORG");
@@ -49,7 +50,7 @@ public final class AppsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List an org's apps.")
-    int list(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+    int list(@Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org,
              @Option(names = "--json", description = "Print JSON.") boolean json) {
         Session session = Session.require(env);
         String o = session.org(org, "postern apps list --org ORG");
@@ -70,7 +71,7 @@ public final class AppsCommand implements Runnable {
             description = {"Delete an app. Refused while it has machines, unless --force, which removes them"
                     + " ('postern machines remove': host keys revoked, sessions ended).", "Owners only; audited."})
     int delete(@Parameters(paramLabel = "NAME", description = "the app") String name,
-               @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+               @Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org,
                @Option(names = "--force", description = "Remove its machines too.") boolean force) {
         String checked = Names.check("app name", name);
         Session session = Session.require(env);

@@ -1,5 +1,6 @@
 package dev.postern.cli.orgs;
 
+import dev.postern.cli.OrgHelp;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliException;
@@ -49,7 +50,7 @@ public final class MembersCommand implements Runnable {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Add a person and print the one-time invite token they log in with.")
-    int add(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+    int add(@Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org,
             @Option(names = "--email", required = true, paramLabel = "E") String email,
             @Option(names = "--role", paramLabel = "R", defaultValue = "member",
                     description = "owner, admin or member (default: ${DEFAULT-VALUE})") String role,
@@ -83,7 +84,7 @@ public final class MembersCommand implements Runnable {
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = "Change a member's login in an org (their certificates for the old one are revoked).")
-    int set(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+    int set(@Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org,
             @Option(names = "--email", required = true, paramLabel = "E") String email,
             @Option(names = "--login", required = true, paramLabel = "NAME",
                     description = "the account their certificates carry in this org, unique there") String login) {
@@ -103,7 +104,7 @@ public final class MembersCommand implements Runnable {
             description = {"Remove a person from an org in one step: their certificates of the org are revoked, their "
                     + "live SSH sessions end, their pending login tokens are deleted and, when this was their last "
                     + "org, their API sessions end.", "Prints what is left to rotate by hand."})
-    int remove(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+    int remove(@Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org,
                @Option(names = "--email", required = true, paramLabel = "E") String email) {
         String checkedEmail = Emails.check(email);
         Session session = Session.require(env);
@@ -117,7 +118,7 @@ public final class MembersCommand implements Runnable {
     @Command(name = "invite", mixinStandardHelpOptions = true,
             description = {"Give an existing member a fresh one-time login token (a new laptop, a lost login). "
                     + "Their certificates are untouched.", "Needs owner or admin rights in every org they belong to."})
-    int invite(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+    int invite(@Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org,
                @Option(names = "--email", required = true, paramLabel = "E") String email) {
         String checkedEmail = Emails.check(email);
         Session session = Session.require(env);
@@ -133,7 +134,7 @@ public final class MembersCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List an org's members.")
-    int list(@Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+    int list(@Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG) String org,
              @Option(names = "--json", description = "Print JSON.") boolean json) {
         Session session = Session.require(env);
         String o = session.org(org, "postern members list --org ORG");

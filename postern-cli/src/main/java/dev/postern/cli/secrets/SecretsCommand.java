@@ -1,5 +1,6 @@
 package dev.postern.cli.secrets;
 
+import dev.postern.cli.OrgHelp;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.ExitCodes;
 import dev.postern.cli.MissingSubcommandException;
@@ -46,7 +47,7 @@ public final class SecretsCommand implements Runnable {
                     + " entrypoint). NAME=- reads the value from stdin (at a terminal: typed, not shown), NAME=@FILE"
                     + " from a file: both keep it out of 'ps', which NAME=VALUE does not.")
     int set(@Option(names = "--app", required = true, paramLabel = "A", description = "the app") String app,
-            @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+            @Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG_OF_APP) String org,
             @Option(names = "--stage", description = "Record the change without deploying it.") boolean stage,
             @Parameters(paramLabel = "NAME=VALUE", arity = "1..*") List<String> pairs) {
         Map<String, String> values = SecretArgs.parse(pairs, env.in(), HiddenInput.of(env));
@@ -56,7 +57,7 @@ public final class SecretsCommand implements Runnable {
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Set the secrets of a dotenv file read from stdin (NAME=VALUE lines) as one new version.")
     int importEnv(@Option(names = "--app", required = true, paramLabel = "A", description = "the app") String app,
-                  @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+                  @Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG_OF_APP) String org,
                   @Option(names = "--stage", description = "Record the change without deploying it.") boolean stage) {
         Map<String, String> values = DotEnv.parse(SecretArgs.read(env.in(), "stdin"));
         if (values.isEmpty()) {
@@ -68,7 +69,7 @@ public final class SecretsCommand implements Runnable {
 
     @Command(name = "unset", mixinStandardHelpOptions = true, description = "Remove secrets (a new version).")
     int unset(@Option(names = "--app", required = true, paramLabel = "A", description = "the app") String app,
-              @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+              @Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG_OF_APP) String org,
               @Option(names = "--stage", description = "Record the change without deploying it.") boolean stage,
               @Parameters(paramLabel = "NAME", arity = "1..*") List<String> names) {
         List<String> checked = new ArrayList<>();
@@ -79,7 +80,7 @@ public final class SecretsCommand implements Runnable {
     @Command(name = "deploy", mixinStandardHelpOptions = true,
             description = "Deploy the staged changes: the app's machines restart their entrypoint with them.")
     int deploy(@Option(names = "--app", required = true, paramLabel = "A", description = "the app") String app,
-               @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org) {
+               @Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG_OF_APP) String org) {
         String a = Names.check("--app", app);
         Session session = Session.require(env);
         String o = session.orgForApp(org, a, "postern secrets deploy --app " + a + " --org ORG");
@@ -92,7 +93,7 @@ public final class SecretsCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List an app's secrets: name, version, digest, state, who set it when. Never values.")
     int list(@Option(names = "--app", required = true, paramLabel = "A", description = "the app") String app,
-             @Option(names = "--org", paramLabel = "O", description = "default: your only org") String org,
+             @Option(names = "--org", paramLabel = "O", description = OrgHelp.ORG_OF_APP) String org,
              @Option(names = "--json", description = "Print JSON.") boolean json) {
         String a = Names.check("--app", app);
         Session session = Session.require(env);

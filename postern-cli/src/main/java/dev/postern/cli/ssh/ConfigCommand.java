@@ -1,5 +1,6 @@
 package dev.postern.cli.ssh;
 
+import dev.postern.cli.OrgHelp;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
@@ -44,7 +45,7 @@ final class ConfigCommand implements Callable<Integer> {
     @Option(names = {"-a", "--app"}, required = true, paramLabel = "A", description = "the app")
     String app;
 
-    @Option(names = {"-o", "--org"}, paramLabel = "O", description = "default: your only org")
+    @Option(names = {"-o", "--org"}, paramLabel = "O", description = OrgHelp.ORG_OF_APP)
     String org;
 
     @Option(names = {"-u", "--user"}, paramLabel = "USER",

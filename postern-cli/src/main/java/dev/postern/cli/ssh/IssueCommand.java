@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "issue", mixinStandardHelpOptions = true,
         description = {"Issue a short-lived SSH user certificate for a key pair made on this machine.",
             "The private key never leaves this machine. Give at least one of PATH, --agent, --dotssh.",
-            "ORG defaults to your only org, EMAIL to yourself (owners/admins may name a member).",
+            "ORG defaults to $POSTERN_ORG, else the org of 'postern orgs use', else your only org; EMAIL to"
+                    + " yourself (owners/admins may name a member).",
             "A lone PATH must look like a path (contain '/' or start with '.' or '~'), e.g. ./key."})
 final class IssueCommand implements Callable<Integer> {
     static final String DOTSSH_NAME = "id_postern";

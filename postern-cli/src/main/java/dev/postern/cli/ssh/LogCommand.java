@@ -1,5 +1,6 @@
 package dev.postern.cli.ssh;
 
+import dev.postern.cli.OrgHelp;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.ExitCodes;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Parameters;
 final class LogCommand implements Callable<Integer> {
     private final CliEnvironment env;
 
-    @Parameters(arity = "0..1", paramLabel = "ORG", description = "default: your only org")
+    @Parameters(arity = "0..1", paramLabel = "ORG", description = OrgHelp.ORG)
     String org;
 
     @Option(names = "--json", description = "Print JSON.")

@@ -1,5 +1,6 @@
 package dev.postern.cli.ssh;
 
+import dev.postern.cli.OrgHelp;
 import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Parameters;
 final class RevokeCommand implements Callable<Integer> {
     private final CliEnvironment env;
 
-    @Parameters(arity = "0..1", paramLabel = "ORG", description = "default: your only org")
+    @Parameters(arity = "0..1", paramLabel = "ORG", description = OrgHelp.ORG)
     String org;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
