@@ -1,9 +1,7 @@
 package dev.postern.ssh;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,12 +43,12 @@ public final class HostCertFile implements Supplier<OpenSshCertificate> {
         WatchedFile.Format<OpenSshCertificate> format = new WatchedFile.Format<>("host certificate",
                 file -> read(file, hostKey, clock), HostCertFile::describe);
         // attributes before the read: a change while reading shows at the next check
-        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        WatchedFile.Stamp stamp = WatchedFile.Stamp.of(path);
         guard.check(path);
         // the start keeps sshd's leniency (an expired certificate is presented, and clients say why they refuse
         // it); only a replacement must be better than that
         OpenSshCertificate current = HostKeys.checkCertificate(path, hostKey);
-        return new HostCertFile(WatchedFile.known(format, path, clock, guard, current, attrs));
+        return new HostCertFile(WatchedFile.known(format, path, clock, guard, current, stamp));
     }
 
     public Path path() {

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The last good content of a file that an operator, cron or the agent itself replaces while the server runs
  * (trusted CA keys, a KRL, a host certificate), as sshd would have it after a restart, without one.
- * {@link #get()} is cheap: it looks at the file's size and modification time at most once per
- * {@link #CHECK_INTERVAL}, and only when they changed runs the {@link Guard} (e.g. StrictModes) and the
- * {@link Reader}, which parses and validates. A new content replaces the old only when both pass; a file that
+ * {@link #get()} is cheap: it looks at the file's {@link Stamp} (inode, size, modification and change time) at
+ * most once per {@link #CHECK_INTERVAL}, and only when it changed runs the {@link Guard} (e.g. StrictModes) and
+ * the {@link Reader}, which parses and validates. A new content replaces the old only when both pass; a file that
  * goes missing, becomes unreadable, garbled, invalid or writable by others keeps the last good content, the
  * problem is logged as one warning line per distinct problem, and the file is tried again at every check until
  * it passes, so a half-written or hostile update never takes effect and its fix does without a restart.
@@ -80,19 +80,16 @@ public final class WatchedFile<T> implements Supplier<T> {
     private final Object lock = new Object();
     private volatile T current;
     private volatile Instant nextCheck;
-    private FileTime seenModified;
-    private long seenSize;
+    private Stamp seen;
     private String lastProblem;
 
-    private WatchedFile(Format<T> format, Path path, Clock clock, Guard guard, T initial, FileTime modified,
-                        long size) {
+    private WatchedFile(Format<T> format, Path path, Clock clock, Guard guard, T initial, Stamp seen) {
         this.format = format;
         this.path = path;
         this.clock = clock;
         this.guard = guard;
         this.current = initial;
-        this.seenModified = modified;
-        this.seenSize = size;
+        this.seen = seen;
         this.nextCheck = clock.instant().plus(CHECK_INTERVAL);
     }
 
@@ -108,27 +105,26 @@ public final class WatchedFile<T> implements Supplier<T> {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(guard, "guard");
         // attributes first: a change while reading is seen as a change at the next check, never missed
-        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        Stamp stamp = Stamp.of(path);
         guard.check(path);
         T initial = Objects.requireNonNull(format.reader().read(path), "reader returned null");
-        return new WatchedFile<>(format, path, clock, guard, initial, attrs.lastModifiedTime(), attrs.size());
+        return new WatchedFile<>(format, path, clock, guard, initial, stamp);
     }
 
     /**
-     * A file already guarded, read and checked by the caller: {@code current} until the file changes from what
-     * {@code attrs}, taken before that read, show.
+     * A file already guarded, read and checked by the caller: {@code current} until the file changes from
+     * {@code stamp}, taken before that read.
      */
-    public static <T> WatchedFile<T> known(Format<T> format, Path path, Clock clock, Guard guard, T current,
-                                           BasicFileAttributes attrs) {
+    static <T> WatchedFile<T> known(Format<T> format, Path path, Clock clock, Guard guard, T current, Stamp stamp) {
         return new WatchedFile<>(Objects.requireNonNull(format, "format"), Objects.requireNonNull(path, "path"),
                 Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(guard, "guard"),
-                Objects.requireNonNull(current, "current"), attrs.lastModifiedTime(), attrs.size());
+                Objects.requireNonNull(current, "current"), Objects.requireNonNull(stamp, "stamp"));
     }
 
     /** A file that does not exist yet: {@code initial} until it appears and is valid. */
     public static <T> WatchedFile<T> absent(Format<T> format, Path path, Clock clock, Guard guard, T initial) {
         return new WatchedFile<>(Objects.requireNonNull(format, "format"), Objects.requireNonNull(path, "path"),
-                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(guard, "guard"), initial, null, -1);
+                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(guard, "guard"), initial, null);
     }
 
     public Path path() {
@@ -153,17 +149,16 @@ public final class WatchedFile<T> implements Supplier<T> {
 
     private void refresh() {
         try {
-            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            Stamp stamp = Stamp.of(path);
             // a refused file is tried again at every check: its fix (chmod go-w, chown) changes neither size nor
             // modification time
-            if (lastProblem == null && attrs.lastModifiedTime().equals(seenModified) && attrs.size() == seenSize) {
+            if (lastProblem == null && stamp.equals(seen)) {
                 return;
             }
             guard.check(path);
             T read = Objects.requireNonNull(format.reader().read(path), "reader returned null");
             current = read;
-            seenModified = attrs.lastModifiedTime();
-            seenSize = attrs.size();
+            seen = stamp;
             lastProblem = null;
             LOG.info("{} {} reloaded: {}", format.what(), path, format.describe().apply(read));
         } catch (IOException | UncheckedIOException e) {
@@ -172,6 +167,28 @@ public final class WatchedFile<T> implements Supplier<T> {
         } catch (RuntimeException e) {
             // the guard's and the reader's messages name the file and the fix
             problem("not reloaded: " + e.getMessage() + "; keeping the last good " + format.what());
+        }
+    }
+
+    /**
+     * What tells one version of a file from the next without reading it. Size and modification time alone are not
+     * enough: {@code cp -p}, {@code rsync -t}, {@code tar x} or {@code touch -d} give a new content the old
+     * modification time, and a KRL revoking serial 6 instead of 5 has the old size, so the revocation would never
+     * be seen. A rename gives a new inode, and every write, chmod or {@code touch} sets the change time, which
+     * no one but root can set back.
+     *
+     * @param fileKey device and inode (null where the file system has none)
+     * @param changed ctime (null where the file system does not tell it)
+     */
+    record Stamp(Object fileKey, long size, FileTime modified, FileTime changed) {
+        /** The stamp of the file {@code path} names now, after symbolic links. */
+        static Stamp of(Path path) throws IOException {
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            FileTime changed = null;
+            if (path.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+                changed = (FileTime) Files.getAttribute(path, "unix:ctime");
+            }
+            return new Stamp(attrs.fileKey(), attrs.size(), attrs.lastModifiedTime(), changed);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.postern.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -56,6 +57,59 @@ class RevocationFileTest {
         assertThat(file.get().isRevoked(serial6)).as("not re-read within the interval").isFalse();
         clock.advance(RevocationFile.CHECK_INTERVAL);
         assertThat(file.get().isRevoked(serial6)).isTrue();
+    }
+
+    /**
+     * {@code cp -p}, {@code rsync -t} or {@code install -p} put a new KRL in place with the old one's modification
+     * time; revoking serial 6 instead of 5 keeps the size. Seen all the same: the file is a new inode.
+     */
+    @Test
+    void aReplacementWithTheOldSizeAndModificationTimeIsSeen() throws Exception {
+        writeKrl("serial: 5\n");
+        FileTime before = Files.getLastModifiedTime(krl);
+        long size = Files.size(krl);
+        RevocationFile file = RevocationFile.required(krl, clock);
+
+        writeKrl("serial: 6\n");
+        Files.setLastModifiedTime(krl, before);
+        assertThat(Files.size(krl)).as("the attack needs the same size").isEqualTo(size);
+        clock.advance(RevocationFile.CHECK_INTERVAL);
+
+        assertThat(file.get().isRevoked(serial6)).as("serial 6 revoked").isTrue();
+    }
+
+    /** The same, written in place (same inode) and {@code touch -d} back: the change time tells it. */
+    @Test
+    void anInPlaceRewriteTouchedBackToTheOldModificationTimeIsSeen() throws Exception {
+        writeKrl("serial: 5\n");
+        Path six = dir.resolve("six.krl");
+        writeKrl("serial: 6\n");
+        Files.copy(krl, six);
+        writeKrl("serial: 5\n");
+        FileTime before = Files.getLastModifiedTime(krl);
+        RevocationFile file = RevocationFile.required(krl, clock);
+        awaitNewChangeTime(krl);
+
+        Files.write(krl, Files.readAllBytes(six));
+        Files.setLastModifiedTime(krl, before);
+        clock.advance(RevocationFile.CHECK_INTERVAL);
+
+        assertThat(file.get().isRevoked(serial6)).as("serial 6 revoked").isTrue();
+        assertThat(file.get().isRevoked(serial5)).isFalse();
+    }
+
+    /** Waits (bounded) until a file written now gets another change time than {@code file} has (clock ticks). */
+    private void awaitNewChangeTime(Path file) throws Exception {
+        Object old = Files.getAttribute(file, "unix:ctime");
+        Path probe = dir.resolve("probe");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        do {
+            Files.writeString(probe, "x");
+            if (!Files.getAttribute(probe, "unix:ctime").equals(old)) {
+                return;
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the file system's change time did not move in 5 s");
     }
 
     @Test
