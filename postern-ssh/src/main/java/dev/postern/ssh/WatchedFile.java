@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * the {@link Reader}, which parses and validates. A new content replaces the old only when both pass; a file that
  * goes missing, becomes unreadable, garbled, invalid or writable by others keeps the last good content, the
  * problem is logged as one warning line per distinct problem, and the file is tried again at every check until
- * it passes, so a half-written or hostile update never takes effect and its fix does without a restart.
+ * it passes, so a garbled or hostile update never takes effect and its fix does without a restart. Where a cut
+ * file can parse ({@link Format#prefixParses()}), a change is read only once it stayed the same for a whole check.
  *
  * <pre>{@code
  * var format = new WatchedFile.Format<>("trusted CA keys", OpenSshKeys::readPublicKeys, k -> k.size() + " key(s)");
@@ -52,12 +53,21 @@ public final class WatchedFile<T> implements Supplier<T> {
      * @param what for log lines ("host certificate")
      * @param reader parses and validates
      * @param describe a short summary of a good content for the log line on reload (no key material)
+     * @param prefixParses whether the first part of a good file can itself parse as a good, smaller content, as a
+     *     KRL cut after any section (after its header it is an empty list, un-revoking everyone): a change is then
+     *     read only once the file has kept the same {@link Stamp} for a whole check, and taken only when it kept
+     *     it during the read, so a file still being written in place is not taken half-way
      */
-    public record Format<T>(String what, Reader<T> reader, Function<T, String> describe) {
+    public record Format<T>(String what, Reader<T> reader, Function<T, String> describe, boolean prefixParses) {
         public Format {
             Objects.requireNonNull(what, "what");
             Objects.requireNonNull(reader, "reader");
             Objects.requireNonNull(describe, "describe");
+        }
+
+        /** A format no part of whose good content is good content itself (a cut line does not parse). */
+        public Format(String what, Reader<T> reader, Function<T, String> describe) {
+            this(what, reader, describe, false);
         }
     }
 
@@ -81,6 +91,7 @@ public final class WatchedFile<T> implements Supplier<T> {
     private volatile T current;
     private volatile Instant nextCheck;
     private Stamp seen;
+    private Stamp settling;
     private String lastProblem;
 
     private WatchedFile(Format<T> format, Path path, Clock clock, Guard guard, T initial, Stamp seen) {
@@ -155,8 +166,18 @@ public final class WatchedFile<T> implements Supplier<T> {
             if (lastProblem == null && stamp.equals(seen)) {
                 return;
             }
+            if (format.prefixParses() && !stamp.equals(settling)) {
+                // perhaps still being written: read it once it stayed the same for a whole check
+                settling = stamp;
+                return;
+            }
             guard.check(path);
             T read = Objects.requireNonNull(format.reader().read(path), "reader returned null");
+            if (format.prefixParses() && !Stamp.of(path).equals(stamp)) {
+                // written while read: perhaps only its first part was
+                settling = null;
+                return;
+            }
             current = read;
             seen = stamp;
             lastProblem = null;

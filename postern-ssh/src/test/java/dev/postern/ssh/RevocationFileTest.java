@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,6 +57,8 @@ class RevocationFileTest {
         writeKrl("serial: 5\nserial: 6\nid: other\n");
         assertThat(file.get().isRevoked(serial6)).as("not re-read within the interval").isFalse();
         clock.advance(RevocationFile.CHECK_INTERVAL);
+        assertThat(file.get().isRevoked(serial6)).as("changed: read once it stays so for a whole check").isFalse();
+        clock.advance(RevocationFile.CHECK_INTERVAL);
         assertThat(file.get().isRevoked(serial6)).isTrue();
     }
 
@@ -73,7 +76,7 @@ class RevocationFileTest {
         writeKrl("serial: 6\n");
         Files.setLastModifiedTime(krl, before);
         assertThat(Files.size(krl)).as("the attack needs the same size").isEqualTo(size);
-        clock.advance(RevocationFile.CHECK_INTERVAL);
+        twoChecks(file);
 
         assertThat(file.get().isRevoked(serial6)).as("serial 6 revoked").isTrue();
     }
@@ -92,10 +95,59 @@ class RevocationFileTest {
 
         Files.write(krl, Files.readAllBytes(six));
         Files.setLastModifiedTime(krl, before);
-        clock.advance(RevocationFile.CHECK_INTERVAL);
+        twoChecks(file);
 
         assertThat(file.get().isRevoked(serial6)).as("serial 6 revoked").isTrue();
         assertThat(file.get().isRevoked(serial5)).isFalse();
+    }
+
+    /**
+     * A KRL cut after its header is a valid, empty list, and one cut after any section a shorter one: a reader
+     * that looks while the operator's tool writes it in place ({@code ssh-keygen -k -u} truncates, then writes)
+     * must not un-revoke anyone for a moment. (A writer that stops for more than a check half-way can still be
+     * read so; that is why files are replaced by rename.)
+     */
+    @Test
+    void aKrlSeenHalfWrittenInPlaceIsNotTaken() throws Exception {
+        writeKrl("serial: 5\n");
+        byte[] whole = Files.readAllBytes(krl);
+        RevocationFile file = RevocationFile.required(krl, clock);
+        int header = longestPrefixThatParses(whole);
+        assertThat(RevocationList.parse(Arrays.copyOf(whole, header)).isRevoked(serial5))
+                .as("the premise: the first " + header + " bytes are a KRL that revokes nothing").isFalse();
+
+        try (var out = Files.newOutputStream(krl)) {
+            out.write(whole, 0, header);
+            out.flush();
+            clock.advance(RevocationFile.CHECK_INTERVAL);
+            assertThat(file.get().isRevoked(serial5)).as("looked at while half written").isTrue();
+            out.write(whole, header, whole.length - header);
+        }
+        clock.advance(RevocationFile.CHECK_INTERVAL);
+        assertThat(file.get().isRevoked(serial5)).as("written whole, changed since the last look").isTrue();
+        twoChecks(file);
+        assertThat(file.get().isRevoked(serial5)).as("written whole").isTrue();
+        assertThat(file.get().isRevoked(serial6)).isFalse();
+    }
+
+    private static int longestPrefixThatParses(byte[] whole) {
+        for (int n = whole.length - 1; n > 0; n--) {
+            try {
+                RevocationList.parse(Arrays.copyOf(whole, n));
+                return n;
+            } catch (IllegalArgumentException e) {
+                // not a KRL: shorter
+            }
+        }
+        throw new AssertionError("no part of the KRL parses");
+    }
+
+    /** Two checks: a changed KRL is read once it kept its stamp for a whole check. */
+    private void twoChecks(RevocationFile file) {
+        for (int i = 0; i < 2; i++) {
+            clock.advance(RevocationFile.CHECK_INTERVAL);
+            file.get();
+        }
     }
 
     /** Waits (bounded) until a file written now gets another change time than {@code file} has (clock ticks). */
@@ -117,13 +169,13 @@ class RevocationFileTest {
         writeKrl("serial: 5\n");
         RevocationFile file = RevocationFile.required(krl, clock);
         Files.writeString(krl, "garbage that is not a KRL");
-        clock.advance(Duration.ofSeconds(2));
+        twoChecks(file);
         assertThat(file.get().isRevoked(serial5)).isTrue();
         Files.delete(krl);
-        clock.advance(Duration.ofSeconds(2));
+        twoChecks(file);
         assertThat(file.get().isRevoked(serial5)).isTrue();
         writeKrl("serial: 6\n");
-        clock.advance(Duration.ofSeconds(2));
+        twoChecks(file);
         assertThat(file.get().isRevoked(serial5)).isFalse();
         assertThat(file.get().isRevoked(serial6)).isTrue();
     }
@@ -140,7 +192,7 @@ class RevocationFileTest {
         });
         writableByOthers.set(true);
         writeKrl("serial: 6\n");
-        clock.advance(RevocationFile.CHECK_INTERVAL);
+        twoChecks(file);
         assertThat(file.get().isRevoked(serial5)).as("the refused list does not un-revoke serial 5").isTrue();
         writableByOthers.set(false);
         clock.advance(RevocationFile.CHECK_INTERVAL);
@@ -155,7 +207,7 @@ class RevocationFileTest {
         RevocationFile file = RevocationFile.optional(krl, clock);
         assertThat(file.get().isRevoked(serial5)).isFalse();
         writeKrl("serial: 5\n");
-        clock.advance(Duration.ofSeconds(1));
+        twoChecks(file);
         assertThat(file.get().isRevoked(serial5)).isTrue();
     }
 
