@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class WatchedFile<T> implements Supplier<T> {
     /** How often the file is looked at. */
     public static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+    /** The largest file read (a KRL revoking a million serials one by one is 8 MiB). */
+    public static final long MAX_SIZE = 16L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(WatchedFile.class);
 
     /**
@@ -202,9 +204,22 @@ public final class WatchedFile<T> implements Supplier<T> {
      * @param changed ctime (null where the file system does not tell it)
      */
     record Stamp(Object fileKey, long size, FileTime modified, FileTime changed) {
-        /** The stamp of the file {@code path} names now, after symbolic links. */
+        /**
+         * The stamp of the file {@code path} names now, after symbolic links.
+         *
+         * @throws IllegalArgumentException when it is not a regular file of at most {@link #MAX_SIZE} bytes: a FIFO
+         *     would block every login behind the read, a device or a huge file would fill the memory
+         */
         static Stamp of(Path path) throws IOException {
             BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            if (!attrs.isRegularFile()) {
+                throw new IllegalArgumentException(path + " is not a regular file; point the option at the file"
+                        + " itself (a FIFO or a device is not read)");
+            }
+            if (attrs.size() > MAX_SIZE) {
+                throw new IllegalArgumentException(path + " holds " + attrs.size() + " bytes, more than the "
+                        + MAX_SIZE + " read; point the option at the right file");
+            }
             FileTime changed = null;
             if (path.getFileSystem().supportedFileAttributeViews().contains("unix")) {
                 changed = (FileTime) Files.getAttribute(path, "unix:ctime");

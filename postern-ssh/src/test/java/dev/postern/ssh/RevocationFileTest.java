@@ -13,6 +13,7 @@ import java.util.List;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A KRL file is re-read when it changes, and a bad update keeps the last good list. */
@@ -198,6 +199,34 @@ class RevocationFileTest {
         clock.advance(RevocationFile.CHECK_INTERVAL);
         assertThat(file.get().isRevoked(serial5)).as("fixed: taken at the next check, though unchanged").isFalse();
         assertThat(file.get().isRevoked(serial6)).isTrue();
+    }
+
+    /**
+     * A FIFO put in place of the KRL would block every login behind its read, and a huge file fill the memory:
+     * neither is read, at start or later. (Before, the start blocked on the FIFO: bounded here.)
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFifoOrAHugeFileIsNotRead() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        TestCa.run(List.of("mkfifo", fifo.toString()));
+        assertThatThrownBy(() -> RevocationFile.required(fifo, clock)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(fifo + " is not a regular file");
+
+        writeKrl("serial: 5\n");
+        RevocationFile file = RevocationFile.required(krl, clock);
+        Files.move(fifo, krl, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        twoChecks(file);
+        assertThat(file.get().isRevoked(serial5)).as("kept; and the check did not block").isTrue();
+
+        Files.delete(krl);
+        try (var huge = new java.io.RandomAccessFile(krl.toFile(), "rw")) {
+            huge.setLength(WatchedFile.MAX_SIZE + 1);
+        }
+        assertThatThrownBy(() -> RevocationFile.required(krl, clock)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(krl + " holds " + (WatchedFile.MAX_SIZE + 1) + " bytes");
+        twoChecks(file);
+        assertThat(file.get().isRevoked(serial5)).isTrue();
     }
 
     @Test
