@@ -63,6 +63,20 @@ class DataDirLockIT {
         }
     }
 
+    /** Whoever may write a directory above renames the data directory away and puts one of their own in place. */
+    @Test
+    void aDataDirectoryBelowADirectoryOthersMayWriteIsRefused() throws Exception {
+        Path above = Files.createDirectories(dir.resolve("above"));
+        Path data = Files.createDirectories(above.resolve("data"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(above, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThatThrownBy(() -> DataDirLock.acquire(data)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the directory " + above.toRealPath() + " on its path may be written by other"
+                        + " users").hasMessageContaining("chmod go-w " + above.toRealPath());
+        assertThat(data.resolve(DataDirLock.FILE)).as("nothing written").doesNotExist();
+    }
+
     @Test
     void aDataDirectoryOwnedByAnotherUserIsRefused() throws Exception {
         Path data = Files.createDirectories(dir.resolve("alices"));

@@ -7,6 +7,7 @@ import dev.postern.agent.session.Accounts;
 import dev.postern.testing.ProcessResult;
 import dev.postern.testing.Processes;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -42,6 +43,61 @@ class StrictModesIT {
                 + " may be written by other users", "chmod go-w " + ca.getParent());
     }
 
+    /**
+     * Whoever may write a directory higher up renames the CA file's directory away and puts a symbolic link in
+     * its place, to any file of root's: another CA (a key of the host's, ending every login) or an old, emptier
+     * KRL (undoing revocations). sshd checks every directory up to /.
+     */
+    @Test
+    void aUserCaFileBelowADirectoryOthersMayWriteIsRefused() throws Exception {
+        Path above = dir.resolve("above");
+        Path ca = caFile(above.resolve("ca-dir"));
+        Files.setPosixFilePermissions(above, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertRefused(ca, b -> b, "--trusted-user-ca " + ca + ": the directory " + above + " on its path may be"
+                + " written by other users", "chmod go-w " + above);
+    }
+
+    /** The link is in a directory others may write; the file it points to is safe, but they may re-point it. */
+    @Test
+    void aSymbolicLinkInADirectoryOthersMayWriteIsRefused() throws Exception {
+        Path real = caFile(dir.resolve("real"));
+        Path links = Files.createDirectories(dir.resolve("links"));
+        Files.setPosixFilePermissions(links, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path link = Files.createSymbolicLink(links.resolve("user_ca.pub"), real);
+
+        assertRefused(real, link, "--trusted-user-ca " + link + ": the directory " + links
+                + " on its path may be written by other users", "chmod go-w " + links);
+    }
+
+    /** In a shared sticky directory (as /tmp) the link is safe only when it is root's or the agent's. */
+    @Test
+    void aSymbolicLinkOfAnotherUserIsRefused() throws Exception {
+        Path real = caFile(dir.resolve("real"));
+        Path shared = sticky(dir.resolve("shared"));
+        Path link = Files.createSymbolicLink(shared.resolve("user_ca.pub"), real);
+        Files.setAttribute(link, "unix:uid", TestUsers.ALICE_UID, LinkOption.NOFOLLOW_LINKS);
+
+        assertRefused(real, link, "--trusted-user-ca " + link + ": the symbolic link "
+                + link + " is owned by uid " + TestUsers.ALICE_UID, "chown");
+    }
+
+    /** Others may not rename what root owns in a sticky directory of root's, so it may be on the way. */
+    @Test
+    void aStickyDirectoryOfRootsOnThePathIsAccepted() throws Exception {
+        Path ca = caFile(sticky(dir.resolve("tmp")).resolve("postern"));
+        Path link = Files.createSymbolicLink(ca.getParent().getParent().resolve("ca.pub"), ca);
+        try (Agent agent = Agent.start(config(ca, link, b -> b))) {
+            assertThat(agent.port()).isPositive();
+        }
+    }
+
+    private static Path sticky(Path in) throws Exception {
+        Files.createDirectories(in);
+        Files.setAttribute(in, "unix:mode", 01777);
+        return in;
+    }
+
     @Test
     void aUserCaFileOwnedByAnotherUserIsRefused() throws Exception {
         Path ca = caFile(dir.resolve("ca-owner"));
@@ -67,7 +123,7 @@ class StrictModesIT {
     @Test
     void aHostCertificateOthersMayWriteIsRefusedInDirectMode() throws Exception {
         Path ca = caFile(dir.resolve("host-cert"));
-        Path data = ca.resolveSibling("data");
+        Path data = data(ca);
         dev.postern.ssh.HostKeys.loadOrCreate(data);
         AgentFixture.keygen(ca.resolveSibling("host_ca"));
         ProcessResult r = Processes.run(AgentFixture.TIMEOUT, List.of("ssh-keygen", "-q", "-s",
@@ -96,15 +152,34 @@ class StrictModesIT {
         return in.resolve("user_ca.pub");
     }
 
+    /** Beside {@code ca}'s directory, not in it: a --data directory below one others may write is refused too. */
+    private Path data(Path ca) {
+        return dir.resolve(ca.getParent().getFileName() + "-data");
+    }
+
     private AgentConfig config(Path ca, UnaryOperator<AgentConfig.Builder> more) {
-        return more.apply(AgentConfig.builder(ca.resolveSibling("data"), ca).accounts(Accounts.system())
+        return config(ca, ca, more);
+    }
+
+    /** The agent's files next to {@code ca}, trusting {@code trusted} (the file or a link to it). */
+    private AgentConfig config(Path ca, Path trusted, UnaryOperator<AgentConfig.Builder> more) {
+        return more.apply(AgentConfig.builder(data(ca), trusted).accounts(Accounts.system())
                 .listen("127.0.0.1", 0).entrypoint(List.of("touch", ca.resolveSibling("entrypoint-ran").toString())))
                 .build();
     }
 
     private void assertRefused(Path ca, UnaryOperator<AgentConfig.Builder> more, String message, String fix) {
-        assertThatThrownBy(() -> Agent.start(config(ca, more)).close()).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(message).hasMessageContaining(fix);
+        assertRefused(ca, ca, more, message, fix);
+    }
+
+    private void assertRefused(Path ca, Path trusted, String message, String fix) {
+        assertRefused(ca, trusted, b -> b, message, fix);
+    }
+
+    private void assertRefused(Path ca, Path trusted, UnaryOperator<AgentConfig.Builder> more, String message,
+                               String fix) {
+        assertThatThrownBy(() -> Agent.start(config(ca, trusted, more)).close())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message).hasMessageContaining(fix);
         assertThat(ca.resolveSibling("entrypoint-ran")).as("the refused agent started no entrypoint").doesNotExist();
     }
 }

@@ -1,15 +1,15 @@
 package dev.postern.ssh;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The host certificate file ({@code --host-cert}) of a server reached directly, re-read when it changes, so that
@@ -17,7 +17,8 @@ import org.apache.sshd.common.config.keys.OpenSshCertificate;
  * presented to new connections without a restart, as with sshd's {@code HostCertificate} after a reload. A new
  * file replaces the certificate in use only when it is a HOST certificate for this server's key, signed by its
  * CA key (the signature verifies), and not expired (valid now or later); otherwise the last good one stays and
- * one warning names the file and the fix (see {@link WatchedFile}).
+ * one warning names the file and the fix (see {@link WatchedFile}). One valid only later is presented from then
+ * on, while the current one is still valid.
  *
  * <pre>{@code
  * HostCertFile cert = HostCertFile.watch(certFile, hostKeys.publicKey(), clock, WatchedFile.Guard.NONE);
@@ -25,10 +26,16 @@ import org.apache.sshd.common.config.keys.OpenSshCertificate;
  * }</pre>
  */
 public final class HostCertFile implements Supplier<OpenSshCertificate> {
+    private static final Logger LOG = LoggerFactory.getLogger(HostCertFile.class);
     private final WatchedFile<OpenSshCertificate> file;
+    private final Clock clock;
+    private volatile OpenSshCertificate presented;
+    private volatile OpenSshCertificate waitingFor;
 
-    private HostCertFile(WatchedFile<OpenSshCertificate> file) {
+    private HostCertFile(WatchedFile<OpenSshCertificate> file, Clock clock, OpenSshCertificate current) {
         this.file = file;
+        this.clock = clock;
+        this.presented = current;
     }
 
     /**
@@ -45,22 +52,47 @@ public final class HostCertFile implements Supplier<OpenSshCertificate> {
         WatchedFile.Format<OpenSshCertificate> format = new WatchedFile.Format<>("host certificate",
                 file -> read(file, hostKey, clock), HostCertFile::describe);
         // attributes before the read: a change while reading shows at the next check
-        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        WatchedFile.Stamp stamp = WatchedFile.Stamp.of(path);
         guard.check(path);
         // the start keeps sshd's leniency (an expired certificate is presented, and clients say why they refuse
         // it); only a replacement must be better than that
         OpenSshCertificate current = HostKeys.checkCertificate(path, hostKey);
-        return new HostCertFile(WatchedFile.known(format, path, clock, guard, current, attrs));
+        return new HostCertFile(WatchedFile.known(format, path, clock, guard, current, stamp), clock, current);
     }
 
     public Path path() {
         return file.path();
     }
 
-    /** The certificate to present now: the last good one read from the file. */
+    /**
+     * The certificate to present now: the last good one read from the file, except that one not valid yet waits
+     * while the one presented so far is still valid (clients refuse a certificate before its time: a renewal
+     * signed with a later start, or a year's typo, would otherwise lock every new connection out until then).
+     */
     @Override
     public OpenSshCertificate get() {
-        return file.get();
+        OpenSshCertificate latest = file.get();
+        OpenSshCertificate shown = presented;
+        if (latest == shown) {
+            return shown;
+        }
+        long now = clock.instant().getEpochSecond();
+        if (Long.compareUnsigned(latest.getValidAfter(), now) > 0 && validAt(shown, now)) {
+            if (waitingFor != latest) {
+                waitingFor = latest;
+                LOG.info("host certificate {} is valid from {}; presenting the current one (serial {}) until then",
+                        file.path(), Instant.ofEpochSecond(latest.getValidAfter()),
+                        Long.toUnsignedString(shown.getSerial()));
+            }
+            return shown;
+        }
+        presented = latest;
+        return latest;
+    }
+
+    private static boolean validAt(OpenSshCertificate cert, long now) {
+        return Long.compareUnsigned(cert.getValidAfter(), now) <= 0 && Long.compareUnsigned(now,
+                cert.getValidBefore()) < 0;
     }
 
     /** Reads and checks a replacement; the messages name the file and the fix. */

@@ -10,9 +10,10 @@ import java.util.function.Supplier;
 
 /**
  * A {@link RevocationList} backed by a KRL file, re-read when the file changes (see {@link WatchedFile}: the
- * file's size and modification time are looked at most once per {@link #CHECK_INTERVAL}, and it is parsed only
- * when they changed). A file that goes missing, becomes unreadable, garbled or refused by the guard after a good
- * read keeps the last good list (and logs once per change), so a half-written update never un-revokes anyone.
+ * file's stamp is looked at most once per {@link #CHECK_INTERVAL}, and it is parsed only once it changed and then
+ * stayed the same for a whole check, since a KRL cut after any section is a valid, shorter list). A file that goes
+ * missing, becomes unreadable, garbled or refused by the guard after a good read keeps the last good list (and
+ * logs once per change), so a half-written update never un-revokes anyone.
  *
  * <pre>{@code
  * Supplier<RevocationList> krl = RevocationFile.required(Path.of("/var/lib/postern/revoked.krl"), clock);
@@ -22,7 +23,7 @@ public final class RevocationFile implements Supplier<RevocationList> {
     /** How often the file is looked at. */
     public static final Duration CHECK_INTERVAL = WatchedFile.CHECK_INTERVAL;
     private static final WatchedFile.Format<RevocationList> FORMAT = new WatchedFile.Format<>("revocation list",
-            RevocationFile::read, RevocationList::toString);
+            RevocationFile::read, RevocationList::toString, true);
 
     private final WatchedFile<RevocationList> file;
 

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * CA replaced by the control plane or the operator is trusted, and the old one no longer, without a restart. The
  * new content replaces the old set: it is never merged. A file that goes missing, becomes unreadable, garbled,
  * empty or refused by the guard after a good read keeps the last good set (and logs once per change), so a
- * half-written update locks nobody out (see {@link WatchedFile}).
+ * half-written update locks nobody out (see {@link WatchedFile}). A file cut after a line is fewer CAs, whose
+ * logins would end: a change is read only once it stayed the same for a whole check.
  *
  * <pre>{@code
  * TrustPolicy.of(TrustedKeysFile.required(Path.of("/var/lib/postern/user_ca.pub"), clock), revocations, clock);
@@ -23,7 +24,7 @@ public final class TrustedKeysFile implements Supplier<List<PublicKey>> {
     /** How often the file is looked at. */
     public static final Duration CHECK_INTERVAL = WatchedFile.CHECK_INTERVAL;
     private static final WatchedFile.Format<List<PublicKey>> FORMAT = new WatchedFile.Format<>("trusted CA keys",
-            TrustedKeysFile::read, keys -> keys.size() + " key(s)");
+            TrustedKeysFile::read, keys -> keys.size() + " key(s)", true);
 
     private final WatchedFile<List<PublicKey>> file;
 

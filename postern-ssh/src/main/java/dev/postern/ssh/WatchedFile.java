@@ -18,12 +18,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The last good content of a file that an operator, cron or the agent itself replaces while the server runs
  * (trusted CA keys, a KRL, a host certificate), as sshd would have it after a restart, without one.
- * {@link #get()} is cheap: it looks at the file's size and modification time at most once per
- * {@link #CHECK_INTERVAL}, and only when they changed runs the {@link Guard} (e.g. StrictModes) and the
- * {@link Reader}, which parses and validates. A new content replaces the old only when both pass; a file that
+ * {@link #get()} is cheap: it looks at the file's {@link Stamp} (inode, size, modification and change time) at
+ * most once per {@link #CHECK_INTERVAL}, and only when it changed runs the {@link Guard} (e.g. StrictModes) and
+ * the {@link Reader}, which parses and validates. A new content replaces the old only when both pass; a file that
  * goes missing, becomes unreadable, garbled, invalid or writable by others keeps the last good content, the
  * problem is logged as one warning line per distinct problem, and the file is tried again at every check until
- * it passes, so a half-written or hostile update never takes effect and its fix does without a restart.
+ * it passes, so a garbled or hostile update never takes effect and its fix does without a restart. Where a cut
+ * file can parse ({@link Format#prefixParses()}), a change is read only once it stayed the same for a whole check.
  *
  * <pre>{@code
  * var format = new WatchedFile.Format<>("trusted CA keys", OpenSshKeys::readPublicKeys, k -> k.size() + " key(s)");
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class WatchedFile<T> implements Supplier<T> {
     /** How often the file is looked at. */
     public static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+    /** The largest file read (a KRL revoking a million serials one by one is 8 MiB). */
+    public static final long MAX_SIZE = 16L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(WatchedFile.class);
 
     /**
@@ -52,12 +55,21 @@ public final class WatchedFile<T> implements Supplier<T> {
      * @param what for log lines ("host certificate")
      * @param reader parses and validates
      * @param describe a short summary of a good content for the log line on reload (no key material)
+     * @param prefixParses whether the first part of a good file can itself parse as a good, smaller content, as a
+     *     KRL cut after any section (after its header it is an empty list, un-revoking everyone): a change is then
+     *     read only once the file has kept the same {@link Stamp} for a whole check, and taken only when it kept
+     *     it during the read, so a file still being written in place is not taken half-way
      */
-    public record Format<T>(String what, Reader<T> reader, Function<T, String> describe) {
+    public record Format<T>(String what, Reader<T> reader, Function<T, String> describe, boolean prefixParses) {
         public Format {
             Objects.requireNonNull(what, "what");
             Objects.requireNonNull(reader, "reader");
             Objects.requireNonNull(describe, "describe");
+        }
+
+        /** A format no part of whose good content is good content itself (a cut line does not parse). */
+        public Format(String what, Reader<T> reader, Function<T, String> describe) {
+            this(what, reader, describe, false);
         }
     }
 
@@ -80,19 +92,17 @@ public final class WatchedFile<T> implements Supplier<T> {
     private final Object lock = new Object();
     private volatile T current;
     private volatile Instant nextCheck;
-    private FileTime seenModified;
-    private long seenSize;
+    private Stamp seen;
+    private Stamp settling;
     private String lastProblem;
 
-    private WatchedFile(Format<T> format, Path path, Clock clock, Guard guard, T initial, FileTime modified,
-                        long size) {
+    private WatchedFile(Format<T> format, Path path, Clock clock, Guard guard, T initial, Stamp seen) {
         this.format = format;
         this.path = path;
         this.clock = clock;
         this.guard = guard;
         this.current = initial;
-        this.seenModified = modified;
-        this.seenSize = size;
+        this.seen = seen;
         this.nextCheck = clock.instant().plus(CHECK_INTERVAL);
     }
 
@@ -108,27 +118,26 @@ public final class WatchedFile<T> implements Supplier<T> {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(guard, "guard");
         // attributes first: a change while reading is seen as a change at the next check, never missed
-        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        Stamp stamp = Stamp.of(path);
         guard.check(path);
         T initial = Objects.requireNonNull(format.reader().read(path), "reader returned null");
-        return new WatchedFile<>(format, path, clock, guard, initial, attrs.lastModifiedTime(), attrs.size());
+        return new WatchedFile<>(format, path, clock, guard, initial, stamp);
     }
 
     /**
-     * A file already guarded, read and checked by the caller: {@code current} until the file changes from what
-     * {@code attrs}, taken before that read, show.
+     * A file already guarded, read and checked by the caller: {@code current} until the file changes from
+     * {@code stamp}, taken before that read.
      */
-    public static <T> WatchedFile<T> known(Format<T> format, Path path, Clock clock, Guard guard, T current,
-                                           BasicFileAttributes attrs) {
+    static <T> WatchedFile<T> known(Format<T> format, Path path, Clock clock, Guard guard, T current, Stamp stamp) {
         return new WatchedFile<>(Objects.requireNonNull(format, "format"), Objects.requireNonNull(path, "path"),
                 Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(guard, "guard"),
-                Objects.requireNonNull(current, "current"), attrs.lastModifiedTime(), attrs.size());
+                Objects.requireNonNull(current, "current"), Objects.requireNonNull(stamp, "stamp"));
     }
 
     /** A file that does not exist yet: {@code initial} until it appears and is valid. */
     public static <T> WatchedFile<T> absent(Format<T> format, Path path, Clock clock, Guard guard, T initial) {
         return new WatchedFile<>(Objects.requireNonNull(format, "format"), Objects.requireNonNull(path, "path"),
-                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(guard, "guard"), initial, null, -1);
+                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(guard, "guard"), initial, null);
     }
 
     public Path path() {
@@ -153,17 +162,26 @@ public final class WatchedFile<T> implements Supplier<T> {
 
     private void refresh() {
         try {
-            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            Stamp stamp = Stamp.of(path);
             // a refused file is tried again at every check: its fix (chmod go-w, chown) changes neither size nor
             // modification time
-            if (lastProblem == null && attrs.lastModifiedTime().equals(seenModified) && attrs.size() == seenSize) {
+            if (lastProblem == null && stamp.equals(seen)) {
+                return;
+            }
+            if (format.prefixParses() && !stamp.equals(settling)) {
+                // perhaps still being written: read it once it stayed the same for a whole check
+                settling = stamp;
                 return;
             }
             guard.check(path);
             T read = Objects.requireNonNull(format.reader().read(path), "reader returned null");
+            if (format.prefixParses() && !Stamp.of(path).equals(stamp)) {
+                // written while read: perhaps only its first part was
+                settling = null;
+                return;
+            }
             current = read;
-            seenModified = attrs.lastModifiedTime();
-            seenSize = attrs.size();
+            seen = stamp;
             lastProblem = null;
             LOG.info("{} {} reloaded: {}", format.what(), path, format.describe().apply(read));
         } catch (IOException | UncheckedIOException e) {
@@ -172,6 +190,41 @@ public final class WatchedFile<T> implements Supplier<T> {
         } catch (RuntimeException e) {
             // the guard's and the reader's messages name the file and the fix
             problem("not reloaded: " + e.getMessage() + "; keeping the last good " + format.what());
+        }
+    }
+
+    /**
+     * What tells one version of a file from the next without reading it. Size and modification time alone are not
+     * enough: {@code cp -p}, {@code rsync -t}, {@code tar x} or {@code touch -d} give a new content the old
+     * modification time, and a KRL revoking serial 6 instead of 5 has the old size, so the revocation would never
+     * be seen. A rename gives a new inode, and every write, chmod or {@code touch} sets the change time, which
+     * no one but root can set back.
+     *
+     * @param fileKey device and inode (null where the file system has none)
+     * @param changed ctime (null where the file system does not tell it)
+     */
+    record Stamp(Object fileKey, long size, FileTime modified, FileTime changed) {
+        /**
+         * The stamp of the file {@code path} names now, after symbolic links.
+         *
+         * @throws IllegalArgumentException when it is not a regular file of at most {@link #MAX_SIZE} bytes: a FIFO
+         *     would block every login behind the read, a device or a huge file would fill the memory
+         */
+        static Stamp of(Path path) throws IOException {
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            if (!attrs.isRegularFile()) {
+                throw new IllegalArgumentException(path + " is not a regular file; point the option at the file"
+                        + " itself (a FIFO or a device is not read)");
+            }
+            if (attrs.size() > MAX_SIZE) {
+                throw new IllegalArgumentException(path + " holds " + attrs.size() + " bytes, more than the "
+                        + MAX_SIZE + " read; point the option at the right file");
+            }
+            FileTime changed = null;
+            if (path.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+                changed = (FileTime) Files.getAttribute(path, "unix:ctime");
+            }
+            return new Stamp(attrs.fileKey(), attrs.size(), attrs.lastModifiedTime(), changed);
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,7 +69,28 @@ class HostCertFileTest {
         assertThat(serialAfterTheInterval(cert)).isEqualTo(2);
         install(hostCert("3", "+1h:+2h"));
         assertThat(serialAfterTheInterval(cert)).as("valid later is accepted, as ssh-keygen -V +1h makes it")
-                .isEqualTo(3);
+                .isEqualTo(2);
+        clock.advance(Duration.ofHours(1));
+        assertThat(cert.get().getSerial()).as("presented once valid").isEqualTo(3);
+    }
+
+    /**
+     * Clients refuse a certificate before its time: a renewal valid only from later (a typo in the year) must not
+     * replace the one still valid, or every new connection is refused until then.
+     */
+    @Test
+    void aReplacementValidOnlyLaterWaitsWhileTheCurrentOneIsValid() throws Exception {
+        HostCertFile cert = watch();
+        install(hostCert("2", "+3650d:+3660d"));
+        try (LogCapture log = new LogCapture(HostCertFile.class)) {
+            assertThat(serialAfterTheInterval(cert)).as("the current one, still valid").isEqualTo(1);
+            assertThat(serialAfterTheInterval(cert)).isEqualTo(1);
+            assertThat(log.lines()).as("said once").hasSize(1);
+            assertThat(log.lines().get(0)).contains(file.toString(), "is valid from", "serial 1");
+        }
+        clock.advance(Duration.ofHours(2));
+        assertThat(cert.get().getSerial()).as("the current one expired: the later one is all there is")
+                .isEqualTo(2);
     }
 
     @Test

@@ -45,8 +45,36 @@ class TrustedKeysFileTest {
         write(Files.readString(newCa.caPublicKeyFile()));
         assertThat(KeyUtils.compareKeys(keys.get().get(0), oldCa.caPublicKey())).as("within the interval").isTrue();
         clock.advance(TrustedKeysFile.CHECK_INTERVAL);
+        assertThat(KeyUtils.compareKeys(keys.get().get(0), oldCa.caPublicKey())).as("changed: read once it stays so"
+                + " for a whole check").isTrue();
+        clock.advance(TrustedKeysFile.CHECK_INTERVAL);
         assertThat(keys.get()).hasSize(1);
         assertThat(KeyUtils.compareKeys(keys.get().get(0), newCa.caPublicKey())).isTrue();
+    }
+
+    /**
+     * A CA file cut after a line holds fewer CAs, and a CA taken out ends the live logins it authenticated: a
+     * reader that looks while the file is written in place must not take the first line alone.
+     */
+    @Test
+    void aFileSeenHalfWrittenInPlaceIsNotTaken() throws Exception {
+        String first = Files.readString(oldCa.caPublicKeyFile());
+        String both = first + Files.readString(newCa.caPublicKeyFile());
+        write(both);
+        TrustedKeysFile keys = TrustedKeysFile.required(file, clock);
+        assertThat(keys.get()).hasSize(2);
+
+        try (var out = Files.newBufferedWriter(file)) {
+            out.write(first);
+            out.flush();
+            clock.advance(TrustedKeysFile.CHECK_INTERVAL);
+            assertThat(keys.get()).as("looked at while half written").hasSize(2);
+            out.write(both.substring(first.length()));
+        }
+        for (int i = 0; i < 2; i++) {
+            clock.advance(TrustedKeysFile.CHECK_INTERVAL);
+            assertThat(keys.get()).as("written whole, look " + i).hasSize(2);
+        }
     }
 
     @Test
