@@ -84,6 +84,8 @@ class ProxyIT {
         }
         assertThat(proxy.isAlive()).isFalse();
         assertThat(exit.get()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).as("the last line says why").contains(
+                "postern: the connection to " + machine.id() + " ended: ");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.password.PasswordIdentityProvider;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
@@ -18,6 +19,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * One SSH session with a machine, end to end through the gateway (OpenSSH ProxyJump semantics):
@@ -39,13 +41,21 @@ public final class MachineConnection implements AutoCloseable {
     private final SshClient machineClient;
     private final ClientSession gateway;
     private final ClientSession machine;
+    private final AtomicReference<String> endReason;
 
     private MachineConnection(SshClient gatewayClient, SshClient machineClient, ClientSession gateway,
-                              ClientSession machine) {
+                              ClientSession machine, AtomicReference<String> endReason) {
         this.gatewayClient = gatewayClient;
         this.machineClient = machineClient;
         this.gateway = gateway;
         this.machine = machine;
+        this.endReason = endReason;
+    }
+
+    /** {@link #open(Route, UserIdentity, String, Clock, Duration, KeepAlive)} with {@link KeepAlive#DEFAULT}. */
+    public static MachineConnection open(Route route, UserIdentity identity, String user, Clock clock,
+                                         Duration timeout) {
+        return open(route, identity, user, clock, timeout, KeepAlive.DEFAULT);
     }
 
     /**
@@ -55,16 +65,18 @@ public final class MachineConnection implements AutoCloseable {
      *     a login is refused, 1 when a host key does not verify)
      */
     public static MachineConnection open(Route route, UserIdentity identity, String user, Clock clock,
-                                         Duration timeout) {
+                                         Duration timeout, KeepAlive keepAlive) {
+        String gwText = route.gateway().host() + ":" + route.gateway().port();
+        AtomicReference<String> endReason = new AtomicReference<>();
+        EndReason[] reasons = EndReason.forHops("the gateway at " + gwText, route.machineName(), endReason);
         SshClient gatewayClient = SshClient.setUpDefaultClient();
-        configure(gatewayClient, new PinnedKeyVerifier(route.gatewayHostKey()));
+        configure(gatewayClient, new PinnedKeyVerifier(route.gatewayHostKey()), keepAlive, reasons[0]);
         HostCertificateVerifier machineVerifier = new HostCertificateVerifier(route.hostCa(), clock,
                 route.revokedHostKeys());
         NamedTargetClient machineClient = NamedTargetClient.create();
-        configure(machineClient, machineVerifier);
+        configure(machineClient, machineVerifier, keepAlive, reasons[1]);
         ClientSession gw = null;
         ClientSession m = null;
-        String gwText = route.gateway().host() + ":" + route.gateway().port();
         try {
             try {
                 gw = gatewayClient.connect(user, route.gateway().host(), route.gateway().port()).verify(timeout)
@@ -92,7 +104,7 @@ public final class MachineConnection implements AutoCloseable {
                     throw machineFailure(route, machineVerifier, e);
                 }
             }
-            return new MachineConnection(gatewayClient, machineClient, gw, m);
+            return new MachineConnection(gatewayClient, machineClient, gw, m, endReason);
         } catch (IOException | RuntimeException e) {
             closeQuietly(m, gw);
             gatewayClient.stop();
@@ -108,6 +120,15 @@ public final class MachineConnection implements AutoCloseable {
     /** The authenticated session with the machine: open exec, shell, sftp and direct-tcpip channels on it. */
     public ClientSession session() {
         return machine;
+    }
+
+    /**
+     * Why the connection ended, for the person ("the gateway at 127.0.0.1:2222 stopped answering keepalives ..."),
+     * or "" while it is open.
+     */
+    public String endReason() {
+        String r = endReason.get();
+        return r == null ? "" : r;
     }
 
     @Override
@@ -146,8 +167,18 @@ public final class MachineConnection implements AutoCloseable {
                 + " (" + m + "); is the machine online? Check 'postern machines list'", e);
     }
 
-    private static void configure(SshClient client, ServerKeyVerifier verifier) {
+    private static void configure(SshClient client, ServerKeyVerifier verifier, KeepAlive keepAlive,
+                                  EndReason endReason) {
         CryptoPolicy.applyTo(client);
+        // Like OpenSSH's client: no idle timeout of its own (MINA's default cut an idle proxy or console after
+        // 10 minutes), but keepalives that want an answer (ServerAliveInterval/CountMax). They are traffic on
+        // both hops, so the gateway's and the agent's idle timeouts do not fire while the person is connected,
+        // and a peer that stops answering ends the connection instead of leaving it to linger.
+        CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, keepAlive.interval());
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, keepAlive.maxMissed());
+        CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");
+        client.addSessionListener(endReason);
         client.setServerKeyVerifier(verifier);
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);

@@ -57,7 +57,10 @@ public final class ProxyCommand implements Callable<Integer> {
                     + ") 127.0.0.1:" + spec.remote() + "; Ctrl-C to stop.");
             env.out().flush();
             c.session().waitFor(EnumSet.of(ClientSession.ClientSessionEvent.CLOSED), 0L);
-            env.err().println("postern: the connection to " + resolved.machine().id() + " ended");
+            // Idle is fine (keepalives hold the connection open); this is the gateway or the machine going away.
+            String why = c.endReason().isEmpty() ? "" : ": " + c.endReason();
+            env.err().println("postern: the connection to " + resolved.machine().id() + " ended" + why
+                    + "; run the same command again once 'postern machines list' shows it online");
             return ExitCodes.FAILURE;
         }
     }

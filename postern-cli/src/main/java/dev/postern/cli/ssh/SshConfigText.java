@@ -199,7 +199,11 @@ record SshConfigText(String context, String org, String app, String user, HostPo
                 + "  CertificateFile " + quote(identity + "-cert.pub") + "\n"
                 + "  IdentitiesOnly yes\n"
                 + "  StrictHostKeyChecking yes\n"
-                + "  UserKnownHostsFile " + quote(knownHosts.toString()) + "\n";
+                + "  UserKnownHostsFile " + quote(knownHosts.toString()) + "\n"
+                // as postern's own client (KeepAlive.DEFAULT): an idle console is not cut by the gateway's or the
+                // agent's idle timeout, and a dead one ends within about a minute
+                + "  ServerAliveInterval 15\n"
+                + "  ServerAliveCountMax 3\n";
     }
 
     /** The header and the gateway's block. */

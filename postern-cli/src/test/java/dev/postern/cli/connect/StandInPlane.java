@@ -13,6 +13,7 @@ import dev.postern.server.ControlPlane;
 import dev.postern.server.ControlPlaneConfig;
 import dev.postern.ssh.HostKeys;
 import dev.postern.ssh.OpenSshKeys;
+import dev.postern.ssh.ServerLimits;
 import dev.postern.testing.MutableClock;
 import dev.postern.testing.OpenSshd;
 import java.io.ByteArrayInputStream;
@@ -41,6 +42,14 @@ final class StandInPlane implements AutoCloseable {
     final OpenSshd gateway;
 
     StandInPlane(Path dir) throws IOException {
+        this(dir, ServerLimits.defaults(), new String[0]);
+    }
+
+    /**
+     * With the agent's per-connection {@code limits} (an idle timeout of seconds, say) and more lines for the
+     * gateway's sshd_config ({@code ChannelTimeout direct-tcpip=3s}, say).
+     */
+    StandInPlane(Path dir, ServerLimits agentLimits, String... gatewayConfig) throws IOException {
         plane = ControlPlane.start(ControlPlaneConfig.local(dir.resolve("data"), clock));
         admin = new CliRunner(dir.resolve("admin"), clock);
         ok("auth", "login", "--server", plane.baseUrl(), "--token", plane.bootstrapToken().orElseThrow());
@@ -56,8 +65,10 @@ final class StandInPlane implements AutoCloseable {
         Path cert = Files.writeString(agentData.resolve("host-cert.pub"), machine.hostCertificate() + "\n");
         Path userCa = Files.writeString(dir.resolve("user_ca.pub"), machine.userCaPublicKeys().get(0) + "\n");
         agent = Agent.start(AgentConfig.builder(agentData, userCa).listen("127.0.0.1", 0).hostCertFile(cert)
-                .clock(clock).build());
-        gateway = OpenSshd.start(dir.resolve("gateway"), List.of("TrustedUserCAKeys " + userCa));
+                .clock(clock).limits(agentLimits).build());
+        List<String> config = new java.util.ArrayList<>(List.of("TrustedUserCAKeys " + userCa));
+        config.addAll(List.of(gatewayConfig));
+        gateway = OpenSshd.start(dir.resolve("gateway"), config);
     }
 
     /** The route a real gateway would take, but to the agent's loopback port instead of its name. */

@@ -32,6 +32,15 @@ class SshConfigTextTest {
         assertThat(c.split("StrictHostKeyChecking yes", -1)).hasSize(3);
     }
 
+    /** Both hops keep an idle session alive past the gateway's and the agent's idle timeouts, as postern's client. */
+    @Test
+    void everyBlockSendsKeepalivesWithABoundedCountOfMissedAnswers() {
+        String c = text.config(false);
+        assertThat(c.split("  ServerAliveInterval 15\n  ServerAliveCountMax 3\n", -1)).hasSize(3);
+        String all = text.config(java.util.List.of("m1"), true, true);
+        assertThat(all.split("ServerAliveCountMax 3", -1)).hasSize(all.split("StrictHostKeyChecking yes", -1).length);
+    }
+
     /** A plan's config (OpenSshPlan) prefers AES-GCM on both hops and quiets the jump; a person's keeps defaults. */
     @Test
     void aPlansConfigPrefersAesGcmOnBothHopsAndAPersonsKeepsOpenSshsDefaults() {
