@@ -333,8 +333,9 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Stops the SSH server (ending its sessions), then the entrypoint (SIGTERM, SIGKILL after 10 s), then
-     * releases the data directory.
+     * Stops the SSH server, then ends its sessions' processes (SIGHUP, SIGKILL after the kill grace, and a bounded
+     * wait until they are gone), then the entrypoint (SIGTERM, SIGKILL after 10 s), then releases the data
+     * directory.
      */
     @Override
     public void close() {

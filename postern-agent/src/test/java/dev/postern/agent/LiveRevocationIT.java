@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.postern.agent.session.Accounts;
 import dev.postern.testing.ProcessResult;
 import dev.postern.testing.Processes;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -21,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,8 +42,8 @@ class LiveRevocationIT {
              AgentFixture fx = new AgentFixture(dir, b -> b.accounts(TestUsers.withAlice(dir)).revokedFile(krl))) {
             Path revoked = fx.cert("alice");
             Path colleague = fx.cert("alice");
-            try (Client session = new Client(fx, revoked, "4251");
-                 Client other = new Client(fx, colleague, "4252")) {
+            try (LiveSession session = LiveSession.sleep(fx, revoked, "4251", List.of());
+                 LiveSession other = LiveSession.sleep(fx, colleague, "4252", List.of())) {
                 session.awaitStarted();
                 other.awaitStarted();
 
@@ -86,7 +82,7 @@ class LiveRevocationIT {
         }
         try (AgentFixture fx = new AgentFixture(dir, b -> b.accounts(TestUsers.withAlice(dir)).revokedFile(krl))) {
             Path revoked = fx.cert("alice");
-            try (Client session = new Client(fx, revoked, "4253", List.of("-o", "ExitOnForwardFailure=yes",
+            try (LiveSession session = LiveSession.sleep(fx, revoked, "4253", List.of("-o", "ExitOnForwardFailure=yes",
                     "-R", "127.0.0.1:" + port + ":127.0.0.1:9"))) {
                 session.awaitStarted();
                 assertThat(accepts(port)).as("alice's -R port listens before the revocation").isTrue();
@@ -128,7 +124,7 @@ class LiveRevocationIT {
                     throw new UncheckedIOException(e);
                 }
             });
-            try (Client session = new Client(fx, revoked, "4254")) {
+            try (LiveSession session = LiveSession.sleep(fx, revoked, "4254", List.of())) {
                 OutputStream w = lookingUp.get(AgentFixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 Path spec = Files.writeString(dir.resolve("krl-spec"), "serial: " + AgentFixture.serialOf(revoked)
                         + "\n");
@@ -138,24 +134,12 @@ class LiveRevocationIT {
                 try (w) {
                     w.write(users); // start() goes on and spawns the command
                 }
-                AgentFixture.await("the session's command was started", () -> pidStarted(audit, "4254") > 0);
-                long pid = pidStarted(audit, "4254");
+                AgentFixture.await("the session's command was started", () -> LiveSession.pidStarted(audit, "4254") > 0);
+                long pid = LiveSession.pidStarted(audit, "4254");
                 AgentFixture.await("the command of the revoked session (pid " + pid + ") is gone",
                         () -> !Files.exists(Path.of("/proc", Long.toString(pid))));
             }
         }
-    }
-
-    /** The pid in the audit's session.start line of the command tagged {@code tag}, or 0 before there is one. */
-    private static long pidStarted(LogCapture audit, String tag) {
-        Pattern pid = Pattern.compile("\"pid\":(\\d+)");
-        for (String l : audit.lines()) {
-            Matcher m = pid.matcher(l);
-            if (l.contains("\"event\":\"session.start\"") && l.contains("sleep " + tag) && m.find()) {
-                return Long.parseLong(m.group(1));
-            }
-        }
-        return 0;
     }
 
     /**
@@ -170,7 +154,7 @@ class LiveRevocationIT {
             Path newCa = dir.resolve("new_user_ca");
             AgentFixture.keygen(newCa);
             Path newCaCert = fx.cert(newCa, "alice");
-            try (Client attacker = new Client(fx, oldCaCert, "4254")) {
+            try (LiveSession attacker = LiveSession.sleep(fx, oldCaCert, "4254", List.of())) {
                 attacker.awaitStarted();
 
                 Path replacement = Files.copy(newCa.resolveSibling("new_user_ca.pub"), dir.resolve("user_ca.pub.new"));
@@ -179,7 +163,7 @@ class LiveRevocationIT {
                 // the agent re-reads the file at most once a second
                 AgentFixture.await("the agent trusts the new CA",
                         () -> fx.ssh("alice", newCaCert, List.of(), "true", null).exitCode() == 0);
-                try (Client colleague = new Client(fx, newCaCert, "4255")) {
+                try (LiveSession colleague = LiveSession.sleep(fx, newCaCert, "4255", List.of())) {
                     colleague.awaitStarted();
 
                     assertThat(attacker.process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS))
@@ -240,74 +224,6 @@ class LiveRevocationIT {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /** {@code ssh alice@agent 'echo started; exec sleep TAG'}, left running. */
-    private static final class Client implements AutoCloseable {
-        final Process process;
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        private final List<Thread> readers = new ArrayList<>();
-
-        Client(AgentFixture fx, Path cert, String tag) throws IOException {
-            this(fx, cert, tag, List.of());
-        }
-
-        Client(AgentFixture fx, Path cert, String tag, List<String> options) throws IOException {
-            List<String> cmd = new ArrayList<>(fx.sshCommand("alice", cert, options));
-            cmd.add("echo started; exec sleep " + tag);
-            process = new ProcessBuilder(cmd).start();
-            process.getOutputStream().close();
-            readers.add(collect(process.getInputStream(), out));
-            readers.add(collect(process.getErrorStream(), err));
-        }
-
-        void awaitStarted() throws InterruptedException {
-            AgentFixture.await("the session started", () -> text(out).contains("started\n") || !process.isAlive());
-            assertThat(text(out)).as("stderr: " + err()).contains("started\n");
-        }
-
-        /** stderr so far; once the process has ended, all of it (the readers reach EOF, bounded). */
-        String err() throws InterruptedException {
-            if (!process.isAlive()) {
-                for (Thread t : readers) {
-                    t.join(AgentFixture.TIMEOUT.toMillis());
-                }
-            }
-            return text(err);
-        }
-
-        private static String text(ByteArrayOutputStream b) {
-            synchronized (b) {
-                return b.toString(StandardCharsets.UTF_8);
-            }
-        }
-
-        private static Thread collect(InputStream in, ByteArrayOutputStream into) {
-            Thread t = new Thread(() -> {
-                byte[] buf = new byte[4096];
-                try (in) {
-                    for (int n; (n = in.read(buf)) >= 0; ) {
-                        synchronized (into) {
-                            into.write(buf, 0, n);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process was killed
-                }
-            }, "ssh-output");
-            t.setDaemon(true);
-            t.start();
-            return t;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
         }
     }
 

@@ -28,11 +28,15 @@ final class LiveSsh implements AutoCloseable {
 
     /** Starts the session and waits (bounded) until the remote shell says it runs. */
     static LiveSsh start(Path config, String target, Path dir, String name) {
+        return start(config, target, dir, name, "echo started; sleep 60");
+    }
+
+    /** As {@link #start(Path, String, Path, String)} with a remote command of the test's, which must echo started. */
+    static LiveSsh start(Path config, String target, Path dir, String name, String command) {
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
         try {
-            Process p = new ProcessBuilder("ssh", "-F", config.toString(), "-o", "BatchMode=yes", target,
-                    "echo started; sleep 60").redirectOutput(out.toFile()).redirectError(err.toFile())
+            Process p = new ProcessBuilder("ssh", "-F", config.toString(), "-o", "BatchMode=yes", target, command).redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.PIPE).start();
             LiveSsh live = new LiveSsh(p, out, err);
             awaitTrue(Duration.ofSeconds(30), () -> live.stdout().contains("started") || !p.isAlive(),

@@ -3,9 +3,12 @@ package dev.postern.cli;
 import static dev.postern.cli.Plane.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live sessions ended from the gateway side say why, on the stock OpenSSH client's stderr, before they drop:
- * a member removal and a server shutdown (machine removal: {@link MachineRemovalIT}).
+ * a member removal and a server shutdown (machine removal: {@link MachineRemovalIT}). A machine's agent that stops
+ * (tunnel mode) ends its sessions' processes, also those that ignore SIGHUP.
  */
 class SessionEndingsIT {
     @TempDir
@@ -69,5 +73,36 @@ class SessionEndingsIT {
         }
         MachineProcesses.awaitTrue(Duration.ofSeconds(5), () -> machine.agent().gatewayMessage()
                 .contains("the gateway is shutting down"), "the agent told why its tunnel closed");
+    }
+
+    @Test
+    void aStoppingMachineLeavesNoProcessOfItsSessionsBehind() throws Exception {
+        Path config = plane.sshConfig();
+        try (LiveSsh live = LiveSsh.start(config, "root@" + machine.id() + ".vm.demo.internal", dir, "ignores-hup",
+                "trap '' HUP; echo started; sleep 4291")) {
+            MachineProcesses.awaitTrue(Duration.ofSeconds(10), () -> !running("sleep 4291").isEmpty(),
+                    "the session's command runs");
+            machine.stop(); // returns once the agent has closed
+            assertThat(running("sleep 4291")).as("the session's command, which ignores SIGHUP, once the machine's"
+                    + " agent has stopped").isEmpty();
+            live.endsWithin(Duration.ofSeconds(10));
+        } finally {
+            running("sleep 4291").forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Live processes (not zombies) whose command line is {@code command}, words split at spaces. */
+    private static List<ProcessHandle> running(String command) {
+        String wanted = command.replace(' ', '\0') + "\0";
+        return ProcessHandle.allProcesses().filter(p -> {
+            Path proc = Path.of("/proc", Long.toString(p.pid()));
+            try {
+                String stat = Files.readString(proc.resolve("stat"));
+                return Files.readString(proc.resolve("cmdline"), StandardCharsets.ISO_8859_1)
+                        .equals(wanted) && !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+            } catch (IOException gone) {
+                return false;
+            }
+        }).toList();
     }
 }

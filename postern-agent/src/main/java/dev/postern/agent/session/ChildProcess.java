@@ -10,6 +10,12 @@ import java.util.function.Consumer;
 /**
  * A child started by {@link Spawner}: its pid (also its session and process-group id), a pidfd, and the
  * parent's ends of its pipes (-1 when it has a PTY or inherited stdio). Not thread-safe; the session owns it.
+ *
+ * <p>A session's child is reaped on the reactor thread only, which is also the thread that signals it: until
+ * then an exited child stays a zombie and keeps its pid, its process-group and session ids, so a signal sent
+ * while {@link #status()} is null cannot reach a process that got the number since. Without pidfds (Linux
+ * before 5.3) a waiter thread waits for the exit without reaping ({@code WNOWAIT}) and leaves the reaping to
+ * the reactor.
  */
 final class ChildProcess {
     final int pid;
@@ -18,6 +24,7 @@ final class ChildProcess {
     final int stdout;
     final int stderr;
     private volatile ExitStatus status;
+    private boolean hungUp; // reactor thread
 
     ChildProcess(int pid, int pidfd, int stdin, int stdout, int stderr) {
         this.pid = pid;
@@ -27,12 +34,12 @@ final class ChildProcess {
         this.stderr = stderr;
     }
 
-    /** Calls {@code onExit} on the reactor thread once the child has ended and been reaped. */
+    /** Calls {@code onExit} on the reactor thread once the child has ended and been reaped (there). */
     void whenExited(Reactor reactor, Consumer<ExitStatus> onExit) {
         if (pidfd < 0) {
             Thread waiter = new Thread(() -> {
-                ExitStatus s = waitBlocking();
-                reactor.execute(() -> onExit.accept(s));
+                awaitExit();
+                reactor.execute(() -> onExit.accept(waitBlocking())); // exited: reaps without blocking
             }, "postern-wait-" + pid);
             waiter.setDaemon(true);
             waiter.start();
@@ -70,9 +77,49 @@ final class ChildProcess {
         return s != null ? s : status;
     }
 
+    /**
+     * Waits for the child to end (blocking the calling thread) and leaves it unreaped, a zombie whose pid no other
+     * process can get, for the thread that signals it to reap ({@link #waitBlocking}, which then returns at once).
+     */
+    void awaitExit() {
+        if (status != null) {
+            return;
+        }
+        Memory info = new Memory(128);
+        while (true) {
+            try {
+                Libc.C.waitid(Libc.P_PID, pid, info, Libc.WEXITED | Libc.WNOWAIT);
+                return;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Libc.EINTR) {
+                    return; // ECHILD: reaped already; the reap that follows says so
+                }
+            }
+        }
+    }
+
+    /**
+     * SIGKILLs the child's session and reaps the child on the calling thread, for a child that no reactor watches
+     * (nothing else may reap it meanwhile); closes its pidfd.
+     */
+    ExitStatus killAndReap() {
+        signalSession(Posix.SIGKILL);
+        ExitStatus s = waitBlocking();
+        Posix.close(pidfd);
+        return s;
+    }
+
     /** The exit status once reaped, else null. */
     ExitStatus status() {
         return status;
+    }
+
+    /** SIGHUP to the child's whole session, the first time only: a stopping agent does not repeat a hang-up. */
+    void hangUp() {
+        if (!hungUp) {
+            hungUp = true;
+            signalSession(Posix.SIGHUP);
+        }
     }
 
     /** Sends {@code signal} to the whole session of the child, unless it has been reaped already. */

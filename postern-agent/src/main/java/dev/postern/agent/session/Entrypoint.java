@@ -29,7 +29,14 @@ public final class Entrypoint implements AutoCloseable {
 
     private Entrypoint(ChildProcess child) {
         this.child = child;
-        Thread waiter = new Thread(() -> exit.complete(child.waitBlocking().code()), "postern-entrypoint");
+        Thread waiter = new Thread(() -> {
+            child.awaitExit();
+            ExitStatus s;
+            synchronized (this) { // not while signal() is between its check and its kill
+                s = child.waitBlocking(); // exited: reaps without blocking
+            }
+            exit.complete(s.code());
+        }, "postern-entrypoint");
         waiter.setDaemon(true);
         waiter.start();
     }
@@ -62,10 +69,15 @@ public final class Entrypoint implements AutoCloseable {
         return child.pid;
     }
 
-    /** Forwards a signal (e.g. 15 for SIGTERM) to the entrypoint, unless it has already exited. */
+    /**
+     * Forwards a signal (e.g. 15 for SIGTERM) to the entrypoint, unless it has already been reaped: until then its
+     * pid is its own (a zombie's at worst), so the signal cannot reach a process that got the number since.
+     */
     public void signal(int signal) {
-        if (!exit.isDone()) {
-            Libc.C.kill(child.pid, signal);
+        synchronized (this) {
+            if (child.status() == null) {
+                Libc.C.kill(child.pid, signal);
+            }
         }
     }
 

@@ -38,6 +38,7 @@ interface Libc extends Library {
     int P_PID = 1;
     int WEXITED = 4;
     int WNOHANG = 1;
+    int WNOWAIT = 0x01000000;
     int CLD_EXITED = 1;
     int CLD_KILLED = 2;
     int CLD_DUMPED = 3;

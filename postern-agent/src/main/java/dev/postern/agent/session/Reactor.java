@@ -3,8 +3,11 @@ package dev.postern.agent.session;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,13 +16,16 @@ import org.slf4j.LoggerFactory;
  * One thread that moves every session's bytes: it {@code poll(2)}s all child pipes, PTY masters and pidfds
  * at once and calls their {@link Handler}s. A session therefore costs no thread; its memory is one read
  * buffer per output stream plus at most one SSH window of client input. Handlers run only on this thread;
- * other threads hand it work with {@link #execute}.
+ * other threads hand it work with {@link #execute}, and {@link #schedule} runs work after a delay (the poll's
+ * timeout), so a session's SIGKILL after its grace period needs no other timer.
  *
- * <p>Once stopped ({@link #close}), it drops what it is handed and never touches its wake-up pipe again: the
- * pipe's descriptor numbers go back to the process, and a wake-up byte written to one of them later lands in
- * whatever was opened next (with a gateway in the same JVM, a person's SSH connection, whose client then
- * printed "Bad packet length"). Callers do come late: the SIGKILL a hung-up session schedules after its grace
- * period, and MINA's threads closing channels after the agent stopped its sessions.
+ * <p>Once stopped ({@link #close}), it never touches its wake-up pipe again: the pipe's descriptor numbers go
+ * back to the process, and a wake-up byte written to one of them later lands in whatever was opened next (with
+ * a gateway in the same JVM, a person's SSH connection, whose client then printed "Bad packet length"). Callers
+ * do come late (MINA's threads closing channels after the agent stopped its sessions), and their work is not
+ * dropped: it runs on the caller's thread, one task at a time and in order, as it would have on the reactor's.
+ * Timers still pending when it stops run then, at once: the grace they waited out ends with the agent (whose
+ * {@code Sessions} has by then given every process its own grace, see {@link SessionChildren}).
  */
 final class Reactor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reactor.class);
@@ -42,7 +48,17 @@ final class Reactor implements AutoCloseable {
     // guards the wake-up pipe's write end against being written after it is closed (then reused)
     private final Object wakeLock = new Object();
     private boolean stopped; // guarded by wakeLock
+    // serialises the tasks run after the stop: the reactor's own last ones, then late callers' on their threads
+    private final Object lateLock = new Object();
+    private boolean drainingLate; // guarded by lateLock
+    private boolean timersClosed; // reactor thread; once stopped, guarded by lateLock
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparingLong(Timer::due)
+            .thenComparingLong(Timer::seq)); // reactor thread; once stopped, guarded by lateLock
+    private long timerSeq;
     private Memory pollfds = new Memory(8 * 16);
+
+    private record Timer(long due, long seq, Runnable task) {
+    }
 
     Reactor(String name) throws IOException {
         try {
@@ -55,20 +71,46 @@ final class Reactor implements AutoCloseable {
         thread.start();
     }
 
-    /** Runs {@code task} on the reactor thread, soon; drops it once the reactor has stopped. */
+    /**
+     * Runs {@code task} on the reactor thread, soon; once the reactor has stopped, on the calling thread, after
+     * the late tasks handed over before it (never two at once).
+     */
     void execute(Runnable task) {
         if (Thread.currentThread() == thread) {
             tasks.add(task); // the loop drains the queue before it polls (or stops) again
             return;
         }
         synchronized (wakeLock) {
-            if (stopped) {
-                LOG.debug("session I/O task handed over after the reactor stopped; dropped");
+            if (!stopped) {
+                tasks.add(task);
+                FastIo.writeByte(wake[1]); // false: the pipe already holds a wake-up byte
                 return;
             }
-            tasks.add(task);
-            FastIo.writeByte(wake[1]); // false: the pipe already holds a wake-up byte
         }
+        synchronized (lateLock) {
+            tasks.add(task);
+            if (drainingLate) {
+                return; // a late task of this thread handed it over: it runs next, as on the reactor
+            }
+            LOG.debug("session I/O task handed over after the reactor stopped; running it on {}",
+                    Thread.currentThread().getName());
+            drainLate();
+        }
+    }
+
+    /**
+     * Runs {@code task} on the reactor thread once {@code delay} has passed, or when the reactor stops, whichever
+     * comes first; at once when it has stopped already.
+     */
+    void schedule(Duration delay, Runnable task) {
+        long due = System.nanoTime() + delay.toNanos();
+        execute(() -> {
+            if (timersClosed) {
+                run(task);
+            } else {
+                timers.add(new Timer(due, timerSeq++, task));
+            }
+        });
     }
 
     void register(Handler h) {
@@ -100,7 +142,7 @@ final class Reactor implements AutoCloseable {
                 pollfds.setShort(o + 6, (short) 0);
             }
             try {
-                Libc.C.poll(pollfds, n, -1);
+                Libc.C.poll(pollfds, n, pollTimeout());
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != Libc.EINTR) {
                     LOG.error("poll failed: {}", Posix.strerror(e.getErrorCode()));
@@ -117,15 +159,52 @@ final class Reactor implements AutoCloseable {
                     run(() -> h.ready(revents));
                 }
             }
+            runDueTimers();
         }
-        synchronized (wakeLock) {
-            stopped = true; // from here on no other thread queues a task or writes to the wake-up pipe
-        }
-        for (Runnable r = tasks.poll(); r != null; r = tasks.poll()) {
-            run(r); // hang-ups queued by a closing server still reach their sessions
+        synchronized (lateLock) {
+            synchronized (wakeLock) {
+                stopped = true; // from here on no other thread queues a task or writes to the wake-up pipe
+            }
+            timersClosed = true;
+            drainLate(); // hang-ups queued by a closing server still reach their sessions
+            if (!timers.isEmpty()) {
+                LOG.debug("session I/O stopping: running {} pending timer(s) now", timers.size());
+            }
+            for (Timer t = timers.poll(); t != null; t = timers.poll()) {
+                run(t.task());
+            }
         }
         Posix.close(wake[0]);
         Posix.close(wake[1]);
+    }
+
+    /** Holding lateLock: runs the queued tasks, and those they queue, on this thread. */
+    private void drainLate() {
+        drainingLate = true;
+        try {
+            for (Runnable r = tasks.poll(); r != null; r = tasks.poll()) {
+                run(r);
+            }
+        } finally {
+            drainingLate = false;
+        }
+    }
+
+    /** Milliseconds until the next timer is due (rounded up, so it is due when poll returns), -1 for none. */
+    private int pollTimeout() {
+        Timer next = timers.peek();
+        if (next == null) {
+            return -1;
+        }
+        long nanos = next.due() - System.nanoTime();
+        return nanos <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000);
+    }
+
+    private void runDueTimers() {
+        long now = System.nanoTime();
+        while (!timers.isEmpty() && timers.peek().due() - now <= 0) {
+            run(timers.poll().task());
+        }
     }
 
     private static void run(Runnable r) {

@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
@@ -29,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * A shell or exec request: runs the login user's shell ({@code shell -l}, or {@code shell -c COMMAND}) as
  * that user, on a PTY when one was granted, else on three pipes, and relays its I/O through the
  * {@link Reactor}. The session ends when the child has exited and its output is drained; a hang-up
- * (channel closed first) sends SIGHUP to the child's whole session, then SIGKILL after a grace period.
+ * (channel closed first) sends SIGHUP to the child's whole session, then SIGKILL after a grace period to what is
+ * left of it. Until either is over the session is counted in {@link SessionChildren}, which a stopping agent
+ * ends.
  */
 final class SessionCommand implements Command, AsyncCommandStreamsAware, ChannelSessionAware {
     private static final Logger LOG = LoggerFactory.getLogger(SessionCommand.class);
@@ -55,6 +55,7 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
     private ExitStatus status;
     private boolean finished;
     private boolean hungUp;
+    private boolean killed; // the hang-up's grace is over and its SIGKILL sent
     private boolean hangUpPending; // the channel closed before wire() ran
 
     /** @param requested the exec command line, or null for an interactive shell */
@@ -165,6 +166,20 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
             refuse("postern: cannot start the session: " + e.getMessage() + "\n", 126);
             return;
         }
+        if (!services.children().add(child)) {
+            // the agent is stopping and has already ended the sessions it knew of: this one must not outlive it
+            LOG.info("session of {} (pid {}) started while the agent stops; killing it", login, child.pid);
+            child.killAndReap();
+            if (pty != null) {
+                pty.close();
+            } else {
+                Posix.close(child.stdin);
+                Posix.close(child.stdout);
+                Posix.close(child.stderr);
+            }
+            refuse("postern: the agent is stopping\n", 255);
+            return;
+        }
         audit.put("pid", child.pid);
         services.audit().write(audit);
         env.addSignalListener((ch, signal) -> onSignal(env, signal));
@@ -185,7 +200,11 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
         }
         child.whenExited(reactor, s -> {
             status = s;
+            services.children().reaped();
             if (hungUp) {
+                if (killed) {
+                    services.children().remove(child); // the hang-up is over
+                }
                 writeEnd("hangup");
             } else if (pty != null && !outPump.isDone()) {
                 outPump.drainAndFinish(); // the master may already have reported EIO; then finish below
@@ -222,6 +241,8 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
         if (pty != null) {
             child.signalSession(Posix.SIGHUP); // as the kernel does for the foreground group on hang-up
         }
+        // ended on its own: what the user left running in the background stays, as under sshd
+        services.children().remove(child);
         writeEnd("exit");
         try {
             if (status.killedBySignal()) {
@@ -272,19 +293,24 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
         if (errPump != null) {
             errPump.stop();
         }
-        child.signalSession(Posix.SIGHUP);
+        child.hangUp();
         release(); // closing the PTY master hangs up the terminal too
-        Duration grace = services.killGrace();
-        ScheduledExecutorService timer = channel.getSession().getFactoryManager().getScheduledExecutorService();
-        if (timer == null) {
-            return; // the server has stopped (the agent is closing, and its session I/O thread with it)
+        if (status != null) {
+            writeEnd("hangup"); // the shell had exited, its output not yet drained: no exit callback to come
         }
-        timer.schedule(() -> reactor.execute(() -> {
-            if (status == null) {
-                LOG.info("session pid {} survived SIGHUP for {}; killing it", child.pid, grace);
+        Duration grace = services.killGrace();
+        // the reactor's own timer: it runs even when the agent stops meanwhile (at once, then)
+        reactor.schedule(grace, () -> {
+            // also once the shell is gone: what it started in its session got the SIGHUP too, and may ignore it
+            if (status == null || !Posix.sessionMembers(child.pid).isEmpty()) {
+                LOG.info("session pid {} survived SIGHUP for {}; killing its session", child.pid, grace);
                 child.signalSession(Posix.SIGKILL);
             }
-        }), grace.toMillis(), TimeUnit.MILLISECONDS);
+            killed = true;
+            if (status != null) {
+                services.children().remove(child); // the hang-up is over
+            }
+        });
     }
 
     private void refuse(String message, int exitStatus) {

@@ -44,8 +44,8 @@ public final class Sessions implements AutoCloseable {
         Objects.requireNonNull(baseEnv, "baseEnv");
         UserDirectory users = new UserDirectory(accounts);
         Reactor reactor = new Reactor("postern-session-io");
-        return new Sessions(reactor,
-                new SessionServices(reactor, users, baseEnv, new AuditLog(), clock, killGrace), users);
+        return new Sessions(reactor, new SessionServices(reactor, users, baseEnv, new AuditLog(), clock, killGrace,
+                new SessionChildren()), users);
     }
 
     /** Creates {@link AgentChannel}s: permit-pty, the env allow-list, exit-signal. */
@@ -67,8 +67,21 @@ public final class Sessions implements AutoCloseable {
         return users.lookup(login);
     }
 
+    /**
+     * Ends every session's processes, then stops the I/O thread: SIGHUP to each session still running, SIGKILL to
+     * what is left of them after the kill grace, and a wait of at most {@link #REAP_WAIT} more until they are gone.
+     * Close the SSH server first, so that no session starts meanwhile (one that does is killed at once).
+     */
     @Override
     public void close() {
+        try {
+            services.children().stopAll(reactor, services.killGrace(), REAP_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the reactor's stop below still SIGKILLs pending hang-ups
+        }
         reactor.close();
     }
+
+    /** How long {@link #close} waits, after SIGKILL, for the processes of the sessions to be gone. */
+    static final Duration REAP_WAIT = Duration.ofSeconds(5);
 }

@@ -14,6 +14,7 @@
  * pidfd; output is read only when the previous chunk has been written to the channel, and client input is
  * acknowledged (window released) only once the child has it, so memory per session is bounded by one
  * buffer per stream plus one SSH window, and no session costs a thread. Hang-up sends SIGHUP to every
- * process of the child's session, SIGKILL after a grace period.
+ * process of the child's session, SIGKILL after a grace period; closing {@link dev.postern.agent.session.Sessions}
+ * does the same to every session still running and waits until their processes are gone.
  */
 package dev.postern.agent.session;

@@ -7,12 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * The hang-up of a PTY session whose shell has exited and been reaped, while its output was still drained (its
  * client decides how long that takes). Its pid may have gone to another process by then, such as the shell of
  * another person's session, which leads a session of that same number; that session must not be hung up.
+ * Likewise without pidfds: a child is reaped only where it is signalled, on the reactor thread.
  */
 class ChildProcessTest {
     private static final Path LAST_PID = Path.of("/proc/sys/kernel/ns_last_pid");
@@ -42,6 +46,48 @@ class ChildProcessTest {
         // a fatal signal is decided before kill(2) returns, and the first one is how the process ends
         assertThat(other.waitBlocking().signal()).as("the signal that ended the other session's shell")
                 .isEqualTo(Posix.SIGTERM);
+    }
+
+    /**
+     * Linux before 5.3 has no pidfd, and a waiter thread learns of the exit instead. Had it reaped the child, the
+     * reactor (which signals a hung-up session when its status is still unknown) could signal a pid that another
+     * process got meanwhile; so the child must stay a zombie, its pid its own, until the reactor reaps it.
+     */
+    @Test
+    void withoutAPidfdAnExitedChildKeepsItsPidUntilTheReactorReapsIt() throws Exception {
+        ChildProcess spawned = spawn("/bin/true");
+        ChildProcess child = new ChildProcess(spawned.pid, -1, -1, -1, -1); // as Spawner makes it without pidfd
+        Path proc = Path.of("/proc", Integer.toString(child.pid));
+        Reactor reactor = new Reactor("child-test");
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            reactor.execute(() -> {
+                busy.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
+            child.whenExited(reactor, exited::complete);
+            String waiter = "postern-wait-" + child.pid;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(waiter))) {
+                assertThat(System.nanoTime() < deadline).as("the waiter thread handed the exit over").isTrue();
+                Thread.sleep(10);
+            }
+            assertThat(proc).as("the exited child, not reaped while the reactor is busy").exists();
+            assertThat(child.status()).isNull();
+            release.countDown();
+            assertThat(exited.get(30, TimeUnit.SECONDS).code()).isZero();
+            assertThat(proc).as("reaped by the reactor").doesNotExist();
+        } finally {
+            release.countDown();
+            reactor.close();
+        }
     }
 
     private static ChildProcess spawn(String... argv) throws Exception {

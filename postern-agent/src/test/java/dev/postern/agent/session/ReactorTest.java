@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,13 +38,16 @@ class ReactorTest {
             for (int fd : taken) {
                 assertThat(Descriptors.reuse(fd, sink[1])).isEqualTo(fd);
             }
-            AtomicBoolean ran = new AtomicBoolean();
-            Thread late = new Thread(() -> reactor.execute(() -> ran.set(true)), "late-caller");
+            AtomicReference<String> ranOn = new AtomicReference<>();
+            Thread late = new Thread(() -> reactor.execute(() -> ranOn.set(Thread.currentThread().getName())),
+                    "late-caller");
             late.start();
             late.join(5000);
             assertThat(FastIo.drain(sink[0])).as("bytes written to descriptors opened after the reactor closed")
                     .isZero();
-            assertThat(ran).as("a task handed over after the reactor stopped").isFalse();
+            // not dropped: the SIGKILL of a session that ignores SIGHUP may be in it
+            assertThat(ranOn.get()).as("the thread that ran a task handed over after the reactor stopped")
+                    .isEqualTo("late-caller");
         } finally {
             Descriptors.close(taken);
             Descriptors.close(sink);
@@ -68,5 +75,53 @@ class ReactorTest {
         release.countDown();
         closer.join(5000);
         assertThat(ran.await(5, TimeUnit.SECONDS)).as("a hang-up handed over before the reactor stopped runs").isTrue();
+    }
+
+    /** Work that a late task hands over runs after it, in order, as it would on the reactor thread. */
+    @Test
+    void lateTasksRunInTheOrderTheyWereHandedOver() throws Exception {
+        Reactor reactor = new Reactor("reactor-test");
+        reactor.close();
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        reactor.execute(() -> {
+            reactor.execute(() -> order.add("handed over by the first"));
+            order.add("first");
+        });
+        reactor.execute(() -> order.add("second"));
+        assertThat(order).containsExactly("first", "handed over by the first", "second");
+    }
+
+    @Test
+    void aTimerRunsOnTheReactorThreadOnceItsDelayHasPassed() throws Exception {
+        Reactor reactor = new Reactor("reactor-test");
+        try {
+            CountDownLatch ran = new CountDownLatch(1);
+            AtomicReference<String> ranOn = new AtomicReference<>();
+            reactor.schedule(Duration.ofMillis(50), () -> {
+                ranOn.set(Thread.currentThread().getName());
+                ran.countDown();
+            });
+            assertThat(ran.await(5, TimeUnit.SECONDS)).as("the timer ran").isTrue();
+            assertThat(ranOn.get()).isEqualTo("reactor-test");
+        } finally {
+            reactor.close();
+        }
+    }
+
+    /**
+     * The SIGKILL a hung-up session schedules must not be lost when the agent stops during its grace period: the
+     * stopping reactor runs it then, and one scheduled after the stop runs at once.
+     */
+    @Test
+    void timersPendingWhenItStopsRunThenAndLaterOnesAtOnce() throws Exception {
+        Reactor reactor = new Reactor("reactor-test");
+        CountDownLatch pending = new CountDownLatch(1);
+        reactor.schedule(Duration.ofHours(1), pending::countDown);
+        reactor.close();
+        assertThat(pending.await(5, TimeUnit.SECONDS)).as("the timer pending at the stop ran").isTrue();
+        AtomicReference<String> lateOn = new AtomicReference<>();
+        reactor.schedule(Duration.ofHours(1), () -> lateOn.set(Thread.currentThread().getName()));
+        assertThat(lateOn.get()).as("a timer scheduled after the stop ran at once, here")
+                .isEqualTo(Thread.currentThread().getName());
     }
 }

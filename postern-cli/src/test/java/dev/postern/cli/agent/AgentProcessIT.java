@@ -42,18 +42,11 @@ class AgentProcessIT {
         try {
             await("the entrypoint started", () -> out.text().contains("started\n"), agent, out, err);
             await("the agent listens", () -> LISTENING.matcher(err.text()).find(), agent, out, err);
-            Matcher m = LISTENING.matcher(err.text());
-            assertThat(m.find()).isTrue();
-            int port = Integer.parseInt(m.group(1));
-            Path knownHosts = Files.writeString(dir.resolve("known_hosts"), "[127.0.0.1]:" + port + " "
-                    + Files.readString(data.resolve("ssh_host_ed25519_key.pub")));
+            int port = port(err);
+            Path knownHosts = knownHosts(port, data);
 
-            ProcessResult ssh = Processes.run(TIMEOUT, List.of("ssh", "-F", "none", "-o", "BatchMode=yes",
-                    "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=yes",
-                    "-o", "UserKnownHostsFile=" + knownHosts, "-o", "GlobalKnownHostsFile=/dev/null",
-                    "-i", dir.resolve("id_user").toString(),
-                    "-o", "CertificateFile=" + dir.resolve("id_user-cert.pub"), "-p", String.valueOf(port),
-                    "root@127.0.0.1", "echo \"$APP_DATABASE|${POSTERN_JOIN_TOKEN-none}\"; exit 3"));
+            ProcessResult ssh = Processes.run(TIMEOUT, ssh(port, knownHosts,
+                    "echo \"$APP_DATABASE|${POSTERN_JOIN_TOKEN-none}\"; exit 3"));
             assertThat(ssh.exitCode()).as(ssh + "\nagent: " + err.text()).isEqualTo(3);
             // the agent's own variables stay with the agent
             assertThat(ssh.stdout()).isEqualTo("db-primary-7|none\n");
@@ -66,6 +59,41 @@ class AgentProcessIT {
             assertThat(err.text()).contains("\"event\":\"session.end\"").contains("\"exitCode\":3");
         } finally {
             stop(agent);
+        }
+    }
+
+    /**
+     * A container runtime stops the machine while a session runs a command that ignores SIGHUP: the agent must
+     * not exit and leave it running (the container's init gone, it would outlive the agent as its user).
+     */
+    @Test
+    void sigtermEndsTheSessionsCommandsBeforeTheAgentExits() throws Exception {
+        Path data = dir.resolve("data");
+        Process agent = startAgent(data);
+        Output out = new Output(agent.getInputStream());
+        Output err = new Output(agent.getErrorStream());
+        Process session = null;
+        try {
+            await("the agent listens", () -> LISTENING.matcher(err.text()).find(), agent, out, err);
+            int port = port(err);
+            Path knownHosts = knownHosts(port, data);
+            session = new ProcessBuilder(ssh(port, knownHosts, "trap '' HUP; echo started; sleep 4281"))
+                    .redirectOutput(dir.resolve("session.out").toFile())
+                    .redirectError(dir.resolve("session.err").toFile()).start();
+            await("the session's command runs", () -> !running("sleep", "4281").isEmpty(), agent, out, err);
+
+            terminate(agent);
+
+            assertThat(agent.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the agent exits").isTrue();
+            assertThat(agent.exitValue()).as(err.text()).isEqualTo(42);
+            assertThat(running("sleep", "4281")).as("the session's command once the agent exited: " + err.text())
+                    .isEmpty();
+        } finally {
+            if (session != null) {
+                session.destroyForcibly();
+            }
+            stop(agent);
+            running("sleep", "4281").forEach(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -152,6 +180,44 @@ class AgentProcessIT {
         return java.util.Arrays.stream(all.split(java.io.File.pathSeparator))
                 .filter(entry -> !Path.of(entry).endsWith(Path.of("target", "test-classes")))
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    /** The port the agent said it listens on. */
+    private static int port(Output err) {
+        Matcher m = LISTENING.matcher(err.text());
+        assertThat(m.find()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** A known_hosts file with the agent's host key from {@code data} for 127.0.0.1 on {@code port}. */
+    private Path knownHosts(int port, Path data) throws IOException {
+        return Files.writeString(dir.resolve("known_hosts"), "[127.0.0.1]:" + port + " "
+                + Files.readString(data.resolve("ssh_host_ed25519_key.pub")));
+    }
+
+    /** The OpenSSH client logging in as root to the agent on {@code port} and running {@code command}. */
+    private List<String> ssh(int port, Path knownHosts, String command) {
+        return List.of("ssh", "-F", "none", "-o", "BatchMode=yes",
+                "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=yes",
+                "-o", "UserKnownHostsFile=" + knownHosts, "-o", "GlobalKnownHostsFile=/dev/null",
+                "-i", dir.resolve("id_user").toString(),
+                "-o", "CertificateFile=" + dir.resolve("id_user-cert.pub"), "-p", String.valueOf(port),
+                "root@127.0.0.1", command);
+    }
+
+    /** Live processes (not zombies) whose command line is exactly {@code argv}. */
+    private static List<ProcessHandle> running(String... argv) {
+        String wanted = String.join("\0", argv) + "\0";
+        return ProcessHandle.allProcesses().filter(p -> {
+            Path proc = Path.of("/proc", Long.toString(p.pid()));
+            try {
+                String stat = Files.readString(proc.resolve("stat"));
+                return Files.readString(proc.resolve("cmdline"), StandardCharsets.ISO_8859_1).equals(wanted)
+                        && !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+            } catch (IOException gone) {
+                return false;
+            }
+        }).toList();
     }
 
     /** Kills the agent and, should a failure have orphaned it, its entrypoint (it runs in its own session). */

@@ -1,0 +1,122 @@
+package dev.postern.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A stopping agent ends its sessions' processes: alice (not root; the agent is) logs in with the real OpenSSH
+ * client and runs a command that ignores SIGHUP, then the agent is closed while her client is still connected.
+ * SIGHUP alone would leave the command running as alice for good, since nothing is left to send the SIGKILL of
+ * the hang-up's grace period; the agent's close must kill it, and return only once it is gone.
+ */
+class AgentStopIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCommandThatIgnoresSighupIsGoneWhenTheAgentHasStopped() throws Exception {
+        stopWhileRunning(List.of(), "trap '' HUP; echo started; sleep 4271", "4271");
+    }
+
+    @Test
+    void aTerminalSessionThatIgnoresSighupIsGoneWhenTheAgentHasStopped() throws Exception {
+        stopWhileRunning(List.of("-tt"), "trap '' HUP; echo started; sleep 4272", "4272");
+    }
+
+    /**
+     * The shell has exited and been reaped, but what it started in the background keeps the session's output open
+     * and ignores SIGHUP: the session is not over, and that process must not outlive the agent either.
+     */
+    @Test
+    void whatAnExitedShellLeftInItsSessionIsGoneWhenTheAgentHasStopped() throws Exception {
+        stopWhileRunning(List.of(), "trap '' HUP; sleep 4273 & echo started", "4273");
+    }
+
+    /**
+     * The same without stopping the agent: alice's client goes away, and after the grace period nothing of her
+     * session may be left, even though its shell had exited before the hang-up.
+     */
+    @Test
+    void whatAnExitedShellLeftInItsSessionIsKilledAfterTheHangUpsGrace() throws Exception {
+        try (LogCapture audit = new LogCapture("postern.audit");
+             AgentFixture fx = new AgentFixture(dir, b -> b.accounts(TestUsers.withAlice(dir)))) {
+            Path cert = fx.cert("alice");
+            try (LiveSession alice = new LiveSession(fx, "alice", cert, List.of(), "trap '' HUP; sleep 4274 & echo started")) {
+                alice.awaitStarted();
+                // a background command may print before its sleep has started
+                AgentFixture.await("alice's command runs", () -> !AgentFixture.processesRunning("sleep", "4274")
+                        .isEmpty());
+                alice.process.destroyForcibly(); // the connection drops
+                AgentFixture.await("alice's hung-up command is gone",
+                        () -> AgentFixture.processesRunning("sleep", "4274").isEmpty());
+                // its shell had exited before the hang-up: no exit callback writes this line
+                AgentFixture.await("the hang-up is audited", () -> audit.lines().stream()
+                        .anyMatch(l -> l.contains("\"event\":\"session.end\"") && l.contains("sleep 4274")
+                                && l.contains("\"end\":\"hangup\"")));
+            } finally {
+                killLeftOver("4274");
+            }
+        }
+    }
+
+    /** Ends what a failed test left running, so it does not outlive the test as alice. */
+    private static void killLeftOver(String tag) {
+        for (long pid : AgentFixture.processesRunning("sleep", tag)) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private void stopWhileRunning(List<String> options, String command, String tag) throws Exception {
+        try (LogCapture audit = new LogCapture("postern.audit")) {
+            AgentFixture fx = new AgentFixture(dir, b -> b.accounts(TestUsers.withAlice(dir)));
+            Thread closer = new Thread(fx::close, "agent-closer");
+            try (LiveSession alice = new LiveSession(fx, "alice", fx.cert("alice"), options, command)) {
+                alice.awaitStarted();
+                AgentFixture.await("alice's command runs", () -> !AgentFixture.processesRunning("sleep", tag).isEmpty());
+                List<Long> running = AgentFixture.processesRunning("sleep", tag);
+                assertThat(running).as("alice's command runs").hasSize(1);
+                assertThat(uid(running.get(0))).as("as alice").isEqualTo(TestUsers.ALICE_UID);
+                long shell = LiveSession.pidStarted(audit, tag);
+                assertThat(shell).as("the session's start in the audit log").isPositive();
+
+                closer.start();
+                closer.join(AgentFixture.TIMEOUT.toMillis());
+                assertThat(closer.isAlive()).as("the agent's close returned").isFalse();
+
+                assertThat(AgentFixture.processesRunning("sleep", tag)).as("alice's command once the agent stopped")
+                        .isEmpty();
+                assertThat(live(shell)).as("alice's shell (pid " + shell + ") once the agent stopped").isFalse();
+            } finally {
+                if (closer.getState() == Thread.State.NEW) {
+                    fx.close(); // an assertion failed before the close
+                }
+                killLeftOver(tag);
+            }
+        }
+    }
+
+    /** Whether {@code pid} is a process that has not ended (a zombie has). */
+    private static boolean live(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static int uid(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("Uid:")) {
+                return Integer.parseInt(line.split("\\s+")[1]);
+            }
+        }
+        throw new AssertionError("no Uid line for pid " + pid);
+    }
+}
