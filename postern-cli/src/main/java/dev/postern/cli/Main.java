@@ -164,8 +164,7 @@ public final class Main {
     private static int badUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
         PrintWriter err = command.getErr();
-        err.println("postern: " + e.getMessage());
-        Suggestions.print(e, args, err);
+        err.println("postern: " + e.getMessage() + Suggestions.suffix(e, args));
         if (e instanceof MissingSubcommandException) {
             err.print(command.getUsageMessage());
         } else {

@@ -1,7 +1,6 @@
 package dev.postern.cli;
 
 import dev.postern.cli.client.DidYouMean;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +13,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * "Did you mean ...?" after a usage error: for a mistyped subcommand or option, the command's names closest to it
+ * "Did you mean ...?" at the end of a usage error's line, worded as for a mistyped app or machine
+ * ({@link DidYouMean#suffix(List)}): for a mistyped subcommand or option, the command's names closest to it
  * ({@link DidYouMean}; picocli's own suggester offers its best matches however far they are, 'access' for
  * 'mchines'); for a missing required option, the one a mistyped option on the line was meant to be ('--ap' for
  * '--app', which picocli reports as missing, not as unknown).
@@ -23,14 +23,10 @@ final class Suggestions {
     private Suggestions() {
     }
 
-    /** The suggestion line for {@code e} on command line {@code args}, if there is one. */
-    static void print(ParameterException e, String[] args, PrintWriter err) {
-        List<String> names = e instanceof UnmatchedArgumentException u ? forUnmatched(u)
-                : e instanceof MissingParameterException m ? forMissing(m, args) : List.of();
-        if (!names.isEmpty()) {
-            err.println("postern: did you mean " + String.join(" or ", names.stream().map(n -> "'" + n + "'").toList())
-                    + "?");
-        }
+    /** {@code "; did you mean '--app'?"} for {@code e} on command line {@code args}, or {@code ""}. */
+    static String suffix(ParameterException e, String[] args) {
+        return DidYouMean.suffix(e instanceof UnmatchedArgumentException u ? forUnmatched(u)
+                : e instanceof MissingParameterException m ? forMissing(m, args) : List.of());
     }
 
     private static List<String> forUnmatched(UnmatchedArgumentException e) {

@@ -69,7 +69,13 @@ class DidYouMeanIT {
 
         CliRunner.Result r = admin.run("machines", "remove", typo);
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("did you mean '" + joined.machineId() + "'?");
+        assertThat(r.err()).isEqualTo("postern: no machine '" + typo + "' in any app of org 'acme'; see 'postern"
+                + " machines list --app APP'; did you mean '" + id + "'?\n");
+        // worded as for an app: what is not there; what to see; the names meant, last (before: "...?; see ...")
+        CliRunner.Result console = admin.run("ssh", "console", "--app", "web", "--machine", typo, "-C", "true");
+        assertThat(console.exit()).as(console.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(console.err()).isEqualTo("postern: no machine '" + typo + "' in app 'web'; see 'postern machines"
+                + " list --app web'; did you mean '" + id + "'?\n");
     }
 
     @Test

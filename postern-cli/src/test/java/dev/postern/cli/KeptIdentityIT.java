@@ -262,6 +262,16 @@ class KeptIdentityIT {
         Path plain = key.resolveSibling(key.getFileName() + ".bak");
         Files.writeString(other, "other");
         Files.writeString(plain, "not a kept key of this context's org");
+        // the console left a plan for the launcher (POSTERN_CONTEXT unset: c= is empty), and another context has one
+        Path plans = dev.postern.cli.connect.PlanFiles.dir(me.posternHome());
+        Path plan = plans.resolve("plan,c=,o=,a=demo,m=" + machine.id() + ",u=");
+        List<Path> planFiles = List.of(plan, Path.of(plan + ".conf"), Path.of(plan + ".known_hosts"));
+        assertThat(planFiles).allMatch(Files::isRegularFile);
+        Path otherPlan = plans.resolve("plan,c=,o=,a=web,m=,u=");
+        Files.writeString(otherPlan, Files.readString(plan).replace("\ncontext " + context + "\n",
+                "\ncontext " + context + "_x\n"));
+        assertThat(Files.readString(otherPlan)).contains("context " + context + "_x\n");
+        Path otherConf = Files.copy(Path.of(plan + ".conf"), Path.of(otherPlan + ".conf"));
         long serial = issuedTo(ME).get(0).serial();
         assertThat(issuedTo(ME).get(0).revoked()).isFalse();
         String out = ok(me, "auth", "logout");
@@ -274,6 +284,10 @@ class KeptIdentityIT {
         assertThat(facts).as("the cached facts").doesNotExist();
         assertThat(other).exists();
         assertThat(plain).exists();
+        // before: plans piled up in ssh/console, one per selectors, after every logout
+        assertThat(planFiles).as("the context's plan and its config and known_hosts").noneMatch(Files::exists);
+        assertThat(otherPlan).as("another context's plan").exists();
+        assertThat(otherConf).exists();
     }
 
     /**

@@ -48,9 +48,16 @@ final class MachineProcesses implements AutoCloseable {
         }
     }
 
-    /** The machine id the agent stored in its data dir once it joined. */
+    /**
+     * How long an agent may take to join: a JVM start, a TLS handshake and a key pair; under load (the plane tests run
+     * several JVMs on a small VM, in network namespaces) 30 s was once too little. Polled, so a join is seen as soon
+     * as it happens: the bound only matters when something is wrong.
+     */
+    static final Duration JOIN = Duration.ofSeconds(90);
+
+    /** The machine id the agent stored in its data dir once it joined, waiting up to {@link #JOIN}. */
     static String machineId(Path data) {
-        awaitTrue(Duration.ofSeconds(30), () -> Files.exists(data.resolve("machine.json")), "join of " + data);
+        awaitTrue(JOIN, () -> Files.exists(data.resolve("machine.json")), "join of " + data);
         try {
             String json = Files.readString(data.resolve("machine.json"));
             return json.replaceAll("(?s).*\"machineId\"\\s*:\\s*\"([0-9a-f]+)\".*", "$1");

@@ -216,7 +216,7 @@ public final class AuthCommand implements Runnable {
         int deleted = deleteKeptFiles(contextName);
         problems.forEach(p -> env.err().println("postern: " + p));
         env.out().println("Logged out " + config.email() + " from " + config.server() + " (context " + contextName
-                + " removed" + (deleted == 0 ? "" : ", with its kept keys, certificates and cached facts")
+                + " removed" + (deleted == 0 ? "" : ", with its kept keys, certificates, ssh configs, console plans and cached facts")
                 + (kept.revoked().isEmpty() ? "" : "; revoked its kept certificates: " + String.join(", ",
                         kept.revoked())) + "; other contexts untouched)");
         // 0 even when a certificate could not be revoked: the logout itself happened, and running it again cannot
@@ -226,8 +226,9 @@ public final class AuthCommand implements Runnable {
 
     /**
      * Deletes the context's kept keys and certificates (8 hours each, usable by stock ssh through 'ssh config'
-     * files) and its cached facts: a logout leaves nothing here that still logs in. Links are deleted, never
-     * followed. Returns how many files were deleted.
+     * files), its ssh configs, the launcher's OpenSSH plans made with it, and its cached facts: a logout leaves nothing
+     * here that still logs in, and nothing that piles up. Links are deleted, never followed. Returns how many files
+     * were deleted.
      */
     private int deleteKeptFiles(String contextName) {
         int deleted = 0;

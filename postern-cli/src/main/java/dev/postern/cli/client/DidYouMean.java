@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * "Did you mean ...?" for a mistyped app, org or machine: the known names within a small edit distance of what was
- * typed (a third of its length, at least 1), or that it is a prefix of, closest first.
+ * "Did you mean ...?" for a mistyped command, option, app, org or machine: the known names within a small edit
+ * distance of what was typed (a third of its length, at least 1), or that it is a prefix of, closest first. Every
+ * suggestion is worded alike, at the end of the error's one line, after what to see:
+ * {@code postern: no machine 'x' in app 'web'; see 'postern machines list --app web'; did you mean 'y'?}.
  *
  * <pre>{@code throw CliException.usage("no app 'dmeo'" + DidYouMean.suffix("dmeo", List.of("demo", "web")));}</pre>
  */
@@ -45,7 +47,11 @@ public final class DidYouMean {
      * when no known name is close.
      */
     public static String suffix(String typed, Collection<String> known) {
-        List<String> names = closest(typed, known);
+        return suffix(closest(typed, known));
+    }
+
+    /** {@code "; did you mean 'a', 'b' or 'c'?"} for names already chosen (escaped), or {@code ""} for none. */
+    public static String suffix(List<String> names) {
         if (names.isEmpty()) {
             return "";
         }

@@ -39,9 +39,10 @@ public final class ContextFiles {
 
     /**
      * Every file {@code context} keeps here: its kept keys, certificates and their lock files of every org, the ssh
-     * configs and known_hosts files of {@code ssh config --write}, and its cached facts, those that exist.
-     * For {@code auth logout}: a logged-out context leaves no key that still logs in for hours, and no config that
-     * still claims host names. Only names this class makes are matched, so another context's files (one whose name
+     * configs and known_hosts files of {@code ssh config --write}, its cached facts, and the launcher's OpenSSH
+     * plans made with it ({@link PlanFiles}), those that exist. For {@code auth logout} and a stopping demo: a
+     * logged-out context leaves no key that still logs in for hours, no config that still claims host names, and no
+     * plan that piles up. Only names this class makes are matched, so another context's files (one whose name
      * starts like this one's) are never among them.
      */
     public static List<Path> of(Path posternHome, String context) throws IOException {
@@ -54,6 +55,7 @@ public final class ContextFiles {
         if (!Files.isDirectory(ssh)) {
             return found;
         }
+        found.addAll(PlanFiles.of(posternHome, context));
         String prefix = "id_" + part(context) + "_";
         String knownHosts = "known_hosts_" + part(context) + "_";
         String config = part(context) + "_";

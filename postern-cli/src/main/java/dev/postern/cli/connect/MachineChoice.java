@@ -35,9 +35,9 @@ public final class MachineChoice {
         if (machineId != null) {
             String id = machineId.trim();
             MachineView m = machines.stream().filter(x -> x.id().equals(id) || x.name().equals(id)).findFirst()
-                    .orElseThrow(() -> CliException.usage("machine '" + Printable.escape(id) + "' is not in app " + app
-                            + DidYouMean.suffix(id, machines.stream().map(MachineView::id).toList())
-                            + "; see 'postern machines list --app " + app + "'"));
+                    .orElseThrow(() -> CliException.usage("no machine '" + Printable.escape(id) + "' in app '" + app
+                            + "'; see 'postern machines list --app " + app + "'"
+                            + DidYouMean.suffix(id, machines.stream().map(MachineView::id).toList())));
             if (!online(m)) {
                 throw new CliException(ExitCodes.FAILURE, "machine " + Printable.escape(m.id()) + " of app " + app + " is offline (last seen "
                         + Output.time(m.lastSeen()) + "); not connecting to another machine. Start its agent, or leave "

@@ -97,7 +97,7 @@ public final class MachinesCommand implements Runnable {
             }
             machines.forEach(m -> ids.add(m.id()));
         }
-        throw CliException.usage("no machine '" + id + "' in any app of org " + org + "; see 'postern machines list"
+        throw CliException.usage("no machine '" + id + "' in any app of org '" + org + "'; see 'postern machines list"
                 + " --app APP'" + DidYouMean.suffix(id, ids));
     }
 }

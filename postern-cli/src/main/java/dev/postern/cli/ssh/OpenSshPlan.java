@@ -4,6 +4,7 @@ import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.client.Session;
 import dev.postern.cli.client.SshSyntax;
 import dev.postern.cli.client.PrivateFiles;
+import dev.postern.cli.connect.PlanFiles;
 import dev.postern.cli.connect.TargetOptions;
 import dev.postern.cli.connect.Targets;
 import dev.postern.cli.connect.UserIdentity;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * JVM: after a console session or a get this process set up and verified itself, a plan file in
  * {@code $POSTERN_HOME/ssh/console/} naming an ssh_config (gateway pinned by its key, machines by the org's host CA,
  * removed machines' keys {@code @revoked}), the person's key file that holds the certificate used, the login, the
- * machine, and until when all that may be reused.
+ * machine, until when all that may be reused, and the login context it was made with (whose plan it is:
+ * {@link PlanFiles}, which {@code auth logout} and a stopping demo use to delete a context's plans).
  *
  * <p>Why: a JVM start and two handshakes in a cold JVM cost about ten times what {@code ssh} takes through the same
  * gateway (docs/BENCHMARKS.md). The launcher's side is in the {@code postern} script ({@code openssh_plan},
@@ -106,7 +108,7 @@ final class OpenSshPlan {
     }
 
     static Path dir(CliEnvironment env) {
-        return env.posternHome().toAbsolutePath().resolve("ssh").resolve("console");
+        return PlanFiles.dir(env.posternHome());
     }
 
     /** The identity's key file, when the identity came from one whose certificate file holds this certificate. */
@@ -152,12 +154,14 @@ final class OpenSshPlan {
         replace(config, text.config(true));
         int failures = env.variable(FAILURES_VARIABLE).filter(v -> v.matches("[0-9]{1,3}")).map(Integer::parseInt)
                 .orElse(0);
-        replace(plan, "postern-console-plan 1\n"
+        replace(plan, PlanFiles.FIRST_LINE + "\n"
                 + "expires " + until.getEpochSecond() + "\n"
                 + "failures " + failures + "\n"
                 + "certificate " + new KeyFiles(key).certificate() + "\n"
                 + "login " + r.user() + "\n"
-                + "host " + r.machine().name() + "\n");
+                + "host " + r.machine().name() + "\n"
+                // whose plan this is, for 'auth logout' and a stopping demo: c= is empty for the current context
+                + PlanFiles.contextLine(r.context()));
     }
 
     private static void replace(Path target, String content) throws IOException {

@@ -22,6 +22,10 @@ class DidYouMeanTest {
         assertThat(DidYouMean.suffix("dmeo", List.of("demo"))).isEqualTo("; did you mean 'demo'?");
         assertThat(DidYouMean.suffix("ab", List.of("abc", "abd"))).isEqualTo("; did you mean 'abc' or 'abd'?");
         assertThat(DidYouMean.suffix("zzz", List.of("demo"))).isEmpty();
+        // names chosen elsewhere (a command's options) are worded alike
+        assertThat(DidYouMean.suffix(List.of("--app", "--all", "--at"))).isEqualTo("; did you mean '--app', '--all' or"
+                + " '--at'?");
+        assertThat(DidYouMean.suffix(List.of())).isEmpty();
         // a hostile server's name reaches the terminal without its escape sequence
         assertThat(DidYouMean.suffix("dem", List.of("demo\u001b[2J"))).doesNotContain("\u001b");
     }

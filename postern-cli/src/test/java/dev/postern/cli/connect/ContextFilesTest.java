@@ -93,6 +93,50 @@ class ContextFilesTest {
         assertThat(ContextFiles.of(tmp.resolve("none"), "a")).isEmpty();
     }
 
+    /**
+     * The launcher's plans of a context, told by the line naming it, else by {@code c=}, else by their config's
+     * header (one written before the line, or a config whose plan the launcher deleted), with their companions; a
+     * plan whose context cannot be told, another context's, a link and a get's run files are not among them.
+     */
+    @Test
+    void theConsolePlansOfAContextAreThoseThatNameItAndTheirCompanions(@TempDir Path tmp) throws IOException {
+        Path plans = Files.createDirectories(PlanFiles.dir(tmp));
+        String plan = "postern-console-plan 1\nexpires 1\nfailures 0\nlogin root\nhost m1\n";
+        String header = "# Postern: machines of app web in org acme, login context %s (written by 'postern ssh config"
+                + " --app web --org acme --context %s --write')\n";
+        List<Path> mine = List.of(
+                write(plans.resolve("plan,c=,o=,a=web,m=,u="), plan + PlanFiles.contextLine("a")),
+                write(plans.resolve("plan,c=,o=,a=web,m=,u=.conf"), header.formatted("a", "a")),
+                write(plans.resolve("plan,c=,o=,a=web,m=,u=.known_hosts"), "x"),
+                write(plans.resolve("plan,c=,o=,a=web,m=,u=.4242.new"), plan),
+                // the user "bob.conf" is a selector too; whose it is comes from the plan itself
+                write(plans.resolve("plan,c=,o=acme,a=web,m=,u=bob.conf"), plan + PlanFiles.contextLine("a")),
+                write(plans.resolve("plan,c=a,o=,a=db,m=,u="), plan),
+                write(plans.resolve("plan,c=,o=,a=api,m=,u=.conf"), header.formatted("a", "a")),
+                write(plans.resolve("plan,c=,o=,a=api,m=,u=.known_hosts"), "x"));
+        List<Path> others = List.of(
+                write(plans.resolve("plan,c=,o=,a=web,m=m1,u="), plan + PlanFiles.contextLine("a_b")),
+                write(plans.resolve("plan,c=,o=,a=web,m=m1,u=.conf"), header.formatted("a", "a")),
+                write(plans.resolve("plan,c=b,o=,a=web,m=,u="), plan),
+                write(plans.resolve("plan,c=,o=,a=x,m=,u="), plan),
+                write(plans.resolve("plan,c=,o=,a=y,m=,u=.conf"), header.formatted("a_b", "a_b")),
+                write(plans.resolve(".get.Ab3dEf7hIj"), "x"), write(plans.resolve(".get.Ab3dEf7hIj.up"), ""),
+                write(plans.resolve("plan,c=,o=,a=web,m=,u=.conf.bak"), header.formatted("a", "a")),
+                write(plans.resolve("notes"), PlanFiles.contextLine("a")));
+        Path target = write(tmp.resolve("elsewhere"), plan + PlanFiles.contextLine("a"));
+        Path link = Files.createSymbolicLink(plans.resolve("plan,c=,o=,a=lnk,m=,u="), target);
+
+        assertThat(ContextFiles.of(tmp, "a")).containsExactlyInAnyOrderElementsOf(mine);
+        assertThat(ContextFiles.of(tmp, "a_b")).containsExactlyInAnyOrder(others.get(0), others.get(1), others.get(4));
+        assertThat(ContextFiles.of(tmp, "b")).containsExactly(others.get(2));
+        assertThat(link).as("a link is not read, and nobody's").isSymbolicLink();
+        assertThat(ContextFiles.of(tmp, "none")).isEmpty();
+    }
+
+    private static Path write(Path file, String text) throws IOException {
+        return Files.writeString(file, text);
+    }
+
     @Test
     void theCertificatesLogoutRevokesAreOnlyThoseOfTheKeptKeyBesideThem(@TempDir Path tmp) throws IOException {
         Path ssh = Files.createDirectories(tmp.resolve("ssh"));

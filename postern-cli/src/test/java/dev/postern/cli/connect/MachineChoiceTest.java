@@ -31,14 +31,15 @@ class MachineChoiceTest {
         assertThat(MachineChoice.choose(machines, "web", "cc", null, null).id()).isEqualTo("cc");
         assertThat(MachineChoice.choose(machines, "web", "bb.vm.web.internal", null, null).id()).isEqualTo("bb");
         assertThatThrownBy(() -> MachineChoice.choose(machines, "web", "zz", null, null))
-                .hasMessageContaining("machine 'zz' is not in app web");
+                .hasMessage("no machine 'zz' in app 'web'; see 'postern machines list --app web'");
     }
 
     @Test
     void aMistypedMachineIdGetsTheClosestKnownOnes() {
         List<MachineView> real = List.of(m("01bddfbd4ba21f", "fra", true), m("7e56be863cf3d1", "fra", true));
         assertThatThrownBy(() -> MachineChoice.choose(real, "web", "01bddfbd4ba2f1", null, null))
-                .hasMessageContaining("machine '01bddfbd4ba2f1' is not in app web; did you mean '01bddfbd4ba21f'?");
+                .hasMessage("no machine '01bddfbd4ba2f1' in app 'web'; see 'postern machines list --app web'; did you"
+                        + " mean '01bddfbd4ba21f'?");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliRunner;
 import dev.postern.cli.Main;
 import dev.postern.cli.connect.ContextFiles;
+import dev.postern.cli.connect.PlanFiles;
 import dev.postern.common.Json;
 import dev.postern.testing.ProcessResult;
 import dev.postern.testing.Processes;
@@ -20,6 +21,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,9 +58,21 @@ class DemoConsoleIT {
     }
 
     @AfterAll
-    void stopDemo() {
+    void stopDemo() throws IOException {
+        // a console leaves the launcher a plan of the demo's context; another context has one too
+        CliRunner.Result console = person.run("ssh", "console", "--app", "demo", "-C", "true");
+        assertThat(console.exit()).as(console.toString()).isZero();
+        Path plans = PlanFiles.dir(person.posternHome());
+        Path plan = plans.resolve("plan,c=,o=,a=demo,m=,u=");
+        assertThat(Files.readString(plan)).contains("\ncontext " + demo.contextName() + "\n");
+        Path other = Files.writeString(plans.resolve("plan,c=,o=,a=web,m=,u="), Files.readString(plan)
+                .replace("\ncontext " + demo.contextName() + "\n", "\ncontext prod\n"));
         demo.close();
         assertThat(demo.agents()).as("no agent left running").noneMatch(Process::isAlive);
+        // before: a stopped demo's plans stayed, one per selectors, naming a server that is gone
+        try (Stream<Path> left = Files.list(plans)) {
+            assertThat(left).as("only the other context's plan").containsExactly(other);
+        }
     }
 
     private List<String> machineIds() throws IOException {

@@ -131,6 +131,26 @@ class SftpGetOpenSshIT {
     }
 
     @Test
+    void aRemoteDirectoryWithoutRGetsTheSameMessageOnBothPathsAndWritesNothing() throws Exception {
+        // scp says only "download DIR/: not a regular file" (exit 1): before, that was the planned get's answer
+        String dir = remoteDir.toString();
+        assertJvmPath(get(NO_JAVA, "--app", "demo", "--machine", machine, dir, "dir.out"));
+        assertThat(plan()).as("it logged in: the plan is good").isRegularFile();
+        assertThat(Files.readString(plan())).contains("failures 0");
+        Launched planned = get(null, "--app", "demo", "--machine", machine, dir, "dir.out");
+        Launched jvm = launch(null, Map.of("POSTERN_OPENSSH", "0"), List.of("ssh", "sftp", "get", "--app", "demo",
+                "--machine", machine, dir, "dir.out"));
+        Launched here = get(null, "--app", "demo", "--machine", machine, dir);
+        for (Launched r : List.of(planned, jvm, here)) {
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).isEqualTo("postern: " + dir + " is a directory on the machine; use -R to copy it\n");
+        }
+        assertThat(local.resolve("dir.out")).as("nothing written locally").doesNotExist();
+        assertThat(local.resolve(remoteDir.getFileName())).doesNotExist();
+        assertNoTemporaryFiles();
+    }
+
+    @Test
     void namesAreNeverReadAsOptionsHostsOrGlobs() throws Exception {
         // LOCAL with a colon: never host:path for scp
         Launched colon = get(NO_JAVA, "--app", "demo", "--machine", machine, remoteFile.toString(), "evil:host.bin");
