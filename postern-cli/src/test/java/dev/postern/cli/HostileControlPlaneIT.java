@@ -84,7 +84,8 @@ class HostileControlPlaneIT {
         Path knownHosts = cli.knownHosts("acme");
         String alias = "postern-gateway-acme." + ContextFiles.label(cli.context());
 
-        ProcessResult machine = ssh("-F", conf.toString(), "-G", "0a1b2c3d4e5f67.vm.web.internal");
+        String label = ContextFiles.label(cli.context());
+        ProcessResult machine = ssh("-F", conf.toString(), "-G", "0a1b2c3d4e5f67.vm.web.internal." + label);
         assertThat(machine.exitCode()).as(machine.toString()).isZero();
         assertThat(machine.stdout().lines()).contains("hostname 0a1b2c3d4e5f67.vm.web.internal", "user root",
                 "proxyjump " + alias, "stricthostkeychecking true", "identitiesonly yes",
@@ -125,7 +126,13 @@ class HostileControlPlaneIT {
         ProcessResult any = ssh("-F", conf.toString(), "-G", "web.acme.internal." + label);
         assertThat(any.stdout().lines()).contains("hostname web.internal", "proxyjump postern-gateway-acme." + label);
         ProcessResult one = ssh("-F", conf.toString(), "-G", "m7.vm.web.internal");
-        assertThat(one.stdout().lines()).contains("proxyjump postern-gateway-acme." + label);
+        assertThat(one.stdout().lines()).as("short names are off").noneMatch(l -> l.startsWith("proxyjump"));
+        CliRunner.Result on = cli.run("ssh", "config", "--app", "web", "--short-names");
+        assertThat(on.exit()).as(on.toString()).isZero();
+        assertThat(Files.size(conf)).isLessThan(8_000);
+        one = ssh("-F", conf.toString(), "-G", "m7.vm.web.internal");
+        assertThat(one.stdout().lines()).as("opted in: any machine by its own name")
+                .contains("proxyjump postern-gateway-acme." + label);
     }
 
     @Test

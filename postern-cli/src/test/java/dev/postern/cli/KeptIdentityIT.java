@@ -360,7 +360,7 @@ class KeptIdentityIT {
             String text = read(conf);
             assertThat(text).contains("  User " + login + "\n").doesNotContain("User root");
             ProcessResult ssh = Processes.run(T, List.of("ssh", "-F", conf.toString(),
-                    machine.id() + ".vm.demo.internal", "id -un"));
+                    machine.id() + ".vm.demo.internal." + ContextFiles.label(bob.context()), "id -un"));
             assertThat(ssh.exitCode()).as(ssh.toString()).isZero();
             assertThat(ssh.stdout()).isEqualTo(login + "\n");
         } finally {
@@ -385,8 +385,8 @@ class KeptIdentityIT {
             });
         }
         Path conf = me.sshConfig("demo", "demo");
-        ProcessResult ssh = Processes.run(T, List.of("ssh", "-F", conf.toString(), machine.id() + ".vm.demo.internal",
-                "true"));
+        ProcessResult ssh = Processes.run(T, List.of("ssh", "-F", conf.toString(), machine.id() + ".vm.demo.internal."
+                + ContextFiles.label(me.context()), "true"));
         assertThat(ssh.exitCode()).as("stock ssh with the pair left: " + ssh).isZero();
     }
 

@@ -57,9 +57,12 @@ final class LifecyclePlane implements AutoCloseable {
         return m;
     }
 
-    /** Writes the generated ssh config ({@code ssh config --write}, which keeps the admin's key); returns its path. */
+    /**
+     * Writes the generated ssh config ({@code ssh config --write}, which keeps the admin's key) with the short names
+     * on, so tests reach a machine as {@code <id>.vm.demo.internal}; returns its path.
+     */
     Path sshConfig() {
-        ok(admin, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
+        ok(admin, "ssh", "config", "--app", "demo", "--org", "demo", "--short-names");
         return admin.sshConfig("demo", "demo");
     }
 

@@ -323,8 +323,10 @@ class MultiHostPlaneIT {
         return all.toArray(String[]::new);
     }
 
+    /** Machine {@code i}'s name with the login context's label: short names are off by default. */
     private static String host(int i) {
-        return ids.get(i) + ".vm.web.internal";
+        String context = new dev.postern.cli.client.ConfigFile(laptop.posternHome()).read().current();
+        return ids.get(i) + ".vm.web.internal." + dev.postern.cli.connect.ContextFiles.label(context);
     }
 
     private static int onlineMachines() {

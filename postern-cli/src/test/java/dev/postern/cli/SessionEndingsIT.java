@@ -48,7 +48,7 @@ class SessionEndingsIT {
         ok(jane, "auth", "login", "--server", plane.plane.baseUrl(), "--token",
                 invite.replaceAll("(?s).*?(pst_[A-Za-z0-9_-]+).*", "$1"));
         ok(jane, "ssh", "issue", "demo", "--dotssh", "-u", "root");
-        ok(jane, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
+        ok(jane, "ssh", "config", "--app", "demo", "--org", "demo", "--short-names");
         Path config = jane.sshConfig("demo", "demo");
         assertThat(Files.exists(config)).isTrue();
         try (AuditCapture audit = new AuditCapture();

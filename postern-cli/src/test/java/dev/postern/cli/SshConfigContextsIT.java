@@ -94,13 +94,14 @@ class SshConfigContextsIT {
 
     @Test
     void everyNameResolvesToItsOwnContextsGatewayKeyAndKnownHostsAndNoShortNameIsShared() throws IOException {
-        Path prodConf = write("prod");
-        assertThat(Files.readString(prodConf)).as("alone: today's short names")
-                .contains("Host *.vm.demo.internal demo.internal\n", "Host demo.demo.internal\n",
-                        "Host " + idA + ".vm.demo.internal\n");
+        String first = ok(me, "--context", "prod", "ssh", "config", "--app", "demo", "--org", "demo", "--short-names");
+        Path prodConf = ContextFiles.sshConfig(me.posternHome(), "prod", "demo", "demo");
+        assertThat(first).contains("Include " + prodConf, "Short names are now on for login context prod");
+        assertThat(Files.readString(prodConf)).as("alone, opted in: the short names")
+                .contains("Host *.vm.demo.internal demo.internal\n", "Host " + idA + ".vm.demo.internal\n")
+                .doesNotContain("Host demo.demo.internal\n");
         String second = ok(me, "--context", b, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
-        assertThat(second).contains("Took demo.internal, *.vm.demo.internal, demo.demo.internal, <id>.vm.demo.internal"
-                + " out of " + prodConf);
+        assertThat(second).contains("Took demo.internal, *.vm.demo.internal, <id>.vm.demo.internal out of " + prodConf);
         Path bConf = ContextFiles.sshConfig(me.posternHome(), b, "demo", "demo");
         Path hostileConf = write(hostile);
         List<Path> confs = List.of(prodConf, bConf, hostileConf);
@@ -173,7 +174,8 @@ class SshConfigContextsIT {
         assertThat(sshG(all, idA + ".vm.demo.internal")).as("before: the old file captures it")
                 .containsEntry("proxyjump", "postern-gateway-demo");
 
-        String out = ok(me, "--context", "prod", "ssh", "config", "--app", "demo", "--org", "demo", "--write");
+        // short names on, so the machine's own name is prod's again, as the old file had it
+        String out = ok(me, "--context", "prod", "ssh", "config", "--app", "demo", "--org", "demo", "--short-names");
         assertThat(out).contains("Removed " + oldConf + ", written by an older postern", prodConf + " replaces it",
                 "Removed " + oldKnown);
         assertThat(oldConf).doesNotExist();

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two orgs with an app of the same name ({@code demo} in org {@code demo} and in org {@code other}), one machine each,
- * and the configs {@code ssh config --write} leaves for both included into one ssh config, in either order: stock
+ * and the configs {@code ssh config --write} leaves for both (short names on) included into one ssh config, in either
+ * order: stock
  * {@code ssh -G} shows which gateway, key, certificate and known_hosts each name resolves to, and stock ssh logs in
  * to both machines (each agent trusts only its own org's user CA, so a wrong key is refused).
  */
@@ -56,11 +57,12 @@ class SshConfigOrgsIT {
     @Test
     void eachNameResolvesToItsOwnOrgsGatewayKeyAndKnownHostsInEitherIncludeOrder() throws IOException {
         CliRunner admin = plane.admin;
-        String first = ok(admin, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
+        String first = ok(admin, "ssh", "config", "--app", "demo", "--org", "demo", "--short-names");
         Path demoConf = admin.sshConfig("demo", "demo");
-        assertThat(first).contains("Include " + demoConf);
+        assertThat(first).contains("Include " + demoConf, "Try: ssh demo.internal hostname");
         assertThat(Files.readString(demoConf)).as("one org with app demo: the short names stay")
                 .contains("Host *.vm.demo.internal demo.internal\n");
+        // the context's setting is kept: this write is --write alone
         String second = ok(admin, "ssh", "config", "--app", "demo", "--org", "other", "--write");
         Path otherConf = admin.sshConfig("other", "demo");
         assertThat(second).contains("Include " + otherConf).contains("Took demo.internal, *.vm.demo.internal out of "
@@ -68,10 +70,10 @@ class SshConfigOrgsIT {
         for (Path conf : List.of(demoConf, otherConf)) {
             assertThat(Files.readString(conf)).as(conf.toString()).doesNotContain("Host *.vm.demo.internal");
         }
-        assertThat(Files.readString(demoConf)).as("one context: the names without it stay")
-                .contains("Host demo.demo.internal\n", "Host " + demoMachine.id() + ".vm.demo.internal\n");
-        assertThat(Files.readString(otherConf)).contains("Host demo.other.internal\n",
-                "Host " + otherMachine.id() + ".vm.demo.internal\n");
+        assertThat(Files.readString(demoConf)).as("one context: the machines' own names stay")
+                .contains("Host " + demoMachine.id() + ".vm.demo.internal\n").doesNotContain("Host demo.demo.internal\n");
+        assertThat(Files.readString(otherConf)).contains("Host " + otherMachine.id() + ".vm.demo.internal\n")
+                .doesNotContain("Host demo.other.internal\n");
         String label = dev.postern.cli.connect.ContextFiles.label(admin.context());
 
         String demoName = demoMachine.id() + ".vm.demo.internal";
@@ -80,9 +82,11 @@ class SshConfigOrgsIT {
             Path both = dir.resolve("both-" + order.get(0).getFileName());
             Files.writeString(both, "Include " + order.get(0) + "\nInclude " + order.get(1) + "\n");
             assertResolvesTo(both, demoName, "demo", demoName);
-            assertResolvesTo(both, "demo.demo.internal", "demo", "demo.internal");
             assertResolvesTo(both, otherName, "other", otherName);
-            assertResolvesTo(both, "demo.other.internal", "other", "demo.internal");
+            assertResolvesTo(both, "demo.other.internal." + label, "other", "demo.internal");
+            for (String never : List.of("demo.demo.internal", "demo.other.internal", "demo.internal")) {
+                assertThat(sshG(both, never)).as(never).doesNotContainKey("proxyjump");
+            }
             assertResolvesTo(both, demoName + "." + label, "demo", demoName);
             assertResolvesTo(both, otherName + "." + label, "other", otherName);
             assertResolvesTo(both, "demo.other.internal." + label, "other", "demo.internal");
@@ -90,7 +94,7 @@ class SshConfigOrgsIT {
                 assertThat(sshG(both, "postern-gateway-" + org + "." + label))
                         .containsEntry("hostkeyalias", "postern-gateway-" + org + "." + label);
             }
-            for (String host : List.of(demoName, otherName, "demo.other.internal", otherName + "." + label)) {
+            for (String host : List.of(demoName, otherName, "demo.other.internal." + label, otherName + "." + label)) {
                 ProcessResult ssh = Processes.run(T, List.of("ssh", "-F", both.toString(), host, "true"));
                 assertThat(ssh.exitCode()).as(order + " " + host + ": " + ssh).isZero();
             }

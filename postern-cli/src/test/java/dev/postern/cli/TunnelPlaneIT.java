@@ -81,7 +81,8 @@ class TunnelPlaneIT {
     @Test
     void stockSshScpAndRsyncWorkWithTheGeneratedConfigAndStrictHostChecking() throws Exception {
         ok(admin, "ssh", "issue", "demo", "--dotssh");
-        ok(admin, "ssh", "config", "--app", "demo", "--org", "demo", "--write");
+        // opted in: the short names demo.internal and <id>.vm.demo.internal (MultiHostPlaneIT uses the labelled ones)
+        ok(admin, "ssh", "config", "--app", "demo", "--org", "demo", "--short-names");
         Path config = admin.sshConfig("demo", "demo");
         assertThat(Files.readString(config)).contains("StrictHostKeyChecking yes", "ProxyJump");
         for (String id : ids) {

@@ -17,6 +17,8 @@ import dev.postern.cli.client.SavedContext;
 import dev.postern.cli.client.SavedContexts;
 import dev.postern.cli.client.Session;
 import java.util.List;
+import java.util.Locale;
+import dev.postern.cli.ssh.ShortNames;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Parameters;
 import dev.postern.common.api.LoginResponse;
@@ -85,6 +87,8 @@ public final class AuthCommand implements Runnable {
         if (token.isBlank()) {
             throw CliException.usage("--token is empty; pass the one-time token you were given");
         }
+        // before the one-time token is spent
+        refuseCaseTwin(new ConfigFile(env.posternHome()).read(), contextName);
         LoginResponse session;
         try {
             session = new ApiClient(url, token.trim(), pin).post("/v1/auth/login", null, LoginResponse.class);
@@ -102,14 +106,69 @@ public final class AuthCommand implements Runnable {
         String email = answers.text("e-mail", session.email());
         ConfigFile file = new ConfigFile(env.posternHome());
         SavedContexts all = file.read();
-        // a new login to the same server keeps the default org; another server's does not carry over
-        String org = all.find(contextName).filter(c -> c.server().equals(url)).map(SavedContext::org).orElse(null);
-        file.write(all.with(new SavedContext(contextName, url, email, sessionToken, org,
-                pin.map(Fingerprint::value).orElse(null)), true));
+        refuseCaseTwin(all, contextName);
+        SavedContext fresh = new SavedContext(contextName, url, email, sessionToken, null,
+                pin.map(Fingerprint::value).orElse(null));
+        // a new login to the same server keeps the default org and the short-names setting; another server's do not
+        // carry over, and neither do the files kept for the old one
+        Optional<SavedContext> was = all.find(contextName);
+        Optional<SavedContext> same = was.filter(c -> !c.otherServer(fresh));
+        file.write(all.with(fresh.withOrg(same.map(SavedContext::org).orElse(null))
+                .withShortNames(same.map(SavedContext::shortNames).orElse(false)), true));
         env.out().println("Logged in to " + url + " as " + Printable.escape(email) + " (session valid until "
                 + Output.time(session.expiresAt()) + "; context " + contextName + ", now current; "
                 + pin.map(p -> "TLS key pinned: " + p + "; ").orElse("") + "saved in " + file.path() + ")");
+        if (was.isPresent() && same.isEmpty()) {
+            removeOtherServersFiles(was.get());
+        }
+        ShortNames.Result swept = ShortNames.sweep(env.posternHome(), file.read());
+        swept.done().forEach(env.out()::println);
+        swept.problems().forEach(p -> env.err().println("postern: " + p));
         return ExitCodes.OK;
+    }
+
+    /**
+     * Refuses a context whose name differs from a saved one's only in case ({@code Prod}, {@code prod}): on a
+     * case-insensitive file system (macOS, Windows) the two would share their kept keys, ssh configs, known_hosts and
+     * cached facts, which are named after the context.
+     */
+    private void refuseCaseTwin(SavedContexts all, String name) {
+        for (String saved : all.names()) {
+            if (!saved.equals(name) && saved.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+                throw CliException.usage("login context '" + name + "' differs from your context '" + saved + "' only"
+                        + " in case, and on a case-insensitive file system (macOS, Windows) the two would share their"
+                        + " keys and ssh configs under " + env.posternHome().resolve("ssh") + ": log in with --name "
+                        + saved + " to replace that login, or choose another --name");
+            }
+        }
+    }
+
+    /**
+     * Deletes the files {@code old} kept for its server (keys, certificates, ssh configs and known_hosts, cached
+     * facts) now that its name is a login to another server: its configs would go on sending the context's names to
+     * the old gateway, trusting the old host CA, until the next {@code ssh config --write}.
+     */
+    private void removeOtherServersFiles(SavedContext old) {
+        List<Path> files;
+        int deleted = 0;
+        try {
+            files = ContextFiles.of(env.posternHome(), old.name());
+            for (Path f : files) {
+                deleted += Files.deleteIfExists(f) ? 1 : 0;
+            }
+        } catch (IOException e) {
+            env.err().println("postern: context " + old.name() + " was a login to " + old.server() + ", and its files"
+                    + " for that server could not all be deleted (" + e.getMessage() + "): delete the files of the"
+                    + " context under " + env.posternHome().resolve("ssh") + " by hand; its ssh configs still send"
+                    + " its names to the old server's gateway");
+            return;
+        }
+        if (deleted > 0) {
+            env.out().println("Removed " + deleted + " files context " + old.name() + " kept for " + old.server()
+                    + (old.fingerprint() == null ? "" : " (TLS key " + old.fingerprint() + ")") + ", another server:"
+                    + " its keys, ssh configs, known_hosts and cached facts. Write its ssh configs again with"
+                    + " 'postern ssh config --app A --write'.");
+        }
     }
 
     @Command(name = "pin", mixinStandardHelpOptions = true,

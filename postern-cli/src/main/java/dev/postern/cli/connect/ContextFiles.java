@@ -25,8 +25,10 @@ import org.apache.sshd.common.config.keys.OpenSshCertificate;
  * and the context's {@link #label} in the host names and gateway alias of those configs. Context names may hold
  * {@code : [ ] @} (e.g. {@code 127.0.0.1:7070}); in a file name every character but letters, digits, '.', '-' is
  * written as '_' and, when anything was replaced, a short hash of the real name follows, so two contexts never
- * share a file ({@code a:b} and {@code a_b} differ). Org and app names are DNS labels (no '_'), so the last '_'
- * (the last two in a config's name) always separates context and org.
+ * share a file ({@code a:b} and {@code a_b} differ); case is kept, so {@code Prod} and {@code prod} would share
+ * files on a case-insensitive file system, and {@code auth login} refuses a name that differs from a saved one's only
+ * in case. Org and app names are DNS labels (no '_'), so the last '_' (the last two in a config's name) always
+ * separates context and org.
  *
  * <pre>{@code ContextFiles.keptKey(home, "127.0.0.1:7070", "acme")  // ~/.postern/ssh/id_127.0.0.1_7070-1a2b3c4d_acme}</pre>
  */

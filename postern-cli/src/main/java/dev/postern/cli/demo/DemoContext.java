@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The demo's own login context: named {@code demo} (or {@code demo-2}, ... when taken, so a second demo never
- * replaces the first one's login), made current while the demo runs, and on {@link #restore} removed, with its files
- * under {@code ~/.postern}, and the previous current context put back. Other contexts are never replaced or deleted.
+ * The demo's own login context: named {@code demo} (or {@code demo-2}, ... when taken, in any case, so a second demo
+ * never replaces the first one's login), made current while the demo runs, and on {@link #restore} removed, with its
+ * files under {@code ~/.postern}, and the previous current context put back. Other contexts are never replaced or deleted.
  *
  * @param previous the context that was current before the demo; null for none
  */
@@ -22,10 +22,15 @@ record DemoContext(Path posternHome, String name, String previous) {
     static DemoContext claim(Path posternHome) {
         SavedContexts all = new ConfigFile(posternHome).read();
         String name = NAME;
-        for (int i = 2; all.find(name).isPresent(); i++) {
+        for (int i = 2; taken(all, name); i++) {
             name = NAME + "-" + i;
         }
         return new DemoContext(posternHome, name, all.current());
+    }
+
+    /** Also a name that differs only in case: {@code auth login} refuses it (the two would share files). */
+    private static boolean taken(SavedContexts all, String name) {
+        return all.names().stream().anyMatch(n -> n.equalsIgnoreCase(name));
     }
 
     /**

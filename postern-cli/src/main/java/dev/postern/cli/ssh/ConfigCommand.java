@@ -5,6 +5,9 @@ import dev.postern.cli.CliEnvironment;
 import dev.postern.cli.CliException;
 import dev.postern.cli.ExitCodes;
 import dev.postern.cli.client.ApiException;
+import dev.postern.cli.client.ConfigFile;
+import dev.postern.cli.client.SavedContext;
+import dev.postern.cli.client.SavedContexts;
 import dev.postern.cli.client.Printable;
 import dev.postern.cli.client.ServerAnswers;
 import dev.postern.cli.client.SshSyntax;
@@ -31,11 +34,14 @@ import picocli.CommandLine.Option;
 /** {@code postern ssh config --app A [--org O] [--write]}: ssh_config and known_hosts for stock OpenSSH. */
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = {"Print (or --write) an ssh_config for the app's machines, for stock ssh, scp, sftp, rsync -e ssh.",
-            "Machines are <id>.vm.<app>.internal.<context>, any one of them <app>.<org>.internal.<context>; without",
-            "the context (<id>.vm.<app>.internal, <app>.<org>.internal) while no other login context of yours has an",
-            "app of that name, and <app>.internal while no other org either. Reached through the gateway (ProxyJump),",
-            "checked strictly against the org's host CA. With --write, the key is the one Postern keeps for this login",
-            "and org (~/.postern/ssh/id_<context>_<org>, an 8-hour certificate renewed by console and by --write)."})
+            "Machines are <id>.vm.<app>.internal.<context>, any one of them <app>.<org>.internal.<context>,",
+            "reached through the gateway (ProxyJump), checked strictly against the org's host CA. With --write,",
+            "the key is the one Postern keeps for this login and org (~/.postern/ssh/id_<context>_<org>, an",
+            "8-hour certificate renewed by console and by --write).",
+            "Short names, without the context (<id>.vm.<app>.internal while no other login context of yours has",
+            "an app of that name, <app>.internal while no other org either), are off unless --short-names turned",
+            "them on for this login context: the server's app names then claim names under .internal in your",
+            "ssh, so turn them on only for a server you trust."})
 final class ConfigCommand implements Callable<Integer> {
     /** The most machines a config names by id (each is two Host lines that ssh reads for every connection). */
     static final int MAX_MACHINE_NAMES = 1000;
@@ -57,6 +63,12 @@ final class ConfigCommand implements Callable<Integer> {
             + "the Include line for ~/.ssh/config")
     boolean write;
 
+    @Option(names = "--short-names", negatable = true,
+            description = "turn the short names (<app>.internal, <id>.vm.<app>.internal) on, or with --no-short-names"
+                    + " off, for this login context: saved in ~/.postern/config.json, kept by later writes, and"
+                    + " written at once (implies --write); --no-short-names takes them out of all its configs")
+    Boolean shortNames;
+
     ConfigCommand(CliEnvironment env) {
         this.env = env;
     }
@@ -76,6 +88,15 @@ final class ConfigCommand implements Callable<Integer> {
                     + "letters, digits and '-' (e.g. acme)");
         }
         Session session = Session.require(env);
+        boolean on = shortNames != null ? shortNames : session.context().shortNames();
+        if (shortNames != null) {
+            write = true;
+            saveShortNames(session.context().name(), shortNames);
+        }
+        if (write) {
+            // before anything is fetched: --no-short-names takes them out even while the server cannot be reached
+            sweep();
+        }
         String o = session.orgForApp(org, a, "postern ssh config --app " + a + " --org ORG");
         if (SshSyntax.name(o).isEmpty()) {
             throw CliException.usage("--org '" + Printable.escape(o) + "' is not an org name; org names are lower-case "
@@ -103,7 +124,7 @@ final class ConfigCommand implements Callable<Integer> {
         if (machineIds.size() > MAX_MACHINE_NAMES) {
             // ssh reads every Include for every host it connects to: a server listing 40,000 machines made each ssh
             // command of the person, to any host, parse a 10 MB config (3.6 s, 240 MB); the names of any machine
-            // (<app>.<org>.internal.<label>, and *.vm.<app>.internal while alone) still reach them
+            // (<app>.<org>.internal.<label>, and *.vm.<app>.internal when on and alone) still reach them
             env.err().println("postern: the server lists " + machineIds.size() + " machines of app " + a + "; a config"
                     + " names at most " + MAX_MACHINE_NAMES + ", so it names none by id: reach one with 'postern ssh"
                     + " console --app " + a + " --machine ID', any one with " + text.contextAlias());
@@ -116,11 +137,11 @@ final class ConfigCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILURE, "cannot read " + dir + ": " + e.getMessage(), e);
         }
-        // names without the context only while no config of another context (or, for the short names, of any other
-        // org or context) of this app name could claim them too: ssh takes the first match's gateway and key
+        // short names, when on, only while no config of another context (or, for <app>.internal, of any other org or
+        // context) of this app name could claim them too: ssh takes the first match's gateway and key
         boolean withoutContext = others.stream().allMatch(c -> c.header().context().equals(context));
-        boolean shortNames = others.isEmpty();
-        String config = text.config(machineIds, withoutContext, shortNames);
+        boolean alone = others.isEmpty();
+        String config = text.config(machineIds, on, withoutContext, alone);
         PrintStream out = env.out();
         if (!write) {
             out.print(config);
@@ -143,20 +164,45 @@ final class ConfigCommand implements Callable<Integer> {
             demote(other, context, out, a + "." + other.header().org() + ".internal." + ContextFiles.label(otherContext));
             if (!demote(mine, otherContext, out, text.contextAlias()).isEmpty()) {
                 withoutContext &= otherContext.equals(context);
-                shortNames = false;
+                alone = false;
             }
         }
         out.println("Add this line at the top of ~/.ssh/config (or use 'ssh -F " + conf + "'):");
         out.println("Include " + conf);
         out.println("Hosts: " + text.contextAlias() + " (any machine), <id>.vm." + a + ".internal." + text.label()
-                + (withoutContext ? "; and without the login context, " + text.orgAppAlias() + ", <id>.vm." + a
-                        + ".internal" + (shortNames ? ", " + a + ".internal" : "") : ""));
+                + (!on ? "" : withoutContext ? "; short names: " + (alone ? a + ".internal, " : "") + "<id>.vm." + a
+                        + ".internal" : "; no short names: another login context of yours has an app " + a));
+        if (shortNames != null) {
+            out.println("Short names are now " + (on ? "on" : "off") + " for login context " + context + " (saved in "
+                    + new ConfigFile(env.posternHome()).path() + "; later writes keep them " + (on ? "on" : "off")
+                    + (on ? "; its other apps' configs get them when written again)" : ")") + ".");
+        } else if (!on) {
+            out.println("Short names (" + a + ".internal, <id>.vm." + a + ".internal) are off for login context "
+                    + context + ": for a server you trust, --short-names turns them on.");
+        }
         out.println("Key: " + key + " (certificate serial " + identity.certificate().getSerial() + ", valid until "
                 + Output.time(Instant.ofEpochSecond(identity.certificate().getValidBefore())) + "; renewed by 'postern ssh"
                 + " console' and by running this again)");
-        out.println("Try: ssh " + (shortNames ? a + ".internal" : withoutContext ? text.orgAppAlias()
-                : text.contextAlias()) + " hostname");
+        out.println("Try: ssh " + (on && withoutContext && alone ? a + ".internal" : text.contextAlias()) + " hostname");
         return ExitCodes.OK;
+    }
+
+    /** Saves the short-names setting in the context {@code name}, read again just before the write. */
+    private void saveShortNames(String name, boolean value) {
+        ConfigFile file = new ConfigFile(env.posternHome());
+        SavedContexts all = file.read();
+        SavedContext saved = all.find(name).orElseThrow(() -> CliException.usage("no login context '" + name
+                + "'; see them with 'postern auth list'"));
+        file.write(all.with(saved.withShortNames(value), false));
+    }
+
+    /** Takes short names out of the configs of every context that has not opted in to them, and says so. */
+    private void sweep() {
+        ShortNames.Result r = ShortNames.sweep(env.posternHome(), new ConfigFile(env.posternHome()).read());
+        r.done().forEach(env.out()::println);
+        if (!r.problems().isEmpty()) {
+            throw new CliException(ExitCodes.FAILURE, String.join("; ", r.problems()));
+        }
     }
 
     /** Takes what competes with {@code writerContext}'s names out of {@code claim}'s config, and says so. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The configs {@code postern ssh config --write} keeps in {@code $POSTERN_HOME/ssh}, one per login context, org and
@@ -21,11 +22,13 @@ import java.util.Optional;
  * rewritten or removed.
  *
  * <p>The rule, so that ssh (first match wins, across every Include) never takes one config's gateway, key and
- * known_hosts for another's machines: {@code <app>.<org>.internal} and {@code <id>.vm.<app>.internal} are in a config
- * only while no config of another context has an app of that name (machine ids are unique within one server only);
- * {@code <app>.internal} and {@code *.vm.<app>.internal} only while no other config at all has one. Writing a config
- * takes the names it competes for out of the others too ({@link #demote}). The names with the context are in every
- * config and unique by construction ({@link SshConfigText}).
+ * known_hosts for another's machines: the short names, without the context, are only in configs of a context that
+ * opted in to them ({@link dev.postern.cli.client.SavedContext#shortNames}; {@link #sweep} takes them out of the
+ * others'); there, {@code <id>.vm.<app>.internal} only while no config of another context has an app of that name
+ * (machine ids are unique within one server only), {@code <app>.internal} and {@code *.vm.<app>.internal} only while
+ * no other config at all has one. Writing a config takes the names it competes for out of the others too
+ * ({@link #demote}). The names with the context are in every config and unique by construction
+ * ({@link SshConfigText}).
  */
 final class SshConfigFiles {
     private SshConfigFiles() {
@@ -71,7 +74,7 @@ final class SshConfigFiles {
 
     /**
      * Takes the names a config of {@code writer}'s context competes for out of another config of the same app name:
-     * the short names, and when it is another context's also the names without the context. Returns what it took
+     * the short names, and when it is another context's also the machines' own names. Returns what it took
      * out (empty: nothing was there to take).
      */
     static List<String> demote(Claim other, String writerContext) throws IOException {
@@ -90,18 +93,80 @@ final class SshConfigFiles {
             taken.add("*.vm." + h.app() + ".internal");
         }
         if (!h.context().equals(writerContext)) {
-            without = replace(text, SshConfigText.withoutContextMarker(h.app()),
-                    SshConfigText.withoutContextLeftOut(h.app(), h.org(), label));
-            if (without.isPresent()) {
-                text = without.get();
-                taken.add(h.app() + "." + h.org() + ".internal");
-                taken.add("<id>.vm." + h.app() + ".internal");
+            // a config of an older Postern, not swept yet, holds <app>.<org>.internal there too
+            for (String marker : List.of(SshConfigText.oldWithoutContextMarker(h.app()),
+                    SshConfigText.withoutContextMarker(h.app()))) {
+                without = replace(text, marker, SshConfigText.withoutContextLeftOut(h.app(), h.org(), label));
+                if (without.isPresent()) {
+                    text = without.get();
+                    if (marker.equals(SshConfigText.oldWithoutContextMarker(h.app()))) {
+                        taken.add(h.app() + "." + h.org() + ".internal");
+                    }
+                    taken.add("<id>.vm." + h.app() + ".internal");
+                }
             }
         }
         if (!taken.isEmpty()) {
             PrivateFiles.replace(other.file(), text.getBytes(StandardCharsets.UTF_8), PrivateFiles.PUBLIC);
         }
         return taken;
+    }
+
+    /** A config {@link #sweep} took names out of, and which. */
+    record Swept(Path file, SshConfigText.Header header, List<String> taken) {
+    }
+
+    /**
+     * Takes the names without the login context out of every config of a context for which {@code shortNamesOn}
+     * is false (opted out, never opted in, or no longer a context at all), and {@code <app>.<org>.internal} out of
+     * every config an older Postern wrote with it, whatever its context chose: configs written before short names
+     * were opt-in held both for any context, so a server with an org {@code docker} and an app {@code host}
+     * claimed {@code host.docker.internal}. Only removes: an opted-in context's names come back when its config is
+     * written again. Returns what it took out of which config.
+     *
+     * @throws IOException naming the config that could not be read or rewritten
+     */
+    static List<Swept> sweep(Path dir, Predicate<String> shortNamesOn) throws IOException {
+        List<Swept> swept = new ArrayList<>();
+        for (Path f : confs(dir)) {
+            Optional<SshConfigText.Header> header = header(f);
+            if (header.isEmpty() || header.get().context() == null) {
+                continue; // not ours, or of Postern before round 7: the next write removes those whole
+            }
+            SshConfigText.Header h = header.get();
+            String text = Files.readString(f, StandardCharsets.UTF_8);
+            List<String> taken = new ArrayList<>();
+            String note = shortNamesOn.test(h.context()) ? SshConfigText.oldNamesLeftOut(h.app(), h.org(), h.context())
+                    : SshConfigText.shortNamesOff(h.app(), h.org(), h.context());
+            List<String> markers = shortNamesOn.test(h.context())
+                    ? List.of(SshConfigText.oldWithoutContextMarker(h.app()))
+                    : List.of(SshConfigText.oldWithoutContextMarker(h.app()),
+                            SshConfigText.withoutContextMarker(h.app()), SshConfigText.shortNamesMarker(h.app()));
+            for (String marker : markers) {
+                Optional<String> without = replace(text, marker, taken.isEmpty() ? note : "");
+                if (without.isPresent()) {
+                    text = without.get();
+                    taken.addAll(names(h, marker));
+                }
+            }
+            if (!taken.isEmpty()) {
+                text = text.replaceAll("\n{3,}", "\n\n").replaceAll("\n+$", "\n");
+                PrivateFiles.replace(f, text.getBytes(StandardCharsets.UTF_8), PrivateFiles.PUBLIC);
+                swept.add(new Swept(f, h, List.copyOf(taken)));
+            }
+        }
+        return swept;
+    }
+
+    /** The names the paragraph that starts with {@code marker} holds. */
+    private static List<String> names(SshConfigText.Header h, String marker) {
+        if (marker.equals(SshConfigText.shortNamesMarker(h.app()))) {
+            return List.of(h.app() + ".internal", "*.vm." + h.app() + ".internal");
+        }
+        if (marker.equals(SshConfigText.oldWithoutContextMarker(h.app()))) {
+            return List.of(h.app() + "." + h.org() + ".internal", "<id>.vm." + h.app() + ".internal");
+        }
+        return List.of("<id>.vm." + h.app() + ".internal");
     }
 
     /** {@code text} with the paragraph that starts with the line {@code marker} replaced by {@code note}. */

@@ -20,8 +20,11 @@ import java.util.regex.Pattern;
  * each have an org {@code acme} with an app {@code web} and machine ids are unique within one server only:
  * the gateway is {@code postern-gateway-acme.prod}, and the names with the context, {@code web.acme.internal.prod}
  * (any machine) and {@code <id>.vm.web.internal.prod}, are in every config and no other config can claim them. The
- * names without it ({@code web.acme.internal}, {@code <id>.vm.web.internal}; and {@code web.internal},
- * {@code *.vm.web.internal}) are written only while no other config competes for them ({@link SshConfigFiles}).
+ * short names, without it ({@code <id>.vm.web.internal}; and {@code web.internal}, {@code *.vm.web.internal}), are
+ * opt-in per context ({@code ssh config --short-names}), and written only while no other config competes for them
+ * ({@link SshConfigFiles}). The server chooses its org and app names, and others use {@code .internal} too: an org
+ * {@code docker} with an app {@code host} must not claim {@code host.docker.internal} (nor {@code ec2} claim
+ * {@code ip-10-0-0-1.ec2.internal}), so {@code <app>.<org>.internal} is only ever written with the label.
  *
  * <p>Every field must fit {@link SshSyntax} (the constructor refuses anything else), so no value can end a
  * directive and start another: callers check values from the control plane first, with
@@ -60,14 +63,12 @@ record SshConfigText(String context, String org, String app, String user, HostPo
         return ContextFiles.label(context);
     }
 
-    /** The app's name qualified by its org, {@code <app>.<org>.internal}, without the context. */
-    String orgAppAlias() {
-        return app + "." + org + ".internal";
-    }
-
-    /** {@code <app>.<org>.internal.<context label>}: any machine of the app; in every config, claimed by no other. */
+    /**
+     * {@code <app>.<org>.internal.<context label>}: any machine of the app; in every config, claimed by no other.
+     * Never written without the label: {@code host.docker.internal} is Docker's.
+     */
     String contextAlias() {
-        return orgAppAlias() + "." + label();
+        return app + "." + org + ".internal." + label();
     }
 
     /** {@code <id>.vm.<app>.internal.<context label>}: machine {@code id}, in this config only. */
@@ -106,8 +107,21 @@ record SshConfigText(String context, String org, String app, String user, HostPo
         return firstLine.matches("# Postern: org [a-z0-9-]+; machines prove themselves .*");
     }
 
-    /** The first line of the paragraph of the names without the context. */
+    /**
+     * The first line of the paragraph of the machines' own names, {@code <id>.vm.<app>.internal}, in a config of a
+     * context with short names on.
+     */
     static String withoutContextMarker(String app) {
+        return "# short names: its machines without the login context, while no other context of yours has an app "
+                + app + ":\n";
+    }
+
+    /**
+     * The first line of that paragraph as Postern wrote it before short names were opt-in, with
+     * {@code <app>.<org>.internal} (the shape of names others use under {@code .internal}: {@code ec2.internal},
+     * {@code docker.internal}, {@code google.internal}) and the machines' own names, whatever the context chose.
+     */
+    static String oldWithoutContextMarker(String app) {
         return "# without the login context, while no other context of yours has an app " + app + ":\n";
     }
 
@@ -119,12 +133,14 @@ record SshConfigText(String context, String org, String app, String user, HostPo
 
     /**
      * A person's config, in paragraphs: the gateway; {@link #contextAlias} (any machine of the app); the machines
-     * {@code machineIds} by {@link #contextMachine}; then, when {@code withoutContext}, {@link #orgAppAlias} and the
-     * machines by their own names ({@code <id>.vm.<app>.internal}); and last, when {@code shortNames} too,
-     * {@code <app>.internal} and {@code *.vm.<app>.internal}. The caller leaves those out when another config could
-     * claim the same names: ssh takes the first matching config's gateway, key and known_hosts for both.
+     * {@code machineIds} by {@link #contextMachine}. Then, only when the context has opted in to {@code shortNames}:
+     * when {@code withoutContext}, the machines by their own names ({@code <id>.vm.<app>.internal}); and when
+     * {@code alone} too, {@code <app>.internal} and {@code *.vm.<app>.internal}. The caller leaves those out when
+     * another config could claim the same names: ssh takes the first matching config's gateway, key and known_hosts
+     * for both. {@code <app>.<org>.internal} is never written: an org {@code docker} with an app {@code host} would
+     * claim {@code host.docker.internal}.
      */
-    String config(List<String> machineIds, boolean withoutContext, boolean shortNames) {
+    String config(List<String> machineIds, boolean shortNames, boolean withoutContext, boolean alone) {
         String common = common(false);
         String jump = "  ProxyJump " + gatewayAlias() + "\n";
         StringBuilder b = new StringBuilder(head(false));
@@ -142,11 +158,14 @@ record SshConfigText(String context, String org, String app, String user, HostPo
                     .append("\n").append(jump).append(common);
         }
         b.append("\n");
+        if (!shortNames) {
+            return b.append(shortNamesOff(app, org, context)).toString();
+        }
         if (withoutContext) {
-            b.append(withoutContextMarker(app))
-                    .append("Host ").append(orgAppAlias()).append("\n")
-                    .append("  HostName ").append(app).append(".internal\n").append(jump).append(common);
-            if (!machineIds.isEmpty()) {
+            b.append(withoutContextMarker(app));
+            if (machineIds.isEmpty()) {
+                b.append("# (none: the app had no machine when this was written)\n");
+            } else {
                 b.append("Host ").append(String.join(" ", machineIds.stream().map(this::machine).toList())).append("\n")
                         .append(jump).append(common);
             }
@@ -154,7 +173,7 @@ record SshConfigText(String context, String org, String app, String user, HostPo
             b.append(withoutContextLeftOut(app, org, label()));
         }
         b.append("\n");
-        if (withoutContext && shortNames) {
+        if (withoutContext && alone) {
             b.append(shortNamesMarker(app)).append(shortNamesLine(app)).append(jump).append(common);
         } else {
             b.append(shortNamesLeftOut(app, org, label()));
@@ -166,11 +185,31 @@ record SshConfigText(String context, String org, String app, String user, HostPo
         return "Host *.vm." + app + ".internal " + app + ".internal\n";
     }
 
-    /** What stands where the names without the context would be, in a config written or demoted without them. */
+    /** What stands where the short names would be, in a config of a context that has not opted in to them. */
+    static String shortNamesOff(String app, String org, String context) {
+        String label = ContextFiles.label(context);
+        return "# short names (" + app + ".internal, <id>.vm." + app + ".internal) are off for login context " + context
+                + ": they would let this server's app names claim names under .internal in your ssh. Use "
+                + app + "." + org + ".internal." + label + " or <id>.vm." + app + ".internal." + label
+                + "; for a server you trust, 'postern ssh config --app " + app + " --org " + org + " --context " + context
+                + " --short-names' turns them on\n";
+    }
+
+    /**
+     * What stands where an older Postern wrote {@code <app>.<org>.internal} and the machines' own names, in a config
+     * of a context with short names on, until it is written again.
+     */
+    static String oldNamesLeftOut(String app, String org, String context) {
+        return "# " + app + "." + org + ".internal is no longer written without the login context (an org docker with"
+                + " an app host would claim host.docker.internal); 'postern ssh config --app " + app + " --org " + org
+                + " --context " + context + " --write' writes <id>.vm." + app + ".internal again\n";
+    }
+
+    /** What stands where the machines' own names would be, in a config written or demoted without them. */
     static String withoutContextLeftOut(String app, String org, String label) {
-        return "# " + app + "." + org + ".internal and <id>.vm." + app + ".internal are not here: another login context"
-                + " of yours has an app " + app + " too (ssh would take one's gateway and key for both); use "
-                + app + "." + org + ".internal." + label + " or <id>.vm." + app + ".internal." + label + "\n";
+        return "# <id>.vm." + app + ".internal is not here: another login context of yours has an app " + app + " too"
+                + " (ssh would take one's gateway and key for both); use " + app + "." + org + ".internal." + label
+                + " or <id>.vm." + app + ".internal." + label + "\n";
     }
 
     /** What stands where the short names would be, in a config written or demoted without them. */

@@ -26,6 +26,35 @@ class SavedContextsTest {
         assertThat(file.read().find("127.0.0.1:7070").orElseThrow().token()).isEqualTo("pst_a");
     }
 
+    /** A file of a Postern before short names were opt-in has no such field: they are off for its contexts. */
+    @Test
+    void shortNamesAreOffInAFileWithoutTheFieldAndKeptOnceSaved() throws Exception {
+        ConfigFile file = new ConfigFile(tmp);
+        Files.writeString(file.path(), "{\"current\":\"prod\",\"contexts\":[{\"name\":\"prod\",\"server\":"
+                + "\"http://127.0.0.1:7070\",\"email\":\"a@x.io\",\"token\":\"pst_t\",\"org\":\"acme\"}]}");
+        Files.setPosixFilePermissions(file.path(), PosixFilePermissions.fromString("rw-------"));
+        SavedContext prod = file.read().find("prod").orElseThrow();
+        assertThat(prod.shortNames()).isFalse();
+        file.write(file.read().with(prod.withShortNames(true), false));
+        SavedContext on = file.read().find("prod").orElseThrow();
+        assertThat(on.shortNames()).isTrue();
+        assertThat(on.withOrg("beta").withPin(new dev.postern.common.tls.Fingerprint("sha256:" + "ab".repeat(32)))
+                .shortNames()).as("kept by other changes").isTrue();
+    }
+
+    /** Another URL or another pinned TLS key is another server; the default org and short names are not. */
+    @Test
+    void anotherUrlOrPinIsAnotherServer() {
+        SavedContext a = new SavedContext("prod", "https://cp.example.com", "a@x.io", "pst_t", "acme",
+                "sha256:" + "ab".repeat(32), true);
+        assertThat(a.otherServer(a.withOrg(null).withShortNames(false))).isFalse();
+        assertThat(a.otherServer(new SavedContext("prod", "https://cp2.example.com", "a@x.io", "pst_t", "acme",
+                a.fingerprint(), true))).isTrue();
+        assertThat(a.otherServer(a.withPin(new dev.postern.common.tls.Fingerprint("sha256:" + "cd".repeat(32)))))
+                .isTrue();
+        assertThat(a.otherServer(a.withPin(null))).as("pin dropped").isTrue();
+    }
+
     @Test
     void anOldOneLoginFileIsReadAsOneCurrentContext() throws Exception {
         ConfigFile file = new ConfigFile(tmp);

@@ -107,6 +107,9 @@ class DemoConsoleIT {
             assertThat(r.exitCode()).as(r.toString()).isZero();
             assertThat(r.stdout()).isEqualTo("reached\n");
         }
+        // short names are off for the demo too: only names with its label
+        assertThat(java.nio.file.Files.readAllLines(demo.sshConfig()).stream().filter(l -> l.startsWith("Host ")))
+                .isNotEmpty().allMatch(l -> l.endsWith("." + label));
     }
 
     @Test

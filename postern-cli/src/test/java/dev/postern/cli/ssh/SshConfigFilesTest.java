@@ -34,7 +34,7 @@ class SshConfigFilesTest {
     }
 
     @Test
-    void anotherOrgOfThisContextLosesOnlyItsShortNamesAnotherContextAlsoItsNamesWithoutTheContext()
+    void anotherOrgOfThisContextLosesOnlyItsShortNamesAnotherContextAlsoItsMachinesOwnNames()
             throws IOException {
         Path beta = write("prod", "beta", "web", List.of("m1"));
         Path staging = write("staging", "acme", "web", List.of("m1"));
@@ -48,18 +48,57 @@ class SshConfigFilesTest {
         assertThat(SshConfigFiles.demote(claim(beta), "prod")).containsExactly("web.internal", "*.vm.web.internal");
         String demoted = Files.readString(beta);
         assertThat(demoted).doesNotContain("Host *.vm.web.internal").contains("Host web.beta.internal.prod\n",
-                "Host m1.vm.web.internal.prod\n", "Host web.beta.internal\n", "Host m1.vm.web.internal\n",
+                "Host m1.vm.web.internal.prod\n", "Host m1.vm.web.internal\n",
                 "Host postern-gateway-beta.prod\n", "use web.beta.internal.prod or <id>.vm.web.internal.prod");
         assertThat(full).startsWith(demoted.substring(0, demoted.indexOf("# web.internal and")));
         assertThat(SshConfigFiles.demote(claim(beta), "prod")).as("once").isEmpty();
 
         assertThat(SshConfigFiles.demote(claim(staging), "prod")).containsExactly("web.internal", "*.vm.web.internal",
-                "web.acme.internal", "<id>.vm.web.internal");
+                "<id>.vm.web.internal");
         assertThat(Files.readString(staging)).contains("Host web.acme.internal.staging\n",
-                "Host m1.vm.web.internal.staging\n  HostName m1.vm.web.internal\n").doesNotContain("Host web.acme.internal\n")
+                "Host m1.vm.web.internal.staging\n  HostName m1.vm.web.internal\n")
                 .doesNotContain("Host m1.vm.web.internal\n").doesNotContain("Host *.vm.web.internal");
         assertThat(Files.readString(staging)).as("what is left is what a write without those names gives")
-                .isEqualTo(text("staging", "acme", "web").config(List.of("m1"), false, false));
+                .isEqualTo(text("staging", "acme", "web").config(List.of("m1"), true, false, false));
+    }
+
+    /**
+     * A sweep leaves short names only in configs of contexts that opted in, takes {@code <app>.<org>.internal} out of
+     * every config an older Postern wrote, and leaves what a write of today would (for a context that is off).
+     */
+    @Test
+    void aSweepTakesShortNamesOutOfContextsThatDidNotOptInAndTheOrgNameOutOfOldConfigs() throws IOException {
+        Path on = write("prod", "acme", "web", List.of("m1"));
+        Path off = write("staging", "acme", "api", List.of("m1"));
+        Path oldOn = Files.writeString(dir.resolve("prod_acme_db.conf"), old("prod", "acme", "db", List.of("m1")));
+        Path oldOff = Files.writeString(dir.resolve("staging_docker_host.conf"), old("staging", "docker", "host",
+                List.of("m1")));
+        Path gone = Files.writeString(dir.resolve("gone_acme_web.conf"), old("gone", "acme", "web", List.of()));
+        String onBefore = Files.readString(on);
+        assertThat(Files.readString(oldOff)).as("as an older postern wrote it").contains("Host host.docker.internal\n");
+
+        List<SshConfigFiles.Swept> swept = SshConfigFiles.sweep(dir, "prod"::equals);
+        assertThat(swept).extracting(SshConfigFiles.Swept::file).containsExactly(gone, oldOn, off, oldOff);
+        assertThat(Files.readString(on)).as("opted in, written today").isEqualTo(onBefore);
+        assertThat(Files.readString(off)).isEqualTo(text("staging", "acme", "api").config(List.of("m1"), false, true,
+                true));
+        assertThat(Files.readString(oldOff)).isEqualTo(text("staging", "docker", "host").config(List.of("m1"), false,
+                true, true));
+        assertThat(swept.get(3).taken()).containsExactly("host.docker.internal", "<id>.vm.host.internal",
+                "host.internal", "*.vm.host.internal");
+        assertThat(Files.readString(oldOn)).as("opted in: only the org's name goes, until written again")
+                .doesNotContain("Host db.acme.internal\n").doesNotContain("Host m1.vm.db.internal\n")
+                .contains("Host *.vm.db.internal db.internal\n", "writes <id>.vm.db.internal again");
+        assertThat(Files.readString(gone)).doesNotContain("Host web.internal").doesNotContain("Host *.vm");
+        for (Path f : List.of(on, off, oldOn, oldOff, gone)) {
+            assertThat(Files.readString(f)).as(f.toString()).doesNotContain("\n\n\n").endsWith("\n")
+                    .doesNotEndWith("\n\n").doesNotContainPattern("Host [a-z0-9-]+\\.[a-z0-9-]+\\.internal\n");
+        }
+        assertThat(SshConfigFiles.sweep(dir, "prod"::equals)).as("once").isEmpty();
+    }
+
+    static String old(String context, String org, String app, List<String> machines) {
+        return OldConfigs.of(text(context, org, app).config(machines, true, true, true), org, app, machines);
     }
 
     /** Configs and known_hosts of Postern before round 7 (named by org only) are found; nothing else is. */
@@ -84,7 +123,7 @@ class SshConfigFilesTest {
     void aLinkOrAFileThatIsNotOursIsNeverTakenForAConfig() throws IOException {
         Path elsewhere = Files.createTempFile("postern-conf", ".txt");
         try {
-            Files.writeString(elsewhere, text("prod", "beta", "web").config(List.of(), true, true));
+            Files.writeString(elsewhere, text("prod", "beta", "web").config(List.of(), true, true, true));
             Path link = Files.createSymbolicLink(dir.resolve("prod_beta_web.conf"), elsewhere);
             assertThat(SshConfigFiles.others(dir, "prod", "acme", "web")).isEmpty();
             assertThat(SshConfigFiles.legacy(dir)).isEmpty();
@@ -98,7 +137,7 @@ class SshConfigFilesTest {
 
     private Path write(String context, String org, String app, List<String> machines) throws IOException {
         Path file = dir.resolve(ContextFiles.sshConfig(dir.getParent(), context, org, app).getFileName());
-        Files.writeString(file, text(context, org, app).config(machines, true, true));
+        Files.writeString(file, text(context, org, app).config(machines, true, true, true));
         return file;
     }
 

@@ -37,7 +37,7 @@ class SshConfigTextTest {
     void everyBlockSendsKeepalivesWithABoundedCountOfMissedAnswers() {
         String c = text.config(false);
         assertThat(c.split("  ServerAliveInterval 15\n  ServerAliveCountMax 3\n", -1)).hasSize(3);
-        String all = text.config(java.util.List.of("m1"), true, true);
+        String all = text.config(java.util.List.of("m1"), true, true, true);
         assertThat(all.split("ServerAliveCountMax 3", -1)).hasSize(all.split("StrictHostKeyChecking yes", -1).length);
     }
 
@@ -50,7 +50,7 @@ class SshConfigTextTest {
         assertThat(plan.replace("  Ciphers ^aes128-gcm@openssh.com\n", "").replace("  LogLevel QUIET\n", ""))
                 .isEqualTo(text.config(false));
         assertThat(text.config(false)).doesNotContain("Ciphers").doesNotContain("LogLevel");
-        assertThat(text.config(List.of("m1"), true, true)).doesNotContain("Ciphers").doesNotContain("LogLevel");
+        assertThat(text.config(List.of("m1"), true, true, true)).doesNotContain("Ciphers").doesNotContain("LogLevel");
     }
 
     @Test
@@ -79,26 +79,36 @@ class SshConfigTextTest {
     }
 
     /**
-     * The names with the context are always there, each machine's mapped to its own name; those without it only when
-     * asked for, the short names only with them.
+     * The names with the context are always there, each machine's mapped to its own name; the short names only when
+     * the context opted in, the machines' own names when no other context competes, {@code <app>.internal} when
+     * nothing does; {@code <app>.<org>.internal} without the label never (an org docker, app host: Docker's name).
      */
     @Test
-    void everyNameWithTheContextIsThereAndTheOthersOnlyWhenAskedFor() {
-        String all = text.config(List.of("m1", "m2"), true, true);
+    void everyNameWithTheContextIsThereAndShortNamesOnlyWhenOptedInAndUncontested() {
+        String all = text.config(List.of("m1", "m2"), true, true, true);
         assertThat(all).contains("Host web.acme.internal.prod\n  HostName web.internal\n  ProxyJump postern-gateway-acme.prod\n",
                 "Host m1.vm.web.internal.prod\n  HostName m1.vm.web.internal\n",
                 "Host m2.vm.web.internal.prod\n  HostName m2.vm.web.internal\n",
                 "Host m1.vm.web.internal.prod m2.vm.web.internal.prod\n  ProxyJump postern-gateway-acme.prod\n",
-                "Host web.acme.internal\n  HostName web.internal\n", "Host m1.vm.web.internal m2.vm.web.internal\n",
-                "Host *.vm.web.internal web.internal\n");
-        assertThat(all.split("StrictHostKeyChecking yes", -1)).as("every block's").hasSize(7);
-        String withoutShort = text.config(List.of("m1"), true, false);
-        assertThat(withoutShort).contains("Host web.acme.internal\n", "Host m1.vm.web.internal\n")
+                "Host m1.vm.web.internal m2.vm.web.internal\n", "Host *.vm.web.internal web.internal\n");
+        assertThat(all).doesNotContain("Host web.acme.internal\n").doesNotContain("web.acme.internal ");
+        assertThat(all.split("StrictHostKeyChecking yes", -1)).as("every block's").hasSize(6);
+        String withoutShort = text.config(List.of("m1"), true, true, false);
+        assertThat(withoutShort).contains("Host m1.vm.web.internal\n")
                 .doesNotContain("Host *.vm.web.internal").contains("use web.acme.internal.prod or <id>.vm.web.internal.prod");
-        String contextOnly = text.config(List.of("m1"), false, true);
+        String contextOnly = text.config(List.of("m1"), true, false, true);
         assertThat(contextOnly).contains("Host web.acme.internal.prod\n", "Host m1.vm.web.internal.prod\n")
-                .doesNotContain("Host web.acme.internal\n").doesNotContain("Host m1.vm.web.internal\n")
+                .doesNotContain("Host m1.vm.web.internal\n")
                 .as("no short names without the others").doesNotContain("Host *.vm.web.internal");
+        for (String off : List.of(text.config(List.of("m1"), false, true, true), text.config(List.of(), false, true, true))) {
+            assertThat(off).as("off: only names with the label").contains("Host web.acme.internal.prod\n")
+                    .doesNotContain("Host m1.vm.web.internal\n").doesNotContain("internal web.internal")
+                    .doesNotContain("Host *.vm").contains("short names (web.internal, <id>.vm.web.internal) are off for"
+                            + " login context prod", "--context prod --short-names' turns them on");
+            assertThat(off.lines().filter(l -> l.startsWith("Host ")).toList()).allMatch(l -> l.endsWith(".prod"));
+        }
+        assertThat(text.config(List.of(), true, true, true)).contains("Host *.vm.web.internal web.internal\n")
+                .contains("# (none: the app had no machine when this was written)\n");
         assertThat(SshConfigText.header(all.lines().findFirst().orElseThrow())).get()
                 .isEqualTo(new SshConfigText.Header("web", "acme", "prod"));
     }
@@ -110,7 +120,7 @@ class SshConfigTextTest {
                 gateway, hostCa, identity, knownHosts);
         assertThat(local.label()).matches("127-0-0-1-7070--[0-9a-f]{16}");
         assertThat(local.gatewayAlias()).isEqualTo("postern-gateway-acme." + local.label());
-        assertThat(SshConfigText.header(local.config(List.of(), true, true).lines().findFirst().orElseThrow()))
+        assertThat(SshConfigText.header(local.config(List.of(), true, true, true).lines().findFirst().orElseThrow()))
                 .get().extracting(SshConfigText.Header::context).isEqualTo("127.0.0.1:7070");
     }
 
