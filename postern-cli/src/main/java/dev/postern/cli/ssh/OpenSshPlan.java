@@ -54,6 +54,12 @@ final class OpenSshPlan {
     static final String FAILURES_VARIABLE = "POSTERN_CONSOLE_FAILURES";
     private static final Duration MIN_REMAINING = Duration.ofMinutes(5);
     private static final Pattern SELECTOR = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    /**
+     * A user named like a plan's companion file: the plan of {@code -u bob.conf} would be the file that is bob's
+     * plan's config ({@code ...,u=bob} + {@code .conf}), and each write would overwrite the other. Such a user gets
+     * no plan (the JVM path serves them every time); the launcher does not look for one either.
+     */
+    private static final Pattern COMPANION_SUFFIX = Pattern.compile(".*(\\.conf|\\.known_hosts|\\.[0-9]+\\.new)");
     private static final Pattern SAFE_DIR = Pattern.compile("/[A-Za-z0-9/._,=-]*");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
@@ -92,6 +98,9 @@ final class OpenSshPlan {
         String context = env.variable(Session.CONTEXT_VARIABLE).orElse("");
         String org = t.org != null ? t.org : env.variable(Session.ORG_VARIABLE).orElse("");
         String[] selectors = {context, org, t.app, t.machine == null ? "" : t.machine, t.user == null ? "" : t.user};
+        if (COMPANION_SUFFIX.matcher(selectors[4]).matches()) {
+            return Optional.empty();
+        }
         for (int i = 0; i < selectors.length; i++) {
             String s = selectors[i];
             boolean required = i == 2;
