@@ -117,6 +117,8 @@ class ConsoleOpenSshIT {
         assertThat(noJvm.err()).contains("POSTERN_JAVA");
         assertThat(ran).doesNotExist();
         assertThat(plan()).as("the failed plan is gone").doesNotExist();
+        assertThat(conf).as("and its config").doesNotExist();
+        assertThat(Path.of(plan() + ".known_hosts")).as("and its known_hosts").doesNotExist();
 
         planFromAJvmRun();
         Files.writeString(conf, good.replaceFirst("(?m)^  Port [0-9]+$", "  Port 1"));
