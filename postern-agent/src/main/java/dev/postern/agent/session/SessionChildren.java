@@ -14,14 +14,14 @@ import org.slf4j.LoggerFactory;
  * as their users: a process that ignores SIGHUP outlives its session's hang-up by the grace period, and once the
  * agent has stopped nothing would send the SIGKILL that ends it (nor read its pipes or PTY). A session counts
  * from its spawn until it ended on its own (its shell exited and its output was drained) or its hang-up is over
- * (SIGKILL sent after the grace, shell reaped). {@link #stopAll} hangs up each session still counted, SIGKILLs
- * what is left of them after the same grace as a single hang-up, and waits, bounded, until they are gone: the
- * shell reaped by the reactor and no process left in its session. A process that left the session ({@code
+ * (SIGKILL sent after the grace, shell exited); then its shell is reaped, never before (see {@link ChildProcess}).
+ * {@link #stopAll} hangs up each session still counted, SIGKILLs what is left of them after the same grace as a
+ * single hang-up, and waits, bounded, until they are gone: the shell exited and no process left in its session. A process that left the session ({@code
  * setsid}, as a daemon does) is not found, as under sshd.
  */
 final class SessionChildren {
     private static final Logger LOG = LoggerFactory.getLogger(SessionChildren.class);
-    /** How often {@link #stopAll} looks in /proc for processes left in a session whose shell was reaped. */
+    /** How often {@link #stopAll} looks in /proc for processes left in a session whose shell has exited. */
     private static final long LOOK_MILLIS = 20;
 
     private final Set<ChildProcess> live = new LinkedHashSet<>(); // guarded by this
@@ -44,8 +44,8 @@ final class SessionChildren {
         live.remove(child);
     }
 
-    /** {@code child} has been reaped: wakes {@link #stopAll}. */
-    synchronized void reaped() {
+    /** {@code child} has exited: wakes {@link #stopAll}. */
+    synchronized void exited() {
         notifyAll();
     }
 
@@ -98,11 +98,11 @@ final class SessionChildren {
     }
 
     /**
-     * The shell is reaped and no process is left in its session. (Should its number have gone to another session's
-     * leader since, that session's processes are counted too: stopAll then waits longer, and signals none of them.)
+     * The shell has exited and no process is left in its session; or the session is over and its shell reaped. An
+     * unreaped shell is a zombie that keeps its session's number, so the processes found are this session's.
      */
     private static boolean gone(ChildProcess c) {
-        return c.status() != null && Posix.sessionMembers(c.pid).isEmpty();
+        return c.reaped() || (c.status() != null && Posix.sessionMembers(c.pid).isEmpty());
     }
 
     private static List<Integer> pids(List<ChildProcess> children) {

@@ -198,12 +198,12 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
             outPump.start();
             errPump.start();
         }
-        child.whenExited(reactor, s -> {
+        child.whenExited(reactor, s -> { // a zombie till over() reaps it: its session's number stays its own
             status = s;
-            services.children().reaped();
+            services.children().exited();
             if (hungUp) {
                 if (killed) {
-                    services.children().remove(child); // the hang-up is over
+                    over(); // the hang-up is over
                 }
                 writeEnd("hangup");
             } else if (pty != null && !outPump.isDone()) {
@@ -242,7 +242,7 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
             child.signalSession(Posix.SIGHUP); // as the kernel does for the foreground group on hang-up
         }
         // ended on its own: what the user left running in the background stays, as under sshd
-        services.children().remove(child);
+        over();
         writeEnd("exit");
         try {
             if (status.killedBySignal()) {
@@ -308,9 +308,18 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
             }
             killed = true;
             if (status != null) {
-                services.children().remove(child); // the hang-up is over
+                over(); // the hang-up is over
             }
         });
+    }
+
+    /**
+     * Reactor thread, once the shell has exited: the session will signal nothing more, so its shell is reaped (its
+     * numbers free again) and it no longer counts for a stopping agent.
+     */
+    private void over() {
+        child.reap();
+        services.children().remove(child);
     }
 
     private void refuse(String message, int exitStatus) {
