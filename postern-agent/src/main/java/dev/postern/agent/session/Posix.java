@@ -38,7 +38,8 @@ final class Posix {
 
     /**
      * Sends {@code signal} to every process of the session led by {@code sid}: its process group, and the
-     * other groups an interactive shell creates for its jobs (found in /proc, field 6 of stat).
+     * other groups an interactive shell creates for its jobs (found in /proc, field 6 of stat). The caller keeps
+     * {@code sid}'s number from being handed out again (its leader is alive or an unreaped zombie).
      *
      * @return how many processes were signalled
      */
@@ -48,11 +49,46 @@ final class Posix {
             count++;
         }
         for (int pid : sessionMembers(sid)) {
-            if (Libc.C.kill(pid, signal) == 0) {
+            if (signalMember(pid, sid, signal)) {
                 count++;
             }
         }
         return count;
+    }
+
+    /**
+     * Signals {@code pid}, found in session {@code sid}, if it is still there. Between the scan and the signal it may
+     * have exited, and its number gone to another process (reaped by its parent, another member, or by init): so
+     * the signal goes through a pidfd, which names one process, opened before the session is looked at again.
+     * Linux before 5.3 has no pidfd_open: then a plain kill(2), and that narrow race remains.
+     */
+    static boolean signalMember(int pid, int sid, int signal) {
+        int pidfd;
+        try {
+            pidfd = (int) Libc.C.syscall(Libc.SYS_PIDFD_OPEN, pid, 0);
+        } catch (LastErrorException e) {
+            return e.getErrorCode() != Libc.ESRCH && Libc.C.kill(pid, signal) == 0;
+        }
+        try {
+            if (sessionOf(pid) != sid) {
+                return false; // the number went to a process of another session (the pidfd names that one or none)
+            }
+            Libc.C.syscall(Libc.SYS_PIDFD_SEND_SIGNAL, pidfd, signal, 0L, 0L);
+            return true;
+        } catch (LastErrorException e) {
+            return false; // ESRCH: it has exited since
+        } finally {
+            close(pidfd);
+        }
+    }
+
+    /** The session id of {@code pid} from /proc, or -1 when there is no such process (or no /proc). */
+    static int sessionOf(int pid) {
+        try {
+            return sessionField(Files.readString(Path.of("/proc", Integer.toString(pid), "stat")));
+        } catch (IOException gone) {
+            return -1;
+        }
     }
 
     /** Pids of live processes whose session id is {@code sid}. */
@@ -66,8 +102,7 @@ final class Posix {
                 } catch (IOException gone) {
                     continue; // exited while we looked
                 }
-                // pid (comm) state ppid pgrp session ...; comm may contain spaces and parentheses
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                String[] f = fieldsAfterComm(stat);
                 if (f.length > 3 && !f[0].equals("Z") && Integer.parseInt(f[3]) == sid) {
                     pids.add(Integer.parseInt(dir.getFileName().toString()));
                 }
@@ -76,5 +111,15 @@ final class Posix {
             // no /proc: the process-group kill above is all we can do
         }
         return pids;
+    }
+
+    // pid (comm) state ppid pgrp session ...; comm may contain spaces and parentheses
+    private static String[] fieldsAfterComm(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    private static int sessionField(String stat) {
+        String[] f = fieldsAfterComm(stat);
+        return f.length > 3 ? Integer.parseInt(f[3]) : -1;
     }
 }
