@@ -120,7 +120,7 @@ final class ChildProcess {
      * (nothing else may reap it meanwhile); closes its pidfd.
      */
     ExitStatus killAndReap() {
-        signalSession(Posix.SIGKILL);
+        signalSession(Posix.SIGKILL, ProcessTable.scan());
         ExitStatus s = waitBlocking();
         Posix.close(pidfd);
         return s;
@@ -131,22 +131,26 @@ final class ChildProcess {
         return status;
     }
 
-    /** SIGHUP to the child's whole session, the first time only: a stopping agent does not repeat a hang-up. */
-    void hangUp() {
+    /**
+     * SIGHUP to the child's whole session (its processes looked up in {@code processes}), the first time only: a
+     * stopping agent does not repeat a hang-up.
+     */
+    void hangUp(ProcessTable processes) {
         if (!hungUp) {
             hungUp = true;
-            signalSession(Posix.SIGHUP);
+            signalSession(Posix.SIGHUP, processes);
         }
     }
 
     /**
-     * Sends {@code signal} to the whole session of the child, unless it has been reaped: then the numbers are no
+     * Sends {@code signal} to the whole session of the child (its processes looked up in {@code processes}, a
+     * recent reading of /proc: {@link Reactor#processes}), unless it has been reaped: then the numbers are no
      * longer its own, and whatever has them now (a process, or the session of one that has since exited) is not
      * this session.
      */
-    void signalSession(int signal) {
+    void signalSession(int signal, ProcessTable processes) {
         if (!reaped) {
-            Posix.signalSession(pid, signal);
+            Posix.signalSession(pid, signal, processes);
         }
     }
 

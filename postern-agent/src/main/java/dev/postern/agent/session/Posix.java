@@ -2,10 +2,8 @@ package dev.postern.agent.session;
 
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Small conveniences over {@link Libc}. */
@@ -44,11 +42,16 @@ final class Posix {
      * @return how many processes were signalled
      */
     static int signalSession(int sid, int signal) {
+        return signalSession(sid, signal, ProcessTable.scan());
+    }
+
+    /** As {@link #signalSession(int, int)}, with the session's processes looked up in {@code processes}. */
+    static int signalSession(int sid, int signal, ProcessTable processes) {
         int count = 0;
         if (Libc.C.kill(-sid, signal) == 0) {
             count++;
         }
-        for (int pid : sessionMembers(sid)) {
+        for (int pid : processes.members(sid)) {
             if (signalMember(pid, sid, signal)) {
                 count++;
             }
@@ -93,28 +96,11 @@ final class Posix {
 
     /** Pids of live processes whose session id is {@code sid}. */
     static List<Integer> sessionMembers(int sid) {
-        List<Integer> pids = new ArrayList<>();
-        try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path dir : proc) {
-                String stat;
-                try {
-                    stat = Files.readString(dir.resolve("stat"));
-                } catch (IOException gone) {
-                    continue; // exited while we looked
-                }
-                String[] f = fieldsAfterComm(stat);
-                if (f.length > 3 && !f[0].equals("Z") && Integer.parseInt(f[3]) == sid) {
-                    pids.add(Integer.parseInt(dir.getFileName().toString()));
-                }
-            }
-        } catch (IOException e) {
-            // no /proc: the process-group kill above is all we can do
-        }
-        return pids;
+        return ProcessTable.scan().members(sid);
     }
 
     // pid (comm) state ppid pgrp session ...; comm may contain spaces and parentheses
-    private static String[] fieldsAfterComm(String stat) {
+    static String[] fieldsAfterComm(String stat) {
         return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 

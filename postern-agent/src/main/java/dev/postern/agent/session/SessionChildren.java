@@ -66,13 +66,13 @@ final class SessionChildren {
             return List.of();
         }
         LOG.info("stopping: hanging up {} session(s) {}", sessions.size(), pids(sessions));
-        reactor.execute(() -> sessions.forEach(ChildProcess::hangUp));
+        reactor.execute(() -> sessions.forEach(c -> c.hangUp(reactor.processes())));
         List<ChildProcess> left = awaitGone(sessions, grace);
         if (left.isEmpty()) {
             return List.of();
         }
         LOG.info("stopping: session(s) {} survived SIGHUP for {}; killing them", pids(left), grace);
-        reactor.execute(() -> left.forEach(c -> c.signalSession(Posix.SIGKILL)));
+        reactor.execute(() -> left.forEach(c -> c.signalSession(Posix.SIGKILL, reactor.processes())));
         List<Integer> stuck = pids(awaitGone(left, reapWait));
         if (!stuck.isEmpty()) {
             LOG.warn("stopping: session(s) {} still have processes {} after SIGKILL; stopping without them", stuck,
@@ -86,7 +86,8 @@ final class SessionChildren {
         long deadline = System.nanoTime() + bound.toNanos();
         List<ChildProcess> left = new ArrayList<>(sessions);
         while (true) {
-            left.removeIf(SessionChildren::gone);
+            ProcessTable processes = ProcessTable.scan(); // once for all of them
+            left.removeIf(c -> gone(c, processes));
             long wait = deadline - System.nanoTime();
             if (left.isEmpty() || wait <= 0) {
                 return left;
@@ -101,8 +102,8 @@ final class SessionChildren {
      * The shell has exited and no process is left in its session; or the session is over and its shell reaped. An
      * unreaped shell is a zombie that keeps its session's number, so the processes found are this session's.
      */
-    private static boolean gone(ChildProcess c) {
-        return c.reaped() || (c.status() != null && Posix.sessionMembers(c.pid).isEmpty());
+    private static boolean gone(ChildProcess c, ProcessTable processes) {
+        return c.reaped() || (c.status() != null && processes.members(c.pid).isEmpty());
     }
 
     private static List<Integer> pids(List<ChildProcess> children) {

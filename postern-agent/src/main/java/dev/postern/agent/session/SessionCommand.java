@@ -239,7 +239,7 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
         inbound.detach();
         release();
         if (pty != null) {
-            child.signalSession(Posix.SIGHUP); // as the kernel does for the foreground group on hang-up
+            child.signalSession(Posix.SIGHUP, reactor.processes()); // as the kernel does on hang-up
         }
         // ended on its own: what the user left running in the background stays, as under sshd
         over();
@@ -293,7 +293,7 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
         if (errPump != null) {
             errPump.stop();
         }
-        child.hangUp();
+        child.hangUp(reactor.processes());
         release(); // closing the PTY master hangs up the terminal too
         if (status != null) {
             writeEnd("hangup"); // the shell had exited, its output not yet drained: no exit callback to come
@@ -302,9 +302,9 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
         // the reactor's own timer: it runs even when the agent stops meanwhile (at once, then)
         reactor.schedule(grace, () -> {
             // also once the shell is gone: what it started in its session got the SIGHUP too, and may ignore it
-            if (status == null || !Posix.sessionMembers(child.pid).isEmpty()) {
+            if (status == null || !reactor.processes().members(child.pid).isEmpty()) {
                 LOG.info("session pid {} survived SIGHUP for {}; killing its session", child.pid, grace);
-                child.signalSession(Posix.SIGKILL);
+                child.signalSession(Posix.SIGKILL, reactor.processes());
             }
             killed = true;
             if (status != null) {

@@ -41,7 +41,7 @@ class ChildProcessTest {
         }
         assumeTrue(other != null, "pid " + ended.pid + " was not handed out again");
         try {
-            ended.signalSession(Posix.SIGHUP);
+            ended.signalSession(Posix.SIGHUP, ProcessTable.scan());
         } finally {
             Libc.C.kill(other.pid, Posix.SIGTERM);
         }
@@ -75,7 +75,7 @@ class ChildProcessTest {
         assumeTrue(!left.isEmpty(), "pid " + ended.pid + " was not handed out again");
         int other = left.get(0);
         try {
-            ended.signalSession(Posix.SIGKILL);
+            ended.signalSession(Posix.SIGKILL, ProcessTable.scan());
             assertThat(Posix.sessionMembers(ended.pid)).as("the other session's background process " + other)
                     .contains(other);
         } finally {
