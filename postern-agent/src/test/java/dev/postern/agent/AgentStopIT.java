@@ -47,6 +47,17 @@ class AgentStopIT {
     }
 
     /**
+     * As above, by a process in a process group of its own (as a job of an interactive shell is) whose name is not
+     * UTF-8: the agent finds it in /proc all the same, and it must not outlive the agent either.
+     */
+    @Test
+    void aProcessWithANameThatIsNotUtf8IsGoneWhenTheAgentHasStopped() throws Exception {
+        String exe = "\"$HOME/$(printf '\\377')\"";
+        stopWhileRunning(List.of(), "trap '' HUP; cp /bin/sleep " + exe + " && python3 -c 'import os, sys; "
+                + "os.setpgid(0, 0); os.execv(sys.argv[1], \"sleep 4278\".split())' " + exe + " & echo started", "4278");
+    }
+
+    /**
      * The same without stopping the agent: alice's client goes away, and after the grace period nothing of her
      * session may be left, even though its shell had exited before the hang-up.
      */
@@ -126,7 +137,8 @@ class AgentStopIT {
     /** The session id of {@code pid}, or -1 once it has ended. */
     private static long sessionOf(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
+                    StandardCharsets.ISO_8859_1); // its name may be any bytes
             return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
         } catch (IOException gone) {
             return -1;
@@ -172,7 +184,8 @@ class AgentStopIT {
     /** Whether {@code pid} is a process that has not ended (a zombie has). */
     private static boolean live(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
+                    StandardCharsets.ISO_8859_1); // its name may be any bytes
             return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
         } catch (IOException gone) {
             return false;
@@ -180,7 +193,8 @@ class AgentStopIT {
     }
 
     private static int uid(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"),
+                StandardCharsets.ISO_8859_1)) {
             if (line.startsWith("Uid:")) {
                 return Integer.parseInt(line.split("\\s+")[1]);
             }

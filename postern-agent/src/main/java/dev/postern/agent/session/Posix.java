@@ -2,6 +2,7 @@ package dev.postern.agent.session;
 
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,7 +89,7 @@ final class Posix {
     /** The session id of {@code pid} from /proc, or -1 when there is no such process (or no /proc). */
     static int sessionOf(int pid) {
         try {
-            return sessionField(Files.readString(Path.of("/proc", Integer.toString(pid), "stat")));
+            return sessionField(readStat(Path.of("/proc", Integer.toString(pid), "stat")));
         } catch (IOException gone) {
             return -1;
         }
@@ -97,6 +98,15 @@ final class Posix {
     /** Pids of live processes whose session id is {@code sid}. */
     static List<Integer> sessionMembers(int sid) {
         return ProcessTable.scan().members(sid);
+    }
+
+    /**
+     * A /proc stat file. Its comm field is whatever bytes the process named itself (its executable's file name,
+     * prctl), not necessarily UTF-8, which Files.readString refuses: such a process then looked like one that had
+     * exited, and its session's signals missed it. Every byte is a character in ISO-8859-1.
+     */
+    static String readStat(Path stat) throws IOException {
+        return new String(Files.readAllBytes(stat), StandardCharsets.ISO_8859_1);
     }
 
     // pid (comm) state ppid pgrp session ...; comm may contain spaces and parentheses

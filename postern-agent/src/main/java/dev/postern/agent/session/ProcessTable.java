@@ -29,7 +29,7 @@ final class ProcessTable {
             for (Path dir : proc) {
                 String stat;
                 try {
-                    stat = Files.readString(dir.resolve("stat"));
+                    stat = Posix.readStat(dir.resolve("stat"));
                 } catch (IOException gone) {
                     continue; // exited while we looked
                 }

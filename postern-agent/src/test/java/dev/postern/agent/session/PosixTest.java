@@ -3,12 +3,14 @@ package dev.postern.agent.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Signalling a session's processes found in /proc: one that exits between the scan and the signal may have its
@@ -58,6 +60,29 @@ class PosixTest {
             assertThat(Posix.signalMember(member, leader.pid, Posix.SIGKILL)).isTrue();
             awaitGone(member);
             assertThat(leader.waitBlocking().code()).as("the shell's wait ends with its job").isZero();
+        } finally {
+            Posix.signalSession(leader.pid, Posix.SIGKILL);
+            leader.waitBlocking();
+        }
+    }
+
+    /**
+     * A process names itself (its executable's file name, or prctl): any bytes, not necessarily UTF-8. Such a
+     * process is still its session's, and must get its signals; it is not one that exited while /proc was read.
+     */
+    @Test
+    void aProcessWhoseNameIsNotUtf8IsFoundInItsSession(@TempDir Path dir) throws Exception {
+        String script = "cp /bin/sleep \"$0/$(printf '\\377x')\" && exec \"$0/$(printf '\\377x')\" 30";
+        ChildProcess leader = Spawner.spawn(new SpawnSpec("/bin/sh", List.of("/bin/sh", "-c", script,
+                dir.toString()), Map.of("PATH", "/usr/bin:/bin"), "/", null, true, null));
+        try {
+            Path stat = Path.of("/proc", Integer.toString(leader.pid), "stat");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!new String(Files.readAllBytes(stat), StandardCharsets.ISO_8859_1).contains("(\u00ffx)")) {
+                assertThat(System.nanoTime() < deadline).as("the renamed sleep runs within 30 s").isTrue();
+                Thread.sleep(10);
+            }
+            assertThat(Posix.sessionMembers(leader.pid)).contains(leader.pid);
         } finally {
             Posix.signalSession(leader.pid, Posix.SIGKILL);
             leader.waitBlocking();
