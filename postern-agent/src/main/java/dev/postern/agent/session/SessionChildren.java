@@ -99,11 +99,12 @@ final class SessionChildren {
     }
 
     /**
-     * The shell has exited and no process is left in its session; or the session is over and its shell reaped. An
-     * unreaped shell is a zombie that keeps its session's number, so the processes found are this session's.
+     * The shell has exited and no process is left in its session. Not merely reaped: the hang-up's SIGKILL reaps the
+     * shell as soon as it is sent, before what it killed has died. (Once reaped, the number may go to another
+     * session, whose processes are then counted too: stopAll waits longer, and signals none of them.)
      */
     private static boolean gone(ChildProcess c, ProcessTable processes) {
-        return c.reaped() || (c.status() != null && processes.members(c.pid).isEmpty());
+        return c.status() != null && processes.members(c.pid).isEmpty();
     }
 
     private static List<Integer> pids(List<ChildProcess> children) {
