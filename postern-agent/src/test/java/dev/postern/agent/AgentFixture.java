@@ -184,7 +184,7 @@ public final class AgentFixture implements AutoCloseable {
             for (Path p : proc) {
                 try {
                     String cmdline = Files.readString(p.resolve("cmdline"), StandardCharsets.ISO_8859_1);
-                    String state = Files.readString(p.resolve("stat"));
+                    String state = Files.readString(p.resolve("stat"), StandardCharsets.ISO_8859_1); // comm: any bytes
                     if (cmdline.equals(wanted) && !state.substring(state.lastIndexOf(')') + 2).startsWith("Z")) {
                         pids.add(Long.parseLong(p.getFileName().toString()));
                     }

@@ -75,6 +75,9 @@ final class InboundPump implements Reactor.Handler, ChannelDataReceiver {
     @Override
     public int data(ChannelSession channel, byte[] buf, int start, int len) {
         counter.addAndGet(len);
+        // reactor.execute is called with this lock released: once the reactor has stopped it runs the task here,
+        // after the late tasks of other threads, which may take this lock (a hang-up's detach)
+        boolean epipe = false;
         synchronized (this) {
             if (discard) {
                 return len; // consumed: the child is gone or closed its input, but the client keeps flowing
@@ -86,14 +89,19 @@ final class InboundPump implements Reactor.Handler, ChannelDataReceiver {
                 } catch (LastErrorException e) {
                     discard = true; // EPIPE: the child closed its stdin; discard, but keep the client flowing
                     broken = true;
-                    reactor.execute(this::closeIfBroken);
-                    return len;
+                    epipe = true;
                 }
                 if (written == len) {
                     return len;
                 }
             }
-            queue.add(Arrays.copyOfRange(buf, start + written, start + len));
+            if (!epipe) {
+                queue.add(Arrays.copyOfRange(buf, start + written, start + len));
+            }
+        }
+        if (epipe) {
+            reactor.execute(this::closeIfBroken);
+            return len;
         }
         reactor.execute(this::flushLocked); // also wakes the reactor to poll for room in the pipe
         return 0; // the window for the queued bytes is released once the child has them

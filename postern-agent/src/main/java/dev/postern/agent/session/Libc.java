@@ -43,6 +43,7 @@ interface Libc extends Library {
     int CLD_KILLED = 2;
     int CLD_DUMPED = 3;
     long SYS_PIDFD_OPEN = 434; // same number on x86_64 and aarch64
+    long SYS_PIDFD_SEND_SIGNAL = 424; // likewise
     long TIOCSWINSZ = 0x5414;
     long TIOCGWINSZ = 0x5413;
 
@@ -99,6 +100,8 @@ interface Libc extends Library {
     long syscall(long number, int arg1, int arg2, int arg3) throws LastErrorException;
 
     long syscall(long number, int[] arg1, int[] arg2) throws LastErrorException;
+
+    long syscall(long number, long arg1, long arg2, long arg3, long arg4) throws LastErrorException;
 
     int getresuid(int[] ruid, int[] euid, int[] suid);
 

@@ -55,6 +55,8 @@ final class Reactor implements AutoCloseable {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparingLong(Timer::due)
             .thenComparingLong(Timer::seq)); // reactor thread; once stopped, guarded by lateLock
     private long timerSeq;
+    // this round's reading of /proc, shared by the signals it sends; reactor thread, once stopped guarded by lateLock
+    private ProcessTable processes;
     private Memory pollfds = new Memory(8 * 16);
 
     private record Timer(long due, long seq, Runnable task) {
@@ -113,6 +115,18 @@ final class Reactor implements AutoCloseable {
         });
     }
 
+    /**
+     * The processes of each session, read from /proc once per round of work (on this thread; or, once stopped, per
+     * batch of late work): the many hang-ups of a server closing all its channels, or of a stopping agent, read it
+     * once. A round never spans the wait in poll(2), so what it reads is at most as old as the round.
+     */
+    ProcessTable processes() {
+        if (processes == null) {
+            processes = ProcessTable.scan();
+        }
+        return processes;
+    }
+
     void register(Handler h) {
         execute(() -> handlers.add(h));
     }
@@ -123,6 +137,7 @@ final class Reactor implements AutoCloseable {
 
     private void loop() {
         while (running) {
+            processes = null;
             for (Runnable r = tasks.poll(); r != null; r = tasks.poll()) {
                 run(r);
             }
@@ -149,6 +164,7 @@ final class Reactor implements AutoCloseable {
                 }
                 continue;
             }
+            processes = null;
             if (pollfds.getShort(6) != 0) {
                 FastIo.drain(wake[0]);
             }
@@ -167,6 +183,7 @@ final class Reactor implements AutoCloseable {
             }
             timersClosed = true;
             drainLate(); // hang-ups queued by a closing server still reach their sessions
+            processes = null;
             if (!timers.isEmpty()) {
                 LOG.debug("session I/O stopping: running {} pending timer(s) now", timers.size());
             }
@@ -181,6 +198,7 @@ final class Reactor implements AutoCloseable {
     /** Holding lateLock: runs the queued tasks, and those they queue, on this thread. */
     private void drainLate() {
         drainingLate = true;
+        processes = null;
         try {
             for (Runnable r = tasks.poll(); r != null; r = tasks.poll()) {
                 run(r);

@@ -14,14 +14,14 @@ import org.slf4j.LoggerFactory;
  * as their users: a process that ignores SIGHUP outlives its session's hang-up by the grace period, and once the
  * agent has stopped nothing would send the SIGKILL that ends it (nor read its pipes or PTY). A session counts
  * from its spawn until it ended on its own (its shell exited and its output was drained) or its hang-up is over
- * (SIGKILL sent after the grace, shell reaped). {@link #stopAll} hangs up each session still counted, SIGKILLs
- * what is left of them after the same grace as a single hang-up, and waits, bounded, until they are gone: the
- * shell reaped by the reactor and no process left in its session. A process that left the session ({@code
+ * (SIGKILL sent after the grace, shell exited); then its shell is reaped, never before (see {@link ChildProcess}).
+ * {@link #stopAll} hangs up each session still counted, SIGKILLs what is left of them after the same grace as a
+ * single hang-up, and waits, bounded, until they are gone: the shell exited and no process left in its session. A process that left the session ({@code
  * setsid}, as a daemon does) is not found, as under sshd.
  */
 final class SessionChildren {
     private static final Logger LOG = LoggerFactory.getLogger(SessionChildren.class);
-    /** How often {@link #stopAll} looks in /proc for processes left in a session whose shell was reaped. */
+    /** How often {@link #stopAll} looks in /proc for processes left in a session whose shell has exited. */
     private static final long LOOK_MILLIS = 20;
 
     private final Set<ChildProcess> live = new LinkedHashSet<>(); // guarded by this
@@ -44,8 +44,8 @@ final class SessionChildren {
         live.remove(child);
     }
 
-    /** {@code child} has been reaped: wakes {@link #stopAll}. */
-    synchronized void reaped() {
+    /** {@code child} has exited: wakes {@link #stopAll}. */
+    synchronized void exited() {
         notifyAll();
     }
 
@@ -66,13 +66,13 @@ final class SessionChildren {
             return List.of();
         }
         LOG.info("stopping: hanging up {} session(s) {}", sessions.size(), pids(sessions));
-        reactor.execute(() -> sessions.forEach(ChildProcess::hangUp));
+        reactor.execute(() -> sessions.forEach(c -> c.hangUp(reactor.processes())));
         List<ChildProcess> left = awaitGone(sessions, grace);
         if (left.isEmpty()) {
             return List.of();
         }
         LOG.info("stopping: session(s) {} survived SIGHUP for {}; killing them", pids(left), grace);
-        reactor.execute(() -> left.forEach(c -> c.signalSession(Posix.SIGKILL)));
+        reactor.execute(() -> left.forEach(c -> c.signalSession(Posix.SIGKILL, reactor.processes())));
         List<Integer> stuck = pids(awaitGone(left, reapWait));
         if (!stuck.isEmpty()) {
             LOG.warn("stopping: session(s) {} still have processes {} after SIGKILL; stopping without them", stuck,
@@ -86,7 +86,8 @@ final class SessionChildren {
         long deadline = System.nanoTime() + bound.toNanos();
         List<ChildProcess> left = new ArrayList<>(sessions);
         while (true) {
-            left.removeIf(SessionChildren::gone);
+            ProcessTable processes = ProcessTable.scan(); // once for all of them
+            left.removeIf(c -> gone(c, processes));
             long wait = deadline - System.nanoTime();
             if (left.isEmpty() || wait <= 0) {
                 return left;
@@ -98,11 +99,12 @@ final class SessionChildren {
     }
 
     /**
-     * The shell is reaped and no process is left in its session. (Should its number have gone to another session's
-     * leader since, that session's processes are counted too: stopAll then waits longer, and signals none of them.)
+     * The shell has exited and no process is left in its session. Not merely reaped: the hang-up's SIGKILL reaps the
+     * shell as soon as it is sent, before what it killed has died. (Once reaped, the number may go to another
+     * session, whose processes are then counted too: stopAll waits longer, and signals none of them.)
      */
-    private static boolean gone(ChildProcess c) {
-        return c.status() != null && Posix.sessionMembers(c.pid).isEmpty();
+    private static boolean gone(ChildProcess c, ProcessTable processes) {
+        return c.status() != null && processes.members(c.pid).isEmpty();
     }
 
     private static List<Integer> pids(List<ChildProcess> children) {

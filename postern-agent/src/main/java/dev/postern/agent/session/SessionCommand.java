@@ -198,12 +198,12 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
             outPump.start();
             errPump.start();
         }
-        child.whenExited(reactor, s -> {
+        child.whenExited(reactor, s -> { // a zombie till over() reaps it: its session's number stays its own
             status = s;
-            services.children().reaped();
+            services.children().exited();
             if (hungUp) {
                 if (killed) {
-                    services.children().remove(child); // the hang-up is over
+                    over(); // the hang-up is over
                 }
                 writeEnd("hangup");
             } else if (pty != null && !outPump.isDone()) {
@@ -239,10 +239,10 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
         inbound.detach();
         release();
         if (pty != null) {
-            child.signalSession(Posix.SIGHUP); // as the kernel does for the foreground group on hang-up
+            child.signalSession(Posix.SIGHUP, reactor.processes()); // as the kernel does on hang-up
         }
         // ended on its own: what the user left running in the background stays, as under sshd
-        services.children().remove(child);
+        over();
         writeEnd("exit");
         try {
             if (status.killedBySignal()) {
@@ -293,7 +293,7 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
         if (errPump != null) {
             errPump.stop();
         }
-        child.hangUp();
+        child.hangUp(reactor.processes());
         release(); // closing the PTY master hangs up the terminal too
         if (status != null) {
             writeEnd("hangup"); // the shell had exited, its output not yet drained: no exit callback to come
@@ -302,15 +302,24 @@ final class SessionCommand implements Command, AsyncCommandStreamsAware, Channel
         // the reactor's own timer: it runs even when the agent stops meanwhile (at once, then)
         reactor.schedule(grace, () -> {
             // also once the shell is gone: what it started in its session got the SIGHUP too, and may ignore it
-            if (status == null || !Posix.sessionMembers(child.pid).isEmpty()) {
+            if (status == null || !reactor.processes().members(child.pid).isEmpty()) {
                 LOG.info("session pid {} survived SIGHUP for {}; killing its session", child.pid, grace);
-                child.signalSession(Posix.SIGKILL);
+                child.signalSession(Posix.SIGKILL, reactor.processes());
             }
             killed = true;
             if (status != null) {
-                services.children().remove(child); // the hang-up is over
+                over(); // the hang-up is over
             }
         });
+    }
+
+    /**
+     * Reactor thread, once the shell has exited: the session will signal nothing more, so its shell is reaped (its
+     * numbers free again) and it no longer counts for a stopping agent.
+     */
+    private void over() {
+        child.reap();
+        services.children().remove(child);
     }
 
     private void refuse(String message, int exitStatus) {

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
  * The hang-up of a PTY session whose shell has exited and been reaped, while its output was still drained (its
  * client decides how long that takes). Its pid may have gone to another process by then, such as the shell of
  * another person's session, which leads a session of that same number; that session must not be hung up.
- * Likewise without pidfds: a child is reaped only where it is signalled, on the reactor thread.
+ * Nor may a session of that number whose own leader has exited too (a daemon that forked twice, another session's
+ * background job): so a session's shell is reaped only once nothing will signal its session again. Likewise
+ * without pidfds: a child is reaped only where it is signalled, on the reactor thread, and only when told.
  */
 class ChildProcessTest {
     private static final Path LAST_PID = Path.of("/proc/sys/kernel/ns_last_pid");
@@ -39,13 +41,46 @@ class ChildProcessTest {
         }
         assumeTrue(other != null, "pid " + ended.pid + " was not handed out again");
         try {
-            ended.signalSession(Posix.SIGHUP);
+            ended.signalSession(Posix.SIGHUP, ProcessTable.scan());
         } finally {
             Libc.C.kill(other.pid, Posix.SIGTERM);
         }
         // a fatal signal is decided before kill(2) returns, and the first one is how the process ends
         assertThat(other.waitBlocking().signal()).as("the signal that ended the other session's shell")
                 .isEqualTo(Posix.SIGTERM);
+    }
+
+    /**
+     * The number went to a process that started a session and exited, leaving a process in it, as a daemon that
+     * forks twice does: no process has the number, yet the session does. A signal meant for the reaped child's
+     * session must not reach that process.
+     */
+    @Test
+    void aSignalAfterTheLeaderWasReapedSparesASessionWhoseOwnLeaderHasExited() throws Exception {
+        assumeTrue(Files.isWritable(LAST_PID), "handing out a given pid needs " + LAST_PID + " (root)");
+        ChildProcess ended = spawn("/bin/true");
+        assertThat(ended.waitBlocking().code()).isZero();
+        List<Integer> left = List.of();
+        for (int i = 0; i < 20 && left.isEmpty(); i++) { // the JVM's own new threads may take the number first
+            Files.writeString(LAST_PID, Integer.toString(ended.pid - 1));
+            ChildProcess c = spawn("/bin/sh", "-c", "sleep 30 </dev/null >/dev/null 2>&1 & exit 0");
+            c.waitBlocking();
+            List<Integer> members = awaitMembers(c.pid);
+            if (c.pid == ended.pid) {
+                left = members;
+            } else {
+                members.forEach(m -> Libc.C.kill(m, Posix.SIGKILL));
+            }
+        }
+        assumeTrue(!left.isEmpty(), "pid " + ended.pid + " was not handed out again");
+        int other = left.get(0);
+        try {
+            ended.signalSession(Posix.SIGKILL, ProcessTable.scan());
+            assertThat(Posix.sessionMembers(ended.pid)).as("the other session's background process " + other)
+                    .contains(other);
+        } finally {
+            Libc.C.kill(other, Posix.SIGKILL);
+        }
     }
 
     /**
@@ -83,11 +118,29 @@ class ChildProcessTest {
             assertThat(child.status()).isNull();
             release.countDown();
             assertThat(exited.get(30, TimeUnit.SECONDS).code()).isZero();
+            assertThat(proc).as("the exited child, reported but not reaped until its session is over").exists();
+            CompletableFuture<Boolean> reaped = new CompletableFuture<>();
+            reactor.execute(() -> {
+                child.reap();
+                reaped.complete(child.reaped());
+            });
+            assertThat(reaped.get(30, TimeUnit.SECONDS)).isTrue();
             assertThat(proc).as("reaped by the reactor").doesNotExist();
         } finally {
             release.countDown();
             reactor.close();
         }
+    }
+
+    /** The processes in session {@code sid} once there is one (its leader's background child starts it). */
+    private static List<Integer> awaitMembers(int sid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<Integer> members = Posix.sessionMembers(sid);
+        while (members.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            members = Posix.sessionMembers(sid);
+        }
+        return members;
     }
 
     private static ChildProcess spawn(String... argv) throws Exception {

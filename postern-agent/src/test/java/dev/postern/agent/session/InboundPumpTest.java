@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,5 +53,49 @@ class InboundPumpTest {
             Descriptors.close(terminal);
             Descriptors.close(other);
         }
+    }
+
+    /**
+     * Once the agent has stopped the reactor, work handed to it runs on the caller's thread, one task at a time (under
+     * the reactor's lock for late work). Client input on a pipe the child has closed hands over the pipe's closing
+     * from MINA's I/O thread; had it done so while holding the pump's lock, and a late task (a hang-up, on another
+     * thread) touched the same pump meanwhile, each thread would hold the lock the other waits for, for good: the
+     * I/O thread hung, and every later task (the hang-ups' SIGKILLs) never run.
+     */
+    @Test
+    void inputOnABrokenPipeAfterTheStopDoesNotDeadlockWithLateWorkOnTheSamePump() throws Exception {
+        Reactor stopped = new Reactor("inbound-pump-late-test");
+        int[] stdin = Descriptors.pipe();
+        InboundPump pump = new InboundPump(stopped, new AtomicLong());
+        pump.attach(stdin[1], true, n -> { });
+        Descriptors.onReactor(stopped, () -> { }); // attached
+        Libc.C.close(stdin[0]); // the child closed its stdin: a write fails with EPIPE
+        stopped.close();
+        byte[] keys = "ls\n".getBytes(StandardCharsets.US_ASCII);
+        CountDownLatch lateRuns = new CountDownLatch(1);
+        Thread io = new Thread(() -> {
+            try {
+                lateRuns.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            pump.data(null, keys, 0, keys.length);
+        }, "io-thread");
+        Thread late = new Thread(() -> stopped.execute(() -> {
+            lateRuns.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (io.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // until the input waits for this late task to end
+            }
+            pump.detach(); // as a hang-up does
+        }), "late-hang-up");
+        io.setDaemon(true);
+        late.setDaemon(true);
+        io.start();
+        late.start();
+        late.join(TimeUnit.SECONDS.toMillis(30));
+        io.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(late.isAlive()).as("the late hang-up finished (else: deadlocked with the input)").isFalse();
+        assertThat(io.isAlive()).as("the input was handed over (else: deadlocked with the hang-up)").isFalse();
     }
 }
