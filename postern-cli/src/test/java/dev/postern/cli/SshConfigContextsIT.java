@@ -176,8 +176,8 @@ class SshConfigContextsIT {
 
         // short names on, so the machine's own name is prod's again, as the old file had it
         String out = ok(me, "--context", "prod", "ssh", "config", "--app", "demo", "--org", "demo", "--short-names");
-        assertThat(out).contains("Removed " + oldConf + ", written by an older postern", prodConf + " replaces it",
-                "Removed " + oldKnown);
+        assertThat(out).contains("Removed " + oldConf + ", written by an older postern", "remove its Include line",
+                "'postern ssh config --app demo --org demo --write'", "Removed " + oldKnown);
         assertThat(oldConf).doesNotExist();
         assertThat(oldKnown).doesNotExist();
         assertThat(notOurs).hasContent("Host mine\n");

@@ -218,6 +218,70 @@ class SshConfigShortNamesIT {
         assertThat(new ConfigFile(me.posternHome()).read().names()).containsExactly("prod");
     }
 
+    /**
+     * A name that differs from a saved one's in more than case but is written the same in file names: {@code cp:7070}'s
+     * files are {@code id_cp_7070-<hash>_<org>}, ..., and a context named {@code cp_7070-<hash>} (no character to
+     * replace, so no hash of its own) had exactly the same ones. Its login, {@code ssh config --write} and logout
+     * replaced and deleted the other context's keys, configs and known_hosts. Refused before the token is spent.
+     */
+    @Test
+    void aContextNameWrittenInFileNamesAsAnothersIsRefused() throws IOException {
+        me = new CliRunner(dir.resolve("me"), Clock.systemUTC());
+        login(serve("acme", "web", 1001), "cp:7070");
+        ok(me, "ssh", "config", "--app", "web", "--write");
+        List<Path> files = ContextFiles.of(me.posternHome(), "cp:7070");
+        String kept = ContextFiles.keptKey(me.posternHome(), "cp:7070", "acme").getFileName().toString();
+        String twin = kept.substring("id_".length(), kept.length() - "_acme".length());
+        assertThat(twin).startsWith("cp_7070-");
+        FakeControlPlane b = serve("acme", "web", 2002);
+        for (String name : List.of(twin, twin.toUpperCase(java.util.Locale.ROOT))) {
+            CliRunner.Result r = me.run("auth", "login", "--server", b.url(), "--name", name, "--token", TOKEN);
+            assertThat(r.exit()).as(name + ": " + r).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err()).contains("login context '" + name + "' would keep its files under the names of your"
+                    + " context 'cp:7070'", "choose another --name");
+        }
+        assertThat(b.requests()).doesNotContain("POST /v1/auth/login");
+        assertThat(new ConfigFile(me.posternHome()).read().names()).containsExactly("cp:7070");
+        assertThat(files).isNotEmpty().allMatch(Files::exists);
+    }
+
+    /**
+     * A config of Postern before round 7 (named by org and app, no login context in its first line) holds
+     * {@code <app>.<org>.internal} for whichever server wrote it: {@code host.docker.internal} for an org docker with an
+     * app host. The next login removes it, as does a {@code --write} before it asks the server anything.
+     */
+    @Test
+    void aConfigOfPosternBeforeRound7IsRemovedAtTheNextLoginAndBeforeAWriteFetches() throws IOException {
+        me = new CliRunner(dir.resolve("me"), Clock.systemUTC());
+        FakeControlPlane plane = serve("acme", "web", 1001);
+        login(plane, "prod");
+        Path ssh = me.posternHome().resolve("ssh");
+        Path oldConf = ssh.resolve("docker-host.conf");
+        Path oldKnown = ssh.resolve("known_hosts_docker");
+        Path mine = dir.resolve("ssh_config");
+        Files.writeString(mine, "Include " + oldConf + "\nHost host.docker.internal\n  HostName 127.0.0.7\n");
+        for (List<String> next : List.of(List.of("auth", "login", "--server", plane.url(), "--name", "prod", "--token",
+                TOKEN), List.of("ssh", "config", "--app", "nowhere", "--org", "acme", "--write"))) {
+            Files.createDirectories(ssh);
+            Files.writeString(oldConf, "# Postern: machines of app host in org docker (written by 'postern ssh config"
+                    + " --app host --org docker')\nHost postern-gateway-docker\n  HostName 127.0.0.1\n  Port 6666\n"
+                    + "  HostKeyAlias postern-gateway-docker\n  UserKnownHostsFile " + oldKnown + "\n\n"
+                    + "# any machine of app host in org docker\nHost host.docker.internal\n  HostName host.internal\n"
+                    + "  ProxyJump postern-gateway-docker\n  UserKnownHostsFile " + oldKnown + "\n");
+            Files.writeString(oldKnown, "# Postern: org docker; machines prove themselves with host certificates of the"
+                    + " org's host CA\n");
+            assertThat(SshConfigOrgsIT.sshG(mine, "host.docker.internal")).as("as an older postern left it")
+                    .containsEntry("proxyjump", "postern-gateway-docker");
+            CliRunner.Result r = me.run(next.toArray(String[]::new));
+            assertThat(r.out()).as(next + ": " + r).contains("Removed " + oldConf + ", written by an older postern",
+                    "Removed " + oldKnown);
+            assertThat(oldConf).as(next.toString()).doesNotExist();
+            assertThat(oldKnown).as(next.toString()).doesNotExist();
+            assertThat(SshConfigOrgsIT.sshG(mine, "host.docker.internal")).as(next.toString())
+                    .containsEntry("hostname", "127.0.0.7").doesNotContainKey("proxyjump");
+        }
+    }
+
     private FakeControlPlane serve(String org, String app, int gatewayPort) {
         FakeControlPlane plane = new FakeControlPlane();
         planes.add(plane);

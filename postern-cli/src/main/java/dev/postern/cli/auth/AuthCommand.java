@@ -88,7 +88,7 @@ public final class AuthCommand implements Runnable {
             throw CliException.usage("--token is empty; pass the one-time token you were given");
         }
         // before the one-time token is spent
-        refuseCaseTwin(new ConfigFile(env.posternHome()).read(), contextName);
+        refuseTwin(new ConfigFile(env.posternHome()).read(), contextName);
         LoginResponse session;
         try {
             session = new ApiClient(url, token.trim(), pin).post("/v1/auth/login", null, LoginResponse.class);
@@ -106,7 +106,7 @@ public final class AuthCommand implements Runnable {
         String email = answers.text("e-mail", session.email());
         ConfigFile file = new ConfigFile(env.posternHome());
         SavedContexts all = file.read();
-        refuseCaseTwin(all, contextName);
+        refuseTwin(all, contextName);
         SavedContext fresh = new SavedContext(contextName, url, email, sessionToken, null,
                 pin.map(Fingerprint::value).orElse(null));
         // a new login to the same server keeps the default org and the short-names setting; another server's do not
@@ -128,19 +128,29 @@ public final class AuthCommand implements Runnable {
     }
 
     /**
-     * Refuses a context whose name differs from a saved one's only in case ({@code Prod}, {@code prod}): on a
-     * case-insensitive file system (macOS, Windows) the two would share their kept keys, ssh configs, known_hosts and
-     * cached facts, which are named after the context.
+     * Refuses a context whose files would be a saved one's ({@link ContextFiles#twin}): a name that differs only in
+     * case ({@code Prod}, {@code prod}) on a case-insensitive file system (macOS, Windows), or one written the same in
+     * file names ({@code cp_7070-<hash>} beside {@code cp:7070}) anywhere. They would share their kept keys, ssh
+     * configs, known_hosts and cached facts, and the login, logout or re-login elsewhere of one would replace or delete
+     * the other's.
      */
-    private void refuseCaseTwin(SavedContexts all, String name) {
-        for (String saved : all.names()) {
-            if (!saved.equals(name) && saved.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
-                throw CliException.usage("login context '" + name + "' differs from your context '" + saved + "' only"
-                        + " in case, and on a case-insensitive file system (macOS, Windows) the two would share their"
-                        + " keys and ssh configs under " + env.posternHome().resolve("ssh") + ": log in with --name "
-                        + saved + " to replace that login, or choose another --name");
-            }
+    private void refuseTwin(SavedContexts all, String name) {
+        Optional<String> twin = ContextFiles.twin(all.names(), name);
+        if (twin.isEmpty()) {
+            return;
         }
+        String saved = twin.get();
+        Path ssh = env.posternHome().resolve("ssh");
+        if (saved.equalsIgnoreCase(name)) {
+            throw CliException.usage("login context '" + name + "' differs from your context '" + saved + "' only"
+                    + " in case, and on a case-insensitive file system (macOS, Windows) the two would share their"
+                    + " keys and ssh configs under " + ssh + ": log in with --name " + saved + " to replace that"
+                    + " login, or choose another --name");
+        }
+        throw CliException.usage("login context '" + name + "' would keep its files under the names of your context '"
+                + saved + "' (in file names, characters other than letters, digits, '.' and '-' are written as '_' with a"
+                + " hash of the name after them), so the two would share their keys and ssh configs under " + ssh
+                + ": choose another --name, or log in with --name " + saved + " to replace that login");
     }
 
     /**

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -24,11 +25,12 @@ import org.apache.sshd.common.config.keys.OpenSshCertificate;
  * {@code ssh config --write} writes, {@code ssh/<context>_<org>_<app>.conf} and {@code ssh/known_hosts_<context>_<org>};
  * and the context's {@link #label} in the host names and gateway alias of those configs. Context names may hold
  * {@code : [ ] @} (e.g. {@code 127.0.0.1:7070}); in a file name every character but letters, digits, '.', '-' is
- * written as '_' and, when anything was replaced, a short hash of the real name follows, so two contexts never
- * share a file ({@code a:b} and {@code a_b} differ); case is kept, so {@code Prod} and {@code prod} would share
- * files on a case-insensitive file system, and {@code auth login} refuses a name that differs from a saved one's only
- * in case. Org and app names are DNS labels (no '_'), so the last '_' (the last two in a config's name) always
- * separates context and org.
+ * written as '_' and, when anything was replaced, a short hash of the real name follows ({@code a:b} and {@code a_b}
+ * differ). A name with nothing to replace is written as it is, so one chosen to look like another's written form
+ * ({@code cp_7070-<hash>} beside {@code cp:7070}) would share its files; and case is kept, so {@code Prod} and
+ * {@code prod} would share files on a case-insensitive file system: {@code auth login} refuses both ({@link #twin}).
+ * Org and app names are DNS labels (no '_'), so the last '_' (the last two in a config's name) always separates
+ * context and org.
  *
  * <pre>{@code ContextFiles.keptKey(home, "127.0.0.1:7070", "acme")  // ~/.postern/ssh/id_127.0.0.1_7070-1a2b3c4d_acme}</pre>
  */
@@ -141,6 +143,19 @@ public final class ContextFiles {
         String safe = context.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+", "");
         safe = safe.substring(0, Math.min(safe.length(), 24)).replaceAll("-+$", "");
         return (safe.isEmpty() ? "context" : safe) + "--" + hash(context, 8);
+    }
+
+    /**
+     * The context among {@code saved} whose files {@code name} would share, if any: one whose name differs only in
+     * case ({@code prod} for {@code Prod}), or is written the same in file names, ignoring case (a case-insensitive file
+     * system, macOS or Windows, takes them for one file): {@code cp:7070} for {@code cp_7070-<its hash>}; or, out of
+     * reach by search (2^64), one of the same {@link #label}. A context of that name itself is not its own twin.
+     */
+    public static Optional<String> twin(Collection<String> saved, String name) {
+        String file = part(name);
+        String label = label(name);
+        return saved.stream().filter(s -> !s.equals(name) && (s.equalsIgnoreCase(name) || part(s).equalsIgnoreCase(file)
+                || label(s).equals(label))).findFirst();
     }
 
     /** {@code $POSTERN_HOME/cache/facts_<context>.json}. */

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The demo's own login context: named {@code demo} (or {@code demo-2}, ... when taken, in any case, so a second demo
+ * The demo's own login context: named {@code demo} (or {@code demo-2}, ... when taken, in any case or as another's files, so a second demo
  * never replaces the first one's login), made current while the demo runs, and on {@link #restore} removed, with its
  * files under {@code ~/.postern}, and the previous current context put back. Other contexts are never replaced or deleted.
  *
@@ -28,9 +28,9 @@ record DemoContext(Path posternHome, String name, String previous) {
         return new DemoContext(posternHome, name, all.current());
     }
 
-    /** Also a name that differs only in case: {@code auth login} refuses it (the two would share files). */
+    /** Also a name whose files would be another's ({@code DEMO}): {@code auth login} refuses it too. */
     private static boolean taken(SavedContexts all, String name) {
-        return all.names().stream().anyMatch(n -> n.equalsIgnoreCase(name));
+        return all.find(name).isPresent() || ContextFiles.twin(all.names(), name).isPresent();
     }
 
     /**

@@ -21,10 +21,8 @@ import dev.postern.cli.connect.UserIdentity;
 import dev.postern.cli.orgs.Names;
 import dev.postern.cli.machines.Machines;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Optional;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -131,12 +129,6 @@ final class ConfigCommand implements Callable<Integer> {
             machineIds = List.of();
         }
         List<SshConfigFiles.Claim> others = others(dir, context, o, a);
-        List<Path> legacy;
-        try {
-            legacy = SshConfigFiles.legacy(dir);
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.FAILURE, "cannot read " + dir + ": " + e.getMessage(), e);
-        }
         // short names, when on, only while no config of another context (or, for <app>.internal, of any other org or
         // context) of this app name could claim them too: ssh takes the first match's gateway and key
         boolean withoutContext = others.stream().allMatch(c -> c.header().context().equals(context));
@@ -155,7 +147,6 @@ final class ConfigCommand implements Callable<Integer> {
         new FilePair(dir, conf, config, text.knownHosts(), known).write();
         cache.save();
         out.println("Wrote " + conf + " and " + text.knownHosts() + ".");
-        removeLegacy(legacy, o, a, conf, out);
         // read again after writing: of two writes at the same moment, the later one's sees the other's file and
         // takes the shared names out of both
         SshConfigFiles.Claim mine = new SshConfigFiles.Claim(conf, new SshConfigText.Header(a, o, context));
@@ -227,35 +218,6 @@ final class ConfigCommand implements Callable<Integer> {
             return SshConfigFiles.others(dir, context, org, app);
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILURE, "cannot read " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Removes the configs and known_hosts files an older Postern wrote, named by org and app only: they would go on
-     * claiming host names and a gateway alias for whichever context wrote them last.
-     */
-    private static void removeLegacy(List<Path> legacy, String org, String app, Path conf, PrintStream out) {
-        for (Path old : legacy) {
-            Optional<SshConfigText.Header> h = SshConfigFiles.header(old);
-            try {
-                Files.deleteIfExists(old);
-            } catch (IOException e) {
-                throw new CliException(ExitCodes.FAILURE, "cannot remove " + old + " (" + e.getMessage() + "), written"
-                        + " by an older postern under names any login context could claim: remove it and its Include"
-                        + " line by hand", e);
-            }
-            if (h.isPresent() && h.get().app().equals(app) && h.get().org().equals(org)) {
-                out.println("Removed " + old + ", written by an older postern under names that are not per login"
-                        + " context: " + conf + " replaces it; change its Include line in ~/.ssh/config to the one"
-                        + " below.");
-            } else if (h.isPresent()) {
-                out.println("Removed " + old + ", written by an older postern under names that are not per login"
-                        + " context: remove its Include line from ~/.ssh/config, and write it again with 'postern ssh"
-                        + " config --app " + h.get().app() + " --org " + h.get().org() + " --write' (with --context"
-                        + " NAME for another login).");
-            } else {
-                out.println("Removed " + old + ", the known_hosts of an older postern's configs.");
-            }
         }
     }
 

@@ -131,7 +131,7 @@ final class SshConfigFiles {
         for (Path f : confs(dir)) {
             Optional<SshConfigText.Header> header = header(f);
             if (header.isEmpty() || header.get().context() == null) {
-                continue; // not ours, or of Postern before round 7: the next write removes those whole
+                continue; // not ours, or of Postern before round 7: ShortNames removes those whole
             }
             SshConfigText.Header h = header.get();
             String text = Files.readString(f, StandardCharsets.UTF_8);

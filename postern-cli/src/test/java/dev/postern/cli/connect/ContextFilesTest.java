@@ -40,6 +40,27 @@ class ContextFilesTest {
         }
     }
 
+    /**
+     * A name with nothing to replace is written as it is: one chosen as another's written form ({@code cp_7070-<hash>}
+     * for {@code cp:7070}) has the same files, and so has a name differing only in case on a case-insensitive file
+     * system. {@link ContextFiles#twin} finds both, so {@code auth login} can refuse them; it finds no other.
+     */
+    @Test
+    void aNameWrittenAsAnothersWrittenFormIsItsTwin() {
+        String written = ContextFiles.part("cp:7070");
+        assertThat(written).matches("cp_7070-[0-9a-f]{8}");
+        assertThat(ContextFiles.keptKey(home, written, "acme")).as("the same file")
+                .isEqualTo(ContextFiles.keptKey(home, "cp:7070", "acme"));
+        for (String twin : List.of(written, written.toUpperCase(java.util.Locale.ROOT), "CP:7070")) {
+            assertThat(ContextFiles.twin(List.of("prod", "cp:7070"), twin)).as(twin).contains("cp:7070");
+            assertThat(ContextFiles.twin(List.of(twin), "cp:7070")).as("either way round").contains(twin);
+        }
+        assertThat(ContextFiles.twin(List.of("prod"), "Prod")).contains("prod");
+        assertThat(ContextFiles.twin(List.of("prod", "cp:7070"), "cp:7070")).as("itself").isEmpty();
+        assertThat(ContextFiles.twin(List.of("a:b", "a@b", "a[b]", "my_prod", "demo"), "a_b")).isEmpty();
+        assertThat(ContextFiles.twin(List.of("my.prod", "my-prod", "demo-2"), "my_prod")).isEmpty();
+    }
+
     /** Labels name contexts in host names: DNS labels, and two contexts never share one. */
     @Test
     void aContextsLabelIsItsNameWhenThatIsADnsLabelElseOneWithAHashOfIt() {
