@@ -50,7 +50,7 @@ public final class Main {
      * up groovy.lang.Closure, and that failed search opened every jar on the class path, ~50 ms of each command's
      * start (class-path debug log); Postern's annotations hold no closures.
      */
-    static void disableGroovyClosures() {
+    public static void disableGroovyClosures() {
         System.setProperty("picocli.disable.closures", "true");
     }
 
@@ -132,7 +132,8 @@ public final class Main {
             new TopCommand("secrets", dev.postern.cli.secrets.SecretsCommand::new),
             new TopCommand("ssh", SshCommand::new),
             new TopCommand("proxy", ProxyCommand::new),
-            new TopCommand("audit", AuditCommand::new));
+            new TopCommand("audit", AuditCommand::new),
+            new TopCommand("daemon", dev.postern.cli.daemon.DaemonCommand::new));
 
     /** Every top-level command, in the order `postern --help` lists them. */
     static List<Object> subcommands(CliEnvironment env) {
