@@ -56,6 +56,18 @@ public final class Main {
 
     /** Runs one command line in-process; never throws and never calls System.exit. */
     public static int run(CliEnvironment env, String... args) {
+        return run(env, true, args);
+    }
+
+    /**
+     * As {@link #run}, without the background TLS handshake ({@link TlsWarmup}): for a JVM whose TLS code is warm
+     * already (the CLI daemon), where that handshake would only come before the request's own, one after the other.
+     */
+    public static int runWithoutWarmup(CliEnvironment env, String... args) {
+        return run(env, false, args);
+    }
+
+    private static int run(CliEnvironment env, boolean warmup, String... args) {
         ContextOption global;
         try {
             global = ContextOption.apply(env, args);
@@ -65,8 +77,11 @@ public final class Main {
             return e.exitCode();
         }
         // the first TLS handshake, on the second core while picocli builds the command (TlsWarmup: why)
-        try (TlsWarmup warmup = TlsWarmup.start(global.env(), global.args())) {
-            return execute(global.env().withWarmup(warmup), global.args());
+        if (!warmup) {
+            return execute(global.env(), global.args());
+        }
+        try (TlsWarmup warm = TlsWarmup.start(global.env(), global.args())) {
+            return execute(global.env().withWarmup(warm), global.args());
         }
     }
 

@@ -191,7 +191,11 @@ public final class CliDaemon {
             try {
                 peer = server.accept();
             } catch (IOException e) {
-                break;
+                if (!server.isOpen()) {
+                    break;
+                }
+                exit("cannot accept connections (" + e.getMessage() + ")");
+                return 1;
             }
             if (!mayServe(peer)) {
                 close(peer);
@@ -211,7 +215,15 @@ public final class CliDaemon {
             }, "postern-daemon-request");
             t.start();
         }
-        return 0;
+        // closed only by removeSocket, on the way out: the thread that closed it says why, answers its client
+        // and exits; returning from here would exit first, cutting that answer off
+        while (true) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                return 0;
+            }
+        }
     }
 
     /** True when the peer runs as this daemon's user; anyone else is refused, and logged. */
@@ -301,6 +313,7 @@ public final class CliDaemon {
 
     /** A client of another jar, Java or protocol: the socket goes first (so its launcher may start a new daemon). */
     private void stale(DataOutputStream out, String what) throws IOException {
+        exitReason = "stale: a client of " + what;
         removeSocket();
         Frames.write(out, Frames.STALE, new byte[0]);
         out.flush();

@@ -22,7 +22,10 @@ final class JarStamp {
         Path jar = Path.of(first).toAbsolutePath();
         BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
         // java.vm.version, not Runtime.version(): its parsing spins lambdas, ~10% of the thin client's start
-        return jar + " " + a.size() + " " + a.lastModifiedTime().toMillis() + " " + System.getProperty("java.home")
-                + " " + System.getProperty("java.vm.version");
+        // a StringBuilder, not '+': javac's string concatenation is an invokedynamic call site, and spinning its
+        // method handles costs the thin client's cold JVM tens of milliseconds
+        return new StringBuilder().append(jar).append(' ').append(a.size()).append(' ')
+                .append(a.lastModifiedTime().toMillis()).append(' ').append(System.getProperty("java.home"))
+                .append(' ').append(System.getProperty("java.vm.version")).toString();
     }
 }

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * One command run for a client, as a fresh JVM would run it: {@link Main#run} with the client's environment (so its
  * POSTERN_HOME, login context and HOME), no standard input, and its output in the client's charset, sent as frames.
- * Nothing outlives the run: the config, credentials and TLS pin are read again by the next one.
+ * Nothing outlives the run: the config, credentials and TLS pin are read again by the next one. No background TLS
+ * handshake ({@link Main#runWithoutWarmup}): in a warm JVM it would only add a handshake before the request's own.
  */
 final class RequestRun {
     private RequestRun() {
@@ -27,7 +28,7 @@ final class RequestRun {
         PrintStream err = new PrintStream(new BufferedOutputStream(new FrameOutputStream(connection, Frames.STDERR),
                 8192), true, charset);
         try {
-            return Main.run(new CliEnvironment(request.env(), new ByteArrayInputStream(new byte[0]), out, err,
+            return Main.runWithoutWarmup(new CliEnvironment(request.env(), new ByteArrayInputStream(new byte[0]), out, err,
                     Clock.systemUTC()), request.args().toArray(String[]::new));
         } finally {
             out.flush();

@@ -139,7 +139,23 @@ public final class ThinClient {
     }
 
     private static void watchdog(SocketChannel channel, AtomicBoolean decided) {
-        Thread t = new Thread(() -> {
+        Thread t = new Thread(new Watchdog(channel, decided), "postern-thin-client-watchdog");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** A class, not a lambda: a lambda's bootstrap spins method handles, tens of milliseconds of a cold JVM. */
+    private static final class Watchdog implements Runnable {
+        private final SocketChannel channel;
+        private final AtomicBoolean decided;
+
+        Watchdog(SocketChannel channel, AtomicBoolean decided) {
+            this.channel = channel;
+            this.decided = decided;
+        }
+
+        @Override
+        public void run() {
             try {
                 Thread.sleep(ACCEPT_MILLIS);
                 if (decided.compareAndSet(false, true)) {
@@ -148,8 +164,6 @@ public final class ThinClient {
             } catch (InterruptedException | IOException done) {
                 // closing is all it does
             }
-        }, "postern-thin-client-watchdog");
-        t.setDaemon(true);
-        t.start();
+        }
     }
 }

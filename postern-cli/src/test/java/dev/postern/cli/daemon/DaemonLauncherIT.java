@@ -65,7 +65,7 @@ class DaemonLauncherIT {
         // the empty archives a failed training leaves, newer than the jar: no launcher trains one in this test
         Path target = script.resolveSibling("postern-cli/target");
         for (String name : List.of("postern-client-jdk17.jsa", "postern-client-jdk21.jsa", "postern-client-jdk25.aot",
-                "postern-api-jdk25.aot")) {
+                "postern-api-jdk25.aot", "postern-thin-jdk17.jsa", "postern-thin-jdk21.jsa", "postern-thin-jdk25.aot")) {
             Files.write(target.resolve(name), new byte[0]);
             Files.setLastModifiedTime(target.resolve(name), FileTime.from(Instant.now().plusSeconds(3600)));
         }
