@@ -16,9 +16,16 @@ final class JarStamp {
     private JarStamp() {
     }
 
-    /** This process's stamp: the first entry of its class path (the launcher passes the jar alone) and java.home. */
+    /**
+     * This process's stamp: of the jar named by the system property {@code postern.jar} (the thin client runs from
+     * its own small jar, and names the launcher's), else of the first entry of its class path (the daemon's is the
+     * launcher jar alone), and of java.home.
+     */
     static String current() throws IOException {
-        String first = System.getProperty("java.class.path", "").split(File.pathSeparator, 2)[0];
+        String first = System.getProperty("postern.jar");
+        if (first == null) {
+            first = System.getProperty("java.class.path", "").split(File.pathSeparator, 2)[0];
+        }
         Path jar = Path.of(first).toAbsolutePath();
         BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
         // java.vm.version, not Runtime.version(): its parsing spins lambdas, ~10% of the thin client's start

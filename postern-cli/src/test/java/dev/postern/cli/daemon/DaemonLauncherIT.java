@@ -219,6 +219,12 @@ class DaemonLauncherIT {
                         // the JDK's own lambdas, defined by the java.base class that holds them
                         && !l.matches(".* source: (java|sun|jdk\\.internal)\\.[\\w.$]+$")).toList();
         assertThat(foreign).as("classes from outside java.base and the daemon package").isEmpty();
+        // and only those the thin jar holds (postern-cli/pom.xml, execution thin-client): any other would be missing
+        // from it, and the launcher's thin client would fail instead of falling back
+        List<String> ours = Files.readAllLines(classes).stream().filter(l -> l.contains(" dev.postern."))
+                .map(l -> l.replaceAll(".* (dev\\.postern\\.\\S+) source:.*", "$1")).toList();
+        assertThat(ours).isNotEmpty().allMatch(c -> c.matches(
+                "dev\\.postern\\.cli\\.daemon\\.(ThinClient|Frames|DaemonRequest|RunDir|JarStamp)([$.].*)?"), "in the thin jar");
     }
 
     @Test
