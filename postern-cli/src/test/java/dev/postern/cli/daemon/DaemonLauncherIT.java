@@ -227,6 +227,37 @@ class DaemonLauncherIT {
                 "dev\\.postern\\.cli\\.daemon\\.(ThinClient|Frames|DaemonRequest|RunDir|JarStamp)([$.].*)?"), "in the thin jar");
     }
 
+    /** Waits (bounded) for the process {@code pid} to end. */
+    private static void awaitGone(long pid, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + T.toNanos();
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void theDaemonExitsWhenItsSocketIsRemovedOnSigtermAndWhenIdle() throws Exception {
+        warm("orgs", "list");
+        long first = awaitDaemon().number("pid");
+        Files.delete(run().socket());
+        awaitGone(first, "a daemon whose socket was removed exits");
+        assertThat(log()).contains("exiting: its socket " + run().socket() + " was removed or replaced");
+
+        warm("orgs", "list");
+        long second = awaitDaemon().number("pid");
+        ProcessHandle.of(second).orElseThrow().destroy(); // SIGTERM
+        awaitGone(second, "a daemon exits on SIGTERM");
+        assertThat(run().socket()).as("removed on the way out").doesNotExist();
+        assertThat(log()).contains("exiting: stopped (SIGTERM)");
+
+        launcher(Map.of("POSTERN_DAEMON_IDLE", "1"), "orgs", "list");
+        long third = awaitDaemon().number("pid");
+        awaitGone(third, "an idle daemon exits");
+        assertThat(log()).contains("exiting: idle for 1 s");
+        assertThat(run().socket()).doesNotExist();
+    }
+
     @Test
     void loginsContextSwitchesAndLogoutsBetweenRequestsAreHonoured() throws Exception {
         String invite = ok(admin, "members", "add", "--org", "acme", "--email", "bob@example.com", "--role", "member");
