@@ -13,19 +13,23 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * The launcher's fast path for short read-only commands: hands the command line, environment and working directory
  * to the person's CLI daemon ({@link CliDaemon}) over {@code $POSTERN_HOME/run/cli.sock}, copies the daemon's
- * standard output and error to its own, and exits with the command's code. Loads java.base and this package's
- * few protocol classes only (no picocli, Jackson, logging or BouncyCastle), so its JVM starts in well under 0.1 s.
+ * standard output and error to its own, and exits with the command's code. Loads java.base (and jdk.net's
+ * {@code SO_PEERCRED}) and this package's few protocol classes only (no picocli, Jackson, logging or BouncyCastle),
+ * so its JVM starts in well under 0.1 s.
  *
  * <p>The contract with the launcher: until the daemon has answered {@link Frames#ACCEPTED} nothing has run, and
- * every failure (no socket, a socket or directory that is not the person's own 0700, refused, stale, busy, a daemon
- * that said nothing) exits with {@link #FALLBACK} having printed nothing, and the launcher runs the command in a
+ * every failure (no socket, a socket or directory that is not the person's own 0700, a listener of another uid,
+ * refused, stale, busy, a daemon that said nothing) exits with {@link #FALLBACK} having printed nothing, and the launcher runs the command in a
  * JVM of its own. After {@code ACCEPTED} the command is the daemon's: a connection that breaks then is exit 1 with a
  * message, and the command is never run a second time.
  *
@@ -61,6 +65,14 @@ public final class ThinClient {
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(run.socket()));
+            // the checks above are of a path: whoever could rename a directory above run/ could swap in their own
+            // run/ and socket after them. The kernel's word on who listens is final: the request (the environment,
+            // tokens in it) goes to a process of this user only
+            if (!Files.getOwner(Path.of("/proc/self")).equals(
+                    channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user())) {
+                channel.close();
+                return FALLBACK;
+            }
             // a daemon that neither accepts nor refuses (stopped, wedged) must not hold the command up: the
             // connection is closed under the read at the deadline, and the command runs the usual way
             AtomicBoolean decided = new AtomicBoolean();

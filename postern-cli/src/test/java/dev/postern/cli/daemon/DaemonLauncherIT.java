@@ -214,7 +214,8 @@ class DaemonLauncherIT {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).contains("acme");
         List<String> foreign = Files.readAllLines(classes).stream().filter(l -> l.contains("class,load"))
-                .filter(l -> !l.contains("source: jrt:/java.base") && !l.contains("shared objects file")
+                .filter(l -> !l.contains("source: jrt:/java.base") && !l.contains("source: jrt:/jdk.net")
+                        && !l.contains("shared objects file")
                         && !l.contains(" dev.postern.cli.daemon.") && !l.contains("__JVM_LookupDefineClass__")
                         // the JDK's own lambdas, defined by the java.base class that holds them
                         && !l.matches(".* source: (java|sun|jdk\\.internal)\\.[\\w.$]+$")).toList();
@@ -353,14 +354,62 @@ class DaemonLauncherIT {
         }
     }
 
-    @Test
-    void aPeerOfAnotherUidIsRefusedByTheDaemonEvenWhenTheDirectoryIsOpen() throws Exception {
-        Assumptions.assumeTrue(RunDir.myUid() == 0, "needs root to add a local user");
-        String user = "pstd" + ProcessHandle.current().pid();
+    /** A new local user (no password, no home) named {@code prefix} + this JVM's pid; userdel it after. */
+    private static String localUser(String prefix) {
+        String user = prefix + ProcessHandle.current().pid();
         Processes.run(T, List.of("userdel", user));
         ProcessResult add = Processes.run(T, List.of("useradd", "--no-create-home", "--home-dir", "/tmp", "--shell",
                 "/bin/sh", "--password", "*", user));
         assertThat(add.exitCode()).as(add.toString()).isZero();
+        return user;
+    }
+
+    /**
+     * The thin client's path checks pass for a socket the person owns in their own 0700 directory; a listener of
+     * another uid behind it (its socket renamed in, as whoever could rename a directory above run/ could arrange) must
+     * still get nothing: the client asks the kernel who listens.
+     */
+    @Test
+    void aListenerOfAnotherUidBehindASocketThatLooksLikeThePersonsGetsNothing() throws Exception {
+        Assumptions.assumeTrue(RunDir.myUid() == 0, "needs root to add a local user");
+        String user = localUser("pstl");
+        Process listener = null;
+        try {
+            Path theirs = Files.createDirectories(dir.resolve("theirs"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+            Processes.run(T, List.of("chown", user, theirs.toString()));
+            Path got = theirs.resolve("got");
+            listener = new ProcessBuilder("runuser", "-u", user, "--", "sh", "-c", "exec socat -u UNIX-LISTEN:"
+                    + theirs.resolve("sock") + ",fork OPEN:" + got + ",creat,append").start();
+            long deadline = System.nanoTime() + T.toNanos();
+            while (!Files.exists(theirs.resolve("sock"))) {
+                assertThat(System.nanoTime()).as("the other user's listener is up").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            Files.createDirectories(run().dir());
+            Files.setPosixFilePermissions(run().dir(), PosixFilePermissions.fromString("rwx------"));
+            Run expected = cold("orgs", "list");
+            Files.setAttribute(theirs.resolve("sock"), "unix:uid", RunDir.myUid(),
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Files.move(theirs.resolve("sock"), run().socket());
+
+            assertThat(warm("orgs", "list")).isEqualTo(expected);
+            assertThat(got).as("the other user's listener got nothing").satisfiesAnyOf(
+                    p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyFile());
+        } finally {
+            if (listener != null) {
+                listener.descendants().forEach(ProcessHandle::destroy);
+                listener.destroy();
+                listener.waitFor(10, TimeUnit.SECONDS);
+            }
+            Processes.run(T, List.of("userdel", user));
+        }
+    }
+
+    @Test
+    void aPeerOfAnotherUidIsRefusedByTheDaemonEvenWhenTheDirectoryIsOpen() throws Exception {
+        Assumptions.assumeTrue(RunDir.myUid() == 0, "needs root to add a local user");
+        String user = localUser("pstd");
         try {
             warm("orgs", "list");
             awaitDaemon();
