@@ -50,12 +50,24 @@ public final class Main {
      * up groovy.lang.Closure, and that failed search opened every jar on the class path, ~50 ms of each command's
      * start (class-path debug log); Postern's annotations hold no closures.
      */
-    static void disableGroovyClosures() {
+    public static void disableGroovyClosures() {
         System.setProperty("picocli.disable.closures", "true");
     }
 
     /** Runs one command line in-process; never throws and never calls System.exit. */
     public static int run(CliEnvironment env, String... args) {
+        return run(env, true, args);
+    }
+
+    /**
+     * As {@link #run}, without the background TLS handshake ({@link TlsWarmup}): for a JVM whose TLS code is warm
+     * already (the CLI daemon), where that handshake would only come before the request's own, one after the other.
+     */
+    public static int runWithoutWarmup(CliEnvironment env, String... args) {
+        return run(env, false, args);
+    }
+
+    private static int run(CliEnvironment env, boolean warmup, String... args) {
         ContextOption global;
         try {
             global = ContextOption.apply(env, args);
@@ -65,8 +77,11 @@ public final class Main {
             return e.exitCode();
         }
         // the first TLS handshake, on the second core while picocli builds the command (TlsWarmup: why)
-        try (TlsWarmup warmup = TlsWarmup.start(global.env(), global.args())) {
-            return execute(global.env().withWarmup(warmup), global.args());
+        if (!warmup) {
+            return execute(global.env(), global.args());
+        }
+        try (TlsWarmup warm = TlsWarmup.start(global.env(), global.args())) {
+            return execute(global.env().withWarmup(warm), global.args());
         }
     }
 
@@ -132,7 +147,8 @@ public final class Main {
             new TopCommand("secrets", dev.postern.cli.secrets.SecretsCommand::new),
             new TopCommand("ssh", SshCommand::new),
             new TopCommand("proxy", ProxyCommand::new),
-            new TopCommand("audit", AuditCommand::new));
+            new TopCommand("audit", AuditCommand::new),
+            new TopCommand("daemon", dev.postern.cli.daemon.DaemonCommand::new));
 
     /** Every top-level command, in the order `postern --help` lists them. */
     static List<Object> subcommands(CliEnvironment env) {

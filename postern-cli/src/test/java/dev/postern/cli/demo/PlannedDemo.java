@@ -104,6 +104,8 @@ final class PlannedDemo implements AutoCloseable {
         e.put("HOME", person.home().toString());
         e.put("POSTERN_HOME", person.posternHome().toString());
         e.put("JAVA_HOME", System.getProperty("java.home"));
+        // not these tests' subject (DaemonLauncherIT's): no CLI daemon left starting in the background
+        e.put("POSTERN_DAEMON", "0");
         if (java != null) {
             e.put("POSTERN_JAVA", java);
         }
