@@ -103,12 +103,20 @@ class DaemonLauncherIT {
 
     /** The launcher with {@code extra} variables (a null value unsets one). */
     private Run launcher(Map<String, String> extra, String... args) throws Exception {
+        return launcher(null, T, extra, args);
+    }
+
+    /** As above, in working directory {@code cwd} (null: this one), given {@code limit} to end. */
+    private Run launcher(Path cwd, Duration limit, Map<String, String> extra, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of(script.toString()));
         argv.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", "");
         Path err = Files.createTempFile(dir, "err", "");
         ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (cwd != null) {
+            pb.directory(cwd.toFile());
+        }
         Map<String, String> env = pb.environment();
         for (String v : List.of("POSTERN_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS",
                 "POSTERN_DAEMON", "POSTERN_JAVA", "POSTERN_CONTEXT", "POSTERN_ORG")) {
@@ -126,9 +134,9 @@ class DaemonLauncherIT {
             }
         });
         Process p = pb.start();
-        if (!p.waitFor(T.toSeconds(), TimeUnit.SECONDS)) {
+        if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("launcher " + String.join(" ", args) + " did not end in " + T);
+            throw new AssertionError("launcher " + String.join(" ", args) + " did not end in " + limit);
         }
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
@@ -302,6 +310,24 @@ class DaemonLauncherIT {
         assertThat(log()).contains("exiting: stale: a client of another jar or Java");
         // the launcher started one for the new Java
         awaitDaemon();
+    }
+
+    @Test
+    void aRelativePosternHomeRunsTheUsualWayAndTheLauncherEnds() throws Exception {
+        // POSTERN_HOME=.postern from the directory above it, and HOME=. with no POSTERN_HOME: the launcher once walked
+        // up the relative path to reach / (safe_path, before starting a daemon) and never ended, growing without end
+        Path above = admin.posternHome().getParent();
+        Run expected = cold("orgs", "list");
+        assertThat(expected.exit()).as(expected.toString()).isZero();
+        Duration limit = Duration.ofSeconds(30);
+        Path relative = above.relativize(admin.posternHome());
+        assertThat(launcher(above, limit, Map.of("POSTERN_HOME", relative.toString()), "orgs", "list"))
+                .isEqualTo(expected);
+        Map<String, String> homeHere = new HashMap<>();
+        homeHere.put("HOME", ".");
+        homeHere.put("POSTERN_HOME", null);
+        assertThat(launcher(above, limit, homeHere, "orgs", "list")).isEqualTo(expected);
+        assertThat(run().socket()).as("no daemon for a relative home").doesNotExist();
     }
 
     @Test
