@@ -331,6 +331,46 @@ class DaemonLauncherIT {
     }
 
     @Test
+    void aLargeAnswerThatAFreshJvmPrintsTheDaemonPrintsToo() throws Exception {
+        // a control plane (hostile, or only big) answers 'orgs list' with ~30 MiB of tiny orgs (1.4 million), under
+        // the CLI's 32 MiB answer limit: a fresh JVM prints them; the daemon, in its 256 MiB heap, prints the same
+        StringBuilder json = new StringBuilder(31 << 20).append('[');
+        for (int i = 0; json.length() < 30 << 20; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"name\":\"o").append(i)
+                    .append("\",\"role\":\"m\"}");
+        }
+        byte[] answer = json.append(']').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        com.sun.net.httpserver.HttpServer big = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        big.createContext("/", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            try (var body = exchange.getResponseBody()) {
+                body.write(answer);
+            }
+        });
+        big.start();
+        try {
+            var config = new dev.postern.cli.client.ConfigFile(admin.posternHome());
+            config.write(config.read().with(new dev.postern.cli.client.SavedContext("big",
+                    "http://127.0.0.1:" + big.getAddress().getPort(), "admin@example.com", "token", null), false));
+            Run expected = cold("orgs", "list", "--context", "big");
+            assertThat(expected.exit()).as(expected.err()).isZero();
+            warm("orgs", "list"); // starts the daemon
+            awaitDaemon();
+            Run served = warm("orgs", "list", "--context", "big");
+            assertThat(served.exit()).as(served.err()).isZero();
+            assertThat(served.out()).as("the daemon's output").isEqualTo(expected.out());
+            // and the next request, of another context and server, is served as before
+            Run next = warm("orgs", "list");
+            assertThat(next).isEqualTo(cold("orgs", "list"));
+            assertThat(log()).contains("request 1: orgs list exit 0", "request 2: orgs list exit 0");
+        } finally {
+            big.stop(0);
+        }
+    }
+
+    @Test
     void aSocketOrRunDirectoryThatIsNotThePersonsOwn0700IsNeverUsed() throws Exception {
         Files.createDirectories(run().dir());
         Files.setPosixFilePermissions(run().dir(), PosixFilePermissions.fromString("rwx------"));
