@@ -371,6 +371,60 @@ class DaemonLauncherIT {
     }
 
     @Test
+    void aDaemonBusyWithASlowServersRequestIsShownRunningAndStopWaitsForIt() throws Exception {
+        // a control plane that holds its answer keeps the daemon's one slot: status and stop are answered busy
+        // meanwhile, which they once reported as "No CLI daemon is running ... nothing to stop"
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer slow = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.createContext("/", exchange -> {
+            entered.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] answer = "[{\"name\":\"slowco\",\"role\":\"member\"}]".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            try (var body = exchange.getResponseBody()) {
+                body.write(answer);
+            }
+        });
+        slow.start();
+        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            var config = new dev.postern.cli.client.ConfigFile(admin.posternHome());
+            config.write(config.read().with(new dev.postern.cli.client.SavedContext("slow",
+                    "http://127.0.0.1:" + slow.getAddress().getPort(), "admin@example.com", "token", null), false));
+            warm("orgs", "list"); // starts the daemon
+            long pid = awaitDaemon().number("pid");
+            var held = background.submit(() -> warm("orgs", "list", "--context", "slow"));
+            assertThat(entered.await(T.toSeconds(), TimeUnit.SECONDS)).as("the daemon's request reached it").isTrue();
+            Run status = warm("daemon", "status");
+            assertThat(status.out()).as(status + "\n" + log()).startsWith("CLI daemon running, busy with a request");
+            // stop asks while the request is held (its JVM starts well within 3 s on any machine the others pass)
+            var stop = background.submit(() -> warm("daemon", "stop"));
+            Thread.sleep(3000);
+            release.countDown();
+            Run stopped = stop.get(T.toSeconds(), TimeUnit.SECONDS);
+            assertThat(stopped.out()).as(stopped.toString()).isEqualTo("Stopped the CLI daemon.\n");
+            Run served = held.get(T.toSeconds(), TimeUnit.SECONDS);
+            assertThat(served.exit()).as(served.toString()).isZero();
+            assertThat(served.out()).contains("slowco");
+            awaitGone(pid, "the stopped daemon");
+            assertThat(log()).contains("request 1: orgs list exit 0", "exiting: stopped ('postern daemon stop')");
+        } finally {
+            release.countDown();
+            background.shutdownNow();
+            slow.stop(0);
+        }
+    }
+
+    @Test
     void aSocketOrRunDirectoryThatIsNotThePersonsOwn0700IsNeverUsed() throws Exception {
         Files.createDirectories(run().dir());
         Files.setPosixFilePermissions(run().dir(), PosixFilePermissions.fromString("rwx------"));
