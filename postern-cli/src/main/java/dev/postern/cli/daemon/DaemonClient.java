@@ -10,6 +10,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Map;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 
 /** {@code postern daemon status|stop}'s side of the socket: asks the daemon serving {@code run} for one answer. */
@@ -25,9 +27,31 @@ final class DaemonClient {
         return ask("status").filter(f -> f.type() == Frames.INFO).map(f -> DaemonStatus.parse(f.text()));
     }
 
+    /**
+     * True when a daemon answers on a trusted socket that it is busy: it runs one request at a time, and answers
+     * anything else meanwhile with {@link Frames#BUSY}, status and stop too.
+     */
+    boolean busy() {
+        return ask("status").filter(f -> f.type() == Frames.BUSY).isPresent();
+    }
+
     /** Asks the daemon to stop; true when one was running and agreed. */
     boolean stop() {
         return ask("stop").filter(f -> f.type() == Frames.ACCEPTED).isPresent();
+    }
+
+    /**
+     * Asks the daemon to stop, again every 100 ms while it is busy with a request (until {@code deadline}): a busy
+     * daemon is running, and "none is running" would be wrong. True when one agreed.
+     */
+    boolean stop(Instant deadline, Clock clock) throws InterruptedException {
+        while (true) {
+            Optional<Frames.Frame> answer = ask("stop");
+            if (answer.isEmpty() || answer.get().type() != Frames.BUSY || clock.instant().isAfter(deadline)) {
+                return answer.filter(f -> f.type() == Frames.ACCEPTED).isPresent();
+            }
+            Thread.sleep(100);
+        }
     }
 
     private Optional<Frames.Frame> ask(String kind) {
@@ -36,8 +60,13 @@ final class DaemonClient {
         }
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(run.socket()));
-            new DaemonRequest(DaemonRequest.VERSION, kind, "", "", "", List.of(), Map.of())
-                    .write(new DataOutputStream(Channels.newOutputStream(channel)));
+            try {
+                new DaemonRequest(DaemonRequest.VERSION, kind, "", "", "", List.of(), Map.of())
+                        .write(new DataOutputStream(Channels.newOutputStream(channel)));
+            } catch (IOException e) {
+                // a busy daemon answers at once and closes without reading: the write may fail (EPIPE) with its
+                // answer already here to read
+            }
             return Optional.of(Frames.read(new DataInputStream(new BufferedInputStream(
                     Channels.newInputStream(channel)))));
         } catch (IOException e) {

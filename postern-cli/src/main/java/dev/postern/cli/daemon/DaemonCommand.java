@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
             "The 'postern' launcher starts it after such a command; it exits after 10 idle minutes."
                 + " POSTERN_DAEMON=0 turns it off."})
 public final class DaemonCommand implements Runnable {
+    /** How long stop waits for a busy daemon: longer than a request may take (the CLI's 30 s request timeout). */
+    static final Duration STOP_WAIT = Duration.ofSeconds(40);
     private final CliEnvironment env;
 
     @Spec
@@ -45,12 +47,17 @@ public final class DaemonCommand implements Runnable {
             description = "Show whether your CLI daemon runs: its pid, age and the requests it served.")
     int status(@Option(names = "--json", description = "Print JSON.") boolean json) {
         RunDir run = runDir();
-        Optional<DaemonStatus> status = new DaemonClient(run).status();
+        DaemonClient client = new DaemonClient(run);
+        Optional<DaemonStatus> status = client.status();
+        boolean busy = status.isEmpty() && client.busy();
         Optional<String> bad = Files.exists(run.dir(), LinkOption.NOFOLLOW_LINKS) ? run.untrustedDir()
                 : Optional.empty();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("running", status.isPresent());
+            m.put("running", status.isPresent() || busy);
+            if (busy) {
+                m.put("busy", true);
+            }
             m.put("socket", run.socket().toString());
             status.ifPresent(s -> {
                 m.put("pid", s.number("pid"));
@@ -60,6 +67,11 @@ public final class DaemonCommand implements Runnable {
             });
             bad.ifPresent(why -> m.put("refused", why));
             Output.json(env.out(), m);
+            return ExitCodes.OK;
+        }
+        if (busy) {
+            env.out().println("CLI daemon running, busy with a request (it tells its pid and age when idle); socket "
+                    + run.socket() + ".");
             return ExitCodes.OK;
         }
         if (status.isEmpty()) {
@@ -80,7 +92,21 @@ public final class DaemonCommand implements Runnable {
                     + " one).")
     int stop() {
         RunDir run = runDir();
-        if (!new DaemonClient(run).stop()) {
+        DaemonClient client = new DaemonClient(run);
+        boolean stopped;
+        try {
+            // a daemon busy with a request answers nothing else until it ends, within the request's own timeout
+            stopped = client.stop(env.clock().instant().plus(STOP_WAIT), env.clock());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = false;
+        }
+        if (!stopped && client.busy()) {
+            env.err().println("postern: the CLI daemon for " + run.socket() + " is still busy with a request after "
+                    + STOP_WAIT.toSeconds() + " s; try again when it has ended.");
+            return ExitCodes.FAILURE;
+        }
+        if (!stopped) {
             env.out().println("No CLI daemon is running for " + run.socket() + "; nothing to stop.");
             return ExitCodes.OK;
         }

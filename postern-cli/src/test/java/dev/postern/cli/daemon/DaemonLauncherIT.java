@@ -103,12 +103,20 @@ class DaemonLauncherIT {
 
     /** The launcher with {@code extra} variables (a null value unsets one). */
     private Run launcher(Map<String, String> extra, String... args) throws Exception {
+        return launcher(null, T, extra, args);
+    }
+
+    /** As above, in working directory {@code cwd} (null: this one), given {@code limit} to end. */
+    private Run launcher(Path cwd, Duration limit, Map<String, String> extra, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of(script.toString()));
         argv.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", "");
         Path err = Files.createTempFile(dir, "err", "");
         ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (cwd != null) {
+            pb.directory(cwd.toFile());
+        }
         Map<String, String> env = pb.environment();
         for (String v : List.of("POSTERN_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS",
                 "POSTERN_DAEMON", "POSTERN_JAVA", "POSTERN_CONTEXT", "POSTERN_ORG")) {
@@ -126,9 +134,9 @@ class DaemonLauncherIT {
             }
         });
         Process p = pb.start();
-        if (!p.waitFor(T.toSeconds(), TimeUnit.SECONDS)) {
+        if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("launcher " + String.join(" ", args) + " did not end in " + T);
+            throw new AssertionError("launcher " + String.join(" ", args) + " did not end in " + limit);
         }
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
@@ -302,6 +310,118 @@ class DaemonLauncherIT {
         assertThat(log()).contains("exiting: stale: a client of another jar or Java");
         // the launcher started one for the new Java
         awaitDaemon();
+    }
+
+    @Test
+    void aRelativePosternHomeRunsTheUsualWayAndTheLauncherEnds() throws Exception {
+        // POSTERN_HOME=.postern from the directory above it, and HOME=. with no POSTERN_HOME: the launcher once walked
+        // up the relative path to reach / (safe_path, before starting a daemon) and never ended, growing without end
+        Path above = admin.posternHome().getParent();
+        Run expected = cold("orgs", "list");
+        assertThat(expected.exit()).as(expected.toString()).isZero();
+        Duration limit = Duration.ofSeconds(30);
+        Path relative = above.relativize(admin.posternHome());
+        assertThat(launcher(above, limit, Map.of("POSTERN_HOME", relative.toString()), "orgs", "list"))
+                .isEqualTo(expected);
+        Map<String, String> homeHere = new HashMap<>();
+        homeHere.put("HOME", ".");
+        homeHere.put("POSTERN_HOME", null);
+        assertThat(launcher(above, limit, homeHere, "orgs", "list")).isEqualTo(expected);
+        assertThat(run().socket()).as("no daemon for a relative home").doesNotExist();
+    }
+
+    @Test
+    void aLargeAnswerThatAFreshJvmPrintsTheDaemonPrintsToo() throws Exception {
+        // a control plane (hostile, or only big) answers 'orgs list' with ~30 MiB of tiny orgs (1.4 million), under
+        // the CLI's 32 MiB answer limit: a fresh JVM prints them; the daemon, in its 256 MiB heap, prints the same
+        StringBuilder json = new StringBuilder(31 << 20).append('[');
+        for (int i = 0; json.length() < 30 << 20; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"name\":\"o").append(i)
+                    .append("\",\"role\":\"m\"}");
+        }
+        byte[] answer = json.append(']').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        com.sun.net.httpserver.HttpServer big = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        big.createContext("/", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            try (var body = exchange.getResponseBody()) {
+                body.write(answer);
+            }
+        });
+        big.start();
+        try {
+            var config = new dev.postern.cli.client.ConfigFile(admin.posternHome());
+            config.write(config.read().with(new dev.postern.cli.client.SavedContext("big",
+                    "http://127.0.0.1:" + big.getAddress().getPort(), "admin@example.com", "token", null), false));
+            Run expected = cold("orgs", "list", "--context", "big");
+            assertThat(expected.exit()).as(expected.err()).isZero();
+            warm("orgs", "list"); // starts the daemon
+            awaitDaemon();
+            Run served = warm("orgs", "list", "--context", "big");
+            assertThat(served.exit()).as(served.err()).isZero();
+            assertThat(served.out()).as("the daemon's output").isEqualTo(expected.out());
+            // and the next request, of another context and server, is served as before
+            Run next = warm("orgs", "list");
+            assertThat(next).isEqualTo(cold("orgs", "list"));
+            assertThat(log()).contains("request 1: orgs list exit 0", "request 2: orgs list exit 0");
+        } finally {
+            big.stop(0);
+        }
+    }
+
+    @Test
+    void aDaemonBusyWithASlowServersRequestIsShownRunningAndStopWaitsForIt() throws Exception {
+        // a control plane that holds its answer keeps the daemon's one slot: status and stop are answered busy
+        // meanwhile, which they once reported as "No CLI daemon is running ... nothing to stop"
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer slow = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.createContext("/", exchange -> {
+            entered.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] answer = "[{\"name\":\"slowco\",\"role\":\"member\"}]".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            try (var body = exchange.getResponseBody()) {
+                body.write(answer);
+            }
+        });
+        slow.start();
+        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            var config = new dev.postern.cli.client.ConfigFile(admin.posternHome());
+            config.write(config.read().with(new dev.postern.cli.client.SavedContext("slow",
+                    "http://127.0.0.1:" + slow.getAddress().getPort(), "admin@example.com", "token", null), false));
+            warm("orgs", "list"); // starts the daemon
+            long pid = awaitDaemon().number("pid");
+            var held = background.submit(() -> warm("orgs", "list", "--context", "slow"));
+            assertThat(entered.await(T.toSeconds(), TimeUnit.SECONDS)).as("the daemon's request reached it").isTrue();
+            Run status = warm("daemon", "status");
+            assertThat(status.out()).as(status + "\n" + log()).startsWith("CLI daemon running, busy with a request");
+            // stop asks while the request is held (its JVM starts well within 3 s on any machine the others pass)
+            var stop = background.submit(() -> warm("daemon", "stop"));
+            Thread.sleep(3000);
+            release.countDown();
+            Run stopped = stop.get(T.toSeconds(), TimeUnit.SECONDS);
+            assertThat(stopped.out()).as(stopped.toString()).isEqualTo("Stopped the CLI daemon.\n");
+            Run served = held.get(T.toSeconds(), TimeUnit.SECONDS);
+            assertThat(served.exit()).as(served.toString()).isZero();
+            assertThat(served.out()).contains("slowco");
+            awaitGone(pid, "the stopped daemon");
+            assertThat(log()).contains("request 1: orgs list exit 0", "exiting: stopped ('postern daemon stop')");
+        } finally {
+            release.countDown();
+            background.shutdownNow();
+            slow.stop(0);
+        }
     }
 
     @Test
