@@ -457,6 +457,11 @@ class DaemonLauncherIT {
             assertThat(r).isEqualTo(expected);
             assertThat(r.out()).containsOnlyOnce("acme");
             assertThat(fake.connections.get()).isEqualTo(1);
+            // nor do status and stop wait for it for ever (the launcher's bound here is 2 minutes, theirs 5 s)
+            for (String ask : List.of("status", "stop")) {
+                Run answer = launcher(Map.of(), "daemon", ask);
+                assertThat(answer.out()).as(answer.toString()).contains("No CLI daemon is running");
+            }
         }
     }
 
@@ -514,6 +519,9 @@ class DaemonLauncherIT {
             Files.move(theirs.resolve("sock"), run().socket());
 
             assertThat(warm("orgs", "list")).isEqualTo(expected);
+            // 'daemon status' and 'stop' ask the kernel too: no request, and no word of theirs is believed
+            Run status = launcher(Map.of(), "daemon", "status");
+            assertThat(status.out()).as(status.toString()).contains("No CLI daemon is running");
             assertThat(got).as("the other user's listener got nothing").satisfiesAnyOf(
                     p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyFile());
         } finally {
